@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package accueil needs to build, test and run.
+# Idempotent: apt-get skips what is already installed. Run as root (or through sudo).
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config git clang-format
+  libsqlite3-dev libsqlitecpp-dev
+  libutf8proc-dev
+  libsodium-dev
+  libcli11-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
+  libcpp-httplib-dev libssl-dev
+  libqrencode-dev libzxing-dev libpng-dev libstb-dev
+  libcairo2-dev libpango1.0-dev fonts-dejavu-core
+  libimgui-dev libglfw3-dev libgl-dev libv4l-dev libasound2-dev
+  catch2 libhowardhinnant-date-dev tzdata
+  xvfb xauth libgl1-mesa-dri
+  clang libclang-rt-14-dev
+  poppler-utils
+)
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "deploy/install-deps.sh: all ${#packages[@]} packages already installed"
+  exit 0
+fi
+echo "deploy/install-deps.sh: installing ${missing[*]}"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

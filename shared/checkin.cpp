@@ -1,0 +1,133 @@
+#include "checkin.hpp"
+
+#include "database.hpp"
+#include "ids.hpp"
+
+namespace accueil {
+
+const char* verdict_key(Verdict v) {
+    switch (v) {
+    case Verdict::Admitted:
+        return "admitted";
+    case Verdict::AlreadyCheckedIn:
+        return "already-checked-in";
+    case Verdict::NotToday:
+        return "not-today";
+    case Verdict::UnknownCode:
+        return "unknown-code";
+    case Verdict::ReplacedBadge:
+        return "replaced-badge";
+    case Verdict::InvalidBadge:
+        return "invalid-badge";
+    }
+    return "unknown-code";
+}
+
+namespace {
+std::string trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n'))
+        s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
+        s.remove_suffix(1);
+    return std::string(s);
+}
+} // namespace
+
+std::optional<Attendee> find_by_code(Store& store, std::string_view raw) {
+    const std::string code = trim(raw);
+    if (code.empty())
+        return std::nullopt;
+    if (auto a = find_by_ext_code(store.db(), code))
+        return a;
+    const std::string id = normalise_attendee_id(code);
+    if (looks_like_attendee_id(id))
+        return load_attendee(store.db(), id);
+    return std::nullopt;
+}
+
+CheckinResult check_in_attendee(Store& store, const Attendee& a, std::int64_t at_ms) {
+    CheckinResult r;
+    r.attendee = a;
+    r.day = local_day(at_ms, store.event().timezone);
+    if (!store.event().has_day(r.day) || !a.may_enter(r.day)) {
+        r.verdict = Verdict::NotToday;
+        return r;
+    }
+    // The write lock is taken before the "already?" read, so two kiosks processes on one file
+    // cannot both admit the same person.
+    WriteTransaction tx(store.db());
+    SQLite::Statement q(store.db(), "SELECT at_ms, kiosk FROM checkins WHERE attendee_id = ? AND day = ? "
+                                    "AND undone = 0 ORDER BY at_ms, hlc LIMIT 1");
+    q.bind(1, a.id);
+    q.bind(2, r.day);
+    if (q.executeStep()) {
+        r.verdict = Verdict::AlreadyCheckedIn;
+        r.first_at_ms = q.getColumn(0).getInt64();
+        r.first_kiosk = q.getColumn(1).getString();
+        return r; // the transaction rolls back: nothing was written
+    }
+    const auto e = store.append(EventKind::CheckIn, a.id,
+                                {{"day", r.day}, {"at", at_ms}, {"kiosk", store.kiosk_name()}});
+    tx.commit();
+    r.verdict = Verdict::Admitted;
+    r.checkin_seq = e.seq;
+    return r;
+}
+
+CheckinResult check_in(Store& store, std::string_view code, std::int64_t at_ms) {
+    auto a = find_by_code(store, code);
+    if (!a) {
+        CheckinResult r;
+        r.day = local_day(at_ms, store.event().timezone);
+        return r;
+    }
+    return check_in_attendee(store, *a, at_ms);
+}
+
+int undo_checkins(Store& store, const std::string& attendee_id, const std::string& day) {
+    WriteTransaction tx(store.db());
+    SQLite::Statement q(store.db(),
+                        "SELECT origin, seq FROM checkins WHERE attendee_id = ? AND day = ? AND undone = 0");
+    q.bind(1, attendee_id);
+    q.bind(2, day);
+    std::vector<std::pair<Origin, std::int64_t>> targets;
+    while (q.executeStep()) {
+        const auto b = q.getColumn(0);
+        targets.emplace_back(origin_from_blob(b.getBlob(), b.getBytes()), q.getColumn(1).getInt64());
+    }
+    q.reset();
+    for (const auto& [origin, seq] : targets)
+        store.append(EventKind::CheckInUndone, attendee_id, {{"origin", to_hex(origin)}, {"seq", seq}});
+    tx.commit();
+    return int(targets.size());
+}
+
+std::string describe(const CheckinResult& r, const std::string& tz) {
+    std::string who;
+    if (r.attendee) {
+        who = r.attendee->full_name();
+        if (!r.attendee->category.empty())
+            who += " (" + r.attendee->category + ")";
+    }
+    switch (r.verdict) {
+    case Verdict::Admitted:
+        return "admitted: " + who + ", " + r.day;
+    case Verdict::AlreadyCheckedIn:
+        return "already checked in: " + who + ", at " + local_hh_mm(r.first_at_ms, tz) + " at " +
+               r.first_kiosk + " on " + r.day;
+    case Verdict::NotToday:
+        return "not registered for today: " + who + ", " + r.day +
+               (r.attendee && !r.attendee->days.empty()
+                    ? " (registered for " + join_days(r.attendee->days) + ")"
+                    : "");
+    case Verdict::UnknownCode:
+        return "unknown code";
+    case Verdict::ReplacedBadge:
+        return "replaced badge: " + who + " has a newer badge";
+    case Verdict::InvalidBadge:
+        return "invalid badge";
+    }
+    return "unknown code";
+}
+
+} // namespace accueil

@@ -1,0 +1,44 @@
+#pragma once
+// The check-in core the kiosk and `accueil checkin` call: a code in, a verdict out, the arrival
+// recorded durably (committed, fsynced) before the verdict is returned.
+#include "attendee.hpp"
+#include "store.hpp"
+
+#include <optional>
+#include <string>
+
+namespace accueil {
+
+enum class Verdict {
+    Admitted,         // first check-in of this attendee today
+    AlreadyCheckedIn, // with the time and the kiosk of the first one
+    NotToday,         // registered, but not for today (or the event is not on today)
+    UnknownCode,      // no attendee has this code
+    ReplacedBadge,    // a signed badge older than the attendee's current badge version (reprinted)
+    InvalidBadge,     // a signed badge whose signature, format or event does not check out
+};
+// "admitted", "already-checked-in", "not-today", "unknown-code", "replaced-badge", "invalid-badge"
+const char* verdict_key(Verdict v);
+
+struct CheckinResult {
+    Verdict verdict = Verdict::UnknownCode;
+    std::optional<Attendee> attendee;
+    std::string day;              // the event-local day of the scan
+    std::int64_t first_at_ms = 0; // AlreadyCheckedIn: when the first check-in happened
+    std::string first_kiosk;      // AlreadyCheckedIn: where
+    std::int64_t checkin_seq = 0; // Admitted: the journal seq of the new check-in
+};
+
+// Looks the code up (external ticket code, then attendee id) and records the check-in if admitted.
+CheckinResult check_in(Store& store, std::string_view code, std::int64_t at_ms);
+CheckinResult check_in_attendee(Store& store, const Attendee& a, std::int64_t at_ms);
+
+std::optional<Attendee> find_by_code(Store& store, std::string_view code);
+
+// Cancels the attendee's active check-ins of that day through the journal; returns how many.
+int undo_checkins(Store& store, const std::string& attendee_id, const std::string& day);
+
+// One line for people: "admitted: Léa Dupré (Participant), 2022-09-28 09:12".
+std::string describe(const CheckinResult& r, const std::string& timezone);
+
+} // namespace accueil

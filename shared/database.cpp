@@ -1,0 +1,44 @@
+#include "database.hpp"
+
+#include "errors.hpp"
+
+#include <filesystem>
+
+namespace accueil {
+
+void apply_migration(SQLite::Database& db, int to_version); // schema.cpp
+
+int schema_version(SQLite::Database& db) {
+    return db.execAndGet("PRAGMA user_version").getInt();
+}
+
+SQLite::Database open_database(const std::string& path, OpenMode mode) {
+    if (mode == OpenMode::MustExist && !std::filesystem::exists(path))
+        throw StoreError(path + ": no such database (create it with `accueil init`)");
+    const int flags = SQLite::OPEN_READWRITE | (mode == OpenMode::CreateIfMissing ? SQLite::OPEN_CREATE : 0);
+    SQLite::Database db(path, flags, 5000);
+    try {
+        db.exec("PRAGMA journal_mode=WAL");
+    } catch (const SQLite::Exception& e) {
+        throw StoreError(path + ": not an accueil database (" + e.what() + ")");
+    }
+    db.exec("PRAGMA synchronous=FULL");
+    db.exec("PRAGMA foreign_keys=ON");
+
+    const int version = schema_version(db);
+    if (version > kSchemaVersion)
+        throw StoreError(path + ": made by a newer accueil (schema " + std::to_string(version) +
+                         ", this program knows up to " + std::to_string(kSchemaVersion) +
+                         "); update accueil on this machine");
+    if (version == 0 && mode == OpenMode::MustExist)
+        throw StoreError(path + ": not an accueil database (create it with `accueil init`)");
+    for (int v = version + 1; v <= kSchemaVersion; ++v) {
+        WriteTransaction tx(db);
+        apply_migration(db, v);
+        db.exec("PRAGMA user_version=" + std::to_string(v));
+        tx.commit();
+    }
+    return db;
+}
+
+} // namespace accueil

@@ -1,0 +1,130 @@
+#include "store.hpp"
+
+#include "database.hpp"
+#include "errors.hpp"
+
+#include <filesystem>
+
+namespace accueil {
+
+Store::Store(std::string path, SQLite::Database db, WallClock wall)
+    : path_(std::move(path)), db_(std::make_unique<SQLite::Database>(std::move(db))), wall_(wall),
+      clock_(wall), projector_(std::make_unique<Projector>(*db_)) {}
+
+Store::Store(Store&&) noexcept = default;
+Store& Store::operator=(Store&&) noexcept = default;
+Store::~Store() = default;
+
+Store Store::create(const std::string& path, const EventSpec& spec, WallClock wall) {
+    if (spec.name.empty())
+        throw InputError("", "the event needs a name");
+    if (spec.days.empty())
+        throw InputError("", "the event needs at least one day");
+    if (!is_valid_timezone(spec.timezone))
+        throw InputError("", "unknown time zone \"" + spec.timezone + "\" (e.g. Europe/Paris)");
+    if (std::filesystem::exists(path))
+        throw StoreError(path + ": already exists; refusing to overwrite it");
+    Store s(path, open_database(path, OpenMode::CreateIfMissing), wall);
+    WriteTransaction tx(s.db());
+    s.origin_ = random_origin();
+    SQLite::Statement ins(s.db(), "INSERT INTO meta (key, value) VALUES ('origin', ?)");
+    ins.bind(1, s.origin_.data(), int(s.origin_.size()));
+    ins.exec();
+    nlohmann::json days = nlohmann::json::array();
+    for (const auto& d : spec.days)
+        days.push_back({{"date", d.date}, {"label", d.label}});
+    s.append(EventKind::EventDefined, "event",
+             {{"uid", to_hex(random_origin()).substr(0, 16)},
+              {"name", spec.name},
+              {"timezone", spec.timezone},
+              {"days", days}});
+    tx.commit();
+    s.reload_event();
+    return s;
+}
+
+Store Store::open(const std::string& path, WallClock wall) {
+    Store s(path, open_database(path, OpenMode::MustExist), wall);
+    SQLite::Statement q(s.db(), "SELECT value FROM meta WHERE key = 'origin'");
+    if (!q.executeStep())
+        throw StoreError(path + ": has no origin; not an accueil database");
+    const auto blob = q.getColumn(0);
+    s.origin_ = origin_from_blob(blob.getBlob(), blob.getBytes());
+    s.load_clock();
+    s.reload_event();
+    return s;
+}
+
+void Store::reload_event() {
+    auto e = load_event_info(*db_);
+    event_ = e ? *e : EventInfo{};
+}
+
+void Store::load_clock() {
+    SQLite::Statement q(*db_, "SELECT value FROM meta WHERE key = 'hlc'");
+    if (q.executeStep())
+        clock_.restore(std::uint64_t(q.getColumn(0).getInt64()));
+}
+
+void Store::save_clock() {
+    SQLite::Statement q(*db_, "INSERT INTO meta (key, value) VALUES ('hlc', ?) "
+                              "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+    q.bind(1, std::int64_t(clock_.last()));
+    q.exec();
+}
+
+JournalEvent Store::append(EventKind kind, const std::string& entity, const nlohmann::json& payload) {
+    // Another process (the sync agent) may have advanced the persisted clock: read it back first.
+    load_clock();
+    JournalEvent e;
+    e.origin = origin_;
+    e.seq = next_seq(*db_, origin_);
+    e.hlc = clock_.now();
+    e.kind = kind;
+    e.entity = entity;
+    e.payload = payload.dump();
+    insert_journal_event(*db_, e);
+    projector_->apply(e);
+    save_clock();
+    return e;
+}
+
+bool Store::apply_remote(const JournalEvent& e) {
+    if (!insert_journal_event(*db_, e))
+        return false;
+    projector_->apply(e);
+    if (clock_.receive(e.hlc))
+        save_clock();
+    if (e.kind == EventKind::EventDefined)
+        reload_event();
+    return true;
+}
+
+std::optional<std::string> Store::meta(const std::string& key) {
+    SQLite::Statement q(*db_, "SELECT value FROM meta WHERE key = ?");
+    q.bind(1, key);
+    if (!q.executeStep())
+        return std::nullopt;
+    return q.getColumn(0).getString();
+}
+
+void Store::set_meta(const std::string& key, const std::string& value) {
+    SQLite::Statement q(*db_, "INSERT INTO meta (key, value) VALUES (?, ?) "
+                              "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+    q.bind(1, key);
+    q.bind(2, value);
+    q.exec();
+}
+
+std::string Store::kiosk_name() {
+    auto n = meta("kiosk_name");
+    return n ? *n : std::string("poste principal");
+}
+
+void Store::set_kiosk_name(const std::string& name) {
+    WriteTransaction tx(*db_);
+    set_meta("kiosk_name", name);
+    tx.commit();
+}
+
+} // namespace accueil

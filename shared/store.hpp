@@ -1,0 +1,71 @@
+#pragma once
+// The local store: one SQLite file, its origin, its hybrid logical clock and the single local writer
+// that appends journal events and applies them to the projections in the same transaction.
+#include "database.hpp"
+#include "event_calendar.hpp"
+#include "hlc.hpp"
+#include "journal.hpp"
+#include "projection.hpp"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace accueil {
+
+struct EventSpec {
+    std::string name;
+    std::string timezone = "Europe/Paris";
+    std::vector<EventDay> days;
+};
+
+class Store {
+public:
+    // Creates a new database with a fresh origin and defines its event. Refuses an existing file.
+    static Store create(const std::string& path, const EventSpec& spec, WallClock wall = system_wall_ms);
+    // Opens an existing database (migrating an older schema, refusing a newer one).
+    static Store open(const std::string& path, WallClock wall = system_wall_ms);
+
+    Store(Store&&) noexcept;
+    Store& operator=(Store&&) noexcept;
+    ~Store();
+
+    SQLite::Database& db() { return *db_; }
+    const std::string& path() const { return path_; }
+    const Origin& origin() const { return origin_; }
+    Hlc& clock() { return clock_; }
+    std::int64_t wall_ms() const { return wall_(); }
+
+    // Appends a local event stamped now and applies it. Call inside a WriteTransaction; the HLC is
+    // persisted in that same transaction, so it never goes backwards across restarts.
+    JournalEvent append(EventKind kind, const std::string& entity, const nlohmann::json& payload);
+    // Applies an event from another origin (sync, bundles). Returns false when already known.
+    bool apply_remote(const JournalEvent& e);
+
+    const EventInfo& event() const { return event_; }
+    void reload_event();
+
+    std::string kiosk_name();
+    void set_kiosk_name(const std::string& name);
+
+    std::optional<std::string> meta(const std::string& key);
+    void set_meta(const std::string& key, const std::string& value);
+
+private:
+    Store(std::string path, SQLite::Database db, WallClock wall);
+    void load_clock();
+    void save_clock();
+
+    std::string path_;
+    std::unique_ptr<SQLite::Database> db_;
+    WallClock wall_;
+    Hlc clock_;
+    Origin origin_{};
+    EventInfo event_;
+    std::unique_ptr<Projector> projector_;
+};
+
+} // namespace accueil

@@ -1,0 +1,27 @@
+#pragma once
+// The organiser CLI `accueil`: one file per command, each registering itself on the CLI11 app.
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <string>
+
+namespace accueil::cli {
+
+// What a command does once its options are parsed; returns the process exit code.
+using Action = std::function<int()>;
+
+// Each adder registers a subcommand and stores its action in `run` when it is the one chosen.
+void add_init_command(CLI::App& app, Action& run);
+void add_import_command(CLI::App& app, Action& run);
+void add_search_command(CLI::App& app, Action& run);
+void add_checkin_command(CLI::App& app, Action& run);
+void add_undo_command(CLI::App& app, Action& run);
+void add_stats_command(CLI::App& app, Action& run);
+void add_rebuild_command(CLI::App& app, Action& run);
+void add_demo_roster_command(CLI::App& app, Action& run);
+void add_demo_command(CLI::App& app, Action& run);
+
+// The instant a command acts at: `--at` (ISO 8601, local to the event unless it has an offset) or now.
+std::int64_t resolve_instant(const std::string& at, const std::string& timezone);
+
+} // namespace accueil::cli

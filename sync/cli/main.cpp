@@ -1,0 +1,41 @@
+// accueil: the organiser's command line (init, import, search, check-in, stats, demo).
+#include "commands.hpp"
+#include "errors.hpp"
+
+#include <SQLiteCpp/Exception.h>
+
+#include <iostream>
+
+int main(int argc, char** argv) {
+    CLI::App app{"accueil — offline-first conference check-in (organiser tools)"};
+    app.require_subcommand(1);
+    accueil::cli::Action run;
+    accueil::cli::add_init_command(app, run);
+    accueil::cli::add_import_command(app, run);
+    accueil::cli::add_search_command(app, run);
+    accueil::cli::add_checkin_command(app, run);
+    accueil::cli::add_undo_command(app, run);
+    accueil::cli::add_stats_command(app, run);
+    accueil::cli::add_rebuild_command(app, run);
+    accueil::cli::add_demo_roster_command(app, run);
+    accueil::cli::add_demo_command(app, run);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e);
+    }
+    // Expected failures become one clear line and a non-zero exit; only bugs would escape this.
+    try {
+        return run();
+    } catch (const accueil::InputError& e) {
+        std::cerr << "accueil: " << e.what() << "\n";
+        return 2;
+    } catch (const accueil::StoreError& e) {
+        std::cerr << "accueil: " << e.what() << "\n";
+        return 3;
+    } catch (const SQLite::Exception& e) {
+        std::cerr << "accueil: database error: " << e.what() << " (code " << e.getExtendedErrorCode()
+                  << ")\n";
+        return 3;
+    }
+}

@@ -1,0 +1,175 @@
+#include "attendee_ops.hpp"
+#include "checkin.hpp"
+#include "database.hpp"
+#include "errors.hpp"
+#include "projection.hpp"
+#include "store.hpp"
+#include "support/demo_event.hpp"
+#include "support/temp_dir.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <random>
+
+using namespace accueil;
+
+namespace {
+// Every projection table as text, in a stable order, for comparisons.
+std::string dump_projections(SQLite::Database& db) {
+    std::string out;
+    const char* queries[] = {
+        "SELECT id, first_name, last_name, email, organisation, category, category_key, days, ext_code, "
+        "badge_version, source FROM attendees ORDER BY id",
+        "SELECT attendee_id, field, hlc, hex(origin) FROM attendee_stamps ORDER BY attendee_id, field",
+        "SELECT hex(origin), seq, attendee_id, day, at_ms, hlc, kiosk, undone FROM checkins ORDER BY origin, "
+        "seq",
+        "SELECT hex(origin), seq, hex(target_origin), target_seq FROM undos ORDER BY origin, seq",
+        "SELECT uid, name, timezone, days FROM event_info",
+        "SELECT a.id, s.names, s.organisation, s.email FROM attendee_search s JOIN attendees a ON a.num = "
+        "s.rowid "
+        "ORDER BY a.id"};
+    for (const char* sql : queries) {
+        SQLite::Statement q(db, sql);
+        while (q.executeStep()) {
+            for (int i = 0; i < q.getColumnCount(); ++i)
+                out += q.getColumn(i).getString() + "|";
+            out += "\n";
+        }
+        out += "--\n";
+    }
+    return out;
+}
+} // namespace
+
+TEST_CASE("Every change is a journal event written with its projection, seq gapless") {
+    test::TempDir dir;
+    Store store = Store::create(dir.file("a.db"), test::demo_spec());
+    Attendee a;
+    {
+        WriteTransaction tx(store.db());
+        a = create_attendee(store,
+                            Attendee{.first_name = "Léa", .last_name = "Dupré", .email = "lea@example.fr"});
+        tx.commit();
+    }
+    REQUIRE(check_in(store, a.id, test::kSept28At0912).verdict == Verdict::Admitted);
+    REQUIRE(undo_checkins(store, a.id, "2022-09-28") == 1);
+    const auto journal = read_journal(store.db());
+    REQUIRE(journal.size() == 4);
+    CHECK(journal[0].kind == EventKind::EventDefined);
+    CHECK(journal[1].kind == EventKind::AttendeeCreated);
+    CHECK(journal[2].kind == EventKind::CheckIn);
+    CHECK(journal[3].kind == EventKind::CheckInUndone);
+    for (std::size_t i = 0; i < journal.size(); ++i) {
+        CHECK(journal[i].seq == std::int64_t(i + 1));
+        CHECK(journal[i].origin == store.origin());
+        if (i > 0)
+            CHECK(journal[i].hlc > journal[i - 1].hlc);
+    }
+    CHECK(store.db().execAndGet("SELECT undone FROM checkins").getInt() == 1);
+}
+
+TEST_CASE("A failed transaction leaves neither the event nor its projection") {
+    test::TempDir dir;
+    Store store = Store::create(dir.file("a.db"), test::demo_spec());
+    {
+        WriteTransaction tx(store.db());
+        create_attendee(store, Attendee{.first_name = "Léa", .last_name = "Dupré"});
+        // no commit: the destructor rolls back
+    }
+    CHECK(store.db().execAndGet("SELECT count(*) FROM attendees").getInt() == 0);
+    CHECK(store.db().execAndGet("SELECT count(*) FROM journal").getInt() == 1);
+}
+
+TEST_CASE("The same (origin, seq) with different content is refused, never merged") {
+    test::TempDir dir;
+    Store store = Store::create(dir.file("a.db"), test::demo_spec());
+    auto e = read_journal(store.db()).front();
+    CHECK_FALSE(store.apply_remote(e)); // a repeat is a no-op
+    e.payload = R"({"name":"forged"})";
+    CHECK_THROWS_WITH(store.apply_remote(e), Catch::Contains("different content"));
+    CHECK(store.event().name == "Numérique en Commun[s]");
+}
+
+TEST_CASE("Rebuilding the projections from the journal gives identical tables") {
+    test::TempDir dir;
+    std::int64_t wall = test::kSept28At0912 - test::kOneDayMs;
+    Store store = Store::create(dir.file("a.db"), test::demo_spec(), [&] { return wall; });
+    std::mt19937 rng(GENERATE(1u, 2u, 3u));
+    const char* firsts[] = {"Léa", "Jean-Noël", "Églantine", "Zoé", "Maël"};
+    const char* lasts[] = {"N'Diaye", "Œuvray", "Çelik", "de La Fontaine", "Martin"};
+    const char* days[] = {"2022-09-27", "2022-09-28", "2022-09-29"};
+    std::vector<Attendee> people;
+    for (int step = 0; step < 600; ++step) {
+        wall += std::int64_t(rng() % 120'000);
+        if (rng() % 50 == 0)
+            wall -= 3'600'000; // the clock jumps back now and then
+        const int op = int(rng() % 10);
+        if (people.empty() || op < 3) {
+            WriteTransaction tx(store.db());
+            Attendee a{
+                .first_name = firsts[rng() % 5], .last_name = lasts[rng() % 5], .category = "Participant"};
+            a.email = "p" + std::to_string(step) + "@example.fr";
+            if (rng() % 2)
+                a.days = {days[rng() % 3]};
+            people.push_back(create_attendee(store, a));
+            tx.commit();
+        } else if (op < 5) {
+            Attendee& a = people[rng() % people.size()];
+            Attendee b = a;
+            b.organisation = "Org " + std::to_string(rng() % 7);
+            b.last_name = lasts[rng() % 5];
+            b.category = rng() % 2 ? "Intervenant" : "Bénévole";
+            WriteTransaction tx(store.db());
+            update_attendee(store, a, b);
+            tx.commit();
+            a = *load_attendee(store.db(), a.id);
+        } else if (op < 8) {
+            const auto& a = people[rng() % people.size()];
+            const std::int64_t at = test::kSept28At0912 + (std::int64_t(rng() % 3) - 1) * test::kOneDayMs;
+            check_in(store, a.id, at);
+        } else {
+            const auto& a = people[rng() % people.size()];
+            undo_checkins(store, a.id, days[rng() % 3]);
+        }
+    }
+    const std::string live = dump_projections(store.db());
+    REQUIRE(store.db().execAndGet("SELECT count(*) FROM checkins").getInt() > 0);
+    rebuild_projections(store.db());
+    CHECK(dump_projections(store.db()) == live);
+}
+
+TEST_CASE("Attendee edits converge whatever the delivery order (last writer wins per field)") {
+    test::TempDir dir;
+    Store source = Store::create(dir.file("src.db"), test::demo_spec());
+    Attendee a;
+    {
+        WriteTransaction tx(source.db());
+        a = create_attendee(source, Attendee{.first_name = "Lea", .last_name = "Dupre", .organisation = "A"});
+        Attendee b = a;
+        b.first_name = "Léa";
+        update_attendee(source, a, b);
+        Attendee c = b;
+        c.organisation = "B";
+        update_attendee(source, b, c);
+        tx.commit();
+    }
+    auto events = read_journal(source.db());
+    std::string reference;
+    std::mt19937 rng(7);
+    for (int round = 0; round < 6; ++round) {
+        test::TempDir other;
+        Store target = Store::create(other.file("t.db"), test::demo_spec());
+        std::shuffle(events.begin(), events.end(), rng);
+        WriteTransaction tx(target.db());
+        for (const auto& e : events)
+            target.apply_remote(e);
+        for (const auto& e : events) // repetitions change nothing
+            target.apply_remote(e);
+        tx.commit();
+        const auto got = load_attendee(target.db(), a.id);
+        REQUIRE(got);
+        CHECK(got->first_name == "Léa");
+        CHECK(got->organisation == "B");
+        CHECK(got->last_name == "Dupre");
+    }
+}

@@ -1,0 +1,101 @@
+#include "attendee_ops.hpp"
+#include "database.hpp"
+#include "search.hpp"
+#include "store.hpp"
+#include "support/demo_event.hpp"
+#include "support/temp_dir.hpp"
+#include "text_fold.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace accueil;
+
+TEST_CASE("Folding ignores case, accents, ligatures and punctuation") {
+    CHECK(fold_text("Églantine") == "eglantine");
+    CHECK(fold_text("Jean-Noël") == "jean noel");
+    CHECK(fold_text("N'Diaye") == "n diaye");
+    CHECK(fold_text("N’Diaye") == "n diaye"); // typographic apostrophe
+    CHECK(fold_text("Œuvray") == "oeuvray");
+    CHECK(fold_text("Lætitia") == "laetitia");
+    CHECK(fold_text("Çelik") == "celik");
+    CHECK(fold_text("STRAßE") == "strasse");
+    CHECK(fold_text("  de  La Fontaine ") == "de la fontaine");
+    CHECK(fold_text("ﬁlipe") == "filipe"); // compatibility ligature
+    CHECK(label_key("Bénévole") == "benevole");
+    CHECK(label_key("Intervenant·e") == "intervenant-e");
+    CHECK(is_valid_utf8("Léa"));
+    CHECK_FALSE(is_valid_utf8("L\xe9"
+                              "a"));
+}
+
+namespace {
+struct SearchFixture {
+    test::TempDir dir;
+    Store store = Store::create(dir.file("s.db"), test::demo_spec());
+    SearchFixture() {
+        WriteTransaction tx(store.db());
+        for (auto [first, last, org] :
+             std::initializer_list<std::tuple<const char*, const char*, const char*>>{
+                 {"Églantine", "Dupré", "Mairie de Lyon"},
+                 {"Jean-Noël", "Martin", "Emmaüs Connect"},
+                 {"Aminata", "N'Diaye", "Région Occitanie"},
+                 {"Paul", "Œuvray", "Médiathèque de Brest"},
+                 {"Ayşe", "Çelik", "France Services"},
+                 {"Jean", "Noëlle", ""},
+                 {"Martine", "Leroy", "Martin & fils"},
+                 {"Louis", "Martinez", ""}}) {
+            Attendee a{.first_name = first, .last_name = last, .organisation = org};
+            a.email = fold_text(first).substr(0, 3) + "." + fold_text(last).substr(0, 3) + "@example.fr";
+            create_attendee(store, a);
+        }
+        tx.commit();
+    }
+    std::vector<std::string> names(const std::string& q) {
+        std::vector<std::string> out;
+        for (const auto& a : search_attendees(store.db(), q))
+            out.push_back(a.full_name());
+        return out;
+    }
+};
+} // namespace
+
+TEST_CASE_METHOD(SearchFixture, "Search finds names whatever the accents, hyphens and apostrophes") {
+    CHECK(names("eglantine") == std::vector<std::string>{"Églantine Dupré"});
+    CHECK(names("EGLAN").front() == "Églantine Dupré");
+    CHECK(names("jean noel").front() == "Jean-Noël Martin");
+    CHECK(names("jean-noël").front() == "Jean-Noël Martin");
+    CHECK(names("jeannoel").front() == "Jean-Noël Martin");
+    CHECK(names("ndiaye") == std::vector<std::string>{"Aminata N'Diaye"});
+    CHECK(names("n'diaye") == std::vector<std::string>{"Aminata N'Diaye"});
+    CHECK(names("oeuvray") == std::vector<std::string>{"Paul Œuvray"});
+    CHECK(names("celik") == std::vector<std::string>{"Ayşe Çelik"});
+    CHECK(names("ayse") == std::vector<std::string>{"Ayşe Çelik"});
+}
+
+TEST_CASE_METHOD(SearchFixture, "Best matches come first: whole names before prefixes before organisations") {
+    const auto hits = names("martin");
+    REQUIRE(hits.size() >= 3);
+    CHECK(hits[0] == "Jean-Noël Martin");                               // whole last name
+    CHECK((hits[1] == "Louis Martinez" || hits[1] == "Martine Leroy")); // name prefixes
+    CHECK(hits.back() == "Martine Leroy"); // also matches her organisation only by prefix
+    CHECK(names("lyon") == std::vector<std::string>{"Églantine Dupré"}); // organisation
+}
+
+TEST_CASE_METHOD(SearchFixture, "Search input never breaks the query") {
+    CHECK(names("").empty());
+    CHECK(names("   ").empty());
+    CHECK(names("\"*) OR NEAR(").empty());
+    CHECK(names("zzzz").empty());
+    CHECK(names("martin AND").empty());
+}
+
+TEST_CASE_METHOD(SearchFixture, "An edit is searchable at once, the old name is not") {
+    auto a = search_attendees(store.db(), "celik").front();
+    Attendee b = a;
+    b.last_name = "Yilmaz";
+    WriteTransaction tx(store.db());
+    update_attendee(store, a, b);
+    tx.commit();
+    CHECK(names("celik").empty());
+    CHECK(names("yilmaz") == std::vector<std::string>{"Ayşe Yilmaz"});
+}

@@ -1,0 +1,92 @@
+#include "database.hpp"
+#include "errors.hpp"
+#include "store.hpp"
+#include "support/demo_event.hpp"
+#include "support/temp_dir.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <fstream>
+
+using namespace accueil;
+
+TEST_CASE("A new store has the event, an origin and the pragmas every process relies on") {
+    test::TempDir dir;
+    Store store = Store::create(dir.file("a.db"), test::demo_spec());
+    CHECK(store.event().name == "Numérique en Commun[s]");
+    CHECK(store.event().timezone == "Europe/Paris");
+    REQUIRE(store.event().days.size() == 3);
+    CHECK(store.event().days[0].label == "OFF");
+    CHECK(store.db().execAndGet("PRAGMA journal_mode").getString() == "wal");
+    CHECK(store.db().execAndGet("PRAGMA synchronous").getInt() == 2); // FULL
+    CHECK(store.db().execAndGet("PRAGMA foreign_keys").getInt() == 1);
+    CHECK(schema_version(store.db()) == kSchemaVersion);
+    CHECK(store.origin() != Origin{});
+
+    Store again = Store::open(dir.file("a.db"));
+    CHECK(again.origin() == store.origin());
+    CHECK(again.event().days == store.event().days);
+}
+
+TEST_CASE("Two databases get different origins") {
+    test::TempDir dir;
+    Store a = Store::create(dir.file("a.db"), test::demo_spec());
+    Store b = Store::create(dir.file("b.db"), test::demo_spec());
+    CHECK(a.origin() != b.origin());
+}
+
+TEST_CASE("Creating over an existing file is refused and leaves it alone") {
+    test::TempDir dir;
+    { Store a = Store::create(dir.file("a.db"), test::demo_spec()); }
+    auto spec = test::demo_spec();
+    spec.name = "Autre";
+    CHECK_THROWS_AS(Store::create(dir.file("a.db"), spec), StoreError);
+    CHECK(Store::open(dir.file("a.db")).event().name == "Numérique en Commun[s]");
+}
+
+TEST_CASE("Bad event definitions are refused with a clear message") {
+    test::TempDir dir;
+    auto spec = test::demo_spec();
+    spec.timezone = "Europe/Lutece";
+    CHECK_THROWS_WITH(Store::create(dir.file("a.db"), spec), Catch::Contains("unknown time zone"));
+    CHECK_THROWS_WITH(parse_day_list("2022-02-30"), Catch::Contains("not a date"));
+    CHECK_THROWS_WITH(parse_day_list("2022-09-27,2022-09-27"), Catch::Contains("twice"));
+    CHECK_THROWS_WITH(parse_day_list(""), Catch::Contains("at least one day"));
+    CHECK_FALSE(std::filesystem::exists(dir.file("a.db")));
+}
+
+TEST_CASE("A database made by a newer accueil is refused, untouched") {
+    test::TempDir dir;
+    const auto path = dir.file("new.db");
+    {
+        Store s = Store::create(path, test::demo_spec());
+        s.db().exec("PRAGMA user_version=" + std::to_string(kSchemaVersion + 1));
+    }
+    CHECK_THROWS_WITH(Store::open(path), Catch::Contains("newer accueil"));
+    SQLite::Database raw(path);
+    CHECK(raw.execAndGet("PRAGMA user_version").getInt() == kSchemaVersion + 1);
+}
+
+TEST_CASE("Opening what is not an accueil database fails with a clear message") {
+    test::TempDir dir;
+    CHECK_THROWS_WITH(Store::open(dir.file("missing.db")), Catch::Contains("no such database"));
+    {
+        std::ofstream junk(dir.file("junk.db"));
+        junk << "this is a spreadsheet, not a database\n";
+    }
+    CHECK_THROWS_WITH(Store::open(dir.file("junk.db")), Catch::Contains("not an accueil database"));
+    { SQLite::Database empty(dir.file("empty.db"), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE); }
+    CHECK_THROWS_WITH(Store::open(dir.file("empty.db")), Catch::Contains("not an accueil database"));
+}
+
+TEST_CASE("Time zone arithmetic follows the event's zone") {
+    CHECK(local_day(test::kSept28At0912, "Europe/Paris") == "2022-09-28");
+    CHECK(local_hh_mm(test::kSept28At0912, "Europe/Paris") == "09:12");
+    CHECK(local_day(test::kSept28At0912 - 10 * 3600 * 1000, "Europe/Paris") == "2022-09-27");
+    CHECK(parse_instant("2022-09-28T09:12", "Europe/Paris") == test::kSept28At0912);
+    CHECK(parse_instant("2022-09-28 09:12:00", "Europe/Paris") == test::kSept28At0912);
+    CHECK(parse_instant("2022-09-28T07:12:00Z", "Europe/Paris") == test::kSept28At0912);
+    CHECK(parse_instant("2022-09-28T09:12:00+02:00", "Europe/Paris") == test::kSept28At0912);
+    CHECK_FALSE(parse_instant("28/09/2022 9h12", "Europe/Paris"));
+    CHECK_FALSE(parse_instant("2022-09-28T25:00", "Europe/Paris"));
+}
