@@ -88,16 +88,7 @@ nlohmann::json changed_fields(const Attendee& before, const Attendee& after) {
     return out;
 }
 
-namespace {
-constexpr const char* kSelect =
-    "SELECT id, first_name, last_name, email, organisation, category, category_key, "
-    "days, ext_code, badge_version, source FROM attendees ";
-
-std::optional<Attendee> load_one(SQLite::Database& db, const std::string& where, const std::string& value) {
-    SQLite::Statement q(db, std::string(kSelect) + where);
-    q.bind(1, value);
-    if (!q.executeStep())
-        return std::nullopt;
+Attendee attendee_from_row(SQLite::Statement& q) {
     Attendee a;
     a.id = q.getColumn(0).getString();
     a.first_name = q.getColumn(1).getString();
@@ -111,6 +102,15 @@ std::optional<Attendee> load_one(SQLite::Database& db, const std::string& where,
     a.badge_version = q.getColumn(9).getInt();
     a.source = q.getColumn(10).getString();
     return a;
+}
+
+namespace {
+std::optional<Attendee> load_one(SQLite::Database& db, const std::string& where, const std::string& value) {
+    SQLite::Statement q(db, "SELECT " ACCUEIL_ATTENDEE_COLUMNS " FROM attendees " + where);
+    q.bind(1, value);
+    if (!q.executeStep())
+        return std::nullopt;
+    return attendee_from_row(q);
 }
 } // namespace
 

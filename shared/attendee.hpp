@@ -38,6 +38,12 @@ nlohmann::json changed_fields(const Attendee& before, const Attendee& after);
 std::string join_days(const std::vector<std::string>& days);
 std::vector<std::string> split_days(const std::string& joined);
 
+// The columns attendee_from_row() reads, in its order: "SELECT " kAttendeeColumns " FROM attendees ...".
+#define ACCUEIL_ATTENDEE_COLUMNS                                                                             \
+    "id, first_name, last_name, email, organisation, category, category_key, days, ext_code, "               \
+    "badge_version, source"
+Attendee attendee_from_row(SQLite::Statement& q);
+
 std::optional<Attendee> load_attendee(SQLite::Database& db, const std::string& id);
 std::optional<Attendee> find_by_ext_code(SQLite::Database& db, const std::string& code);
 std::optional<Attendee> find_by_email(SQLite::Database& db, const std::string& email);

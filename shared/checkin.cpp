@@ -1,7 +1,11 @@
 #include "checkin.hpp"
 
+#include "attendee_ops.hpp"
+#include "badge/badge_code.hpp"
 #include "database.hpp"
 #include "ids.hpp"
+
+#include <algorithm>
 
 namespace accueil {
 
@@ -74,7 +78,97 @@ CheckinResult check_in_attendee(Store& store, const Attendee& a, std::int64_t at
     return r;
 }
 
-CheckinResult check_in(Store& store, std::string_view code, std::int64_t at_ms) {
+namespace {
+// Whether the badge's own day list lets its holder in on `day`.
+bool badge_allows(const BadgePayload& p, const EventInfo& event, const std::string& day) {
+    if (!event.has_day(day))
+        return false;
+    if (p.day_count == 0)
+        return true;
+    const auto days = badge_days(p, event);
+    return std::find(days.begin(), days.end(), day) != days.end();
+}
+
+// The display text of a category key, from another attendee of that category when there is one.
+std::string category_text(Store& store, const std::string& key) {
+    SQLite::Statement q(store.db(),
+                        "SELECT category FROM attendees WHERE category_key = ? AND category <> '' "
+                        "LIMIT 1");
+    q.bind(1, key);
+    return q.executeStep() ? q.getColumn(0).getString() : key;
+}
+
+CheckinResult check_in_signed_badge(Store& store, const BadgePayload& p, std::int64_t at_ms) {
+    const std::string id = badge_attendee_id(p);
+    if (auto a = load_attendee(store.db(), id)) {
+        if (p.badge_version < a->badge_version) {
+            CheckinResult r;
+            r.verdict = Verdict::ReplacedBadge;
+            r.attendee = a;
+            r.day = local_day(at_ms, store.event().timezone);
+            return r;
+        }
+        if (p.badge_version > a->badge_version) {
+            // Reprinted after this database last heard of the attendee: from now on the older badges
+            // are the replaced ones here too.
+            Attendee after = *a;
+            after.badge_version = p.badge_version;
+            WriteTransaction tx(store.db());
+            update_attendee(store, *a, after);
+            tx.commit();
+            a = after;
+        }
+        return check_in_attendee(store, *a, at_ms);
+    }
+    // Registered after this database's last update: the signature vouches for the person, so the
+    // attendee is created from what the badge says.
+    Attendee n;
+    n.id = id;
+    n.category_key = p.category_key;
+    n.category = category_text(store, p.category_key);
+    n.days = badge_days(p, store.event());
+    n.badge_version = p.badge_version;
+    n.source = "badge";
+    CheckinResult r;
+    r.attendee = n;
+    r.day = local_day(at_ms, store.event().timezone);
+    if (!badge_allows(p, store.event(), r.day)) {
+        r.verdict = Verdict::NotToday;
+        return r;
+    }
+    {
+        // Only the fields the badge knows, as an update: when the real creation event (names, email ...)
+        // arrives by sync, it fills in every other field instead of being overwritten by blanks.
+        WriteTransaction tx(store.db());
+        store.append(EventKind::AttendeeUpdated, id,
+                     {{"category", n.category},
+                      {"category_key", n.category_key},
+                      {"days", join_days(n.days)},
+                      {"badge_version", n.badge_version},
+                      {"source", n.source}});
+        tx.commit();
+    }
+    r = check_in_attendee(store, n, at_ms);
+    r.created_from_badge = true;
+    return r;
+}
+} // namespace
+
+CheckinResult check_in(Store& store, std::string_view raw, std::int64_t at_ms) {
+    const std::string code = trim(raw);
+    if (looks_like_badge_code(code)) {
+        const auto check = verify_badge_code(code, store.event().uid, load_event_keys(store.db()));
+        if (check)
+            return check_in_signed_badge(store, *check.payload, at_ms);
+        // A ticketing export could hand out a code of this shape: its roster entry still wins.
+        if (auto a = find_by_ext_code(store.db(), code))
+            return check_in_attendee(store, *a, at_ms);
+        CheckinResult r;
+        r.verdict = Verdict::InvalidBadge;
+        r.badge_problem = to_string(check.error);
+        r.day = local_day(at_ms, store.event().timezone);
+        return r;
+    }
     auto a = find_by_code(store, code);
     if (!a) {
         CheckinResult r;
@@ -106,11 +200,15 @@ std::string describe(const CheckinResult& r, const std::string& tz) {
     std::string who;
     if (r.attendee) {
         who = r.attendee->full_name();
+        if (who.empty()) // created from a badge, names not synced yet
+            who = "attendee " + r.attendee->id;
         if (!r.attendee->category.empty())
             who += " (" + r.attendee->category + ")";
     }
     switch (r.verdict) {
     case Verdict::Admitted:
+        if (r.created_from_badge)
+            return "admitted: " + who + ", " + r.day + " (new here: created from the signed badge)";
         return "admitted: " + who + ", " + r.day;
     case Verdict::AlreadyCheckedIn:
         return "already checked in: " + who + ", at " + local_hh_mm(r.first_at_ms, tz) + " at " +
@@ -125,7 +223,7 @@ std::string describe(const CheckinResult& r, const std::string& tz) {
     case Verdict::ReplacedBadge:
         return "replaced badge: " + who + " has a newer badge";
     case Verdict::InvalidBadge:
-        return "invalid badge";
+        return r.badge_problem.empty() ? "invalid badge" : "invalid badge (" + r.badge_problem + ")";
     }
     return "unknown code";
 }

@@ -23,13 +23,19 @@ const char* verdict_key(Verdict v);
 struct CheckinResult {
     Verdict verdict = Verdict::UnknownCode;
     std::optional<Attendee> attendee;
-    std::string day;              // the event-local day of the scan
-    std::int64_t first_at_ms = 0; // AlreadyCheckedIn: when the first check-in happened
-    std::string first_kiosk;      // AlreadyCheckedIn: where
-    std::int64_t checkin_seq = 0; // Admitted: the journal seq of the new check-in
+    std::string day;                 // the event-local day of the scan
+    std::int64_t first_at_ms = 0;    // AlreadyCheckedIn: when the first check-in happened
+    std::string first_kiosk;         // AlreadyCheckedIn: where
+    std::int64_t checkin_seq = 0;    // Admitted: the journal seq of the new check-in
+    std::string badge_problem;       // InvalidBadge: why, e.g. "bad signature"
+    bool created_from_badge = false; // the attendee was unknown here and was created from the badge
 };
 
-// Looks the code up (external ticket code, then attendee id) and records the check-in if admitted.
+// A signed badge code (see badge/badge_code.hpp) is verified against the event's public keys: a valid
+// one for an attendee unknown here creates that attendee from the badge; an older badge version than
+// the attendee's is a ReplacedBadge; a forged, altered or foreign one an InvalidBadge (no store change).
+// Any other code is looked up (external ticket code, then attendee id). The check-in is recorded if
+// admitted.
 CheckinResult check_in(Store& store, std::string_view code, std::int64_t at_ms);
 CheckinResult check_in_attendee(Store& store, const Attendee& a, std::int64_t at_ms);
 

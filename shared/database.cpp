@@ -24,6 +24,8 @@ SQLite::Database open_database(const std::string& path, OpenMode mode) {
     }
     db.exec("PRAGMA synchronous=FULL");
     db.exec("PRAGMA foreign_keys=ON");
+    // 16 MB of page cache (default 2 MB): a 100,000-row import stays in memory until its commit.
+    db.exec("PRAGMA cache_size=-16000");
 
     const int version = schema_version(db);
     if (version > kSchemaVersion)

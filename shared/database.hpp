@@ -6,7 +6,7 @@
 
 namespace accueil {
 
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 3;
 
 enum class OpenMode { MustExist, CreateIfMissing };
 

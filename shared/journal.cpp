@@ -16,6 +16,8 @@ const char* to_string(EventKind kind) {
         return "check-in";
     case EventKind::CheckInUndone:
         return "check-in-undone";
+    case EventKind::KeyAdded:
+        return "key-added";
     }
     return "unknown";
 }
@@ -50,6 +52,37 @@ bool insert_journal_event(SQLite::Database& db, const JournalEvent& e) {
     old.bind(1, e.origin.data(), int(e.origin.size()));
     old.bind(2, e.seq);
     if (old.executeStep() && row_to_event(old) != e)
+        throw StoreError("journal conflict: event " + to_hex(e.origin) + "/" + std::to_string(e.seq) +
+                         " already stored with different content (a cloned or restored database?)");
+    return false;
+}
+
+JournalInserter::JournalInserter(SQLite::Database& db)
+    : db_(db), ins_(db, "INSERT INTO journal (origin, seq, hlc, kind, entity, payload) "
+                        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING") {}
+
+bool JournalInserter::insert(const JournalEvent& e) {
+    ins_.reset();
+    ins_.bind(1, e.origin.data(), int(e.origin.size()));
+    ins_.bind(2, e.seq);
+    ins_.bind(3, std::int64_t(e.hlc));
+    ins_.bind(4, int(e.kind));
+    ins_.bindNoCopy(5, e.entity);
+    ins_.bindNoCopy(6, e.payload);
+    const int changed = ins_.exec();
+    ins_.clearBindings(); // the bound texts belong to the caller's event
+    if (changed == 1)
+        return true;
+    if (!old_)
+        old_ = std::make_unique<SQLite::Statement>(db_, "SELECT origin, seq, hlc, kind, entity, payload "
+                                                        "FROM journal WHERE origin = ? AND seq = ?");
+    old_->reset();
+    old_->bind(1, e.origin.data(), int(e.origin.size()));
+    old_->bind(2, e.seq);
+    const bool found = old_->executeStep();
+    const bool same = found && row_to_event(*old_) == e;
+    old_->reset();
+    if (found && !same)
         throw StoreError("journal conflict: event " + to_hex(e.origin) + "/" + std::to_string(e.seq) +
                          " already stored with different content (a cloned or restored database?)");
     return false;

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,7 @@ enum class EventKind : int {
     AttendeeUpdated = 3, // entity attendee id; payload: the changed fields only
     CheckIn = 4,         // entity attendee id; payload {day, at, kiosk}
     CheckInUndone = 5,   // entity attendee id; payload {origin, seq} of the cancelled check-in
+    KeyAdded = 6,        // entity "key"; payload {public_key (64 hex), label, at}: a badge-signing key
 };
 const char* to_string(EventKind kind);
 
@@ -34,6 +36,19 @@ struct JournalEvent {
 // Inserts the event unless (origin, seq) is already there. Returns true when it was new. Throws
 // StoreError when the same key is stored with different content (a cloned database).
 bool insert_journal_event(SQLite::Database& db, const JournalEvent& e);
+
+// The same contract as insert_journal_event with its statements prepared once: the sync merge inserts
+// hundreds of thousands of events a second and cannot afford a prepare per event.
+class JournalInserter {
+public:
+    explicit JournalInserter(SQLite::Database& db);
+    bool insert(const JournalEvent& e);
+
+private:
+    SQLite::Database& db_;
+    SQLite::Statement ins_;
+    std::unique_ptr<SQLite::Statement> old_; // prepared on the first duplicate only
+};
 
 std::int64_t next_seq(SQLite::Database& db, const Origin& origin);
 

@@ -1,6 +1,7 @@
 #include "projection.hpp"
 
 #include "attendee.hpp"
+#include "badge/event_keys.hpp"
 #include "database.hpp"
 #include "errors.hpp"
 #include "text_fold.hpp"
@@ -69,23 +70,31 @@ SQLite::Statement& Projector::stmt(const std::string& sql) {
     return *slot;
 }
 
-void Projector::apply(const JournalEvent& e) {
+void Projector::apply(const JournalEvent& e, const nlohmann::json* parsed) {
+    if (e.kind == EventKind::KeyAdded)
+        return project_key_added(db_, e);
+    json own;
+    if (!parsed) {
+        own = parse_payload(e);
+        parsed = &own;
+    }
     switch (e.kind) {
     case EventKind::EventDefined:
-        return apply_event_defined(e);
+        return apply_event_defined(e, *parsed);
     case EventKind::AttendeeCreated:
     case EventKind::AttendeeUpdated:
-        return apply_attendee_fields(e);
+        return apply_attendee_fields(e, *parsed);
     case EventKind::CheckIn:
-        return apply_checkin(e);
+        return apply_checkin(e, *parsed);
     case EventKind::CheckInUndone:
-        return apply_undo(e);
+        return apply_undo(e, *parsed);
+    case EventKind::KeyAdded:
+        return project_key_added(db_, e);
     }
     throw StoreError("journal event of unknown kind " + std::to_string(int(e.kind)));
 }
 
-void Projector::apply_event_defined(const JournalEvent& e) {
-    const json p = parse_payload(e);
+void Projector::apply_event_defined(const JournalEvent& e, const json& p) {
     auto& s = stmt("INSERT INTO event_info (id, uid, name, timezone, days, hlc, origin) "
                    "VALUES (1, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET uid = excluded.uid, "
                    "name = excluded.name, timezone = excluded.timezone, days = excluded.days, "
@@ -100,8 +109,7 @@ void Projector::apply_event_defined(const JournalEvent& e) {
     s.exec();
 }
 
-void Projector::apply_attendee_fields(const JournalEvent& e) {
-    const json p = parse_payload(e);
+void Projector::apply_attendee_fields(const JournalEvent& e, const json& p) {
     auto& find = stmt("SELECT num, stamp_hlc, stamp_origin FROM attendees WHERE id = ?");
     find.bind(1, e.entity);
     if (!find.executeStep()) {
@@ -212,8 +220,7 @@ void Projector::reindex(std::int64_t num) {
     ins.exec();
 }
 
-void Projector::apply_checkin(const JournalEvent& e) {
-    const json p = parse_payload(e);
+void Projector::apply_checkin(const JournalEvent& e, const json& p) {
     auto& s = stmt("INSERT INTO checkins (origin, seq, attendee_id, day, at_ms, hlc, kiosk, undone) "
                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
                    "EXISTS (SELECT 1 FROM undos WHERE target_origin = ?1 AND target_seq = ?2)) "
@@ -228,8 +235,7 @@ void Projector::apply_checkin(const JournalEvent& e) {
     s.exec();
 }
 
-void Projector::apply_undo(const JournalEvent& e) {
-    const json p = parse_payload(e);
+void Projector::apply_undo(const JournalEvent& e, const json& p) {
     const auto target = origin_from_hex(p.value("origin", ""));
     if (!target)
         throw StoreError("undo event " + std::to_string(e.seq) + " names no valid check-in");
@@ -250,7 +256,7 @@ void Projector::apply_undo(const JournalEvent& e) {
 void rebuild_projections(SQLite::Database& db) {
     WriteTransaction tx(db);
     db.exec("DELETE FROM attendee_search; DELETE FROM attendee_stamps; DELETE FROM attendees; "
-            "DELETE FROM checkins; DELETE FROM undos; DELETE FROM event_info;");
+            "DELETE FROM checkins; DELETE FROM undos; DELETE FROM event_info; DELETE FROM event_keys;");
     Projector projector(db);
     scan_journal(db, [&](const JournalEvent& e) { projector.apply(e); });
     tx.commit();

@@ -5,6 +5,7 @@
 #include "journal.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <nlohmann/json.hpp>
 
 #include <map>
 #include <memory>
@@ -15,13 +16,14 @@ namespace accueil {
 class Projector {
 public:
     explicit Projector(SQLite::Database& db) : db_(db) {}
-    void apply(const JournalEvent& e);
+    // `parsed` is the payload already parsed, when the caller has it (local appends): saves a parse.
+    void apply(const JournalEvent& e, const nlohmann::json* parsed = nullptr);
 
 private:
-    void apply_event_defined(const JournalEvent& e);
-    void apply_attendee_fields(const JournalEvent& e);
-    void apply_checkin(const JournalEvent& e);
-    void apply_undo(const JournalEvent& e);
+    void apply_event_defined(const JournalEvent& e, const nlohmann::json& p);
+    void apply_attendee_fields(const JournalEvent& e, const nlohmann::json& p);
+    void apply_checkin(const JournalEvent& e, const nlohmann::json& p);
+    void apply_undo(const JournalEvent& e, const nlohmann::json& p);
     void reindex(std::int64_t num);
     SQLite::Statement& stmt(const std::string& sql);
 

@@ -88,8 +88,66 @@ CREATE INDEX undos_target ON undos (target_origin, target_seq);
 -- rowid = attendees.num.
 CREATE VIRTUAL TABLE attendee_search USING fts5 (
     names, organisation, email,
-    tokenize = 'unicode61 remove_diacritics 0', prefix = '1 2 3'
+    tokenize = 'unicode61 remove_diacritics 0', prefix = '1 2 3', detail = column
 );
+)sql";
+
+// Sync (issue 3): per-origin high-water marks, enrolled devices, refused events and clone conflicts.
+constexpr const char* kVersion2Sync = R"sql(
+-- Contiguous high-water mark of each origin in this journal (every seq up to it is present),
+-- advanced by the merge in the same transaction as the events.
+CREATE TABLE sync_marks (origin BLOB PRIMARY KEY, high_water INTEGER NOT NULL) WITHOUT ROWID;
+
+-- Kiosk side: per origin, every seq up to `high_water` is known to the server (acknowledged) or
+-- dead-lettered, so the agent never sends it again.
+CREATE TABLE sync_acked (origin BLOB PRIMARY KEY, high_water INTEGER NOT NULL) WITHOUT ROWID;
+
+-- Kiosk side: events the server refused permanently, kept for organisers (never silently dropped).
+CREATE TABLE sync_dead_letters (
+    origin  BLOB    NOT NULL,
+    seq     INTEGER NOT NULL,
+    reason  TEXT    NOT NULL,
+    at_ms   INTEGER NOT NULL,
+    PRIMARY KEY (origin, seq)
+) WITHOUT ROWID;
+
+-- Server side: devices allowed to sync. Only hashes of the enrolment code and of the token are kept.
+CREATE TABLE sync_devices (
+    name            TEXT PRIMARY KEY,
+    enrol_hash      TEXT,              -- one-time enrolment secret, cleared once used
+    token_hash      TEXT UNIQUE,
+    origin          BLOB,              -- the kiosk's journal origin, learnt on its first request
+    enrolled_ms     INTEGER NOT NULL,
+    joined_ms       INTEGER,
+    revoked_ms      INTEGER,
+    last_contact_ms INTEGER,
+    pending         INTEGER NOT NULL DEFAULT 0  -- events the device last said it still had to send
+);
+
+-- Server side: the same (origin, seq) received with different content (a cloned kiosk disk).
+CREATE TABLE sync_conflicts (
+    origin      BLOB    NOT NULL,
+    seq         INTEGER NOT NULL,
+    device      TEXT    NOT NULL,
+    payload     TEXT    NOT NULL,      -- the refused version, for organisers to inspect
+    first_ms    INTEGER NOT NULL,
+    count       INTEGER NOT NULL DEFAULT 1,
+    PRIMARY KEY (origin, seq, device)
+) WITHOUT ROWID;
+)sql";
+
+// Badges (issue 4): the event's public badge-signing keys, projected from KeyAdded journal events so
+// kiosks receive them with the event data. Several rows: keys can be rotated.
+constexpr const char* kVersion3BadgeKeys = R"sql(
+CREATE TABLE event_keys (
+    public_key BLOB    PRIMARY KEY,  -- Ed25519, 32 bytes
+    key_id     INTEGER NOT NULL,     -- first two bytes of the key, big-endian: named in each badge code
+    label      TEXT    NOT NULL DEFAULT '',
+    added_ms   INTEGER NOT NULL,
+    hlc        INTEGER NOT NULL,
+    origin     BLOB    NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX event_keys_id ON event_keys (key_id);
 )sql";
 } // namespace
 
@@ -97,6 +155,12 @@ void apply_migration(SQLite::Database& db, int to_version) {
     switch (to_version) {
     case 1:
         db.exec(kVersion1);
+        return;
+    case 2:
+        db.exec(kVersion2Sync);
+        return;
+    case 3:
+        db.exec(kVersion3BadgeKeys);
         return;
     default:
         throw StoreError("no migration to schema " + std::to_string(to_version));

@@ -9,7 +9,8 @@ namespace accueil {
 
 Store::Store(std::string path, SQLite::Database db, WallClock wall)
     : path_(std::move(path)), db_(std::make_unique<SQLite::Database>(std::move(db))), wall_(wall),
-      clock_(wall), projector_(std::make_unique<Projector>(*db_)) {}
+      clock_(wall), projector_(std::make_unique<Projector>(*db_)),
+      inserter_(std::make_unique<JournalInserter>(*db_)) {}
 
 Store::Store(Store&&) noexcept = default;
 Store& Store::operator=(Store&&) noexcept = default;
@@ -60,37 +61,64 @@ void Store::reload_event() {
     event_ = e ? *e : EventInfo{};
 }
 
+SQLite::Statement& Store::cached(const char* sql) {
+    auto& slot = statements_[sql];
+    if (!slot)
+        slot = std::make_unique<SQLite::Statement>(*db_, sql);
+    slot->reset();
+    return *slot;
+}
+
 void Store::load_clock() {
-    SQLite::Statement q(*db_, "SELECT value FROM meta WHERE key = 'hlc'");
+    auto& q = cached("SELECT value FROM meta WHERE key = 'hlc'");
     if (q.executeStep())
         clock_.restore(std::uint64_t(q.getColumn(0).getInt64()));
+    q.reset();
 }
 
 void Store::save_clock() {
-    SQLite::Statement q(*db_, "INSERT INTO meta (key, value) VALUES ('hlc', ?) "
-                              "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+    auto& q = cached("INSERT INTO meta (key, value) VALUES ('hlc', ?) "
+                     "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
     q.bind(1, std::int64_t(clock_.last()));
     q.exec();
 }
 
+Store::Batch::Batch(Store& s) : store_(s) {
+    store_.load_clock();
+    store_.batch_next_seq_ = store_.read_next_seq();
+}
+
+std::int64_t Store::read_next_seq() {
+    auto& q = cached("SELECT coalesce(max(seq), 0) + 1 FROM journal WHERE origin = ?");
+    q.bind(1, origin_.data(), int(origin_.size()));
+    q.executeStep();
+    const std::int64_t next = q.getColumn(0).getInt64();
+    q.reset();
+    return next;
+}
+
 JournalEvent Store::append(EventKind kind, const std::string& entity, const nlohmann::json& payload) {
-    // Another process (the sync agent) may have advanced the persisted clock: read it back first.
-    load_clock();
     JournalEvent e;
     e.origin = origin_;
-    e.seq = next_seq(*db_, origin_);
+    if (batch_next_seq_ > 0) {
+        e.seq = batch_next_seq_++;
+    } else {
+        // Another process (the sync agent) may have advanced the persisted clock: read it back first.
+        load_clock();
+        e.seq = read_next_seq();
+    }
     e.hlc = clock_.now();
     e.kind = kind;
     e.entity = entity;
     e.payload = payload.dump();
-    insert_journal_event(*db_, e);
-    projector_->apply(e);
+    inserter_->insert(e);
+    projector_->apply(e, &payload);
     save_clock();
     return e;
 }
 
 bool Store::apply_remote(const JournalEvent& e) {
-    if (!insert_journal_event(*db_, e))
+    if (!inserter_->insert(e))
         return false;
     projector_->apply(e);
     if (clock_.receive(e.hlc))

@@ -20,6 +20,11 @@ void add_stats_command(CLI::App& app, Action& run);
 void add_rebuild_command(CLI::App& app, Action& run);
 void add_demo_roster_command(CLI::App& app, Action& run);
 void add_demo_command(CLI::App& app, Action& run);
+// Badges (issue 4): signing keys, QR pictures, printable sheets, reprints.
+void add_keys_command(CLI::App& app, Action& run);
+void add_badge_command(CLI::App& app, Action& run);
+void add_badges_command(CLI::App& app, Action& run);
+void add_reprint_command(CLI::App& app, Action& run);
 
 // The instant a command acts at: `--at` (ISO 8601, local to the event unless it has an offset) or now.
 std::int64_t resolve_instant(const std::string& at, const std::string& timezone);

@@ -19,6 +19,10 @@ int main(int argc, char** argv) {
     accueil::cli::add_rebuild_command(app, run);
     accueil::cli::add_demo_roster_command(app, run);
     accueil::cli::add_demo_command(app, run);
+    accueil::cli::add_keys_command(app, run);
+    accueil::cli::add_badge_command(app, run);
+    accueil::cli::add_badges_command(app, run);
+    accueil::cli::add_reprint_command(app, run);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -1,0 +1,51 @@
+#pragma once
+// One camera picture in, the QR text out: the same code path for the live camera, --replay and
+// --print-codes. Expected failures (unreadable file, no code in the picture) are values.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace accueil::kiosk {
+
+struct GreyImage {
+    int width = 0;
+    int height = 0;
+    std::vector<std::uint8_t> pixels; // row-major, one byte per pixel, stride = width
+    bool empty() const { return width <= 0 || height <= 0; }
+};
+
+// PNG or JPEG (stb_image) to 8-bit grey; nullopt with `error` set when the file cannot be read.
+std::optional<GreyImage> load_grey_image(const std::string& path, std::string* error = nullptr);
+// Writes a grey image as PNG (tests, benches). Returns false on failure.
+bool save_grey_png(const GreyImage& img, const std::string& path);
+
+GreyImage downscale_half(const GreyImage& img);
+// The picture centred on a canvas of the given size (grey background), scaled down to fit if needed.
+GreyImage fit_into(const GreyImage& img, int width, int height, std::uint8_t background = 128);
+
+struct DecodeResult {
+    std::optional<std::string> text; // UTF-8; nullopt when no QR code was read
+    int pass = 0;                    // which pass found it (1 = the plain library call)
+};
+
+// QR only. The first pass is the plain ZXing call; when it finds nothing, further passes try what
+// camera pictures need more often: a global-histogram binariser (uneven light), a half-size copy
+// (big blurry codes), a contrast-stretched copy (washed-out phone screens).
+DecodeResult decode_frame(const GreyImage& img);
+
+// Rough change between two frames (mean absolute difference of a coarse thumbnail, 0..255), for
+// skipping the decode and the preview upload when the camera sees a still scene.
+double frame_change(const GreyImage& a, const GreyImage& b);
+
+// A thumbnail for the on-screen preview (at most max_w wide, aspect kept).
+GreyImage thumbnail(const GreyImage& img, int max_w);
+
+// --print-codes escaping: backslash, tab, carriage return and newline as \\ \t \r \n.
+std::string escape_code_text(std::string_view text);
+
+// The image files of a folder (PNG/JPEG, sorted by name), or the file itself.
+std::vector<std::string> list_pictures(const std::string& path);
+
+} // namespace accueil::kiosk

@@ -1,0 +1,483 @@
+#include "machine.hpp"
+
+#include "event_calendar.hpp"
+
+#include <algorithm>
+
+// GCC 12 reports a false "may be used uninitialized" inside std::variant's move constructor when
+// effects are pushed (GCC bug 105562 and friends); the code is plain value semantics.
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+
+namespace accueil::kiosk {
+
+const char* screen_key(Screen s) {
+    switch (s) {
+    case Screen::Scan:
+        return "scan";
+    case Screen::Checking:
+        return "checking";
+    case Screen::Verdict:
+        return "verdict";
+    case Screen::Search:
+        return "search";
+    case Screen::Confirm:
+        return "confirm";
+    case Screen::GoToDesk:
+        return "desk";
+    case Screen::OutOfOrder:
+        return "out-of-order";
+    }
+    return "scan";
+}
+
+namespace {
+// Length in bytes of the UTF-8 sequence starting with byte c (1 for a stray continuation byte).
+std::size_t utf8_len(unsigned char c) {
+    if (c >= 0xF0)
+        return 4;
+    if (c >= 0xE0)
+        return 3;
+    if (c >= 0xC0)
+        return 2;
+    return 1;
+}
+
+std::size_t utf8_chars(const std::string& s) {
+    std::size_t n = 0;
+    for (unsigned char c : s)
+        n += (c & 0xC0) != 0x80;
+    return n;
+}
+
+void pop_utf8(std::string& s) {
+    while (!s.empty()) {
+        const unsigned char c = static_cast<unsigned char>(s.back());
+        s.pop_back();
+        if ((c & 0xC0) != 0x80)
+            return;
+    }
+}
+
+// Upper-case the first letter for display ("églantine" typed in an import stays readable).
+std::string first_code_point(const std::string& s) {
+    if (s.empty())
+        return {};
+    return s.substr(0, std::min(s.size(), utf8_len(static_cast<unsigned char>(s[0]))));
+}
+
+const char* verdict_stem(Verdict v) {
+    switch (v) {
+    case Verdict::Admitted:
+        return "verdict.admitted";
+    case Verdict::AlreadyCheckedIn:
+        return "verdict.already";
+    case Verdict::NotToday:
+        return "verdict.not_today";
+    case Verdict::ReplacedBadge:
+        return "verdict.replaced";
+    case Verdict::InvalidBadge:
+        return "verdict.invalid";
+    case Verdict::UnknownCode:
+        return "verdict.unknown";
+    }
+    return "verdict.unknown";
+}
+
+Sound verdict_sound(Verdict v) {
+    switch (v) {
+    case Verdict::Admitted:
+        return Sound::Admitted;
+    case Verdict::AlreadyCheckedIn:
+        return Sound::AlreadyCheckedIn;
+    case Verdict::NotToday:
+        return Sound::NotToday;
+    case Verdict::ReplacedBadge:
+        return Sound::ReplacedBadge;
+    case Verdict::InvalidBadge:
+        return Sound::InvalidBadge;
+    case Verdict::UnknownCode:
+        return Sound::UnknownCode;
+    }
+    return Sound::UnknownCode;
+}
+} // namespace
+
+std::string mask_name(const std::string& first_name, const std::string& last_name) {
+    std::string out = first_name;
+    const std::string initial = first_code_point(last_name);
+    if (!initial.empty())
+        out += (out.empty() ? "" : " ") + initial + ".";
+    return out;
+}
+
+std::string spoken_time(Lang lang, const std::string& hh_mm) {
+    if (hh_mm.size() != 5 || hh_mm[2] != ':')
+        return hh_mm;
+    const int h = std::stoi(hh_mm.substr(0, 2));
+    const std::string mm = hh_mm.substr(3, 2);
+    if (lang == Lang::Fr)
+        return std::to_string(h) + " h " + mm;
+    return std::to_string(h) + ":" + mm;
+}
+
+Machine::Machine(const Strings& strings, MachineOptions options) : strings_(strings), opt_(std::move(options)) {}
+
+std::optional<std::int64_t> Machine::deadline() const {
+    if (deadline_ == 0)
+        return std::nullopt;
+    return deadline_;
+}
+
+void Machine::go(Screen s, std::int64_t now) {
+    screen_ = s;
+    entered_at_ = now;
+    switch (s) {
+    case Screen::Scan:
+    case Screen::Checking:
+        deadline_ = 0;
+        break;
+    case Screen::Verdict:
+        deadline_ = now + opt_.verdict_ms;
+        break;
+    case Screen::Search:
+    case Screen::Confirm:
+        deadline_ = now + opt_.typing_ms;
+        break;
+    case Screen::GoToDesk:
+        deadline_ = now + opt_.desk_ms;
+        break;
+    case Screen::OutOfOrder:
+        deadline_ = now + opt_.out_of_order_ms;
+        break;
+    }
+    if (s == Screen::Scan) {
+        // Nothing typed or matched outlives the person who typed it.
+        typed_.clear();
+        searched_.clear();
+        matches_.clear();
+        chosen_ = {};
+    }
+}
+
+std::vector<Effect> Machine::handle(const Input& input, std::int64_t now_ms) {
+    std::vector<Effect> out;
+    std::visit([&](const auto& in) { on(in, now_ms, out); }, input);
+    return out;
+}
+
+void Machine::start_checkin(const CodeDecoded& c, std::int64_t now, std::vector<Effect>& out) {
+    go(Screen::Checking, now);
+    out.push_back(StartCheckin{c.code, c.at_ms});
+}
+
+void Machine::on(const CodeDecoded& c, std::int64_t now, std::vector<Effect>& out) {
+    if (c.code.empty())
+        return;
+    // A badge held in front of the camera is seen many times a second: one check-in only.
+    const bool repeat = c.code == last_code_ && now - last_code_at_ < opt_.same_code_ms;
+    last_code_ = c.code;
+    last_code_at_ = now;
+    if (repeat)
+        return;
+    switch (screen_) {
+    case Screen::Checking:
+        pending_.push_back(c); // the next person was quick: keep the scan
+        return;
+    case Screen::OutOfOrder:
+        return; // the screen sends people to the desk until the kiosk recovers
+    default:
+        if (!pending_.empty()) {
+            pending_.push_back(c);
+            return;
+        }
+        start_checkin(c, now, out);
+    }
+}
+
+void Machine::on(const VerdictReady& v, std::int64_t now, std::vector<Effect>& out) {
+    if (screen_ != Screen::Checking)
+        return; // a late answer for a flow that was abandoned (out of order)
+    verdict_ = v.info;
+    go(Screen::Verdict, now);
+    out.push_back(PlaySound{verdict_sound(v.info.verdict)});
+}
+
+void Machine::on(const SearchDone& s, std::int64_t, std::vector<Effect>&) {
+    if (screen_ != Screen::Search || s.query != typed_)
+        return; // an answer to an older query: the person kept typing
+    searched_ = s.query;
+    matches_ = s.matches;
+    if (matches_.size() > opt_.max_matches)
+        matches_.resize(opt_.max_matches);
+}
+
+void Machine::typed_changed(std::vector<Effect>& out) {
+    matches_.clear();
+    searched_.clear();
+    if (utf8_chars(typed_) >= opt_.min_search_chars)
+        out.push_back(StartSearch{typed_});
+}
+
+void Machine::on(const Tap& t, std::int64_t now, std::vector<Effect>& out) {
+    // Language and contrast work on every screen and never reset what the person was doing.
+    if (t.intent == Intent::SwitchLanguage || t.intent == Intent::ToggleContrast) {
+        if (t.intent == Intent::SwitchLanguage)
+            lang_ = lang_ == Lang::Fr ? Lang::En : Lang::Fr;
+        else
+            high_contrast_ = !high_contrast_;
+        if (screen_ == Screen::Search || screen_ == Screen::Confirm)
+            deadline_ = std::max(deadline_, now + opt_.typing_ms);
+        else if (screen_ == Screen::Verdict || screen_ == Screen::GoToDesk)
+            deadline_ = std::max(deadline_, now + opt_.verdict_ms); // time to read it again
+        return;
+    }
+    switch (screen_) {
+    case Screen::Scan:
+        if (t.intent == Intent::NoBadge) {
+            go(Screen::Search, now);
+            typed_.clear();
+        }
+        return;
+    case Screen::Checking:
+        return; // nothing to cancel: the arrival is being written
+    case Screen::Verdict:
+    case Screen::GoToDesk:
+    case Screen::OutOfOrder:
+        if (t.intent == Intent::Ok || t.intent == Intent::Back)
+            go(Screen::Scan, now);
+        else if (t.intent == Intent::NoBadge && screen_ != Screen::OutOfOrder)
+            go(Screen::Search, now);
+        return;
+    case Screen::Search:
+        deadline_ = std::max(deadline_, now + opt_.typing_ms); // any tap gives time back
+        switch (t.intent) {
+        case Intent::Key:
+            if (utf8_chars(typed_) < 40) {
+                typed_ += t.text;
+                typed_changed(out);
+            }
+            return;
+        case Intent::Space:
+            if (!typed_.empty() && typed_.back() != ' ') {
+                typed_ += ' ';
+                typed_changed(out);
+            }
+            return;
+        case Intent::Backspace:
+            if (!typed_.empty()) {
+                pop_utf8(typed_);
+                typed_changed(out);
+            }
+            return;
+        case Intent::PickMatch:
+            if (t.index < 0 || std::size_t(t.index) >= matches_.size())
+                return;
+            chosen_ = matches_[std::size_t(t.index)];
+            if (chosen_.options.empty() || chosen_.correct < 0) {
+                desk_reason_ = "desk.cannot_confirm";
+                go(Screen::GoToDesk, now);
+            } else {
+                go(Screen::Confirm, now);
+            }
+            return;
+        case Intent::Back:
+            go(Screen::Scan, now);
+            return;
+        default:
+            return;
+        }
+    case Screen::Confirm:
+        deadline_ = std::max(deadline_, now + opt_.typing_ms);
+        switch (t.intent) {
+        case Intent::PickOption:
+            if (t.index < 0 || std::size_t(t.index) >= chosen_.options.size())
+                return;
+            if (t.index == chosen_.correct) {
+                const std::string id = chosen_.attendee_id;
+                go(Screen::Checking, now);
+                out.push_back(StartCheckinAttendee{id, now});
+            } else {
+                // One try only: guessing someone else's arrival must not be a game.
+                desk_reason_ = "desk.not_confirmed";
+                go(Screen::GoToDesk, now);
+            }
+            return;
+        case Intent::NoneOfThese:
+            desk_reason_ = "desk.not_confirmed";
+            go(Screen::GoToDesk, now);
+            return;
+        case Intent::Back:
+            go(Screen::Search, now);
+            return;
+        default:
+            return;
+        }
+    }
+}
+
+void Machine::on(const Tick&, std::int64_t now, std::vector<Effect>& out) {
+    // Codes that arrived during a check-in go next, once the verdict has been on screen a moment.
+    const bool can_start = screen_ != Screen::Checking && screen_ != Screen::OutOfOrder &&
+                           (screen_ != Screen::Verdict || now - entered_at_ >= 1500);
+    if (!pending_.empty() && can_start) {
+        const CodeDecoded next = pending_.front();
+        pending_.pop_front();
+        start_checkin(next, now, out);
+        return;
+    }
+    if (deadline_ != 0 && now >= deadline_)
+        go(Screen::Scan, now);
+}
+
+void Machine::on(const Failure& f, std::int64_t now, std::vector<Effect>& out) {
+    failure_ = f.what;
+    pending_.clear();
+    out.push_back(LogError{f.what});
+    if (screen_ != Screen::OutOfOrder)
+        out.push_back(PlaySound{Sound::Error});
+    go(Screen::OutOfOrder, now);
+}
+
+void Machine::on(const CameraState& c, std::int64_t, std::vector<Effect>&) { camera_ = c; }
+
+void Machine::on(const SyncState& s, std::int64_t, std::vector<Effect>&) { sync_ = s; }
+
+ViewModel Machine::view(std::int64_t now) const {
+    ViewModel vm;
+    vm.screen = screen_;
+    vm.french = lang_ == Lang::Fr;
+    vm.high_contrast = high_contrast_;
+    vm.kiosk_name = opt_.kiosk_name;
+    vm.clock = local_hh_mm(now, opt_.timezone);
+    if (!sync_.known) {
+        vm.sync_text = tr("status.local_only");
+    } else if (sync_.online) {
+        vm.sync_text = tr("status.online");
+        vm.sync_tone = Tone::Success;
+    } else {
+        vm.sync_text = tr("status.offline");
+        vm.sync_tone = Tone::Warning;
+    }
+    if (sync_.known && sync_.pending > 0)
+        vm.sync_text += " · " + strings_.format(lang_, "status.pending", {{"n", std::to_string(sync_.pending)}});
+    vm.language_label = tr("lang.other");
+    vm.contrast_label = tr(high_contrast_ ? "contrast.normal" : "contrast.high");
+    if (deadline_ != 0)
+        vm.seconds_left = int(std::max<std::int64_t>(0, (deadline_ - now + 999) / 1000));
+
+    switch (screen_) {
+    case Screen::Scan:
+        vm.icon = Icon::Badge;
+        vm.title = tr("scan.title");
+        vm.sentence = tr("scan.sentence");
+        vm.show_preview = camera_.available;
+        if (!camera_.available)
+            vm.camera_note = tr("scan.no_camera");
+        vm.actions.push_back({Intent::NoBadge, tr("scan.no_badge"), -1, false});
+        break;
+    case Screen::Checking:
+        vm.icon = Icon::Hourglass;
+        vm.title = tr("checking.title");
+        vm.sentence = tr("checking.sentence");
+        break;
+    case Screen::Verdict: {
+        const std::string stem = verdict_stem(verdict_.verdict);
+        switch (verdict_.verdict) {
+        case Verdict::Admitted:
+            vm.tone = Tone::Success;
+            vm.icon = Icon::Check;
+            vm.title = verdict_.first_name.empty()
+                           ? tr("verdict.admitted.title_noname")
+                           : strings_.format(lang_, "verdict.admitted.title", {{"name", verdict_.first_name}});
+            break;
+        case Verdict::AlreadyCheckedIn:
+            vm.tone = Tone::Info;
+            vm.icon = Icon::Repeat;
+            vm.title = tr(stem + ".title");
+            break;
+        case Verdict::NotToday:
+            vm.tone = Tone::Warning;
+            vm.icon = Icon::Calendar;
+            vm.title = tr(stem + ".title");
+            break;
+        case Verdict::ReplacedBadge:
+            vm.tone = Tone::Warning;
+            vm.icon = Icon::Triangle;
+            vm.title = tr(stem + ".title");
+            break;
+        case Verdict::InvalidBadge:
+            vm.tone = Tone::Error;
+            vm.icon = Icon::Cross;
+            vm.title = tr(stem + ".title");
+            break;
+        case Verdict::UnknownCode:
+            vm.tone = Tone::Error;
+            vm.icon = Icon::Question;
+            vm.title = tr(stem + ".title");
+            break;
+        }
+        if (verdict_.verdict == Verdict::AlreadyCheckedIn)
+            vm.sentence = strings_.format(
+                lang_, verdict_.first_kiosk.empty() ? "verdict.already.sentence_nokiosk" : "verdict.already.sentence",
+                {{"time", spoken_time(lang_, verdict_.first_hh_mm)}, {"kiosk", verdict_.first_kiosk}});
+        else
+            vm.sentence = tr(stem + ".sentence");
+        vm.hint = tr(stem + ".hint");
+        vm.actions.push_back({Intent::Ok, tr("verdict.ok"), -1, true});
+        break;
+    }
+    case Screen::Search: {
+        vm.icon = Icon::Search;
+        vm.title = tr("search.title");
+        vm.show_keyboard = true;
+        vm.typed = typed_;
+        vm.typed_placeholder = tr("search.placeholder");
+        vm.backspace_label = tr("search.backspace");
+        vm.space_label = tr("search.space");
+        vm.can_extend = true;
+        vm.more_time_label = tr("common.more_time");
+        if (utf8_chars(typed_) < opt_.min_search_chars) {
+            vm.sentence = tr("search.sentence");
+        } else if (searched_ == typed_) {
+            if (matches_.empty())
+                vm.sentence = tr("search.no_match");
+            else
+                vm.sentence = tr("search.pick");
+            for (std::size_t i = 0; i < matches_.size(); ++i)
+                vm.choices.push_back({Intent::PickMatch, matches_[i].masked_name, int(i), false});
+        } else {
+            vm.sentence = tr("search.searching");
+        }
+        vm.actions.push_back({Intent::Back, tr("common.back"), -1, false});
+        break;
+    }
+    case Screen::Confirm:
+        vm.icon = Icon::Key;
+        vm.title = strings_.format(lang_, "confirm.title", {{"name", chosen_.masked_name}});
+        vm.sentence = tr("confirm.sentence");
+        vm.can_extend = true;
+        vm.more_time_label = tr("common.more_time");
+        for (std::size_t i = 0; i < chosen_.options.size(); ++i)
+            vm.choices.push_back({Intent::PickOption, chosen_.options[i] + "…", int(i), false});
+        vm.choices.push_back({Intent::NoneOfThese, tr("confirm.none"), -1, false});
+        vm.actions.push_back({Intent::Back, tr("common.back"), -1, false});
+        break;
+    case Screen::GoToDesk:
+        vm.tone = Tone::Warning;
+        vm.icon = Icon::Desk;
+        vm.title = tr("desk.title");
+        vm.sentence = tr(desk_reason_.empty() ? "desk.not_confirmed" : desk_reason_);
+        vm.actions.push_back({Intent::Ok, tr("verdict.ok"), -1, true});
+        break;
+    case Screen::OutOfOrder:
+        vm.tone = Tone::Error;
+        vm.icon = Icon::Stop;
+        vm.title = tr("out_of_order.title");
+        vm.sentence = tr("out_of_order.sentence");
+        vm.seconds_left = -1; // it retries by itself; no countdown to worry anyone
+        break;
+    }
+    return vm;
+}
+
+} // namespace accueil::kiosk

@@ -1,0 +1,161 @@
+#pragma once
+// The self-service kiosk as a pure state machine (DESIGN.md §6): inputs in (a decoded code, a computed
+// verdict, a tap, the clock), effects out (start a check-in, a search, play a sound) and a view model
+// that the drawing layer only draws. No ImGui, no threads, no I/O: every transition is testable.
+#include "checkin.hpp"
+#include "strings.hpp"
+#include "view_model.hpp"
+
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace accueil::kiosk {
+
+// What the check-in worker found, reduced to what the screens say.
+struct VerdictInfo {
+    Verdict verdict = Verdict::UnknownCode;
+    std::string first_name;  // Admitted, AlreadyCheckedIn
+    std::string first_hh_mm; // AlreadyCheckedIn: "09:12" in the event's time zone
+    std::string first_kiosk; // AlreadyCheckedIn
+};
+
+// One self-service search match: only the masked name leaves the worker, plus the identity question.
+struct Match {
+    std::string attendee_id;
+    std::string masked_name;          // "Églantine D."
+    std::vector<std::string> options; // e-mail beginnings to choose from; empty when there is no e-mail
+    int correct = -1;                 // index of the right option
+};
+
+// ---- inputs
+struct CodeDecoded {
+    std::string code;
+    std::int64_t at_ms = 0; // when the picture was taken or the scanner typed it
+};
+struct VerdictReady {
+    VerdictInfo info;
+};
+struct SearchDone {
+    std::string query;
+    std::vector<Match> matches;
+};
+struct Tap {
+    Tap() = default;
+    Tap(Intent i, std::string t = {}, int idx = -1) : intent(i), text(std::move(t)), index(idx) {}
+    Intent intent = Intent::Ok;
+    std::string text; // Key: the character typed
+    int index = -1;   // PickMatch, PickOption
+};
+struct Tick {}; // the clock moved: timeouts
+struct Failure {
+    std::string what; // logged; the screen says "out of order"
+};
+struct CameraState {
+    bool available = false;
+    std::string detail; // "/dev/video0", or why not
+};
+struct SyncState {
+    bool known = false; // false until a sync agent writes its state: "local only"
+    bool online = false;
+    std::int64_t pending = 0;
+};
+using Input = std::variant<CodeDecoded, VerdictReady, SearchDone, Tap, Tick, Failure, CameraState, SyncState>;
+
+// ---- effects, carried out by the host (worker threads, sound)
+struct StartCheckin {
+    std::string code;
+    std::int64_t at_ms = 0;
+};
+struct StartCheckinAttendee {
+    std::string attendee_id;
+    std::int64_t at_ms = 0;
+};
+struct StartSearch {
+    std::string query;
+};
+struct PlaySound {
+    Sound sound = Sound::Admitted;
+};
+struct LogError {
+    std::string what;
+};
+using Effect = std::variant<StartCheckin, StartCheckinAttendee, StartSearch, PlaySound, LogError>;
+
+struct MachineOptions {
+    std::string kiosk_name = "Accueil";
+    std::string timezone = "Europe/Paris";
+    std::int64_t verdict_ms = 5000;      // a result screen, then back to the start
+    std::int64_t typing_ms = 20000;      // search and confirm screens, extended by any tap
+    std::int64_t desk_ms = 10000;        // "please go to the desk"
+    std::int64_t out_of_order_ms = 15000; // then the kiosk tries again
+    std::int64_t same_code_ms = 4000;    // the same code again within this is ignored
+    std::size_t min_search_chars = 2;    // fewer letters list nobody
+    std::size_t max_matches = 4;
+};
+
+class Machine {
+public:
+    Machine(const Strings& strings, MachineOptions options);
+
+    std::vector<Effect> handle(const Input& input, std::int64_t now_ms);
+    ViewModel view(std::int64_t now_ms) const;
+
+    Screen screen() const { return screen_; }
+    Lang lang() const { return lang_; }
+    bool high_contrast() const { return high_contrast_; }
+    const std::string& typed() const { return typed_; }
+    // When a timeout will next change the screen (the UI may sleep until then).
+    std::optional<std::int64_t> deadline() const;
+    // No check-in in flight and nothing queued: used to end a replay run.
+    bool seconds_left_visible() const { return deadline_ != 0 && screen_ != Screen::OutOfOrder; }
+    bool idle() const { return screen_ != Screen::Checking && pending_.empty(); }
+
+private:
+    void on(const CodeDecoded& c, std::int64_t now, std::vector<Effect>& out);
+    void on(const VerdictReady& v, std::int64_t now, std::vector<Effect>& out);
+    void on(const SearchDone& s, std::int64_t now, std::vector<Effect>& out);
+    void on(const Tap& t, std::int64_t now, std::vector<Effect>& out);
+    void on(const Tick& t, std::int64_t now, std::vector<Effect>& out);
+    void on(const Failure& f, std::int64_t now, std::vector<Effect>& out);
+    void on(const CameraState& c, std::int64_t now, std::vector<Effect>& out);
+    void on(const SyncState& s, std::int64_t now, std::vector<Effect>& out);
+
+    void go(Screen s, std::int64_t now);
+    void start_checkin(const CodeDecoded& c, std::int64_t now, std::vector<Effect>& out);
+    void typed_changed(std::vector<Effect>& out);
+    std::string tr(const std::string& key) const { return strings_.get(lang_, key); }
+
+    const Strings& strings_;
+    MachineOptions opt_;
+    Screen screen_ = Screen::Scan;
+    Lang lang_ = Lang::Fr;
+    bool high_contrast_ = false;
+    std::int64_t deadline_ = 0; // 0: none
+    std::int64_t entered_at_ = 0;
+
+    VerdictInfo verdict_;
+    std::deque<CodeDecoded> pending_; // codes seen while a check-in runs: none is lost
+    std::string last_code_;
+    std::int64_t last_code_at_ = 0;
+
+    std::string typed_;
+    std::string searched_; // the query the matches belong to
+    std::vector<Match> matches_;
+    Match chosen_;
+    std::string desk_reason_; // key of the sentence on the desk screen
+
+    std::string failure_;
+    CameraState camera_{};
+    SyncState sync_{};
+};
+
+// "Églantine D.": the first name and the initial of the last name, nothing else.
+std::string mask_name(const std::string& first_name, const std::string& last_name);
+// "9 h 12" in French, "9:12" in English, from "09:12".
+std::string spoken_time(Lang lang, const std::string& hh_mm);
+
+} // namespace accueil::kiosk

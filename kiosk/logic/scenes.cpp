@@ -1,0 +1,67 @@
+#include "scenes.hpp"
+
+namespace accueil::kiosk {
+
+const std::vector<std::string>& scene_names() {
+    static const std::vector<std::string> names = {
+        "scan",    "scan-no-camera", "checking", "admitted",       "already", "not-today",    "replaced",
+        "invalid", "unknown",        "search",   "search-results", "confirm", "desk",         "out-of-order"};
+    return names;
+}
+
+namespace {
+std::vector<Match> sample_matches() {
+    return {{"A1", "Églantine D.", {"egla", "emil", "eric", "elsa"}, 0},
+            {"A2", "Léa D.", {"lea.", "leon", "lise", "luc."}, 0},
+            {"A3", "Jean-Noël D.", {"jean", "jn.d", "joel", "jose"}, 1}};
+}
+} // namespace
+
+bool drive_to_scene(Machine& m, const std::string& name, std::int64_t now) {
+    m.handle(CameraState{name != "scan-no-camera", "sample"}, now);
+    auto verdict = [&](VerdictInfo info) {
+        m.handle(CodeDecoded{"SAMPLE-" + name, now}, now);
+        m.handle(VerdictReady{std::move(info)}, now);
+    };
+    auto search = [&](const std::string& text, bool with_results) {
+        m.handle(Tap{Intent::NoBadge}, now);
+        for (char c : text)
+            m.handle(Tap{Intent::Key, std::string(1, c)}, now);
+        if (with_results)
+            m.handle(SearchDone{m.typed(), sample_matches()}, now);
+    };
+    if (name == "scan" || name == "scan-no-camera")
+        return true;
+    if (name == "checking")
+        m.handle(CodeDecoded{"SAMPLE", now}, now);
+    else if (name == "admitted")
+        verdict({Verdict::Admitted, "Léa", "", ""});
+    else if (name == "already")
+        verdict({Verdict::AlreadyCheckedIn, "Léa", "09:12", "Accueil 2"});
+    else if (name == "not-today")
+        verdict({Verdict::NotToday, "Léa", "", ""});
+    else if (name == "replaced")
+        verdict({Verdict::ReplacedBadge, "Léa", "", ""});
+    else if (name == "invalid")
+        verdict({Verdict::InvalidBadge, "", "", ""});
+    else if (name == "unknown")
+        verdict({Verdict::UnknownCode, "", "", ""});
+    else if (name == "search")
+        search("", false);
+    else if (name == "search-results")
+        search("DU", true);
+    else if (name == "confirm") {
+        search("DU", true);
+        m.handle(Tap{Intent::PickMatch, "", 0}, now);
+    } else if (name == "desk") {
+        search("DU", true);
+        m.handle(Tap{Intent::PickMatch, "", 0}, now);
+        m.handle(Tap{Intent::NoneOfThese}, now);
+    } else if (name == "out-of-order")
+        m.handle(Failure{"sample failure for the screenshot"}, now);
+    else
+        return false;
+    return true;
+}
+
+} // namespace accueil::kiosk

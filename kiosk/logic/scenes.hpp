@@ -1,0 +1,16 @@
+#pragma once
+// Sample scenes: a Machine driven into each screen with plausible data, for --screenshot and tests.
+#include "machine.hpp"
+
+#include <string>
+#include <vector>
+
+namespace accueil::kiosk {
+
+// "scan", "scan-no-camera", "checking", "admitted", "already", "not-today", "replaced", "invalid",
+// "unknown", "search", "search-results", "confirm", "desk", "out-of-order".
+const std::vector<std::string>& scene_names();
+// Feeds the machine the inputs that lead to that scene. False for an unknown name.
+bool drive_to_scene(Machine& m, const std::string& name, std::int64_t now_ms);
+
+} // namespace accueil::kiosk

@@ -1,0 +1,8 @@
+// "One moment": shown only while the check-in is being written (usually a few milliseconds).
+#include "ui.hpp"
+
+namespace accueil::kiosk::ui {
+
+void draw_checking(Ui& ui, const ViewModel& vm, float top) { draw_message(ui, vm, top, ui.height); }
+
+} // namespace accueil::kiosk::ui

@@ -1,0 +1,49 @@
+// The start screen: "Scan your badge", the live preview to aim with, and "I don't have my badge".
+#include "ui.hpp"
+
+#include <algorithm>
+
+namespace accueil::kiosk::ui {
+
+void draw_scan(Ui& ui, const ViewModel& vm, float top) {
+    const Palette& p = ui.palette;
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const float bottom = action_row(ui, vm);
+    const float margin = 36 * ui.unit;
+    const float avail_h = bottom - top - 2 * margin;
+    // Left: the preview (or the camera note); right: the words.
+    const float left_w = std::min(ui.width * 0.42f, avail_h * 16.0f / 9.0f * 1.2f);
+    const float x0 = margin, y0 = top + margin;
+    float pw = left_w, ph = left_w * 9.0f / 16.0f;
+    if (ui.preview && ui.preview_w > 0)
+        ph = pw * float(ui.preview_h) / float(ui.preview_w);
+    if (ph > avail_h) {
+        pw *= avail_h / ph;
+        ph = avail_h;
+    }
+    const float py = y0 + (avail_h - ph) / 2;
+    if (vm.show_preview && ui.preview) {
+        // Mirrored, like a mirror: people move the badge the way they expect.
+        dl->AddImage(ui.preview, ImVec2(x0, py), ImVec2(x0 + pw, py + ph), ImVec2(1, 0), ImVec2(0, 1));
+        dl->AddRect(ImVec2(x0, py), ImVec2(x0 + pw, py + ph), p.border, 0, 0, 3);
+    } else {
+        dl->AddRectFilled(ImVec2(x0, py), ImVec2(x0 + pw, py + ph), vm.high_contrast ? p.background : p.panel,
+                          12 * ui.unit);
+        dl->AddRect(ImVec2(x0, py), ImVec2(x0 + pw, py + ph), p.border, 12 * ui.unit, 0, 2);
+        const float r = std::min(pw, ph) * 0.22f;
+        draw_icon(dl, Icon::Badge, ImVec2(x0 + pw / 2, py + ph * 0.36f), r, p.primary,
+                  vm.high_contrast ? IM_COL32(0, 0, 0, 255) : IM_COL32(255, 255, 255, 255));
+        if (!vm.camera_note.empty())
+            text_block(ui, ui.fonts.status, vm.camera_note, ImVec2(x0 + 12 * ui.unit, py + ph * 0.66f),
+                       pw - 24 * ui.unit, p.text);
+    }
+    const float tx = x0 + left_w + margin;
+    const float tw = ui.width - tx - margin;
+    const float th = text_block_height(ui.fonts.title, vm.title, tw) + 20 * ui.unit +
+                     text_block_height(ui.fonts.body, vm.sentence, tw);
+    float y = y0 + std::max(0.0f, (avail_h - th) / 2);
+    y += text_block(ui, ui.fonts.title, vm.title, ImVec2(tx, y), tw, p.text, false) + 20 * ui.unit;
+    text_block(ui, ui.fonts.body, vm.sentence, ImVec2(tx, y), tw, p.text, false);
+}
+
+} // namespace accueil::kiosk::ui

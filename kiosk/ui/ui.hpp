@@ -1,0 +1,79 @@
+#pragma once
+// The drawing layer: lays out a ViewModel with Dear ImGui and returns the taps. It holds no state of
+// the kiosk; one file per screen (screen_*.cpp), shared pieces in widgets.cpp.
+#include "view_model.hpp"
+#include "machine.hpp"
+
+#include <imgui.h>
+
+#include <string>
+#include <vector>
+
+namespace accueil::kiosk::ui {
+
+// Fonts rasterised from the DejaVu TTF files at the sizes this window needs (assets/fonts.txt).
+struct Fonts {
+    ImFont* status = nullptr; // status line, small print
+    ImFont* body = nullptr;   // sentences, buttons: capitals >= ~6 mm
+    ImFont* key = nullptr;    // on-screen keyboard
+    ImFont* title = nullptr;  // the one big line (bold)
+    ImFont* huge = nullptr;   // verdict title (bold)
+};
+
+struct Palette {
+    ImU32 background, text, muted, panel, button, button_text, button_pressed, border, primary, primary_text;
+    ImU32 tone(Tone t) const;
+    ImU32 tone_background(Tone t) const;
+    ImU32 success, info, warning, error;
+    ImU32 success_bg, info_bg, warning_bg, error_bg;
+};
+Palette make_palette(bool high_contrast);
+
+struct Ui {
+    float width = 1280, height = 800;
+    float unit = 1;           // height / 800: everything scales with the window height
+    float touch = 48;         // minimum touch target side
+    Fonts fonts;
+    Palette palette;
+    ImTextureID preview = nullptr;
+    int preview_w = 0, preview_h = 0;
+    std::vector<Tap> taps;    // what the person did this frame
+};
+
+// Font sizes in pixels for a window height and display mode.
+struct FontSizes {
+    float status, body, key, title, huge;
+};
+FontSizes font_sizes(float height, bool high_contrast);
+// (Re)builds the atlas; call before ImGui::NewFrame. Throws std::runtime_error when a font is missing.
+void build_fonts(Fonts& fonts, const FontSizes& sizes, const std::string& regular_ttf, const std::string& bold_ttf);
+
+// ---- widgets (widgets.cpp)
+bool touch_button(Ui& ui, const char* id, const std::string& label, ImVec2 pos, ImVec2 size, ImFont* font,
+                  bool primary = false);
+// Centred, word-wrapped text; returns the height used.
+float text_block(Ui& ui, ImFont* font, const std::string& text, ImVec2 pos, float width, ImU32 colour,
+                 bool centred = true);
+float text_block_height(ImFont* font, const std::string& text, float width);
+void draw_icon(ImDrawList* dl, Icon icon, ImVec2 centre, float radius, ImU32 colour, ImU32 on_colour);
+// The status line at the top (kiosk, time, sync, language and contrast buttons); returns its height.
+float status_line(Ui& ui, const ViewModel& vm);
+// Bottom row of actions (and the "more time" button with its countdown), returns its top y.
+float action_row(Ui& ui, const ViewModel& vm);
+
+// Icon, title, sentence and hint stacked in the middle of [top, bottom] (result-like screens).
+void draw_message(Ui& ui, const ViewModel& vm, float top, float bottom);
+
+// ---- screens (one file each)
+void draw_scan(Ui& ui, const ViewModel& vm, float top);
+void draw_checking(Ui& ui, const ViewModel& vm, float top);
+void draw_verdict(Ui& ui, const ViewModel& vm, float top);
+void draw_search(Ui& ui, const ViewModel& vm, float top);
+void draw_confirm(Ui& ui, const ViewModel& vm, float top);
+void draw_desk(Ui& ui, const ViewModel& vm, float top);
+void draw_out_of_order(Ui& ui, const ViewModel& vm, float top);
+
+// The whole window for one view model.
+void draw_view(Ui& ui, const ViewModel& vm);
+
+} // namespace accueil::kiosk::ui

@@ -1,0 +1,32 @@
+#pragma once
+// RFC 4180 CSV as spreadsheets and ticketing sites write it: ',' ';' or TAB between fields, quoted fields
+// with doubled quotes and line breaks inside, CRLF, LF or CR line ends. Each record keeps the physical
+// line it starts on, so that every later complaint can say "FILE:LINE".
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace accueil {
+
+struct CsvRecord {
+    int line = 0; // 1-based physical line where the record starts
+    std::vector<std::string> fields;
+};
+
+struct CsvTable {
+    char delimiter = ',';
+    CsvRecord header;
+    std::vector<CsvRecord> rows; // data records after the header, blank lines left out
+};
+
+// ',' ';' or '\t': the candidate whose count outside quotes on the header line recurs on the following
+// lines. ';' when nothing tells (French spreadsheets), ',' for a single-column file.
+char sniff_delimiter(std::string_view text);
+
+// Parses UTF-8 text (a leading BOM is skipped). `delimiter` 0 means sniff it; an Excel "sep=X" first
+// line also sets it. Blank lines are skipped; every row must have the header's field count (extra
+// trailing empty fields are dropped). Throws InputError("FILE:LINE", ...) on an unterminated quote,
+// text after a closing quote, a wrong field count or a file without a header.
+CsvTable read_csv(std::string_view text, const std::string& file_name, char delimiter = 0);
+
+} // namespace accueil

@@ -1,0 +1,177 @@
+#include "import/text_encoding.hpp"
+
+#include "errors.hpp"
+
+#include <utf8proc.h>
+
+#include <array>
+#include <cstdint>
+#include <cstdio>
+
+namespace accueil {
+namespace {
+
+// Windows-1252 0x80-0x9F; 0 marks the five bytes the code page leaves undefined. 0xA0-0xFF are Latin-1.
+constexpr std::array<char32_t, 32> kCp1252High = {
+    0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+    0x2039, 0x0152, 0,      0x017D, 0,      0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178,
+};
+
+bool undefined_in_cp1252(unsigned char c) {
+    return c >= 0x80 && c <= 0x9F && kCp1252High[c - 0x80] == 0;
+}
+
+void append_utf8(std::string& out, char32_t cp) {
+    if (cp < 0x80) {
+        out.push_back(char(cp));
+    } else if (cp < 0x800) {
+        out.push_back(char(0xC0 | (cp >> 6)));
+        out.push_back(char(0x80 | (cp & 0x3F)));
+    } else if (cp < 0x10000) {
+        out.push_back(char(0xE0 | (cp >> 12)));
+        out.push_back(char(0x80 | ((cp >> 6) & 0x3F)));
+        out.push_back(char(0x80 | (cp & 0x3F)));
+    } else {
+        out.push_back(char(0xF0 | (cp >> 18)));
+        out.push_back(char(0x80 | ((cp >> 12) & 0x3F)));
+        out.push_back(char(0x80 | ((cp >> 6) & 0x3F)));
+        out.push_back(char(0x80 | (cp & 0x3F)));
+    }
+}
+
+// 1-based line of a byte offset; CRLF, LF and a lone CR each end a line, as in the CSV reader.
+int line_at(std::string_view text, std::size_t offset) {
+    int line = 1;
+    for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
+        if (text[i] == '\n' || (text[i] == '\r' && (i + 1 >= text.size() || text[i + 1] != '\n')))
+            ++line;
+    }
+    return line;
+}
+
+std::string hex_byte(unsigned char c) {
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "0x%02X", unsigned(c));
+    return buf;
+}
+
+DecodedText failure(int line, std::string why) {
+    DecodedText r;
+    r.error = std::move(why);
+    r.error_line = line;
+    return r;
+}
+
+// Excel's "Unicode text" export is UTF-16LE with a BOM; the BOM is the only reliable sign of UTF-16.
+DecodedText decode_utf16(std::string_view bytes, bool little_endian) {
+    DecodedText r;
+    r.encoding = little_endian ? "UTF-16LE" : "UTF-16BE";
+    r.text.reserve(bytes.size() / 2 + bytes.size() / 8);
+    auto unit = [&](std::size_t i) -> char32_t {
+        const auto a = static_cast<unsigned char>(bytes[i]), b = static_cast<unsigned char>(bytes[i + 1]);
+        return little_endian ? char32_t(a | (b << 8)) : char32_t((a << 8) | b);
+    };
+    std::size_t i = 2; // after the BOM
+    for (; i + 1 < bytes.size(); i += 2) {
+        char32_t cp = unit(i);
+        if (cp >= 0xD800 && cp <= 0xDBFF && i + 3 < bytes.size()) {
+            const char32_t low = unit(i + 2);
+            if (low >= 0xDC00 && low <= 0xDFFF) {
+                cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+                i += 2;
+            }
+        }
+        if (cp >= 0xD800 && cp <= 0xDFFF)
+            return failure(line_at(r.text, r.text.size()), "invalid UTF-16 (unpaired surrogate)");
+        append_utf8(r.text, cp);
+    }
+    if (i < bytes.size())
+        return failure(line_at(r.text, r.text.size()), "invalid UTF-16 (odd number of bytes)");
+    return r;
+}
+
+} // namespace
+
+std::size_t first_invalid_utf8(std::string_view bytes) {
+    const auto* data = reinterpret_cast<const utf8proc_uint8_t*>(bytes.data());
+    std::size_t i = 0;
+    while (i < bytes.size()) {
+        if (data[i] < 0x80) { // ASCII: the bulk of any roster
+            ++i;
+            continue;
+        }
+        utf8proc_int32_t cp;
+        const utf8proc_ssize_t n = utf8proc_iterate(data + i, utf8proc_ssize_t(bytes.size() - i), &cp);
+        if (n <= 0 || cp < 0)
+            return i;
+        i += std::size_t(n);
+    }
+    return std::string_view::npos;
+}
+
+std::string windows1252_to_utf8(std::string_view bytes) {
+    std::string out;
+    out.reserve(bytes.size() + bytes.size() / 8);
+    for (const char ch : bytes) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (c < 0x80)
+            out.push_back(ch);
+        else if (c < 0xA0)
+            append_utf8(out, kCp1252High[c - 0x80] ? kCp1252High[c - 0x80] : char32_t(0xFFFD));
+        else
+            append_utf8(out, char32_t(c));
+    }
+    return out;
+}
+
+DecodedText decode_text(std::string_view bytes) {
+    // Spreadsheet files given instead of their CSV export: say so rather than "not UTF-8".
+    if (bytes.starts_with("PK\x03\x04") || bytes.starts_with("\xD0\xCF\x11\xE0"))
+        return failure(1, "this is a spreadsheet or archive file (.xlsx, .ods, .xls), not CSV text: "
+                          "save it as CSV first");
+    if (bytes.starts_with("\xFF\xFE"))
+        return decode_utf16(bytes, true);
+    if (bytes.starts_with("\xFE\xFF"))
+        return decode_utf16(bytes, false);
+
+    DecodedText r;
+    const std::size_t bad_utf8 = first_invalid_utf8(bytes);
+    // A UTF-8 BOM says what the file means to be: reading it as Windows-1252 would only hide damage.
+    if (bad_utf8 != std::string_view::npos && bytes.starts_with("\xEF\xBB\xBF"))
+        return failure(line_at(bytes, bad_utf8), "invalid UTF-8 (byte " +
+                                                     hex_byte(static_cast<unsigned char>(bytes[bad_utf8])) +
+                                                     ") in a file that starts with a UTF-8 byte order mark");
+    if (bad_utf8 == std::string_view::npos) {
+        const bool bom = bytes.starts_with("\xEF\xBB\xBF");
+        r.encoding = bom ? "UTF-8 (BOM)" : "UTF-8";
+        r.text.assign(bom ? bytes.substr(3) : bytes);
+    } else {
+        for (std::size_t i = 0; i < bytes.size(); ++i) {
+            const auto c = static_cast<unsigned char>(bytes[i]);
+            if (undefined_in_cp1252(c))
+                return failure(line_at(bytes, bad_utf8),
+                               "the file is neither UTF-8 (byte " +
+                                   hex_byte(static_cast<unsigned char>(bytes[bad_utf8])) + " at line " +
+                                   std::to_string(line_at(bytes, bad_utf8)) + ") nor Windows-1252 (byte " +
+                                   hex_byte(c) + " at line " + std::to_string(line_at(bytes, i)) +
+                                   "); save it as CSV UTF-8");
+        }
+        r.encoding = "Windows-1252";
+        r.text = windows1252_to_utf8(bytes);
+    }
+    // UTF-16 without a BOM decodes as ASCII interleaved with NULs; no roster holds NUL otherwise.
+    if (const std::size_t nul = r.text.find('\0'); nul != std::string::npos)
+        return failure(line_at(r.text, nul), "the file contains NUL bytes: not a text file, or UTF-16 "
+                                             "without a byte order mark; save it as CSV UTF-8");
+    return r;
+}
+
+DecodedText decode_text_or_throw(std::string_view bytes, const std::string& file_name) {
+    DecodedText r = decode_text(bytes);
+    if (!r)
+        throw InputError(file_name + ":" + std::to_string(r.error_line), r.error);
+    return r;
+}
+
+} // namespace accueil

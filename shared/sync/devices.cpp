@@ -1,0 +1,146 @@
+#include "sync/devices.hpp"
+
+#include "database.hpp"
+#include "errors.hpp"
+
+#include <sodium.h>
+
+#include <filesystem>
+
+namespace accueil::sync {
+
+namespace {
+void ensure_sodium() {
+    if (sodium_init() < 0)
+        throw StoreError("libsodium could not start");
+}
+
+Device row_device(SQLite::Statement& q) {
+    Device d;
+    d.name = q.getColumn(0).getString();
+    if (!q.getColumn(1).isNull()) {
+        const auto b = q.getColumn(1);
+        d.origin = origin_from_blob(b.getBlob(), b.getBytes());
+    }
+    d.enrolled_ms = q.getColumn(2).getInt64();
+    if (!q.getColumn(3).isNull())
+        d.joined_ms = q.getColumn(3).getInt64();
+    if (!q.getColumn(4).isNull())
+        d.revoked_ms = q.getColumn(4).getInt64();
+    if (!q.getColumn(5).isNull())
+        d.last_contact_ms = q.getColumn(5).getInt64();
+    d.pending = q.getColumn(6).getInt64();
+    return d;
+}
+
+constexpr const char* kDeviceColumns =
+    "SELECT name, origin, enrolled_ms, joined_ms, revoked_ms, last_contact_ms, pending FROM sync_devices ";
+} // namespace
+
+std::string random_secret_hex() {
+    ensure_sodium();
+    unsigned char b[32];
+    randombytes_buf(b, sizeof b);
+    return to_hex(b, sizeof b);
+}
+
+std::string secret_hash(const std::string& secret) {
+    ensure_sodium();
+    unsigned char out[crypto_generichash_BYTES];
+    crypto_generichash(out, sizeof out, reinterpret_cast<const unsigned char*>(secret.data()), secret.size(),
+                       nullptr, 0);
+    return to_hex(out, sizeof out);
+}
+
+std::string enrol_device(Store& store, const std::string& name) {
+    if (name.empty() || name.size() > 100)
+        throw InputError("", "a device needs a name of 1 to 100 characters");
+    const std::string secret = random_secret_hex();
+    WriteTransaction tx(store.db());
+    SQLite::Statement q(store.db(), "INSERT INTO sync_devices (name, enrol_hash, enrolled_ms) VALUES (?, ?, ?) "
+                                    "ON CONFLICT (name) DO UPDATE SET enrol_hash = excluded.enrol_hash, "
+                                    "enrolled_ms = excluded.enrolled_ms, token_hash = NULL, joined_ms = NULL, "
+                                    "revoked_ms = NULL");
+    q.bind(1, name);
+    q.bind(2, secret_hash(secret));
+    q.bind(3, store.wall_ms());
+    q.exec();
+    tx.commit();
+    return secret;
+}
+
+std::optional<Joined> join_device(Store& store, const std::string& enrol_secret) {
+    WriteTransaction tx(store.db());
+    SQLite::Statement q(store.db(), "SELECT name FROM sync_devices WHERE enrol_hash = ? AND revoked_ms IS NULL");
+    q.bind(1, secret_hash(enrol_secret));
+    if (!q.executeStep())
+        return std::nullopt;
+    Joined j{q.getColumn(0).getString(), random_secret_hex()};
+    q.reset();
+    SQLite::Statement u(store.db(), "UPDATE sync_devices SET enrol_hash = NULL, token_hash = ?, joined_ms = ?, "
+                                    "last_contact_ms = ? WHERE name = ?");
+    u.bind(1, secret_hash(j.token));
+    u.bind(2, store.wall_ms());
+    u.bind(3, store.wall_ms());
+    u.bind(4, j.name);
+    u.exec();
+    tx.commit();
+    return j;
+}
+
+std::optional<Device> authenticate(Store& store, const std::string& token) {
+    if (token.size() != 64)
+        return std::nullopt;
+    // Revoked devices are found too, so the server can tell them why they are refused.
+    SQLite::Statement q(store.db(), std::string(kDeviceColumns) + "WHERE token_hash = ?");
+    q.bind(1, secret_hash(token));
+    if (!q.executeStep())
+        return std::nullopt;
+    return row_device(q);
+}
+
+bool revoke_device(Store& store, const std::string& name) {
+    WriteTransaction tx(store.db());
+    SQLite::Statement q(store.db(), "UPDATE sync_devices SET revoked_ms = ?, enrol_hash = NULL "
+                                    "WHERE name = ? AND revoked_ms IS NULL");
+    q.bind(1, store.wall_ms());
+    q.bind(2, name);
+    const bool done = q.exec() == 1;
+    tx.commit();
+    return done;
+}
+
+void touch_device(Store& store, const std::string& name, const Origin& origin, std::int64_t pending) {
+    SQLite::Statement q(store.db(),
+                        "UPDATE sync_devices SET last_contact_ms = ?, origin = ?, pending = ? WHERE name = ?");
+    q.bind(1, store.wall_ms());
+    q.bind(2, origin.data(), int(origin.size()));
+    q.bind(3, pending);
+    q.bind(4, name);
+    q.exec();
+}
+
+std::vector<Device> list_devices(Store& store) {
+    std::vector<Device> out;
+    SQLite::Statement q(store.db(), std::string(kDeviceColumns) + "ORDER BY name");
+    while (q.executeStep())
+        out.push_back(row_device(q));
+    return out;
+}
+
+Store create_joining_store(const std::string& path, WallClock wall) {
+    if (std::filesystem::exists(path))
+        throw StoreError(path + ": already exists; refusing to overwrite it");
+    {
+        auto db = open_database(path, OpenMode::CreateIfMissing);
+        WriteTransaction tx(db);
+        const Origin origin = random_origin();
+        SQLite::Statement ins(db, "INSERT INTO meta (key, value) VALUES ('origin', ?)");
+        ins.bind(1, origin.data(), int(origin.size()));
+        ins.exec();
+        tx.commit();
+    }
+    return Store::open(path, std::move(wall));
+}
+
+} // namespace accueil::sync

@@ -1,0 +1,309 @@
+#include "sync/merge.hpp"
+
+#include "database.hpp"
+#include "errors.hpp"
+
+#include <algorithm>
+
+namespace accueil::sync {
+
+namespace {
+void bind_origin(SQLite::Statement& s, int index, const Origin& o) {
+    s.bind(index, o.data(), int(o.size()));
+}
+
+Origin column_origin(SQLite::Statement& q, int index) {
+    const auto b = q.getColumn(index);
+    return origin_from_blob(b.getBlob(), b.getBytes());
+}
+
+JournalEvent row_event(SQLite::Statement& q) {
+    JournalEvent e;
+    e.origin = column_origin(q, 0);
+    e.seq = q.getColumn(1).getInt64();
+    e.hlc = std::uint64_t(q.getColumn(2).getInt64());
+    e.kind = EventKind(q.getColumn(3).getInt());
+    e.entity = q.getColumn(4).getString();
+    e.payload = q.getColumn(5).getString();
+    return e;
+}
+
+bool is_fact(EventKind k) {
+    return k == EventKind::CheckIn || k == EventKind::CheckInUndone;
+}
+
+std::string key_text(const Origin& o, std::int64_t seq) {
+    return to_hex(o) + "/" + std::to_string(seq);
+}
+} // namespace
+
+struct Merger::Impl {
+    explicit Impl(Store& s)
+        : store(s), inserter(s.db()), projector(s.db()),
+          mark_get(s.db(), "SELECT high_water FROM sync_marks WHERE origin = ?"),
+          mark_put(s.db(), "INSERT INTO sync_marks (origin, high_water) VALUES (?, ?) "
+                           "ON CONFLICT (origin) DO UPDATE SET high_water = excluded.high_water"),
+          after(s.db(), "SELECT seq FROM journal WHERE origin = ? AND seq > ? ORDER BY seq"),
+          save_hlc(s.db(), "INSERT INTO meta (key, value) VALUES ('hlc', ?) "
+                           "ON CONFLICT (key) DO UPDATE SET value = excluded.value") {}
+
+    // The contiguous mark of `origin`: the old one, walked forward over the seqs now present.
+    std::int64_t advance_mark(const Origin& origin) {
+        mark_get.reset();
+        bind_origin(mark_get, 1, origin);
+        std::int64_t mark = mark_get.executeStep() ? mark_get.getColumn(0).getInt64() : 0;
+        mark_get.reset();
+        after.reset();
+        bind_origin(after, 1, origin);
+        after.bind(2, mark);
+        while (after.executeStep() && after.getColumn(0).getInt64() == mark + 1)
+            ++mark;
+        after.reset();
+        mark_put.reset();
+        bind_origin(mark_put, 1, origin);
+        mark_put.bind(2, mark);
+        mark_put.exec();
+        return mark;
+    }
+
+    Store& store;
+    JournalInserter inserter;
+    Projector projector;
+    SQLite::Statement mark_get, mark_put, after, save_hlc;
+};
+
+Merger::Merger(Store& store) : impl_(std::make_unique<Impl>(store)) {}
+Merger::~Merger() = default;
+
+MergeResult Merger::merge(const std::vector<JournalEvent>& events, const MergeOptions& options) {
+    Store& store = impl_->store;
+    MergeResult r;
+    r.received = events.size();
+    std::vector<JournalEvent> conflicting;
+    bool event_changed = false;
+    {
+        WriteTransaction tx(store.db());
+        const std::uint64_t clock_before = store.clock().last();
+        std::vector<Origin> touched;
+        for (const auto& e : events) {
+            if (touched.empty() || touched.back() != e.origin)
+                touched.push_back(e.origin);
+            if (options.guard_clock && !is_fact(e.kind) && !store.clock().trusted(e.hlc)) {
+                r.rejected.push_back({e.origin, e.seq,
+                                      "clock: event " + key_text(e.origin, e.seq) +
+                                          " is stamped more than 5 minutes ahead of this machine's clock "
+                                          "(is the sender's date wrong?)"});
+                continue;
+            }
+            try {
+                if (impl_->inserter.insert(e)) {
+                    impl_->projector.apply(e);
+                    if (e.hlc <= options.trusted_until)
+                        store.clock().restore(e.hlc);
+                    else
+                        store.clock().receive(e.hlc);
+                    event_changed = event_changed || e.kind == EventKind::EventDefined;
+                    ++r.applied;
+                } else {
+                    ++r.already_known;
+                }
+            } catch (const StoreError& err) {
+                const bool conflict = std::string_view(err.what()).starts_with("journal conflict");
+                r.rejected.push_back({e.origin, e.seq, std::string(conflict ? "conflict: " : "malformed: ") +
+                                                           err.what()});
+                if (conflict)
+                    conflicting.push_back(e);
+            }
+        }
+        if (!r.rejected.empty()) {
+            r.applied = r.already_known = 0;
+            // Leaving the scope rolls everything back: the batch is refused whole.
+        } else {
+            std::sort(touched.begin(), touched.end());
+            touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
+            for (const auto& o : touched)
+                r.marks[o] = impl_->advance_mark(o);
+            if (store.clock().last() != clock_before) {
+                impl_->save_hlc.reset();
+                impl_->save_hlc.bind(1, std::int64_t(store.clock().last()));
+                impl_->save_hlc.exec();
+            }
+            if (options.before_commit)
+                options.before_commit();
+            tx.commit();
+        }
+    }
+    if (event_changed && r.ok())
+        store.reload_event();
+    if (!conflicting.empty()) {
+        // Kept after the rollback, in their own transaction, so organisers see every clone attempt.
+        WriteTransaction tx(store.db());
+        SQLite::Statement q(store.db(),
+                            "INSERT INTO sync_conflicts (origin, seq, device, payload, first_ms) "
+                            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (origin, seq, device) DO UPDATE SET count = count + 1");
+        for (const auto& e : conflicting) {
+            q.reset();
+            bind_origin(q, 1, e.origin);
+            q.bind(2, e.seq);
+            q.bind(3, options.source);
+            q.bind(4, std::string(to_string(e.kind)) + " " + e.entity + " " + e.payload);
+            q.bind(5, store.wall_ms());
+            q.exec();
+        }
+        tx.commit();
+    }
+    return r;
+}
+
+MergeResult merge_events(Store& store, const std::vector<JournalEvent>& events, const MergeOptions& options) {
+    Merger m(store);
+    return m.merge(events, options);
+}
+
+VersionVector local_vector(Store& store) {
+    VersionVector v;
+    SQLite::Statement q(store.db(), "SELECT origin, high_water FROM sync_marks");
+    while (q.executeStep())
+        v[column_origin(q, 0)] = q.getColumn(1).getInt64();
+    // Our own origin is gapless (single local writer): its mark is its last seq.
+    const std::int64_t own = next_seq(store.db(), store.origin()) - 1;
+    auto& mine = v[store.origin()];
+    mine = std::max(mine, own);
+    return v;
+}
+
+std::vector<JournalEvent> events_missing(Store& store, const VersionVector& theirs, std::size_t limit, bool& more,
+                                         const std::optional<Origin>& exclude) {
+    std::vector<JournalEvent> out;
+    more = false;
+    SQLite::Statement q(store.db(), "SELECT origin, seq, hlc, kind, entity, payload FROM journal "
+                                    "WHERE origin = ? AND seq > ? ORDER BY seq LIMIT ?");
+    for (const auto& [origin, mine] : local_vector(store)) {
+        (void)mine;
+        if (exclude && *exclude == origin)
+            continue;
+        const auto it = theirs.find(origin);
+        const std::int64_t from = it == theirs.end() ? 0 : it->second;
+        if (out.size() >= limit) {
+            more = true;
+            break;
+        }
+        q.reset();
+        bind_origin(q, 1, origin);
+        q.bind(2, from);
+        q.bind(3, std::int64_t(limit - out.size() + 1));
+        while (q.executeStep()) {
+            if (out.size() >= limit) {
+                more = true;
+                break;
+            }
+            out.push_back(row_event(q));
+        }
+    }
+    return out;
+}
+
+namespace {
+// Unacknowledged, not dead-lettered events: the agent's and `export`'s selection.
+constexpr const char* kUnackedWhere =
+    "FROM journal j WHERE j.origin = ?1 AND j.seq > coalesce((SELECT high_water FROM sync_acked a "
+    "WHERE a.origin = ?1), 0) AND NOT EXISTS (SELECT 1 FROM sync_dead_letters d WHERE d.origin = j.origin "
+    "AND d.seq = j.seq)";
+} // namespace
+
+std::vector<JournalEvent> unacked_events(Store& store, std::size_t limit) {
+    std::vector<JournalEvent> out;
+    SQLite::Statement q(store.db(), std::string("SELECT origin, seq, hlc, kind, entity, payload ") + kUnackedWhere +
+                                        " ORDER BY j.seq LIMIT ?2");
+    for (const auto& [origin, mark] : local_vector(store)) {
+        (void)mark;
+        if (out.size() >= limit)
+            break;
+        q.reset();
+        bind_origin(q, 1, origin);
+        q.bind(2, std::int64_t(limit - out.size()));
+        while (q.executeStep())
+            out.push_back(row_event(q));
+    }
+    return out;
+}
+
+std::int64_t count_unacked(Store& store) {
+    std::int64_t n = 0;
+    SQLite::Statement q(store.db(), std::string("SELECT count(*) ") + kUnackedWhere);
+    for (const auto& [origin, mark] : local_vector(store)) {
+        (void)mark;
+        q.reset();
+        bind_origin(q, 1, origin);
+        q.executeStep();
+        n += q.getColumn(0).getInt64();
+    }
+    return n;
+}
+
+void raise_acked(SQLite::Database& db, const VersionVector& acked) {
+    SQLite::Statement q(db, "INSERT INTO sync_acked (origin, high_water) VALUES (?, ?) ON CONFLICT (origin) "
+                            "DO UPDATE SET high_water = max(high_water, excluded.high_water)");
+    for (const auto& [origin, mark] : acked) {
+        q.reset();
+        bind_origin(q, 1, origin);
+        q.bind(2, mark);
+        q.exec();
+    }
+}
+
+void reset_acked(SQLite::Database& db) {
+    db.exec("DELETE FROM sync_acked");
+}
+
+void add_dead_letters(SQLite::Database& db, const std::vector<Rejection>& rejected, std::int64_t now_ms) {
+    SQLite::Statement q(db, "INSERT INTO sync_dead_letters (origin, seq, reason, at_ms) VALUES (?, ?, ?, ?) "
+                            "ON CONFLICT DO NOTHING");
+    for (const auto& x : rejected) {
+        q.reset();
+        bind_origin(q, 1, x.origin);
+        q.bind(2, x.seq);
+        q.bind(3, x.reason);
+        q.bind(4, now_ms);
+        q.exec();
+    }
+}
+
+std::vector<DeadLetter> dead_letters(SQLite::Database& db) {
+    std::vector<DeadLetter> out;
+    SQLite::Statement q(db, "SELECT d.origin, d.seq, d.reason, d.at_ms, j.kind, j.entity FROM sync_dead_letters d "
+                            "LEFT JOIN journal j ON j.origin = d.origin AND j.seq = d.seq ORDER BY d.at_ms, d.seq");
+    while (q.executeStep()) {
+        DeadLetter d;
+        d.origin = column_origin(q, 0);
+        d.seq = q.getColumn(1).getInt64();
+        d.reason = q.getColumn(2).getString();
+        d.at_ms = q.getColumn(3).getInt64();
+        d.kind = q.getColumn(4).isNull() ? "?" : to_string(EventKind(q.getColumn(4).getInt()));
+        d.entity = q.getColumn(5).isNull() ? "" : q.getColumn(5).getString();
+        out.push_back(std::move(d));
+    }
+    return out;
+}
+
+std::vector<Conflict> conflicts(SQLite::Database& db) {
+    std::vector<Conflict> out;
+    SQLite::Statement q(db, "SELECT origin, seq, device, payload, first_ms, count FROM sync_conflicts "
+                            "ORDER BY first_ms, seq");
+    while (q.executeStep())
+        out.push_back({column_origin(q, 0), q.getColumn(1).getInt64(), q.getColumn(2).getString(),
+                       q.getColumn(3).getString(), q.getColumn(4).getInt64(), q.getColumn(5).getInt()});
+    return out;
+}
+
+std::vector<DuplicateCheckin> duplicate_checkins(SQLite::Database& db) {
+    std::vector<DuplicateCheckin> out;
+    SQLite::Statement q(db, "SELECT attendee_id, day, count(*), group_concat(DISTINCT kiosk) FROM checkins "
+                            "WHERE undone = 0 GROUP BY attendee_id, day HAVING count(*) > 1 ORDER BY day, attendee_id");
+    while (q.executeStep())
+        out.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getInt(),
+                       q.getColumn(3).getString()});
+    return out;
+}
+
+} // namespace accueil::sync

@@ -1,0 +1,101 @@
+#pragma once
+// The merge (DESIGN.md §3–4): applies a batch of journal events from elsewhere in one transaction,
+// idempotent on (origin, seq) and independent of delivery order, and advances each origin's
+// contiguous high-water mark in that same transaction. The server, the agent and bundles all use it.
+#include "store.hpp"
+#include "sync/protocol.hpp"
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace accueil::sync {
+
+struct MergeOptions {
+    // Refuse edits stamped further ahead of our clock than Hlc::kMaxDriftMs (a kiosk set to 2038
+    // would otherwise win every last-writer-wins edit). Check-ins are facts and always accepted.
+    bool guard_clock = true;
+    // Stamps up to this one are folded into our clock even when our wall clock is behind them: a kiosk
+    // whose date is a day late adopts the server's time, so its next edit is ordered after what it has
+    // seen. Set by the agent from the server's clock; 0 keeps the ordinary HLC rule.
+    std::uint64_t trusted_until = 0;
+    // Who sent the batch, recorded with conflicts for organisers ("Accueil 2", "bundle kiosk.acc").
+    std::string source = "local";
+    // Called inside the transaction just before commit (tests inject a crash window here).
+    std::function<void()> before_commit;
+};
+
+struct MergeResult {
+    std::size_t received = 0;
+    std::size_t applied = 0;       // new events
+    std::size_t already_known = 0; // repeats, ignored
+    // When not empty the whole batch was rolled back: nothing applied, marks unchanged.
+    std::vector<Rejection> rejected;
+    VersionVector marks; // high-water marks of the origins in the batch, after commit
+    bool ok() const { return rejected.empty(); }
+};
+
+// Keeps its prepared statements between batches (the server merges many batches on one store).
+class Merger {
+public:
+    explicit Merger(Store& store);
+    ~Merger();
+    MergeResult merge(const std::vector<JournalEvent>& events, const MergeOptions& options = {});
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+MergeResult merge_events(Store& store, const std::vector<JournalEvent>& events,
+                         const MergeOptions& options = {});
+
+// What this journal holds: the merge's marks plus our own origin's last seq.
+VersionVector local_vector(Store& store);
+
+// Events we hold that the holder of `theirs` lacks (seq above its mark), origin by origin, at most
+// `limit`; `more` tells whether some were left for the next call. Events of `exclude` (the asker's
+// own origin: it is their only writer) are never returned.
+std::vector<JournalEvent> events_missing(Store& store, const VersionVector& theirs, std::size_t limit,
+                                         bool& more, const std::optional<Origin>& exclude = std::nullopt);
+
+// Kiosk side: events not yet acknowledged by the server nor dead-lettered, in (origin, seq) order.
+std::vector<JournalEvent> unacked_events(Store& store, std::size_t limit);
+std::int64_t count_unacked(Store& store);
+// Raises the acknowledged marks (never lowers them). Call inside a WriteTransaction.
+void raise_acked(SQLite::Database& db, const VersionVector& acked);
+void reset_acked(SQLite::Database& db);
+
+// Kiosk side: permanent refusals, kept for organisers. Call inside a WriteTransaction.
+void add_dead_letters(SQLite::Database& db, const std::vector<Rejection>& rejected, std::int64_t now_ms);
+struct DeadLetter {
+    Origin origin{};
+    std::int64_t seq = 0;
+    std::string reason;
+    std::int64_t at_ms = 0;
+    std::string kind; // journal kind of the refused event
+    std::string entity;
+};
+std::vector<DeadLetter> dead_letters(SQLite::Database& db);
+
+struct Conflict {
+    Origin origin{};
+    std::int64_t seq = 0;
+    std::string source;
+    std::string payload;
+    std::int64_t first_ms = 0;
+    int count = 0;
+};
+std::vector<Conflict> conflicts(SQLite::Database& db);
+
+// Attendees checked in more than once on the same day (active check-ins): flagged, never dropped.
+struct DuplicateCheckin {
+    std::string attendee_id;
+    std::string day;
+    int count = 0;
+    std::string kiosks; // comma-separated
+};
+std::vector<DuplicateCheckin> duplicate_checkins(SQLite::Database& db);
+
+} // namespace accueil::sync

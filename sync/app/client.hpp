@@ -1,0 +1,33 @@
+#pragma once
+// The kiosk's side of the wire: JSON over HTTPS with the server certificate pinned (plain HTTP only
+// for `http://` servers, which enrolment hands out only when the server runs with --insecure).
+#include "sync/protocol.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <string>
+
+namespace accueil::sync {
+
+struct Reply {
+    int status = 0; // 0: no answer (unreachable, timeout, handshake refused)
+    nlohmann::json body;
+    std::string error; // one line for people
+    bool ok() const { return status == 200; }
+    bool retry_later() const { return status == 0 || status >= 500 || status == 429; }
+};
+
+class Client {
+public:
+    // `url`: http(s)://host:port; `fingerprint`: pinned SHA-256 (https); `token`: device token or empty.
+    Client(const std::string& url, std::string fingerprint, std::string token);
+    ~Client();
+    Reply post(const std::string& path, const nlohmann::json& body);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+} // namespace accueil::sync

@@ -1,0 +1,217 @@
+// accueil-sync: the central server (`serve`), the kiosk agent (`agent`), enrolment (`enroll`, `join`,
+// `revoke`), bundles for USB sticks (`export`, `merge`) and `status` (DESIGN.md §4, issue 3).
+#include "agent.hpp"
+#include "database.hpp"
+#include "errors.hpp"
+#include "qr.hpp"
+#include "server.hpp"
+#include "store.hpp"
+#include "sync/bundle.hpp"
+#include "sync/devices.hpp"
+#include "sync/merge.hpp"
+#include "tls.hpp"
+
+#include <CLI/CLI.hpp>
+#include <SQLiteCpp/Exception.h>
+
+#include <ctime>
+#include <functional>
+#include <iostream>
+
+using namespace accueil;
+using namespace accueil::sync;
+
+namespace {
+
+std::string when(std::optional<std::int64_t> ms) {
+    if (!ms || *ms <= 0)
+        return "never";
+    const std::time_t t = std::time_t(*ms / 1000);
+    std::tm tm{};
+    localtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
+    const std::int64_t ago = (sync_wall_ms() - *ms) / 1000;
+    return std::string(buf) + " (" + std::to_string(ago) + " s ago)";
+}
+
+int cmd_enroll(const std::string& db, const std::string& name, std::string url, std::string png) {
+    Store central = Store::open(db, sync_wall_ms);
+    if (url.empty())
+        url = central.meta("sync.url").value_or("");
+    if (url.empty())
+        throw InputError("", "no server address known yet: start `accueil-sync serve` once, or give --url");
+    auto code = parse_server_url(url);
+    if (!code)
+        throw InputError("--url", "\"" + url + "\" is not http(s)://host:port");
+    if (code->scheme == "https")
+        code->fingerprint = certificate_fingerprint(ensure_certificate(db).cert);
+    code->token = enrol_device(central, name);
+    const std::string text = format_enrolment_code(*code);
+    if (png.empty())
+        png = db + ".enrol.png";
+    qr_png(text, png);
+    std::cout << "Enrôlement de « " << name << " » / enrolment of \"" << name << "\"\n"
+              << "Sur le poste, scannez ce code ou tapez / on the kiosk, scan this code or run:\n"
+              << "  accueil-sync join CODE --db kiosk.db\n"
+              << "Code valable une fois / one-time code. Image: " << png << "\n\n"
+              << qr_terminal(text) << "\n"
+              << text << "\n";
+    return 0;
+}
+
+int cmd_revoke(const std::string& db, const std::string& name) {
+    Store central = Store::open(db, sync_wall_ms);
+    if (!revoke_device(central, name))
+        throw InputError("", "no active device named \"" + name + "\" (see accueil-sync status)");
+    std::cout << "accueil-sync: \"" << name << "\" revoked; it can no longer sync\n";
+    return 0;
+}
+
+int cmd_export(const std::string& db, const std::string& out, bool all) {
+    Store kiosk = Store::open(db, sync_wall_ms);
+    Bundle b{kiosk.origin(), kiosk.kiosk_name(), sync_wall_ms(),
+             all ? read_journal(kiosk.db()) : unacked_events(kiosk, std::size_t(-1))};
+    write_bundle_file(out, b);
+    std::cout << "accueil-sync: " << b.events.size() << " events written to " << out << "\n";
+    return 0;
+}
+
+int cmd_merge(const std::string& db, const std::vector<std::string>& files) {
+    // Every bundle is checked before anything is merged: one damaged file stops the whole command.
+    std::vector<Bundle> bundles;
+    for (const auto& f : files)
+        bundles.push_back(read_bundle_file(f));
+    Store store = Store::open(db, sync_wall_ms);
+    int status = 0;
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        MergeOptions opt;
+        opt.source = "bundle " + bundles[i].kiosk + " (" + files[i] + ")";
+        const auto r = merge_events(store, bundles[i].events, opt);
+        if (!r.ok()) {
+            std::cerr << "accueil-sync: " << files[i] << ": refused whole, " << r.rejected.size()
+                      << " event(s) cannot be merged: " << r.rejected.front().reason << "\n";
+            status = 4;
+            continue;
+        }
+        std::cout << "accueil-sync: " << files[i] << ": " << r.applied << " new events, " << r.already_known
+                  << " already known\n";
+    }
+    return status;
+}
+
+int cmd_status(const std::string& db) {
+    Store s = Store::open(db, sync_wall_ms);
+    std::cout << "Base / database: " << db << " (origin " << to_hex(s.origin()) << ")\n";
+    if (const auto server = s.meta("sync.server"); server && !server->empty()) {
+        std::cout << "Serveur / server: " << *server << "\n"
+                  << "En ligne / online: " << (s.meta("sync.online").value_or("0") == "1" ? "oui / yes" : "non / no")
+                  << "\n"
+                  << "Dernier contact / last contact: "
+                  << when(std::stoll(s.meta("sync.last_contact").value_or("0"))) << "\n"
+                  << "À envoyer / pending: " << count_unacked(s) << " events\n";
+        if (const auto err = s.meta("sync.error"); err && !err->empty())
+            std::cout << "Dernière erreur / last error: " << *err << "\n";
+    }
+    const auto devices = list_devices(s);
+    if (!devices.empty()) {
+        std::cout << "Postes / devices:\n";
+        for (const auto& d : devices)
+            std::cout << "  " << d.name << ": " << d.state() << ", last contact " << when(d.last_contact_ms)
+                      << ", pending " << d.pending << "\n";
+    }
+    const auto dl = dead_letters(s.db());
+    std::cout << "Refusés / dead letters: " << dl.size() << "\n";
+    for (const auto& d : dl)
+        std::cout << "  " << to_hex(d.origin) << "/" << d.seq << " " << d.kind << " " << d.entity << ": "
+                  << d.reason << "\n";
+    const auto c = conflicts(s.db());
+    std::cout << "Conflits (bases clonées) / conflicts (cloned databases): " << c.size() << "\n";
+    for (const auto& x : c)
+        std::cout << "  " << to_hex(x.origin) << "/" << x.seq << " from " << x.source << " (" << x.count
+                  << "×): " << x.payload << "\n";
+    const auto dup = duplicate_checkins(s.db());
+    std::cout << "Doublons / duplicate check-ins: " << dup.size() << "\n";
+    for (const auto& d : dup)
+        std::cout << "  " << d.attendee_id << " " << d.day << ": " << d.count << " scans (" << d.kiosks << ")\n";
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"accueil-sync — kiosks' journals merge into the central store"};
+    app.require_subcommand(1);
+    std::function<int()> run;
+
+    ServeOptions serve_opt;
+    auto* serve_cmd = app.add_subcommand("serve", "Central server: answer the kiosks (HTTPS)");
+    serve_cmd->add_option("--db", serve_opt.db, "Central database")->required();
+    serve_cmd->add_option("--listen", serve_opt.listen, "HOST:PORT to listen on")->capture_default_str();
+    serve_cmd->add_option("--url", serve_opt.public_url, "Address put in enrolment codes (default: from --listen)");
+    serve_cmd->add_flag("--insecure", serve_opt.insecure, "Plain HTTP, for tests on 127.0.0.1 only");
+    serve_cmd->add_option("--max-db-pages", serve_opt.max_db_pages, "Cap the database size (tests of a full disk)");
+    serve_cmd->callback([&] { run = [&] { return serve(serve_opt); }; });
+
+    std::string db, name, url, png, code, out;
+    bool all = false;
+    std::vector<std::string> files;
+    auto* enroll = app.add_subcommand("enroll", "Make a one-time enrolment code for a kiosk");
+    enroll->add_option("--db", db, "Central database")->required();
+    enroll->add_option("--name", name, "Kiosk name, e.g. \"Accueil 2\"")->required();
+    enroll->add_option("--url", url, "Server address for the kiosk (default: the one `serve` uses)");
+    enroll->add_option("--png", png, "Where to write the QR image (default: <db>.enrol.png)");
+    enroll->callback([&] { run = [&] { return cmd_enroll(db, name, url, png); }; });
+
+    auto* join = app.add_subcommand("join", "Join a server with an enrolment code (kiosk side)");
+    join->add_option("code", code, "The enrolment code (accueil1:...)")->required();
+    join->add_option("--db", db, "Kiosk database (made when missing)")->required();
+    join->callback([&] { run = [&] { return join_server(code, db); }; });
+
+    auto* revoke = app.add_subcommand("revoke", "Cut a kiosk off");
+    revoke->add_option("name", name, "Kiosk name")->required();
+    revoke->add_option("--db", db, "Central database")->required();
+    revoke->callback([&] { run = [&] { return cmd_revoke(db, name); }; });
+
+    AgentOptions agent_opt;
+    auto* agent = app.add_subcommand("agent", "Kiosk agent: push and pull while the kiosk runs");
+    agent->add_option("--db", agent_opt.db, "Kiosk database")->required();
+    agent->add_flag("--once", agent_opt.once, "One round; exit 0 only when everything was acknowledged");
+    agent->add_option("--max-backoff", agent_opt.max_backoff_s, "Longest wait between retries, seconds")
+        ->capture_default_str()
+        ->check(CLI::Range(0.1, 3600.0));
+    agent->callback([&] { run = [&] { return run_agent(agent_opt); }; });
+
+    auto* exp = app.add_subcommand("export", "Write unacknowledged events to a bundle file");
+    exp->add_option("--db", db, "Kiosk database")->required();
+    exp->add_option("--out", out, "Bundle file to write")->required();
+    exp->add_flag("--all", all, "Every event of the journal, acknowledged or not");
+    exp->callback([&] { run = [&] { return cmd_export(db, out, all); }; });
+
+    auto* merge = app.add_subcommand("merge", "Merge bundle files into a database");
+    merge->add_option("files", files, "Bundle files")->required();
+    merge->add_option("--db", db, "Central (or kiosk) database")->required();
+    merge->callback([&] { run = [&] { return cmd_merge(db, files); }; });
+
+    auto* status = app.add_subcommand("status", "Devices, pending events, dead letters, conflicts, duplicates");
+    status->add_option("--db", db, "Database")->required();
+    status->callback([&] { run = [&] { return cmd_status(db); }; });
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e);
+    }
+    try {
+        return run();
+    } catch (const InputError& e) {
+        std::cerr << "accueil-sync: " << e.what() << "\n";
+        return 2;
+    } catch (const StoreError& e) {
+        std::cerr << "accueil-sync: " << e.what() << "\n";
+        return 3;
+    } catch (const SQLite::Exception& e) {
+        std::cerr << "accueil-sync: database error: " << e.what() << "\n";
+        return 3;
+    }
+}

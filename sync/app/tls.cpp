@@ -1,0 +1,109 @@
+#include "tls.hpp"
+
+#include "errors.hpp"
+#include "ids.hpp"
+
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+
+#include <sys/stat.h>
+
+namespace accueil::sync {
+
+namespace {
+struct FileCloser {
+    void operator()(FILE* f) const { std::fclose(f); }
+};
+using File = std::unique_ptr<FILE, FileCloser>;
+
+std::string fingerprint_of(X509* cert) {
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+    if (X509_digest(cert, EVP_sha256(), md, &n) != 1)
+        return {};
+    return to_hex(md, n);
+}
+
+int verify_pinned(X509_STORE_CTX* store, void* arg) {
+    const auto* expected = static_cast<const std::string*>(arg);
+    X509* cert = X509_STORE_CTX_get0_cert(store);
+    if (cert && expected && !expected->empty() && fingerprint_of(cert) == *expected) {
+        X509_STORE_CTX_set_error(store, X509_V_OK);
+        return 1;
+    }
+    X509_STORE_CTX_set_error(store, X509_V_ERR_CERT_REJECTED);
+    return 0;
+}
+
+void make_certificate(const CertificatePaths& p) {
+    std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(EVP_EC_gen("P-256"), EVP_PKEY_free);
+    std::unique_ptr<X509, decltype(&X509_free)> cert(X509_new(), X509_free);
+    if (!key || !cert)
+        throw StoreError("cannot make a TLS key (OpenSSL)");
+    X509_set_version(cert.get(), 2);
+    unsigned char serial[16];
+    const Origin r = random_origin();
+    std::copy(r.begin(), r.end(), serial);
+    serial[0] &= 0x7F;
+    BIGNUM* bn = BN_bin2bn(serial, sizeof serial, nullptr);
+    BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(cert.get()));
+    BN_free(bn);
+    X509_gmtime_adj(X509_getm_notBefore(cert.get()), -3600);
+    X509_gmtime_adj(X509_getm_notAfter(cert.get()), 10L * 365 * 24 * 3600);
+    X509_set_pubkey(cert.get(), key.get());
+    X509_NAME* name = X509_get_subject_name(cert.get());
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("accueil-sync"), -1,
+                               -1, 0);
+    X509_set_issuer_name(cert.get(), name);
+    if (X509_sign(cert.get(), key.get(), EVP_sha256()) == 0)
+        throw StoreError("cannot sign the TLS certificate (OpenSSL)");
+
+    // The key is written readable by its owner only, before anything is in it.
+    const int old_mask = ::umask(077);
+    File kf(std::fopen(p.key.c_str(), "wb"));
+    ::umask(old_mask);
+    if (!kf || PEM_write_PrivateKey(kf.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1)
+        throw StoreError(p.key + ": cannot write the TLS key");
+    kf.reset();
+    File cf(std::fopen(p.cert.c_str(), "wb"));
+    if (!cf || PEM_write_X509(cf.get(), cert.get()) != 1)
+        throw StoreError(p.cert + ": cannot write the TLS certificate");
+}
+} // namespace
+
+CertificatePaths ensure_certificate(const std::string& db_path) {
+    const std::filesystem::path dir = db_path + ".tls";
+    CertificatePaths p{(dir / "cert.pem").string(), (dir / "key.pem").string()};
+    if (std::filesystem::exists(p.cert) && std::filesystem::exists(p.key))
+        return p;
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec)
+        throw StoreError(dir.string() + ": cannot create (" + ec.message() + ")");
+    make_certificate(p);
+    return p;
+}
+
+std::string certificate_fingerprint(const std::string& cert_pem_path) {
+    File f(std::fopen(cert_pem_path.c_str(), "rb"));
+    if (!f)
+        throw StoreError(cert_pem_path + ": cannot read the TLS certificate");
+    std::unique_ptr<X509, decltype(&X509_free)> cert(PEM_read_X509(f.get(), nullptr, nullptr, nullptr), X509_free);
+    if (!cert)
+        throw StoreError(cert_pem_path + ": not a PEM certificate");
+    return fingerprint_of(cert.get());
+}
+
+void pin_certificate(SSL_CTX* ctx, const std::string* fingerprint) {
+    // Peer verification on, with our callback in place of the CA chain check.
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
+    SSL_CTX_set_cert_verify_callback(ctx, verify_pinned, const_cast<std::string*>(fingerprint));
+}
+
+} // namespace accueil::sync

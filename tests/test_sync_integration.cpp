@@ -1,0 +1,623 @@
+// accueil-sync with real processes on 127.0.0.1 (random free ports): the server, agents, enrolment,
+// bundles and every failure of issue 3. Each test ends with the same check: the central store and
+// every kiosk hold exactly the same check-ins, none lost, none doubled.
+#include "attendee_ops.hpp"
+#include "checkin.hpp"
+#include "database.hpp"
+#include "store.hpp"
+#include "support/demo_event.hpp"
+#include "support/temp_dir.hpp"
+#include "sync/bundle.hpp"
+#include "sync/merge.hpp"
+#include "sync/protocol.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+using namespace accueil;
+using namespace std::chrono_literals;
+
+namespace {
+
+const std::string kSync = std::string(ACCUEIL_BIN_DIR) + "/accueil-sync";
+
+int free_port() {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    socklen_t len = sizeof a;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+    ::close(fd);
+    return ntohs(a.sin_port);
+}
+
+std::string slurp(const std::string& path) {
+    std::ifstream in(path);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+using Env = std::vector<std::pair<std::string, std::string>>;
+
+// A child process with its output in files; killed (SIGKILL) if still running at the end.
+class Process {
+public:
+    Process(const std::vector<std::string>& args, const std::string& log_prefix, const Env& env = {})
+        : out_(log_prefix + ".out"), err_(log_prefix + ".err") {
+        pid_ = ::fork();
+        if (pid_ == 0) {
+            const int o = ::open(out_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+            const int e = ::open(err_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+            ::dup2(o, 1);
+            ::dup2(e, 2);
+            for (const auto& [k, v] : env)
+                ::setenv(k.c_str(), v.c_str(), 1);
+            std::vector<char*> argv;
+            for (const auto& a : args)
+                argv.push_back(const_cast<char*>(a.c_str()));
+            argv.push_back(nullptr);
+            ::execv(argv[0], argv.data());
+            ::_exit(127);
+        }
+    }
+    ~Process() {
+        if (pid_ > 0 && !done_) {
+            ::kill(pid_, SIGKILL);
+            ::waitpid(pid_, nullptr, 0);
+        }
+    }
+    Process(const Process&) = delete;
+    Process& operator=(const Process&) = delete;
+
+    void signal(int sig) { ::kill(pid_, sig); }
+    int wait() {
+        int status = 0;
+        ::waitpid(pid_, &status, 0);
+        done_ = true;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    }
+    void kill9() {
+        signal(SIGKILL);
+        wait();
+    }
+    std::string out() const { return slurp(out_); }
+    std::string err() const { return slurp(err_); }
+
+private:
+    pid_t pid_ = -1;
+    bool done_ = false;
+    std::string out_, err_;
+};
+
+struct Ran {
+    int code;
+    std::string out, err;
+};
+
+template <typename Pred>
+bool wait_until(Pred pred, std::chrono::milliseconds timeout = 30s) {
+    const auto until = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < until) {
+        if (pred())
+            return true;
+        std::this_thread::sleep_for(50ms);
+    }
+    return pred();
+}
+
+std::string last_line(const std::string& text) {
+    std::string t = text;
+    while (!t.empty() && t.back() == '\n')
+        t.pop_back();
+    const auto nl = t.rfind('\n');
+    return nl == std::string::npos ? t : t.substr(nl + 1);
+}
+
+// One HTTP/1.1 request over a plain socket (status, body), to speak to the server as a bad kiosk would.
+std::pair<int, std::string> raw_post(int port, const std::string& path, const std::string& body,
+                                     const std::vector<std::string>& headers) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(std::uint16_t(port));
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+        ::close(fd);
+        return {0, ""};
+    }
+    std::string req = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                      "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
+    for (const auto& h : headers)
+        req += h + "\r\n";
+    req += "\r\n" + body;
+    std::size_t sent = 0;
+    while (sent < req.size()) {
+        const auto n = ::send(fd, req.data() + sent, req.size() - sent, MSG_NOSIGNAL);
+        if (n <= 0)
+            break;
+        sent += std::size_t(n);
+    }
+    std::string resp;
+    char buf[4096];
+    for (;;) {
+        const auto n = ::recv(fd, buf, sizeof buf, 0);
+        if (n <= 0)
+            break;
+        resp.append(buf, std::size_t(n));
+    }
+    ::close(fd);
+    if (resp.size() < 12)
+        return {0, ""};
+    const auto split = resp.find("\r\n\r\n");
+    return {std::stoi(resp.substr(9, 3)), split == std::string::npos ? "" : resp.substr(split + 4)};
+}
+
+// Check-ins as the organisers count them: (origin, seq, attendee, day, undone), one line each.
+std::multiset<std::string> checkins_in(const std::string& db) {
+    std::multiset<std::string> out;
+    SQLite::Database d(db, SQLite::OPEN_READONLY, 5000);
+    SQLite::Statement q(d, "SELECT hex(origin), seq, attendee_id, day, undone FROM checkins");
+    while (q.executeStep())
+        out.insert(q.getColumn(0).getString() + "/" + q.getColumn(1).getString() + " " + q.getColumn(2).getString() +
+                   " " + q.getColumn(3).getString() + " " + q.getColumn(4).getString());
+    return out;
+}
+
+int count_in(const std::string& db, const std::string& sql) {
+    SQLite::Database d(db, SQLite::OPEN_READONLY, 5000);
+    return d.execAndGet(sql).getInt();
+}
+
+std::string meta_in(const std::string& db, const std::string& key) {
+    SQLite::Database d(db, SQLite::OPEN_READONLY, 5000);
+    SQLite::Statement q(d, "SELECT value FROM meta WHERE key = ?");
+    q.bind(1, key);
+    return q.executeStep() ? q.getColumn(0).getString() : "";
+}
+
+// The central store, its server process and kiosks joined to it.
+struct Desk {
+    test::TempDir dir;
+    std::string central = dir.file("central.db");
+    int port = free_port();
+    bool tls = false;
+    std::unique_ptr<Process> server;
+    std::vector<std::string> kiosks;
+    std::vector<std::string> people;
+    int logs = 0;
+
+    explicit Desk(bool https = false, int roster = 40) : tls(https) {
+        Store c = Store::create(central, test::demo_spec());
+        WriteTransaction tx(c.db());
+        for (int i = 0; i < roster; ++i)
+            people.push_back(create_attendee(c, Attendee{.first_name = "Prénom" + std::to_string(i),
+                                                         .last_name = "Nom" + std::to_string(i),
+                                                         .category = "Participant"})
+                                 .id);
+        tx.commit();
+    }
+
+    std::string log(const std::string& what) { return dir.file(what + "-" + std::to_string(logs++)); }
+
+    Ran run(const std::vector<std::string>& args, const Env& env = {}) {
+        std::vector<std::string> full{kSync};
+        full.insert(full.end(), args.begin(), args.end());
+        Process p(full, log("run"), env);
+        const int code = p.wait();
+        return {code, p.out(), p.err()};
+    }
+
+    void start_server(const Env& env = {}, std::vector<std::string> extra = {}) {
+        std::vector<std::string> args{kSync, "serve", "--db", central, "--listen", "127.0.0.1:" + std::to_string(port)};
+        if (!tls)
+            args.push_back("--insecure");
+        args.insert(args.end(), extra.begin(), extra.end());
+        server = std::make_unique<Process>(args, log("server"), env);
+        REQUIRE(wait_until([&] { return server->out().find("serving") != std::string::npos; }, 10s));
+    }
+    void stop_server() {
+        server->signal(SIGTERM);
+        CHECK(server->wait() == 0);
+        server.reset();
+    }
+
+    std::string enroll(const std::string& name) {
+        const auto r = run({"enroll", "--db", central, "--name", name});
+        REQUIRE(r.code == 0);
+        return last_line(r.out);
+    }
+
+    // Enrols and joins a new kiosk; returns its database path.
+    std::string add_kiosk(const std::string& name, const Env& env = {}) {
+        const std::string db = dir.file("kiosk" + std::to_string(kiosks.size()) + ".db");
+        const auto r = run({"join", enroll(name), "--db", db}, env);
+        INFO(r.out << r.err);
+        REQUIRE(r.code == 0);
+        kiosks.push_back(db);
+        return db;
+    }
+
+    std::unique_ptr<Process> agent(const std::string& db, const Env& env = {}) {
+        return std::make_unique<Process>(
+            std::vector<std::string>{kSync, "agent", "--db", db, "--max-backoff", "0.5"}, log("agent"), env);
+    }
+    Ran once(const std::string& db, const Env& env = {}) { return run({"agent", "--once", "--db", db}, env); }
+
+    bool converged(std::size_t expected_checkins) {
+        const auto ref = checkins_in(central);
+        if (ref.size() != expected_checkins)
+            return false;
+        for (const auto& k : kiosks)
+            if (checkins_in(k) != ref)
+                return false;
+        return true;
+    }
+    // The final check of every test.
+    void require_converged(std::size_t expected_checkins) {
+        const auto ref = checkins_in(central);
+        CHECK(ref.size() == expected_checkins);
+        for (const auto& k : kiosks) {
+            INFO(k);
+            CHECK(checkins_in(k) == ref);
+        }
+    }
+};
+
+// The kiosk app's part: check someone in on a kiosk database, as the kiosk process would.
+int check_in_on(const std::string& db, const std::vector<std::string>& ids, std::int64_t offset_ms = 0) {
+    Store k = Store::open(db, [offset_ms] { return system_wall_ms() + offset_ms; });
+    int admitted = 0;
+    for (const auto& id : ids)
+        admitted += check_in(k, id, test::kSept28At0912 + admitted * 1000).verdict == Verdict::Admitted;
+    return admitted;
+}
+
+std::vector<std::string> slice(const std::vector<std::string>& v, std::size_t from, std::size_t n) {
+    return {v.begin() + long(from), v.begin() + long(std::min(v.size(), from + n))};
+}
+
+} // namespace
+
+TEST_CASE("Three kiosks check people in while the server is down; it starts; all converge") {
+    Desk desk;
+    desk.start_server();
+    const auto k1 = desk.add_kiosk("Accueil 1"), k2 = desk.add_kiosk("Accueil 2"), k3 = desk.add_kiosk("Accueil 3");
+    // Joining downloaded the event and the roster.
+    CHECK(count_in(k2, "SELECT count(*) FROM attendees") == 40);
+    CHECK(count_in(k2, "SELECT count(*) FROM event_info") == 1);
+    desk.stop_server();
+
+    std::vector<std::unique_ptr<Process>> agents;
+    for (const auto& k : desk.kiosks)
+        agents.push_back(desk.agent(k));
+    int total = check_in_on(k1, slice(desk.people, 0, 10));
+    total += check_in_on(k2, slice(desk.people, 10, 10));
+    total += check_in_on(k3, slice(desk.people, 20, 10));
+    total += check_in_on(k3, slice(desk.people, 0, 2)); // already in at Accueil 1: a duplicate to flag
+    REQUIRE(total == 32);
+    // The kiosks keep working and know they are offline.
+    CHECK(wait_until([&] { return meta_in(k1, "sync.online") == "0" && meta_in(k1, "sync.pending") == "10"; }, 10s));
+
+    desk.start_server();
+    CHECK(wait_until([&] { return desk.converged(32); }, 30s));
+    desk.require_converged(32);
+    CHECK(wait_until([&] { return meta_in(k3, "sync.online") == "1" && meta_in(k3, "sync.pending") == "0"; }, 10s));
+    CHECK(count_in(desk.central, "SELECT count(*) FROM (SELECT 1 FROM checkins GROUP BY attendee_id, day "
+                                 "HAVING count(*) > 1)") == 2);
+    const auto status = desk.run({"status", "--db", desk.central});
+    CHECK_THAT(status.out, Catch::Contains("Accueil 2: active") && Catch::Contains("duplicate check-ins: 2"));
+    // New arrivals are pushed and spread within seconds while everyone is online.
+    check_in_on(k2, slice(desk.people, 30, 3));
+    CHECK(wait_until([&] { return desk.converged(35); }, 10s));
+    for (auto& a : agents) {
+        a->signal(SIGTERM);
+        CHECK(a->wait() == 0);
+    }
+    desk.require_converged(35);
+}
+
+TEST_CASE("A lost response, the same batch twice and batches out of order change nothing") {
+    Desk desk;
+    desk.start_server({{"ACCUEIL_SYNC_TEST_DROP_RESPONSES", "1"}});
+    const auto k = desk.add_kiosk("Accueil 1");
+    check_in_on(k, slice(desk.people, 0, 10));
+    // The server commits, the answer is lost: the agent does not know and says so.
+    auto r = desk.once(k);
+    CHECK(r.code == 1);
+    CHECK(count_in(desk.central, "SELECT count(*) FROM checkins") == 10);
+    // Sent again: recognised, acknowledged, nothing doubled.
+    r = desk.once(k);
+    CHECK(r.code == 0);
+    CHECK(count_in(desk.central, "SELECT count(*) FROM checkins") == 10);
+
+    // Out of order: later events arrive before earlier ones (here by a bundle), then the rest.
+    check_in_on(k, slice(desk.people, 10, 10));
+    std::vector<JournalEvent> later;
+    {
+        Store ks = Store::open(k);
+        later = sync::unacked_events(ks, 100);
+        REQUIRE(later.size() == 10);
+        sync::Bundle b{ks.origin(), "Accueil 1", 0, {later.begin() + 5, later.end()}};
+        sync::write_bundle_file(desk.dir.file("later.acc"), b);
+    }
+    r = desk.run({"merge", desk.dir.file("later.acc"), "--db", desk.central});
+    // The server is running on that file: the bundle goes in through SQLite's locking like any writer.
+    CHECK(r.code == 0);
+    CHECK(meta_in(desk.central, "origin").empty() == false);
+    r = desk.once(k);
+    CHECK(r.code == 0);
+
+    // The same batch posted twice by hand: the second is all "known".
+    const std::string token = meta_in(k, "sync.token");
+    Store ks = Store::open(k);
+    const nlohmann::json batch = {{"protocol", 1},
+                                  {"origin", to_hex(ks.origin())},
+                                  {"events", sync::events_to_json(later)}};
+    const std::vector<std::string> hdr{"X-Accueil-Protocol: 1", "Authorization: Bearer " + token};
+    auto [s1, b1] = raw_post(desk.port, "/v1/push", batch.dump(), hdr);
+    CHECK(s1 == 200);
+    CHECK(nlohmann::json::parse(b1)["known"] == 10);
+    CHECK(count_in(desk.central, "SELECT count(*) FROM checkins") == 20);
+    CHECK(nlohmann::json::parse(b1)["marks"][to_hex(ks.origin())] == 20);
+    desk.require_converged(20);
+}
+
+TEST_CASE("Bad requests: other protocol, malformed bodies, unknown token, oversize: refused, nothing changed") {
+    Desk desk;
+    desk.start_server();
+    const auto k = desk.add_kiosk("Accueil 1");
+    const std::string token = meta_in(k, "sync.token");
+    const std::string origin = to_hex(Store::open(k).origin());
+    const int before = count_in(desk.central, "SELECT count(*) FROM journal");
+    const std::string auth = "Authorization: Bearer " + token;
+
+    auto [s, body] = raw_post(desk.port, "/v1/push", "{}", {"X-Accueil-Protocol: 2", auth});
+    CHECK(s == 426);
+    CHECK_THAT(body, Catch::Contains("protocol version 2"));
+    std::tie(s, body) = raw_post(desk.port, "/v1/pull", "{}", {auth});
+    CHECK(s == 426);
+    std::tie(s, body) = raw_post(desk.port, "/v1/push", "{not json", {"X-Accueil-Protocol: 1", auth});
+    CHECK(s == 400);
+    CHECK_THAT(body, Catch::Contains("not valid JSON"));
+    std::tie(s, body) = raw_post(desk.port, "/v1/push", R"({"protocol":1,"origin":")" + origin + R"(","events":[{"o":"x"}]})",
+                                 {"X-Accueil-Protocol: 1", auth});
+    CHECK(s == 400);
+    CHECK_THAT(body, Catch::Contains("origin"));
+    std::tie(s, body) = raw_post(desk.port, "/v1/push", R"({"protocol":1,"origin":")" + origin + R"("})",
+                                 {"X-Accueil-Protocol: 1", auth});
+    CHECK(s == 400);
+    CHECK_THAT(body, Catch::Contains("events"));
+    std::tie(s, body) = raw_post(desk.port, "/v1/pull", R"({"protocol":1,"origin":")" + origin + R"(","vector":[]})",
+                                 {"X-Accueil-Protocol: 1", auth});
+    CHECK(s == 400);
+    std::tie(s, body) = raw_post(desk.port, "/v1/push", R"({"protocol":1,"origin":")" + origin + R"(","events":[]})",
+                                 {"X-Accueil-Protocol: 1", "Authorization: Bearer " + std::string(64, 'a')});
+    CHECK(s == 401);
+    std::tie(s, body) = raw_post(desk.port, "/v1/join", R"({"protocol":1,"secret":"nope"})", {"X-Accueil-Protocol: 1"});
+    CHECK(s == 403);
+    const std::string huge = R"({"protocol":1,"pad":")" + std::string(17u << 20, 'x') + "\"}";
+    std::tie(s, body) = raw_post(desk.port, "/v1/push", huge, {"X-Accueil-Protocol: 1", auth});
+    CHECK(s == 413);
+    CHECK(count_in(desk.central, "SELECT count(*) FROM journal") == before);
+    CHECK(desk.once(k).code == 0); // the server is still fine
+    desk.require_converged(0);
+}
+
+TEST_CASE("kill -9 of the server in the middle of a merge and of an agent in the middle of a batch") {
+    Desk desk(false, 400);
+    desk.start_server({{"ACCUEIL_SYNC_TEST_MERGE_DELAY_MS", "3000"}});
+    const auto k1 = desk.add_kiosk("Accueil 1");
+    const auto k2 = desk.add_kiosk("Accueil 2");
+    check_in_on(k1, slice(desk.people, 0, 300));
+    auto a1 = desk.agent(k1);
+    // The push is inside the server's transaction (it waits 3 s before committing): kill it there.
+    std::this_thread::sleep_for(1500ms);
+    desk.server->kill9();
+    CHECK(count_in(desk.central, "SELECT count(*) FROM checkins") == 0);
+    desk.start_server();
+    CHECK(wait_until([&] { return checkins_in(desk.central).size() == 300; }, 20s));
+
+    // Kiosk 2 applies what it pulls slowly: kill its agent while the batch is in its transaction.
+    auto a2 = desk.agent(k2, {{"ACCUEIL_SYNC_TEST_APPLY_DELAY_MS", "3000"}});
+    std::this_thread::sleep_for(1500ms);
+    a2->kill9();
+    CHECK(count_in(k2, "SELECT count(*) FROM checkins") == 0);
+    check_in_on(k2, slice(desk.people, 300, 50)); // the kiosk works on
+    a2 = desk.agent(k2);
+    CHECK(wait_until([&] { return desk.converged(350); }, 30s));
+    desk.require_converged(350);
+}
+
+TEST_CASE("Clocks: a kiosk a day behind and one set to 2038; the guard keeps edits sane") {
+    Desk desk;
+    desk.start_server();
+    const std::int64_t behind = -test::kOneDayMs;
+    const std::int64_t to2038 = 2153000000000 - system_wall_ms();
+    const Env env_behind{{"ACCUEIL_FAKE_CLOCK_OFFSET_MS", std::to_string(behind)}};
+    const Env env_2038{{"ACCUEIL_FAKE_CLOCK_OFFSET_MS", std::to_string(to2038)}};
+    const auto late = desk.add_kiosk("En retard", env_behind);
+    const auto future = desk.add_kiosk("En 2038", env_2038);
+    check_in_on(late, slice(desk.people, 0, 5), behind);
+    check_in_on(future, slice(desk.people, 5, 5), to2038);
+    {
+        Store f = Store::open(future, [to2038] { return system_wall_ms() + to2038; });
+        WriteTransaction tx(f.db());
+        Attendee a = *load_attendee(f.db(), desk.people[20]);
+        Attendee b = a;
+        b.organisation = "from 2038";
+        update_attendee(f, a, b);
+        tx.commit();
+    }
+    {
+        Store l = Store::open(late, [behind] { return system_wall_ms() + behind; });
+        WriteTransaction tx(l.db());
+        Attendee a = *load_attendee(l.db(), desk.people[21]);
+        Attendee b = a;
+        b.organisation = "from yesterday";
+        update_attendee(l, a, b);
+        tx.commit();
+    }
+    CHECK(desk.once(late, env_behind).code == 0);
+    const auto r = desk.once(future, env_2038);
+    CHECK(r.code == 1); // its edit was refused...
+    CHECK_THAT(r.err, Catch::Contains("clock"));
+    CHECK(count_in(future, "SELECT count(*) FROM sync_dead_letters") == 1); // ...kept for organisers
+    CHECK_THAT(desk.run({"status", "--db", future}).out, Catch::Contains("dead letters: 1"));
+    CHECK(desk.once(late, env_behind).code == 0);
+    CHECK(desk.once(future, env_2038).code == 0);
+    CHECK(Store::open(desk.central).clock().last() >> 16 < std::uint64_t(2153000000000));
+    {
+        Store c = Store::open(desk.central);
+        CHECK(load_attendee(c.db(), desk.people[20])->organisation.empty());
+        CHECK(load_attendee(c.db(), desk.people[21])->organisation == "from yesterday");
+    }
+    desk.require_converged(10);
+}
+
+TEST_CASE("A cloned kiosk database is refused with a clear error and never overwrites") {
+    Desk desk;
+    desk.start_server();
+    const auto a = desk.add_kiosk("Accueil 1");
+    {
+        Store s = Store::open(a);
+        s.db().exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    }
+    const std::string clone = desk.dir.file("clone.db");
+    std::filesystem::copy_file(a, clone);
+    check_in_on(a, slice(desk.people, 0, 3));
+    check_in_on(clone, slice(desk.people, 10, 3));
+    CHECK(desk.once(a).code == 0);
+    const auto r = desk.once(clone);
+    CHECK(r.code == 1);
+    CHECK_THAT(r.err, Catch::Contains("cloned"));
+    CHECK(count_in(desk.central, "SELECT count(*) FROM sync_conflicts") == 3);
+    CHECK(count_in(clone, "SELECT count(*) FROM sync_dead_letters") == 3);
+    CHECK_THAT(desk.run({"status", "--db", desk.central}).out, Catch::Contains("cloned databases): 3"));
+    // The original's check-ins stand; the clone's stayed out and wait, visible, in its dead letters.
+    CHECK(checkins_in(desk.central) == checkins_in(a));
+    desk.require_converged(3);
+}
+
+TEST_CASE("A revoked device is cut off; its events still arrive by bundle") {
+    Desk desk;
+    desk.start_server();
+    const auto ok = desk.add_kiosk("Accueil 1");
+    const auto cut = desk.add_kiosk("Accueil 2");
+    check_in_on(ok, slice(desk.people, 0, 4));
+    check_in_on(cut, slice(desk.people, 4, 4));
+    CHECK(desk.run({"revoke", "Accueil 2", "--db", desk.central}).code == 0);
+    CHECK(desk.run({"revoke", "Nobody", "--db", desk.central}).code == 2);
+    const auto r = desk.once(cut);
+    CHECK(r.code == 1);
+    CHECK_THAT(r.err, Catch::Contains("revoked"));
+    CHECK(count_in(cut, "SELECT count(*) FROM sync_dead_letters") == 0); // not refused: just not sent
+    CHECK(meta_in(cut, "sync.pending") == "4");
+    CHECK(desk.once(ok).code == 0);
+    CHECK_THAT(desk.run({"status", "--db", desk.central}).out, Catch::Contains("Accueil 2: revoked"));
+    // USB stick both ways.
+    CHECK(desk.run({"export", "--db", cut, "--out", desk.dir.file("cut.acc")}).code == 0);
+    CHECK(desk.run({"merge", desk.dir.file("cut.acc"), "--db", desk.central}).code == 0);
+    CHECK(desk.run({"export", "--all", "--db", desk.central, "--out", desk.dir.file("central.acc")}).code == 0);
+    CHECK(desk.run({"merge", desk.dir.file("central.acc"), "--db", cut}).code == 0);
+    CHECK(desk.once(ok).code == 0);
+    desk.require_converged(8);
+}
+
+TEST_CASE("HTTPS with a pinned certificate; a server with another certificate is refused") {
+    Desk desk(true);
+    desk.start_server();
+    const std::string code = desk.enroll("Accueil 1");
+    CHECK(code.starts_with("accueil1:https:127.0.0.1:"));
+    CHECK(std::filesystem::exists(desk.central + ".enrol.png"));
+    const std::string k = desk.dir.file("kiosk.db");
+    REQUIRE(desk.run({"join", code, "--db", k}).code == 0);
+    desk.kiosks.push_back(k);
+    CHECK(desk.run({"join", code, "--db", desk.dir.file("again.db")}).code == 2); // one-time code
+    check_in_on(k, slice(desk.people, 0, 3));
+    CHECK(desk.once(k).code == 0);
+
+    // Another certificate at the same address (a stranger's machine): refused, nothing sent.
+    desk.stop_server();
+    std::filesystem::remove_all(desk.central + ".tls");
+    desk.start_server();
+    check_in_on(k, slice(desk.people, 3, 3));
+    const auto r = desk.once(k);
+    CHECK(r.code == 1);
+    CHECK_THAT(r.err, Catch::Contains("certificate"));
+    CHECK(count_in(desk.central, "SELECT count(*) FROM checkins") == 3);
+    CHECK(count_in(k, "SELECT count(*) FROM sync_dead_letters") == 0);
+    // Re-enrolled with the new certificate, it catches up.
+    REQUIRE(desk.run({"join", desk.enroll("Accueil 1"), "--db", k}).code == 0);
+    desk.require_converged(6);
+}
+
+TEST_CASE("A bundle with one flipped byte is refused whole; the good one merges") {
+    Desk desk;
+    desk.start_server();
+    const auto k = desk.add_kiosk("Accueil 1");
+    check_in_on(k, slice(desk.people, 0, 6));
+    desk.stop_server();
+    const std::string file = desk.dir.file("k.acc");
+    REQUIRE(desk.run({"export", "--db", k, "--out", file}).code == 0);
+    std::string bytes = slurp(file);
+    bytes[bytes.size() / 2] = char(bytes[bytes.size() / 2] ^ 0x20);
+    std::ofstream(desk.dir.file("bad.acc"), std::ios::binary) << bytes;
+    std::ofstream(desk.dir.file("short.acc"), std::ios::binary) << slurp(file).substr(0, bytes.size() - 30);
+    auto r = desk.run({"merge", file, desk.dir.file("bad.acc"), "--db", desk.central});
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Catch::Contains("checksum"));
+    r = desk.run({"merge", desk.dir.file("short.acc"), "--db", desk.central});
+    CHECK(r.code == 2);
+    CHECK(count_in(desk.central, "SELECT count(*) FROM checkins") == 0);
+    r = desk.run({"merge", file, "--db", desk.central});
+    CHECK(r.code == 0);
+    CHECK_THAT(r.out, Catch::Contains("6 new events"));
+    desk.start_server();
+    CHECK(desk.once(k).code == 0);
+    desk.require_converged(6);
+}
+
+TEST_CASE("The central database is full: the batch fails whole and goes in later") {
+    Desk desk;
+    desk.start_server();
+    const auto k = desk.add_kiosk("Accueil 1");
+    desk.stop_server();
+    const int pages = count_in(desk.central, "PRAGMA page_count");
+    desk.start_server({}, {"--max-db-pages", std::to_string(pages + 2)});
+    {
+        Store ks = Store::open(k);
+        WriteTransaction tx(ks.db());
+        for (int i = 0; i < 40; ++i) // make the batch big: 40 walk-ins with long names
+            create_attendee(ks, Attendee{.first_name = std::string(400, 'x'), .last_name = std::to_string(i)});
+        tx.commit();
+    }
+    check_in_on(k, slice(desk.people, 0, 5));
+    auto r = desk.once(k);
+    CHECK(r.code == 1);
+    CHECK_THAT(r.err, Catch::Contains("retry later"));
+    CHECK(count_in(desk.central, "SELECT count(*) FROM checkins") == 0);
+    CHECK(count_in(desk.central, "SELECT count(*) FROM attendees") == 40);
+    CHECK(count_in(k, "SELECT count(*) FROM sync_dead_letters") == 0);
+    desk.stop_server();
+    desk.start_server();
+    CHECK(desk.once(k).code == 0);
+    CHECK(count_in(desk.central, "SELECT count(*) FROM attendees") == 80);
+    desk.require_converged(5);
+}
