@@ -110,7 +110,7 @@ TEST_CASE("a frame with no code, an empty frame and an unreadable file are value
     CHECK_FALSE(load_grey_image(dir.file("bad.png"), &error));
 }
 
-TEST_CASE("--print-codes escaping") {
+TEST_CASE("Printed codes escape backslash, tab, CR and LF (--print-codes)") {
     CHECK(escape_code_text("plain") == "plain");
     CHECK(escape_code_text("a\\b") == "a\\\\b");
     CHECK(escape_code_text("a\tb\rc\nd") == "a\\tb\\rc\\nd");

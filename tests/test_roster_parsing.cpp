@@ -187,7 +187,7 @@ TEST_CASE("A row with the wrong number of fields is reported with both counts") 
     CHECK(t.rows.at(0).fields == Fields{"Dupré", "Léa"});
 }
 
-TEST_CASE("Text after a closing quote is an error; spaces are not") {
+TEST_CASE("Text after a closing quote is an error, spaces are not") {
     const std::string msg = input_error([] { read_csv("Nom,Note\nA,\"b\"c\n", "roster.csv"); });
     CHECK(msg.starts_with("roster.csv:2: "));
     CHECK_THAT(msg, Contains("closing quote"));

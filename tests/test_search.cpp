@@ -75,9 +75,9 @@ TEST_CASE_METHOD(SearchFixture, "Search finds names whatever the accents, hyphen
 TEST_CASE_METHOD(SearchFixture, "Best matches come first: whole names before prefixes before organisations") {
     const auto hits = names("martin");
     REQUIRE(hits.size() >= 3);
-    CHECK(hits[0] == "Jean-Noël Martin");                               // whole last name
-    CHECK(hits[1] == "Louis Martinez"); // name prefix
-    CHECK(hits.back() == "Claire Leroy"); // only her organisation matches
+    CHECK(hits[0] == "Jean-Noël Martin");                                // whole last name
+    CHECK(hits[1] == "Louis Martinez");                                  // name prefix
+    CHECK(hits.back() == "Claire Leroy");                                // only her organisation matches
     CHECK(names("lyon") == std::vector<std::string>{"Églantine Dupré"}); // organisation
 }
 

@@ -111,8 +111,7 @@ struct Ran {
     std::string out, err;
 };
 
-template <typename Pred>
-bool wait_until(Pred pred, std::chrono::milliseconds timeout = 30s) {
+template <typename Pred> bool wait_until(Pred pred, std::chrono::milliseconds timeout = 30s) {
     const auto until = std::chrono::steady_clock::now() + timeout;
     while (std::chrono::steady_clock::now() < until) {
         if (pred())
@@ -142,8 +141,10 @@ std::pair<int, std::string> raw_post(int port, const std::string& path, const st
         ::close(fd);
         return {0, ""};
     }
-    std::string req = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
-                      "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
+    std::string req = "POST " + path +
+                      " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                      "Content-Type: application/json\r\nContent-Length: " +
+                      std::to_string(body.size()) + "\r\n";
     for (const auto& h : headers)
         req += h + "\r\n";
     req += "\r\n" + body;
@@ -175,8 +176,9 @@ std::multiset<std::string> checkins_in(const std::string& db) {
     SQLite::Database d(db, SQLite::OPEN_READONLY, 5000);
     SQLite::Statement q(d, "SELECT hex(origin), seq, attendee_id, day, undone FROM checkins");
     while (q.executeStep())
-        out.insert(q.getColumn(0).getString() + "/" + q.getColumn(1).getString() + " " + q.getColumn(2).getString() +
-                   " " + q.getColumn(3).getString() + " " + q.getColumn(4).getString());
+        out.insert(q.getColumn(0).getString() + "/" + q.getColumn(1).getString() + " " +
+                   q.getColumn(2).getString() + " " + q.getColumn(3).getString() + " " +
+                   q.getColumn(4).getString());
     return out;
 }
 
@@ -225,7 +227,8 @@ struct Desk {
     }
 
     void start_server(const Env& env = {}, std::vector<std::string> extra = {}) {
-        std::vector<std::string> args{kSync, "serve", "--db", central, "--listen", "127.0.0.1:" + std::to_string(port)};
+        std::vector<std::string> args{kSync,   "serve",    "--db",
+                                      central, "--listen", "127.0.0.1:" + std::to_string(port)};
         if (!tls)
             args.push_back("--insecure");
         args.insert(args.end(), extra.begin(), extra.end());
@@ -295,10 +298,11 @@ std::vector<std::string> slice(const std::vector<std::string>& v, std::size_t fr
 
 } // namespace
 
-TEST_CASE("Three kiosks check people in while the server is down; it starts; all converge") {
+TEST_CASE("Three kiosks check people in while the server is down, it starts, all converge") {
     Desk desk;
     desk.start_server();
-    const auto k1 = desk.add_kiosk("Accueil 1"), k2 = desk.add_kiosk("Accueil 2"), k3 = desk.add_kiosk("Accueil 3");
+    const auto k1 = desk.add_kiosk("Accueil 1"), k2 = desk.add_kiosk("Accueil 2"),
+               k3 = desk.add_kiosk("Accueil 3");
     // Joining downloaded the event and the roster.
     CHECK(count_in(k2, "SELECT count(*) FROM attendees") == 40);
     CHECK(count_in(k2, "SELECT count(*) FROM event_info") == 1);
@@ -313,12 +317,14 @@ TEST_CASE("Three kiosks check people in while the server is down; it starts; all
     total += check_in_on(k3, slice(desk.people, 0, 2)); // already in at Accueil 1: a duplicate to flag
     REQUIRE(total == 32);
     // The kiosks keep working and know they are offline.
-    CHECK(wait_until([&] { return meta_in(k1, "sync.online") == "0" && meta_in(k1, "sync.pending") == "10"; }, 10s));
+    CHECK(wait_until([&] { return meta_in(k1, "sync.online") == "0" && meta_in(k1, "sync.pending") == "10"; },
+                     10s));
 
     desk.start_server();
     CHECK(wait_until([&] { return desk.converged(32); }, 30s));
     desk.require_converged(32);
-    CHECK(wait_until([&] { return meta_in(k3, "sync.online") == "1" && meta_in(k3, "sync.pending") == "0"; }, 10s));
+    CHECK(wait_until([&] { return meta_in(k3, "sync.online") == "1" && meta_in(k3, "sync.pending") == "0"; },
+                     10s));
     CHECK(count_in(desk.central, "SELECT count(*) FROM (SELECT 1 FROM checkins GROUP BY attendee_id, day "
                                  "HAVING count(*) > 1)") == 2);
     const auto status = desk.run({"status", "--db", desk.central});
@@ -367,9 +373,8 @@ TEST_CASE("A lost response, the same batch twice and batches out of order change
     // The same batch posted twice by hand: the second is all "known".
     const std::string token = meta_in(k, "sync.token");
     Store ks = Store::open(k);
-    const nlohmann::json batch = {{"protocol", 1},
-                                  {"origin", to_hex(ks.origin())},
-                                  {"events", sync::events_to_json(later)}};
+    const nlohmann::json batch = {
+        {"protocol", 1}, {"origin", to_hex(ks.origin())}, {"events", sync::events_to_json(later)}};
     const std::vector<std::string> hdr{"X-Accueil-Protocol: 1", "Authorization: Bearer " + token};
     auto [s1, b1] = raw_post(desk.port, "/v1/push", batch.dump(), hdr);
     CHECK(s1 == 200);
@@ -379,7 +384,8 @@ TEST_CASE("A lost response, the same batch twice and batches out of order change
     desk.require_converged(20);
 }
 
-TEST_CASE("Bad requests: other protocol, malformed bodies, unknown token, oversize: refused, nothing changed") {
+TEST_CASE(
+    "Bad requests: other protocol, malformed bodies, unknown token, oversize: refused, nothing changed") {
     Desk desk;
     desk.start_server();
     const auto k = desk.add_kiosk("Accueil 1");
@@ -396,21 +402,25 @@ TEST_CASE("Bad requests: other protocol, malformed bodies, unknown token, oversi
     std::tie(s, body) = raw_post(desk.port, "/v1/push", "{not json", {"X-Accueil-Protocol: 1", auth});
     CHECK(s == 400);
     CHECK_THAT(body, Catch::Contains("not valid JSON"));
-    std::tie(s, body) = raw_post(desk.port, "/v1/push", R"({"protocol":1,"origin":")" + origin + R"(","events":[{"o":"x"}]})",
-                                 {"X-Accueil-Protocol: 1", auth});
+    std::tie(s, body) =
+        raw_post(desk.port, "/v1/push", R"({"protocol":1,"origin":")" + origin + R"(","events":[{"o":"x"}]})",
+                 {"X-Accueil-Protocol: 1", auth});
     CHECK(s == 400);
     CHECK_THAT(body, Catch::Contains("origin"));
     std::tie(s, body) = raw_post(desk.port, "/v1/push", R"({"protocol":1,"origin":")" + origin + R"("})",
                                  {"X-Accueil-Protocol: 1", auth});
     CHECK(s == 400);
     CHECK_THAT(body, Catch::Contains("events"));
-    std::tie(s, body) = raw_post(desk.port, "/v1/pull", R"({"protocol":1,"origin":")" + origin + R"(","vector":[]})",
-                                 {"X-Accueil-Protocol: 1", auth});
+    std::tie(s, body) =
+        raw_post(desk.port, "/v1/pull", R"({"protocol":1,"origin":")" + origin + R"(","vector":[]})",
+                 {"X-Accueil-Protocol: 1", auth});
     CHECK(s == 400);
-    std::tie(s, body) = raw_post(desk.port, "/v1/push", R"({"protocol":1,"origin":")" + origin + R"(","events":[]})",
-                                 {"X-Accueil-Protocol: 1", "Authorization: Bearer " + std::string(64, 'a')});
+    std::tie(s, body) =
+        raw_post(desk.port, "/v1/push", R"({"protocol":1,"origin":")" + origin + R"(","events":[]})",
+                 {"X-Accueil-Protocol: 1", "Authorization: Bearer " + std::string(64, 'a')});
     CHECK(s == 401);
-    std::tie(s, body) = raw_post(desk.port, "/v1/join", R"({"protocol":1,"secret":"nope"})", {"X-Accueil-Protocol: 1"});
+    std::tie(s, body) =
+        raw_post(desk.port, "/v1/join", R"({"protocol":1,"secret":"nope"})", {"X-Accueil-Protocol: 1"});
     CHECK(s == 403);
     const std::string huge = R"({"protocol":1,"pad":")" + std::string(17u << 20, 'x') + "\"}";
     std::tie(s, body) = raw_post(desk.port, "/v1/push", huge, {"X-Accueil-Protocol: 1", auth});
@@ -445,7 +455,7 @@ TEST_CASE("kill -9 of the server in the middle of a merge and of an agent in the
     desk.require_converged(350);
 }
 
-TEST_CASE("Clocks: a kiosk a day behind and one set to 2038; the guard keeps edits sane") {
+TEST_CASE("Clocks: a kiosk a day behind and one set to 2038, the guard keeps edits sane") {
     Desk desk;
     desk.start_server();
     const std::int64_t behind = -test::kOneDayMs;
@@ -515,7 +525,7 @@ TEST_CASE("A cloned kiosk database is refused with a clear error and never overw
     desk.require_converged(3);
 }
 
-TEST_CASE("A revoked device is cut off; its events still arrive by bundle") {
+TEST_CASE("A revoked device is cut off, its events still arrive by bundle") {
     Desk desk;
     desk.start_server();
     const auto ok = desk.add_kiosk("Accueil 1");
@@ -534,13 +544,14 @@ TEST_CASE("A revoked device is cut off; its events still arrive by bundle") {
     // USB stick both ways.
     CHECK(desk.run({"export", "--db", cut, "--out", desk.dir.file("cut.acc")}).code == 0);
     CHECK(desk.run({"merge", desk.dir.file("cut.acc"), "--db", desk.central}).code == 0);
-    CHECK(desk.run({"export", "--all", "--db", desk.central, "--out", desk.dir.file("central.acc")}).code == 0);
+    CHECK(desk.run({"export", "--all", "--db", desk.central, "--out", desk.dir.file("central.acc")}).code ==
+          0);
     CHECK(desk.run({"merge", desk.dir.file("central.acc"), "--db", cut}).code == 0);
     CHECK(desk.once(ok).code == 0);
     desk.require_converged(8);
 }
 
-TEST_CASE("HTTPS with a pinned certificate; a server with another certificate is refused") {
+TEST_CASE("HTTPS with a pinned certificate, a server with another certificate is refused") {
     Desk desk(true);
     desk.start_server();
     const std::string code = desk.enroll("Accueil 1");
@@ -568,7 +579,7 @@ TEST_CASE("HTTPS with a pinned certificate; a server with another certificate is
     desk.require_converged(6);
 }
 
-TEST_CASE("A bundle with one flipped byte is refused whole; the good one merges") {
+TEST_CASE("A bundle with one flipped byte is refused whole, the good one merges") {
     Desk desk;
     desk.start_server();
     const auto k = desk.add_kiosk("Accueil 1");
@@ -605,7 +616,8 @@ TEST_CASE("The central database is full: the batch fails whole and goes in later
         Store ks = Store::open(k);
         WriteTransaction tx(ks.db());
         for (int i = 0; i < 40; ++i) // make the batch big: 40 walk-ins with long names
-            create_attendee(ks, Attendee{.first_name = std::string(400, 'x'), .last_name = std::to_string(i)});
+            create_attendee(ks,
+                            Attendee{.first_name = std::string(400, 'x'), .last_name = std::to_string(i)});
         tx.commit();
     }
     check_in_on(k, slice(desk.people, 0, 5));

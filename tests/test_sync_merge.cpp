@@ -63,10 +63,12 @@ std::string projection_dump(Store& s) {
 
 std::string checkins_of(Store& s) {
     std::ostringstream out;
-    SQLite::Statement q(s.db(), "SELECT hex(origin), seq, attendee_id, day, undone FROM checkins ORDER BY origin, seq");
+    SQLite::Statement q(
+        s.db(), "SELECT hex(origin), seq, attendee_id, day, undone FROM checkins ORDER BY origin, seq");
     while (q.executeStep())
-        out << q.getColumn(0).getString() << "/" << q.getColumn(1).getInt64() << " " << q.getColumn(2).getString()
-            << " " << q.getColumn(3).getString() << " " << q.getColumn(4).getInt() << "\n";
+        out << q.getColumn(0).getString() << "/" << q.getColumn(1).getInt64() << " "
+            << q.getColumn(2).getString() << " " << q.getColumn(3).getString() << " "
+            << q.getColumn(4).getInt() << "\n";
     return out.str();
 }
 
@@ -132,7 +134,8 @@ std::vector<JournalEvent> random_history(Desk& desk, std::mt19937& rng, int step
         Store& k = desk.kiosks[std::size_t(pick(int(desk.kiosks.size())))];
         auto people = roster(k);
         const Attendee& a = people[std::size_t(pick(int(people.size())))];
-        const std::int64_t at = test::kSept28At0912 + pick(3) * test::kOneDayMs - test::kOneDayMs + pick(3600) * 1000;
+        const std::int64_t at =
+            test::kSept28At0912 + pick(3) * test::kOneDayMs - test::kOneDayMs + pick(3600) * 1000;
         switch (pick(10)) {
         case 0: {
             WriteTransaction tx(k.db());
@@ -146,7 +149,9 @@ std::vector<JournalEvent> random_history(Desk& desk, std::mt19937& rng, int step
         }
         case 1: {
             WriteTransaction tx(k.db());
-            create_attendee(k, Attendee{.first_name = "Walk", .last_name = "In" + std::to_string(i), .source = "walk-in"});
+            create_attendee(
+                k,
+                Attendee{.first_name = "Walk", .last_name = "In" + std::to_string(i), .source = "walk-in"});
             tx.commit();
             break;
         }
@@ -196,7 +201,8 @@ TEST_CASE("Property: any delivery order, batching and repetition gives the same 
             std::size_t pos = 0;
             while (pos < delivery.size()) {
                 const std::size_t n = std::min<std::size_t>(1 + rng() % 40, delivery.size() - pos);
-                const std::vector<JournalEvent> batch(delivery.begin() + long(pos), delivery.begin() + long(pos + n));
+                const std::vector<JournalEvent> batch(delivery.begin() + long(pos),
+                                                      delivery.begin() + long(pos + n));
                 REQUIRE(merge_events(target, batch, no_guard()).ok());
                 pos += n;
             }
@@ -306,7 +312,8 @@ TEST_CASE("HLC guard: edits from a kiosk set to 2038 are refused, its check-ins 
     CHECK(load_attendee(desk.central.db(), people[1].id)->email.empty());
 
     // A kiosk a day behind: accepted; a later edit elsewhere still wins over its edit.
-    Store late = create_joining_store(desk.dir.file("late.db"), [] { return system_wall_ms() - test::kOneDayMs; });
+    Store late =
+        create_joining_store(desk.dir.file("late.db"), [] { return system_wall_ms() - test::kOneDayMs; });
     desk.pull(late);
     {
         WriteTransaction tx(late.db());
@@ -344,7 +351,7 @@ TEST_CASE("A malformed event refuses the batch and changes nothing") {
     CHECK(conflicts(desk.central.db()).empty());
 }
 
-TEST_CASE("Pull never returns the asker's own origin; dead letters are kept and skipped") {
+TEST_CASE("Pull never returns the asker's own origin, dead letters are kept and skipped") {
     Desk desk(2);
     Store& a = desk.kiosks[0];
     Store& b = desk.kiosks[1];
@@ -428,8 +435,12 @@ TEST_CASE("Bundles round-trip and any flipped byte or truncation is refused whol
     CHECK_THROWS_AS(read_bundle_file(desk.dir.file("missing.acc")), InputError);
 }
 
-TEST_CASE("Protocol: events and vectors round-trip; bad input is refused with the reason") {
-    JournalEvent e{random_origin(), 7, HlcStamp::pack(1664349120000, 3), EventKind::CheckIn, "ABCDEFGHJKMN",
+TEST_CASE("Protocol: events and vectors round-trip, bad input is refused with the reason") {
+    JournalEvent e{random_origin(),
+                   7,
+                   HlcStamp::pack(1664349120000, 3),
+                   EventKind::CheckIn,
+                   "ABCDEFGHJKMN",
                    R"({"at":1,"day":"2022-09-28","kiosk":"Accueil 1"})"};
     CHECK(event_from_json(event_to_json(e)) == e);
     CHECK(event_from_json(nlohmann::json::parse(event_to_json(e).dump())) == e);
@@ -487,7 +498,8 @@ TEST_CASE("Enrolment codes and devices: one-time codes, hashed tokens, revocatio
     CHECK_FALSE(join_device(central, secret)); // one time only
     CHECK(authenticate(central, joined->token)->name == "Accueil 2");
     CHECK_FALSE(authenticate(central, random_secret_hex()));
-    CHECK(count(central, "SELECT count(*) FROM sync_devices WHERE token_hash = '" + joined->token + "'") == 0);
+    CHECK(count(central, "SELECT count(*) FROM sync_devices WHERE token_hash = '" + joined->token + "'") ==
+          0);
     CHECK(list_devices(central).at(0).state() == "active");
     CHECK(revoke_device(central, "Accueil 2"));
     CHECK_FALSE(revoke_device(central, "Accueil 2"));

@@ -76,7 +76,9 @@ std::pair<int, int> parse_size(const std::string& s) {
     return {w, h};
 }
 
-std::int64_t now_ms() { return wall_ms(); }
+std::int64_t now_ms() {
+    return wall_ms();
+}
 
 // Grey preview -> RGBA texture (GL 1.1 calls only: no loader needed for them).
 struct PreviewTexture {
@@ -94,7 +96,8 @@ struct PreviewTexture {
         glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
         glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
         glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
-        glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA, img.width, img.height, 0, GL_RGBA, GL_UNSIGNED_BYTE, rgba.data());
+        glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA, img.width, img.height, 0, GL_RGBA, GL_UNSIGNED_BYTE,
+                     rgba.data());
         w = img.width;
         h = img.height;
     }
@@ -131,8 +134,12 @@ void on_key(GLFWwindow*, int key, int, int action, int) {
     if ((key == GLFW_KEY_ENTER || key == GLFW_KEY_KP_ENTER) && action == GLFW_PRESS)
         g_input.enters.push_back(now_ms());
 }
-void on_mouse(GLFWwindow*, int, int, int) { g_input.activity = true; }
-void on_cursor(GLFWwindow*, double, double) { g_input.activity = true; }
+void on_mouse(GLFWwindow*, int, int, int) {
+    g_input.activity = true;
+}
+void on_cursor(GLFWwindow*, double, double) {
+    g_input.activity = true;
+}
 
 struct FontState {
     float height = 0;
@@ -289,7 +296,8 @@ int run_window(const Options& o, const Strings& strings) {
                 continue; // minimised
             if (built.height != float(fb_h) || built.contrast != vm.high_contrast) {
                 // Fonts rasterised for this height and mode (not a scaled bitmap): rebuild the atlas.
-                ui::build_fonts(ui.fonts, ui::font_sizes(float(fb_h), vm.high_contrast), o.font_regular, o.font_bold);
+                ui::build_fonts(ui.fonts, ui::font_sizes(float(fb_h), vm.high_contrast), o.font_regular,
+                                o.font_bold);
                 ImGui_ImplOpenGL3_DestroyFontsTexture();
                 ImGui_ImplOpenGL3_CreateFontsTexture();
                 io.Fonts->ClearTexData(); // the GPU has it; free the CPU copy
@@ -355,8 +363,10 @@ int run_window(const Options& o, const Strings& strings) {
         if (runtime && o.exit_after_replay && runtime->replay_complete())
             glfwSetWindowShouldClose(window, GLFW_TRUE);
         if (o.measure_idle > 0 &&
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() >= o.measure_idle) {
-            const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() >=
+                o.measure_idle) {
+            const double wall =
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
             const double cpu = process_cpu_seconds() - cpu_at_start;
             std::printf("idle %.1f s: cpu %.2f s = %.2f %% of one core; %d frames drawn; resident %lld KiB "
                         "(peak %lld KiB)\n",
@@ -383,22 +393,26 @@ int main(int argc, char** argv) {
     CLI::App app{"accueil-kiosk: self-service check-in touchscreen"};
     Options o;
     app.add_option("--db", o.db, "the kiosk's database (made with `accueil init`)");
-    app.add_option("--camera", o.camera, "V4L2 device (default: the first one found; \"none\" for no camera)");
+    app.add_option("--camera", o.camera,
+                   "V4L2 device (default: the first one found; \"none\" for no camera)");
     app.add_option("--replay", o.replay, "a picture or a folder of PNG/JPEG pictures instead of the camera");
     app.add_option("--replay-interval", o.replay_interval_ms, "milliseconds between replayed pictures")
         ->check(CLI::Range(0, 600000));
     app.add_flag("--replay-loop", o.replay_loop, "replay the pictures again and again");
     app.add_flag("--print-codes", o.print_codes, "with --replay: print FILE<TAB>code per picture, no window");
-    app.add_flag("--exit-after-replay", o.exit_after_replay, "quit once every replayed picture is checked in");
+    app.add_flag("--exit-after-replay", o.exit_after_replay,
+                 "quit once every replayed picture is checked in");
     app.add_option("--screenshot", o.screenshot, "render --screen into this PNG file and exit");
-    app.add_option("--screen", o.screen, "screen for --screenshot: " + [] {
-        std::string s;
-        for (const auto& n : scene_names())
-            s += (s.empty() ? "" : ", ") + n;
-        return s;
-    }());
+    app.add_option(
+        "--screen", o.screen, "screen for --screenshot: " + [] {
+            std::string s;
+            for (const auto& n : scene_names())
+                s += (s.empty() ? "" : ", ") + n;
+            return s;
+        }());
     app.add_option("--lang", o.lang, "fr or en")->check(CLI::IsMember({"fr", "en"}));
-    app.add_option("--contrast", o.contrast, "normal or high (large text)")->check(CLI::IsMember({"normal", "high"}));
+    app.add_option("--contrast", o.contrast, "normal or high (large text)")
+        ->check(CLI::IsMember({"normal", "high"}));
     app.add_option("--size", o.size, "window size WIDTHxHEIGHT (default: full screen)");
     app.add_flag("--windowed", o.windowed, "a window instead of full screen");
     app.add_option("--verdict-seconds", o.verdict_seconds, "how long a result stays on screen")
@@ -422,7 +436,8 @@ int main(int argc, char** argv) {
         if (!o.size.empty())
             parse_size(o.size);
         if (o.screenshot.empty() && o.db.empty()) {
-            std::fprintf(stderr, "accueil-kiosk: --db PATH is required (or --screenshot, or --print-codes)\n");
+            std::fprintf(stderr,
+                         "accueil-kiosk: --db PATH is required (or --screenshot, or --print-codes)\n");
             return 2;
         }
         const Strings strings = Strings::load(o.assets);

@@ -80,8 +80,9 @@ std::unique_ptr<Camera> Camera::open(const std::string& device, int width, int h
     parm.parm.capture.timeperframe.denominator = unsigned(fps);
     xioctl(fd, VIDIOC_S_PARM, &parm); // best effort: many webcams pick their own rate
 
-    const std::size_t bytes = fmt.fmt.pix.sizeimage ? fmt.fmt.pix.sizeimage
-                                                    : std::size_t(cam->width_) * std::size_t(cam->height_) * 3 / 2;
+    const std::size_t bytes = fmt.fmt.pix.sizeimage
+                                  ? fmt.fmt.pix.sizeimage
+                                  : std::size_t(cam->width_) * std::size_t(cam->height_) * 3 / 2;
     cam->buffer_.resize(bytes);
     return cam;
 }

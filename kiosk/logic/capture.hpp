@@ -13,10 +13,10 @@
 namespace accueil::kiosk {
 
 struct CaptureOptions {
-    std::string camera;                  // "" = the first camera found; "none" = no camera
-    std::string replay;                  // a picture or a folder of pictures instead of the camera
+    std::string camera; // "" = the first camera found; "none" = no camera
+    std::string replay; // a picture or a folder of pictures instead of the camera
     std::int64_t replay_interval_ms = 1500;
-    bool replay_loop = false;            // replay again and again (like a camera seeing a still scene)
+    bool replay_loop = false; // replay again and again (like a camera seeing a still scene)
     int width = 1280, height = 720, fps = 30;
     int preview_width = 320;
 };

@@ -40,7 +40,8 @@ std::string email_start(const std::string& email) {
 }
 } // namespace
 
-std::vector<Match> masked_search(Store& store, const std::string& query, std::size_t limit, std::uint32_t seed) {
+std::vector<Match> masked_search(Store& store, const std::string& query, std::size_t limit,
+                                 std::uint32_t seed) {
     std::mt19937 rng(seed);
     std::vector<Match> out;
     const auto words = fold_words(query);
@@ -65,8 +66,9 @@ std::vector<Match> masked_search(Store& store, const std::string& query, std::si
             // Decoys from other people's addresses, preferably starting like the right one, so the
             // answer is not the odd one out; topped up with random letters on a tiny roster.
             std::set<std::string> options{right};
-            SQLite::Statement q(store.db(), "SELECT email FROM attendees WHERE email <> '' AND id <> ? "
-                                            "ORDER BY (substr(lower(email), 1, 1) = ?) DESC, random() LIMIT 12");
+            SQLite::Statement q(store.db(),
+                                "SELECT email FROM attendees WHERE email <> '' AND id <> ? "
+                                "ORDER BY (substr(lower(email), 1, 1) = ?) DESC, random() LIMIT 12");
             q.bind(1, a.id);
             q.bind(2, right.substr(0, 1));
             while (options.size() < 4 && q.executeStep()) {
@@ -152,7 +154,8 @@ std::string CheckinWorker::kiosk_name() const {
 
 bool CheckinWorker::wait_ready(int timeout_ms) {
     std::unique_lock lock(mutex_);
-    return cv_.wait_for(lock, std::chrono::milliseconds(timeout_ms), [&] { return ready_ || stop_; }) && ready_;
+    return cv_.wait_for(lock, std::chrono::milliseconds(timeout_ms), [&] { return ready_ || stop_; }) &&
+           ready_;
 }
 
 void CheckinWorker::run() {
@@ -221,7 +224,8 @@ void CheckinWorker::process(Store& store, const WorkerJob& job) {
     } else {
         // Only a change wakes the UI: an idle kiosk polls this every few seconds.
         const auto now = read_sync_state(store);
-        if (now.known != last_sync_.known || now.online != last_sync_.online || now.pending != last_sync_.pending) {
+        if (now.known != last_sync_.known || now.online != last_sync_.online ||
+            now.pending != last_sync_.pending) {
             last_sync_ = now;
             mailbox_.push(now);
         }

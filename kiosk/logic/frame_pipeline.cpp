@@ -18,7 +18,8 @@ std::optional<GreyImage> load_grey_image(const std::string& path, std::string* e
     unsigned char* data = stbi_load(path.c_str(), &w, &h, &n, 1);
     if (!data) {
         if (error)
-            *error = path + ": " + (stbi_failure_reason() ? stbi_failure_reason() : "cannot read the picture");
+            *error =
+                path + ": " + (stbi_failure_reason() ? stbi_failure_reason() : "cannot read the picture");
         return std::nullopt;
     }
     GreyImage img;
@@ -60,12 +61,14 @@ GreyImage fit_into(const GreyImage& img, int width, int height, std::uint8_t bac
         // Box-average the source pixels each destination pixel covers (no aliasing of QR modules).
         const int sy0 = int(y / scale), sy1 = std::max(sy0 + 1, std::min(img.height, int((y + 1) / scale)));
         for (int x = 0; x < sw; ++x) {
-            const int sx0 = int(x / scale), sx1 = std::max(sx0 + 1, std::min(img.width, int((x + 1) / scale)));
+            const int sx0 = int(x / scale),
+                      sx1 = std::max(sx0 + 1, std::min(img.width, int((x + 1) / scale)));
             unsigned sum = 0, n = 0;
             for (int yy = sy0; yy < sy1; ++yy)
                 for (int xx = sx0; xx < sx1; ++xx, ++n)
                     sum += img.pixels[std::size_t(yy) * std::size_t(img.width) + std::size_t(xx)];
-            out.pixels[std::size_t(oy + y) * std::size_t(width) + std::size_t(ox + x)] = std::uint8_t(sum / n);
+            out.pixels[std::size_t(oy + y) * std::size_t(width) + std::size_t(ox + x)] =
+                std::uint8_t(sum / n);
         }
     }
     return out;
@@ -193,7 +196,8 @@ std::vector<std::string> list_pictures(const std::string& path) {
             if (!entry.is_regular_file(ec))
                 continue;
             std::string ext = entry.path().extension().string();
-            std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+            std::transform(ext.begin(), ext.end(), ext.begin(),
+                           [](unsigned char c) { return char(std::tolower(c)); });
             if (ext == ".png" || ext == ".jpg" || ext == ".jpeg")
                 out.push_back(entry.path().string());
         }

@@ -120,7 +120,8 @@ std::string spoken_time(Lang lang, const std::string& hh_mm) {
     return std::to_string(h) + ":" + mm;
 }
 
-Machine::Machine(const Strings& strings, MachineOptions options) : strings_(strings), opt_(std::move(options)) {}
+Machine::Machine(const Strings& strings, MachineOptions options)
+    : strings_(strings), opt_(std::move(options)) {}
 
 std::optional<std::int64_t> Machine::deadline() const {
     if (deadline_ == 0)
@@ -338,9 +339,13 @@ void Machine::on(const Failure& f, std::int64_t now, std::vector<Effect>& out) {
     go(Screen::OutOfOrder, now);
 }
 
-void Machine::on(const CameraState& c, std::int64_t, std::vector<Effect>&) { camera_ = c; }
+void Machine::on(const CameraState& c, std::int64_t, std::vector<Effect>&) {
+    camera_ = c;
+}
 
-void Machine::on(const SyncState& s, std::int64_t, std::vector<Effect>&) { sync_ = s; }
+void Machine::on(const SyncState& s, std::int64_t, std::vector<Effect>&) {
+    sync_ = s;
+}
 
 ViewModel Machine::view(std::int64_t now) const {
     ViewModel vm;
@@ -359,7 +364,8 @@ ViewModel Machine::view(std::int64_t now) const {
         vm.sync_tone = Tone::Warning;
     }
     if (sync_.known && sync_.pending > 0)
-        vm.sync_text += " · " + strings_.format(lang_, "status.pending", {{"n", std::to_string(sync_.pending)}});
+        vm.sync_text +=
+            " · " + strings_.format(lang_, "status.pending", {{"n", std::to_string(sync_.pending)}});
     vm.language_label = tr("lang.other");
     vm.contrast_label = tr(high_contrast_ ? "contrast.normal" : "contrast.high");
     if (deadline_ != 0)
@@ -386,9 +392,9 @@ ViewModel Machine::view(std::int64_t now) const {
         case Verdict::Admitted:
             vm.tone = Tone::Success;
             vm.icon = Icon::Check;
-            vm.title = verdict_.first_name.empty()
-                           ? tr("verdict.admitted.title_noname")
-                           : strings_.format(lang_, "verdict.admitted.title", {{"name", verdict_.first_name}});
+            vm.title = verdict_.first_name.empty() ? tr("verdict.admitted.title_noname")
+                                                   : strings_.format(lang_, "verdict.admitted.title",
+                                                                     {{"name", verdict_.first_name}});
             break;
         case Verdict::AlreadyCheckedIn:
             vm.tone = Tone::Info;
@@ -418,7 +424,9 @@ ViewModel Machine::view(std::int64_t now) const {
         }
         if (verdict_.verdict == Verdict::AlreadyCheckedIn)
             vm.sentence = strings_.format(
-                lang_, verdict_.first_kiosk.empty() ? "verdict.already.sentence_nokiosk" : "verdict.already.sentence",
+                lang_,
+                verdict_.first_kiosk.empty() ? "verdict.already.sentence_nokiosk"
+                                             : "verdict.already.sentence",
                 {{"time", spoken_time(lang_, verdict_.first_hh_mm)}, {"kiosk", verdict_.first_kiosk}});
         else
             vm.sentence = tr(stem + ".sentence");

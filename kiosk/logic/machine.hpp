@@ -88,12 +88,12 @@ using Effect = std::variant<StartCheckin, StartCheckinAttendee, StartSearch, Pla
 struct MachineOptions {
     std::string kiosk_name = "Accueil";
     std::string timezone = "Europe/Paris";
-    std::int64_t verdict_ms = 5000;      // a result screen, then back to the start
-    std::int64_t typing_ms = 20000;      // search and confirm screens, extended by any tap
-    std::int64_t desk_ms = 10000;        // "please go to the desk"
+    std::int64_t verdict_ms = 5000;       // a result screen, then back to the start
+    std::int64_t typing_ms = 20000;       // search and confirm screens, extended by any tap
+    std::int64_t desk_ms = 10000;         // "please go to the desk"
     std::int64_t out_of_order_ms = 15000; // then the kiosk tries again
-    std::int64_t same_code_ms = 4000;    // the same code again within this is ignored
-    std::size_t min_search_chars = 2;    // fewer letters list nobody
+    std::int64_t same_code_ms = 4000;     // the same code again within this is ignored
+    std::size_t min_search_chars = 2;     // fewer letters list nobody
     std::size_t max_matches = 4;
 };
 

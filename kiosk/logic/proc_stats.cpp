@@ -41,7 +41,11 @@ std::int64_t status_kib(const std::string& key) {
 }
 } // namespace
 
-std::int64_t resident_kib() { return status_kib("VmRSS"); }
-std::int64_t peak_resident_kib() { return status_kib("VmHWM"); }
+std::int64_t resident_kib() {
+    return status_kib("VmRSS");
+}
+std::int64_t peak_resident_kib() {
+    return status_kib("VmHWM");
+}
 
 } // namespace accueil::kiosk

@@ -4,8 +4,8 @@
 
 namespace accueil::kiosk {
 
-double process_cpu_seconds();         // user + system time so far (/proc/self/stat)
-std::int64_t resident_kib();          // VmRSS (/proc/self/status)
-std::int64_t peak_resident_kib();     // VmHWM
+double process_cpu_seconds();     // user + system time so far (/proc/self/stat)
+std::int64_t resident_kib();      // VmRSS (/proc/self/status)
+std::int64_t peak_resident_kib(); // VmHWM
 
 } // namespace accueil::kiosk

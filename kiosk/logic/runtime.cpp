@@ -36,7 +36,9 @@ void Runtime::run(const std::vector<Effect>& effects) {
     }
 }
 
-void Runtime::apply(const Input& in, std::int64_t now_ms) { run(machine_.handle(in, now_ms)); }
+void Runtime::apply(const Input& in, std::int64_t now_ms) {
+    run(machine_.handle(in, now_ms));
+}
 
 bool Runtime::pump(std::int64_t now_ms) {
     // Read before draining: the last replayed picture's code is then surely among the drained inputs.
@@ -68,7 +70,9 @@ bool Runtime::pump(std::int64_t now_ms) {
     return !drained.empty() || machine_.screen() != before;
 }
 
-void Runtime::tap(const Tap& t, std::int64_t now_ms) { apply(t, now_ms); }
+void Runtime::tap(const Tap& t, std::int64_t now_ms) {
+    apply(t, now_ms);
+}
 
 void Runtime::key_char(const std::string& utf8, std::int64_t now_ms) {
     if (auto code = wedge_.key(utf8, now_ms))
@@ -80,7 +84,9 @@ void Runtime::key_enter(std::int64_t now_ms) {
         apply(CodeDecoded{*code, now_ms}, now_ms);
 }
 
-void Runtime::fail(const std::string& what, std::int64_t now_ms) { apply(Failure{what}, now_ms); }
+void Runtime::fail(const std::string& what, std::int64_t now_ms) {
+    apply(Failure{what}, now_ms);
+}
 
 std::optional<GreyImage> Runtime::take_preview() {
     std::optional<GreyImage> p;
@@ -96,7 +102,7 @@ std::optional<std::int64_t> Runtime::next_wake(std::int64_t now_ms) const {
     sooner(next_sync_refresh_);
     if (machine_.seconds_left_visible())
         sooner(now_ms + 1000 - now_ms % 1000); // the countdown ticks once a second
-    sooner(now_ms + 60000 - now_ms % 60000);    // the clock in the status line
+    sooner(now_ms + 60000 - now_ms % 60000);   // the clock in the status line
     return t;
 }
 

@@ -4,8 +4,8 @@ namespace accueil::kiosk {
 
 const std::vector<std::string>& scene_names() {
     static const std::vector<std::string> names = {
-        "scan",    "scan-no-camera", "checking", "admitted",       "already", "not-today",    "replaced",
-        "invalid", "unknown",        "search",   "search-results", "confirm", "desk",         "out-of-order"};
+        "scan",    "scan-no-camera", "checking", "admitted",       "already", "not-today", "replaced",
+        "invalid", "unknown",        "search",   "search-results", "confirm", "desk",      "out-of-order"};
     return names;
 }
 

@@ -100,8 +100,8 @@ void SoundPlayer::run() {
         if (!pcm) {
             int err = snd_pcm_open(&pcm, "default", SND_PCM_STREAM_PLAYBACK, 0);
             if (err == 0)
-                err = snd_pcm_set_params(pcm, SND_PCM_FORMAT_S16_LE, SND_PCM_ACCESS_RW_INTERLEAVED, 1, kSoundRate, 1,
-                                         100000);
+                err = snd_pcm_set_params(pcm, SND_PCM_FORMAT_S16_LE, SND_PCM_ACCESS_RW_INTERLEAVED, 1,
+                                         kSoundRate, 1, 100000);
             if (err < 0) {
                 if (pcm)
                     snd_pcm_close(pcm);
@@ -115,7 +115,8 @@ void SoundPlayer::run() {
         const auto samples = synthesise(s);
         snd_pcm_sframes_t done = 0;
         while (done < snd_pcm_sframes_t(samples.size())) {
-            snd_pcm_sframes_t n = snd_pcm_writei(pcm, samples.data() + done, samples.size() - std::size_t(done));
+            snd_pcm_sframes_t n =
+                snd_pcm_writei(pcm, samples.data() + done, samples.size() - std::size_t(done));
             if (n < 0)
                 n = snd_pcm_recover(pcm, int(n), 1);
             if (n < 0)

@@ -9,7 +9,9 @@
 
 namespace accueil::kiosk {
 
-const char* lang_code(Lang l) { return l == Lang::Fr ? "fr" : "en"; }
+const char* lang_code(Lang l) {
+    return l == Lang::Fr ? "fr" : "en";
+}
 
 namespace {
 std::map<std::string, std::string> load_table(const std::string& path) {

@@ -17,23 +17,37 @@ enum class Screen {
 const char* screen_key(Screen s); // "scan", "checking" ...
 
 enum class Intent {
-    Ok,             // dismiss a result screen now
-    NoBadge,        // "Je n'ai pas mon badge"
-    Back,           // cancel the current flow
-    Key,            // on-screen keyboard character (Tap::text)
+    Ok,      // dismiss a result screen now
+    NoBadge, // "Je n'ai pas mon badge"
+    Back,    // cancel the current flow
+    Key,     // on-screen keyboard character (Tap::text)
     Backspace,
     Space,
-    PickMatch,      // a search match (Tap::index)
-    PickOption,     // an identity option (Tap::index)
-    NoneOfThese,    // no option is mine
-    MoreTime,       // extend a typing screen
+    PickMatch,   // a search match (Tap::index)
+    PickOption,  // an identity option (Tap::index)
+    NoneOfThese, // no option is mine
+    MoreTime,    // extend a typing screen
     SwitchLanguage,
     ToggleContrast,
 };
 
 // The sentence's mood; never the only cue: there is always an icon shape and words.
 enum class Tone { Neutral, Success, Info, Warning, Error };
-enum class Icon { None, Badge, Hourglass, Check, Repeat, Calendar, Triangle, Cross, Question, Desk, Stop, Search, Key };
+enum class Icon {
+    None,
+    Badge,
+    Hourglass,
+    Check,
+    Repeat,
+    Calendar,
+    Triangle,
+    Cross,
+    Question,
+    Desk,
+    Stop,
+    Search,
+    Key
+};
 enum class Sound { Admitted, AlreadyCheckedIn, NotToday, ReplacedBadge, InvalidBadge, UnknownCode, Error };
 
 struct Button {

@@ -8,9 +8,9 @@
 namespace accueil::kiosk {
 
 struct WedgeOptions {
-    std::int64_t max_gap_ms = 30;   // keystrokes of a scanner burst are closer than this
+    std::int64_t max_gap_ms = 30;    // keystrokes of a scanner burst are closer than this
     std::int64_t end_pause_ms = 100; // a burst without Enter ends after this pause
-    std::size_t min_chars = 4;      // shorter bursts are keyboard noise, not codes
+    std::size_t min_chars = 4;       // shorter bursts are keyboard noise, not codes
 };
 
 class KeyboardWedge {

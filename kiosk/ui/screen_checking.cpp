@@ -3,6 +3,8 @@
 
 namespace accueil::kiosk::ui {
 
-void draw_checking(Ui& ui, const ViewModel& vm, float top) { draw_message(ui, vm, top, ui.height); }
+void draw_checking(Ui& ui, const ViewModel& vm, float top) {
+    draw_message(ui, vm, top, ui.height);
+}
 
 } // namespace accueil::kiosk::ui

@@ -37,15 +37,15 @@ void draw_search(Ui& ui, const ViewModel& vm, float top) {
     dl->PushClipRect(ImVec2(m, y), ImVec2(m + field_w, y + row_h), true);
     // Keep the end of a long name visible.
     const float shift = std::max(0.0f, ts.x - (field_w - 40 * ui.unit));
-    dl->AddText(f, f->FontSize, ImVec2(tx - shift, y + (row_h - ts.y) / 2), vm.typed.empty() ? p.muted : p.text,
-                field_text.c_str());
+    dl->AddText(f, f->FontSize, ImVec2(tx - shift, y + (row_h - ts.y) / 2),
+                vm.typed.empty() ? p.muted : p.text, field_text.c_str());
     if (!vm.typed.empty()) // the caret
         dl->AddRectFilled(ImVec2(tx - shift + ts.x + 4, y + row_h * 0.18f),
                           ImVec2(tx - shift + ts.x + 8, y + row_h * 0.82f), p.text);
     dl->PopClipRect();
     for (const auto& b : vm.actions)
-        if (b.intent == Intent::Back &&
-            touch_button(ui, "##back", b.label, ImVec2(ui.width - m - back_w, y), ImVec2(back_w, row_h), ui.fonts.body))
+        if (b.intent == Intent::Back && touch_button(ui, "##back", b.label, ImVec2(ui.width - m - back_w, y),
+                                                     ImVec2(back_w, row_h), ui.fonts.body))
             ui.taps.push_back(Tap{Intent::Back});
     y += row_h + gap;
 
@@ -76,8 +76,8 @@ void draw_search(Ui& ui, const ViewModel& vm, float top) {
     for (std::size_t r = 0; r < kRows.size(); ++r) {
         for (std::size_t c = 0; c < kRows[r].size(); ++c) {
             const std::string id = "##k" + std::to_string(r) + "_" + std::to_string(c);
-            if (touch_button(ui, id.c_str(), kRows[r][c], ImVec2(kx0 + float(c) * (kw + kgap), y), ImVec2(kw, kh),
-                             ui.fonts.key))
+            if (touch_button(ui, id.c_str(), kRows[r][c], ImVec2(kx0 + float(c) * (kw + kgap), y),
+                             ImVec2(kw, kh), ui.fonts.key))
                 ui.taps.push_back(Tap{Intent::Key, kRows[r][c]});
         }
         y += kh + kgap;
@@ -86,7 +86,8 @@ void draw_search(Ui& ui, const ViewModel& vm, float top) {
     const std::string more = vm.more_time_label + " (" + std::to_string(std::max(0, vm.seconds_left)) + " s)";
     if (touch_button(ui, "##more", more, ImVec2(kx0, y), ImVec2(third, kh), ui.fonts.status))
         ui.taps.push_back(Tap{Intent::MoreTime});
-    if (touch_button(ui, "##space", vm.space_label, ImVec2(kx0 + third + kgap, y), ImVec2(third, kh), ui.fonts.key))
+    if (touch_button(ui, "##space", vm.space_label, ImVec2(kx0 + third + kgap, y), ImVec2(third, kh),
+                     ui.fonts.key))
         ui.taps.push_back(Tap{Intent::Space});
     if (touch_button(ui, "##erase", "\u232B " + vm.backspace_label, ImVec2(kx0 + 2 * (third + kgap), y),
                      ImVec2(third, kh), ui.fonts.key))

@@ -101,8 +101,8 @@ void build_fonts(Fonts& fonts, const FontSizes& sizes, const std::string& regula
         if (!std::filesystem::exists(f))
             throw std::runtime_error(f + ": font file missing (install fonts-dejavu-core)");
     // Latin-1, Latin Extended-A (Œ, œ), typographic punctuation (’ « » … –), arrows and the erase sign.
-    static const ImWchar ranges[] = {0x0020, 0x017F, 0x2010, 0x2027, 0x202F, 0x202F, 0x20AC, 0x20AC,
-                                     0x2190, 0x2193, 0x232B, 0x232B, 0};
+    static const ImWchar ranges[] = {0x0020, 0x017F, 0x2010, 0x2027, 0x202F, 0x202F, 0x20AC,
+                                     0x20AC, 0x2190, 0x2193, 0x232B, 0x232B, 0};
     ImGuiIO& io = ImGui::GetIO();
     io.Fonts->Clear();
     ImFontConfig cfg;

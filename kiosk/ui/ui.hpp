@@ -1,8 +1,8 @@
 #pragma once
 // The drawing layer: lays out a ViewModel with Dear ImGui and returns the taps. It holds no state of
 // the kiosk; one file per screen (screen_*.cpp), shared pieces in widgets.cpp.
-#include "view_model.hpp"
 #include "machine.hpp"
+#include "view_model.hpp"
 
 #include <imgui.h>
 
@@ -31,13 +31,13 @@ Palette make_palette(bool high_contrast);
 
 struct Ui {
     float width = 1280, height = 800;
-    float unit = 1;           // height / 800: everything scales with the window height
-    float touch = 48;         // minimum touch target side
+    float unit = 1;   // height / 800: everything scales with the window height
+    float touch = 48; // minimum touch target side
     Fonts fonts;
     Palette palette;
     ImTextureID preview = nullptr;
     int preview_w = 0, preview_h = 0;
-    std::vector<Tap> taps;    // what the person did this frame
+    std::vector<Tap> taps; // what the person did this frame
 };
 
 // Font sizes in pixels for a window height and display mode.
@@ -46,7 +46,8 @@ struct FontSizes {
 };
 FontSizes font_sizes(float height, bool high_contrast);
 // (Re)builds the atlas; call before ImGui::NewFrame. Throws std::runtime_error when a font is missing.
-void build_fonts(Fonts& fonts, const FontSizes& sizes, const std::string& regular_ttf, const std::string& bold_ttf);
+void build_fonts(Fonts& fonts, const FontSizes& sizes, const std::string& regular_ttf,
+                 const std::string& bold_ttf);
 
 // ---- widgets (widgets.cpp)
 bool touch_button(Ui& ui, const char* id, const std::string& label, ImVec2 pos, ImVec2 size, ImFont* font,

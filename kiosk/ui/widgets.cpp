@@ -39,7 +39,8 @@ float text_block_height(ImFont* font, const std::string& text, float width) {
     return float(wrap_lines(font, text, width).size()) * font->FontSize * 1.15f;
 }
 
-float text_block(Ui&, ImFont* font, const std::string& text, ImVec2 pos, float width, ImU32 colour, bool centred) {
+float text_block(Ui&, ImFont* font, const std::string& text, ImVec2 pos, float width, ImU32 colour,
+                 bool centred) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
     float y = pos.y;
     for (const auto& line : wrap_lines(font, text, width)) {
@@ -144,7 +145,8 @@ void draw_icon(ImDrawList* dl, Icon icon, ImVec2 c, float r, ImU32 col, ImU32 on
     case Icon::Badge: // a badge card with a QR hint
         dl->AddRectFilled(P(-0.7f, -0.95f), P(0.7f, 0.95f), col, r * 0.12f);
         dl->AddRectFilled(P(-0.5f, -0.3f), P(0.5f, 0.7f), on);
-        for (const auto& [x, y] : {std::pair{-0.42f, -0.22f}, std::pair{0.12f, -0.22f}, std::pair{-0.42f, 0.32f}})
+        for (const auto& [x, y] :
+             {std::pair{-0.42f, -0.22f}, std::pair{0.12f, -0.22f}, std::pair{-0.42f, 0.32f}})
             dl->AddRectFilled(P(x, y), P(x + 0.3f, y + 0.3f), col);
         dl->AddRectFilled(P(-0.2f, -0.75f), P(0.2f, -0.6f), on, r * 0.05f);
         return;
@@ -183,10 +185,12 @@ float status_line(Ui& ui, const ViewModel& vm) {
     dl->AddText(f, f->FontSize, ImVec2(x + f->FontSize * 0.8f, ty), p.text, vm.sync_text.c_str());
 
     // Right: language and contrast switches, big enough to touch.
-    const float bw_lang = std::max(ui.touch * 2.6f,
-                                   f->CalcTextSizeA(f->FontSize, FLT_MAX, 0, vm.language_label.c_str()).x + 32 * ui.unit);
-    const float bw_con = std::max(ui.touch * 2.6f,
-                                  f->CalcTextSizeA(f->FontSize, FLT_MAX, 0, vm.contrast_label.c_str()).x + 32 * ui.unit);
+    const float bw_lang =
+        std::max(ui.touch * 2.6f,
+                 f->CalcTextSizeA(f->FontSize, FLT_MAX, 0, vm.language_label.c_str()).x + 32 * ui.unit);
+    const float bw_con =
+        std::max(ui.touch * 2.6f,
+                 f->CalcTextSizeA(f->FontSize, FLT_MAX, 0, vm.contrast_label.c_str()).x + 32 * ui.unit);
     const float bh = h - 8 * ui.unit;
     float bx = ui.width - pad - bw_lang;
     if (touch_button(ui, "##lang", vm.language_label, ImVec2(bx, 4 * ui.unit), ImVec2(bw_lang, bh), f))
@@ -259,7 +263,8 @@ void draw_view(Ui& ui, const ViewModel& vm) {
                      ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse);
     ImGui::PopStyleVar(2);
     ImDrawList* dl = ImGui::GetWindowDrawList();
-    const bool tinted = vm.screen == Screen::Verdict || vm.screen == Screen::GoToDesk || vm.screen == Screen::OutOfOrder;
+    const bool tinted =
+        vm.screen == Screen::Verdict || vm.screen == Screen::GoToDesk || vm.screen == Screen::OutOfOrder;
     dl->AddRectFilled(ImVec2(0, 0), ImVec2(ui.width, ui.height),
                       tinted ? ui.palette.tone_background(vm.tone) : ui.palette.background);
     if (tinted && vm.high_contrast) // high contrast: the tone as a thick frame instead of a tint

@@ -315,8 +315,8 @@ BadgePayload badge_payload_for(const Attendee& a, const EventInfo& event, std::u
             if (a.may_enter(dates[i]))
                 p.day_mask |= std::uint64_t(1) << i;
     }
-    p.category_key = cut_utf8(a.category_key.empty() ? label_key(a.category) : a.category_key,
-                              kBadgeCategoryMaxBytes);
+    p.category_key =
+        cut_utf8(a.category_key.empty() ? label_key(a.category) : a.category_key, kBadgeCategoryMaxBytes);
     return p;
 }
 

@@ -73,8 +73,8 @@ public:
 
     // Draws `text` in the box starting at (x, y), `width` wide, at the largest size from `max_mm` down
     // to `min_mm` that fits in `max_lines`; below that, ellipsised. Returns the height used (mm).
-    double draw(const std::string& text, bool bold, double max_mm, double min_mm, double x, double y, double width,
-                int max_lines, Align align) {
+    double draw(const std::string& text, bool bold, double max_mm, double min_mm, double x, double y,
+                double width, int max_lines, Align align) {
         if (text.empty())
             return 0;
         pango_font_description_set_weight(desc_, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
@@ -142,7 +142,7 @@ private:
 };
 
 const char* kWeekdays[] = {"dim.", "lun.", "mar.", "mer.", "jeu.", "ven.", "sam."};
-const char* kMonths[] = {"janv.", "févr.", "mars", "avr.", "mai", "juin",
+const char* kMonths[] = {"janv.", "févr.", "mars",  "avr.", "mai",  "juin",
                          "juil.", "août",  "sept.", "oct.", "nov.", "déc."};
 
 std::string french_date(const std::string& iso) {
@@ -281,7 +281,8 @@ BadgePlacement draw_badge(cairo_t* cr, TextWriter& text, const EventInfo& event,
 
 void check_surface(cairo_surface_t* s, const std::string& path) {
     if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS)
-        throw InputError(path, std::string("cannot write: ") + cairo_status_to_string(cairo_surface_status(s)));
+        throw InputError(path,
+                         std::string("cannot write: ") + cairo_status_to_string(cairo_surface_status(s)));
 }
 } // namespace
 
@@ -320,7 +321,8 @@ SheetGeometry sheet_geometry(BadgeLayout layout) {
         const double y0 = (g.page_height - 4 * g.badge_height - 3 * gutter) / 2;
         for (int row = 0; row < 4; ++row)
             for (int col = 0; col < 2; ++col)
-                g.slots.emplace_back(x0 + col * (g.badge_width + gutter), y0 + row * (g.badge_height + gutter));
+                g.slots.emplace_back(x0 + col * (g.badge_width + gutter),
+                                     y0 + row * (g.badge_height + gutter));
         break;
     }
     case BadgeLayout::A6:
@@ -364,7 +366,8 @@ std::vector<BadgePlacement> write_badge_sheet(const std::string& pdf_path, const
         cairo_pdf_surface_create(pdf_path.c_str(), g.page_width * kPtPerMm, g.page_height * kPtPerMm),
         cairo_surface_destroy);
     check_surface(surface.get(), pdf_path);
-    cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_TITLE, ("Badges — " + event.name).c_str());
+    cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_TITLE,
+                                   ("Badges — " + event.name).c_str());
     cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_CREATOR, "accueil");
     std::unique_ptr<cairo_t, decltype(&cairo_destroy)> cr(cairo_create(surface.get()), cairo_destroy);
     cairo_scale(cr.get(), kPtPerMm, kPtPerMm); // user units are millimetres
@@ -410,7 +413,8 @@ void write_badge_png(const std::string& png_path, const EventInfo& event, const 
     cairo_surface_flush(surface.get());
     const auto status = cairo_surface_write_to_png(surface.get(), png_path.c_str());
     if (status != CAIRO_STATUS_SUCCESS)
-        throw InputError(png_path, std::string("cannot write the picture: ") + cairo_status_to_string(status));
+        throw InputError(png_path,
+                         std::string("cannot write the picture: ") + cairo_status_to_string(status));
 }
 
 } // namespace accueil

@@ -40,7 +40,8 @@ GreyImage render_qr(const QrSymbol& qr, int module_px, int quiet_modules) {
             if (!qr.dark(x, y))
                 continue;
             for (int py = 0; py < module_px; ++py) {
-                auto* row = &img.pixels[std::size_t((quiet_modules + y) * module_px + py) * std::size_t(img.width)];
+                auto* row =
+                    &img.pixels[std::size_t((quiet_modules + y) * module_px + py) * std::size_t(img.width)];
                 std::memset(row + (quiet_modules + x) * module_px, 0, std::size_t(module_px));
             }
         }
@@ -98,9 +99,9 @@ std::string qr_svg(const QrSymbol& qr, int quiet_modules) {
     const std::string s = std::to_string(side);
     return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 " +
-           s + " " + s + "\" width=\"" + std::to_string(side * 8) + "\" height=\"" + std::to_string(side * 8) +
-           "\" shape-rendering=\"crispEdges\">\n<rect width=\"" + s + "\" height=\"" + s +
-           "\" fill=\"#fff\"/>\n<path fill=\"#000\" d=\"" + d + "\"/>\n</svg>\n";
+           s + " " + s + "\" width=\"" + std::to_string(side * 8) + "\" height=\"" +
+           std::to_string(side * 8) + "\" shape-rendering=\"crispEdges\">\n<rect width=\"" + s +
+           "\" height=\"" + s + "\" fill=\"#fff\"/>\n<path fill=\"#000\" d=\"" + d + "\"/>\n</svg>\n";
 }
 
 void write_qr_svg(const QrSymbol& qr, const std::string& path) {

@@ -12,11 +12,13 @@ namespace accueil {
 constexpr int kQrQuietModules = 4;
 
 struct QrSymbol {
-    int version = 0; // 1..40
-    int width = 0;   // modules per side, without the quiet zone
+    int version = 0;                   // 1..40
+    int width = 0;                     // modules per side, without the quiet zone
     std::vector<std::uint8_t> modules; // width * width, row major, 1 = dark
 
-    bool dark(int x, int y) const { return modules[std::size_t(y) * std::size_t(width) + std::size_t(x)] != 0; }
+    bool dark(int x, int y) const {
+        return modules[std::size_t(y) * std::size_t(width) + std::size_t(x)] != 0;
+    }
 };
 
 // Encodes text at level M (case-sensitive, so base32 upper case takes the alphanumeric mode).

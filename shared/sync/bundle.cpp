@@ -22,8 +22,8 @@ std::string checksum(std::string_view data) {
     if (sodium_init() < 0)
         throw StoreError("libsodium could not start");
     unsigned char out[crypto_generichash_BYTES];
-    crypto_generichash(out, sizeof out, reinterpret_cast<const unsigned char*>(data.data()), data.size(), nullptr,
-                       0);
+    crypto_generichash(out, sizeof out, reinterpret_cast<const unsigned char*>(data.data()), data.size(),
+                       nullptr, 0);
     return to_hex(out, sizeof out);
 }
 } // namespace

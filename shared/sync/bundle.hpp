@@ -10,8 +10,8 @@
 namespace accueil::sync {
 
 struct Bundle {
-    Origin origin{};        // the database that wrote it
-    std::string kiosk;      // its kiosk name, for people
+    Origin origin{};   // the database that wrote it
+    std::string kiosk; // its kiosk name, for people
     std::int64_t created_ms = 0;
     std::vector<JournalEvent> events;
 };

@@ -57,10 +57,11 @@ std::string enrol_device(Store& store, const std::string& name) {
         throw InputError("", "a device needs a name of 1 to 100 characters");
     const std::string secret = random_secret_hex();
     WriteTransaction tx(store.db());
-    SQLite::Statement q(store.db(), "INSERT INTO sync_devices (name, enrol_hash, enrolled_ms) VALUES (?, ?, ?) "
-                                    "ON CONFLICT (name) DO UPDATE SET enrol_hash = excluded.enrol_hash, "
-                                    "enrolled_ms = excluded.enrolled_ms, token_hash = NULL, joined_ms = NULL, "
-                                    "revoked_ms = NULL");
+    SQLite::Statement q(store.db(),
+                        "INSERT INTO sync_devices (name, enrol_hash, enrolled_ms) VALUES (?, ?, ?) "
+                        "ON CONFLICT (name) DO UPDATE SET enrol_hash = excluded.enrol_hash, "
+                        "enrolled_ms = excluded.enrolled_ms, token_hash = NULL, joined_ms = NULL, "
+                        "revoked_ms = NULL");
     q.bind(1, name);
     q.bind(2, secret_hash(secret));
     q.bind(3, store.wall_ms());
@@ -71,14 +72,16 @@ std::string enrol_device(Store& store, const std::string& name) {
 
 std::optional<Joined> join_device(Store& store, const std::string& enrol_secret) {
     WriteTransaction tx(store.db());
-    SQLite::Statement q(store.db(), "SELECT name FROM sync_devices WHERE enrol_hash = ? AND revoked_ms IS NULL");
+    SQLite::Statement q(store.db(),
+                        "SELECT name FROM sync_devices WHERE enrol_hash = ? AND revoked_ms IS NULL");
     q.bind(1, secret_hash(enrol_secret));
     if (!q.executeStep())
         return std::nullopt;
     Joined j{q.getColumn(0).getString(), random_secret_hex()};
     q.reset();
-    SQLite::Statement u(store.db(), "UPDATE sync_devices SET enrol_hash = NULL, token_hash = ?, joined_ms = ?, "
-                                    "last_contact_ms = ? WHERE name = ?");
+    SQLite::Statement u(store.db(),
+                        "UPDATE sync_devices SET enrol_hash = NULL, token_hash = ?, joined_ms = ?, "
+                        "last_contact_ms = ? WHERE name = ?");
     u.bind(1, secret_hash(j.token));
     u.bind(2, store.wall_ms());
     u.bind(3, store.wall_ms());
@@ -111,8 +114,8 @@ bool revoke_device(Store& store, const std::string& name) {
 }
 
 void touch_device(Store& store, const std::string& name, const Origin& origin, std::int64_t pending) {
-    SQLite::Statement q(store.db(),
-                        "UPDATE sync_devices SET last_contact_ms = ?, origin = ?, pending = ? WHERE name = ?");
+    SQLite::Statement q(
+        store.db(), "UPDATE sync_devices SET last_contact_ms = ?, origin = ?, pending = ? WHERE name = ?");
     q.bind(1, store.wall_ms());
     q.bind(2, origin.data(), int(origin.size()));
     q.bind(3, pending);

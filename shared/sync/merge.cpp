@@ -109,8 +109,8 @@ MergeResult Merger::merge(const std::vector<JournalEvent>& events, const MergeOp
                 }
             } catch (const StoreError& err) {
                 const bool conflict = std::string_view(err.what()).starts_with("journal conflict");
-                r.rejected.push_back({e.origin, e.seq, std::string(conflict ? "conflict: " : "malformed: ") +
-                                                           err.what()});
+                r.rejected.push_back(
+                    {e.origin, e.seq, std::string(conflict ? "conflict: " : "malformed: ") + err.what()});
                 if (conflict)
                     conflicting.push_back(e);
             }
@@ -138,9 +138,10 @@ MergeResult Merger::merge(const std::vector<JournalEvent>& events, const MergeOp
     if (!conflicting.empty()) {
         // Kept after the rollback, in their own transaction, so organisers see every clone attempt.
         WriteTransaction tx(store.db());
-        SQLite::Statement q(store.db(),
-                            "INSERT INTO sync_conflicts (origin, seq, device, payload, first_ms) "
-                            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (origin, seq, device) DO UPDATE SET count = count + 1");
+        SQLite::Statement q(
+            store.db(),
+            "INSERT INTO sync_conflicts (origin, seq, device, payload, first_ms) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (origin, seq, device) DO UPDATE SET count = count + 1");
         for (const auto& e : conflicting) {
             q.reset();
             bind_origin(q, 1, e.origin);
@@ -172,8 +173,8 @@ VersionVector local_vector(Store& store) {
     return v;
 }
 
-std::vector<JournalEvent> events_missing(Store& store, const VersionVector& theirs, std::size_t limit, bool& more,
-                                         const std::optional<Origin>& exclude) {
+std::vector<JournalEvent> events_missing(Store& store, const VersionVector& theirs, std::size_t limit,
+                                         bool& more, const std::optional<Origin>& exclude) {
     std::vector<JournalEvent> out;
     more = false;
     SQLite::Statement q(store.db(), "SELECT origin, seq, hlc, kind, entity, payload FROM journal "
@@ -213,8 +214,8 @@ constexpr const char* kUnackedWhere =
 
 std::vector<JournalEvent> unacked_events(Store& store, std::size_t limit) {
     std::vector<JournalEvent> out;
-    SQLite::Statement q(store.db(), std::string("SELECT origin, seq, hlc, kind, entity, payload ") + kUnackedWhere +
-                                        " ORDER BY j.seq LIMIT ?2");
+    SQLite::Statement q(store.db(), std::string("SELECT origin, seq, hlc, kind, entity, payload ") +
+                                        kUnackedWhere + " ORDER BY j.seq LIMIT ?2");
     for (const auto& [origin, mark] : local_vector(store)) {
         (void)mark;
         if (out.size() >= limit)
@@ -271,8 +272,9 @@ void add_dead_letters(SQLite::Database& db, const std::vector<Rejection>& reject
 
 std::vector<DeadLetter> dead_letters(SQLite::Database& db) {
     std::vector<DeadLetter> out;
-    SQLite::Statement q(db, "SELECT d.origin, d.seq, d.reason, d.at_ms, j.kind, j.entity FROM sync_dead_letters d "
-                            "LEFT JOIN journal j ON j.origin = d.origin AND j.seq = d.seq ORDER BY d.at_ms, d.seq");
+    SQLite::Statement q(
+        db, "SELECT d.origin, d.seq, d.reason, d.at_ms, j.kind, j.entity FROM sync_dead_letters d "
+            "LEFT JOIN journal j ON j.origin = d.origin AND j.seq = d.seq ORDER BY d.at_ms, d.seq");
     while (q.executeStep()) {
         DeadLetter d;
         d.origin = column_origin(q, 0);
@@ -298,8 +300,9 @@ std::vector<Conflict> conflicts(SQLite::Database& db) {
 
 std::vector<DuplicateCheckin> duplicate_checkins(SQLite::Database& db) {
     std::vector<DuplicateCheckin> out;
-    SQLite::Statement q(db, "SELECT attendee_id, day, count(*), group_concat(DISTINCT kiosk) FROM checkins "
-                            "WHERE undone = 0 GROUP BY attendee_id, day HAVING count(*) > 1 ORDER BY day, attendee_id");
+    SQLite::Statement q(
+        db, "SELECT attendee_id, day, count(*), group_concat(DISTINCT kiosk) FROM checkins "
+            "WHERE undone = 0 GROUP BY attendee_id, day HAVING count(*) > 1 ORDER BY day, attendee_id");
     while (q.executeStep())
         out.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getInt(),
                        q.getColumn(3).getString()});

@@ -44,8 +44,8 @@ std::optional<int> parse_port(const std::string& s) {
 
 json event_to_json(const JournalEvent& e) {
     // The payload travels as its exact text, so a conflict check compares the very bytes stored.
-    return {{"o", to_hex(e.origin)}, {"s", e.seq},       {"h", e.hlc},
-            {"k", int(e.kind)},      {"e", e.entity},    {"p", e.payload}};
+    return {{"o", to_hex(e.origin)}, {"s", e.seq},    {"h", e.hlc},
+            {"k", int(e.kind)},      {"e", e.entity}, {"p", e.payload}};
 }
 
 JournalEvent event_from_json(const json& j) {
@@ -65,7 +65,8 @@ JournalEvent event_from_json(const json& j) {
     e.origin = *origin;
     const json& s = field("s");
     if (!s.is_number_integer() || s.get<std::int64_t>() < 1)
-        throw InputError("", "event " + to_hex(e.origin) + " has an invalid seq (a positive integer expected)");
+        throw InputError("",
+                         "event " + to_hex(e.origin) + " has an invalid seq (a positive integer expected)");
     e.seq = s.get<std::int64_t>();
     const std::string key = to_hex(e.origin) + "/" + std::to_string(e.seq);
     const json& h = field("h");
@@ -138,8 +139,9 @@ void check_protocol(const json& j) {
     if (it == j.end() || !it->is_number_integer())
         throw InputError("", "the body does not say its protocol version");
     if (it->get<int>() != kProtocolVersion)
-        throw InputError("", "protocol version " + std::to_string(it->get<int>()) + " is not supported (this " +
-                                 "side speaks version " + std::to_string(kProtocolVersion) +
+        throw InputError("", "protocol version " + std::to_string(it->get<int>()) +
+                                 " is not supported (this " + "side speaks version " +
+                                 std::to_string(kProtocolVersion) +
                                  "); install the same accueil version on the server and the kiosks");
 }
 

@@ -35,7 +35,8 @@ Link enrolled_link(Store& kiosk) {
     Link l{kiosk.meta("sync.server").value_or(""), kiosk.meta("sync.fingerprint").value_or(""),
            kiosk.meta("sync.token").value_or("")};
     if (l.url.empty() || l.token.empty())
-        throw InputError(kiosk.path(), "this kiosk has not joined a server (accueil-sync join CODE --db ...)");
+        throw InputError(kiosk.path(),
+                         "this kiosk has not joined a server (accueil-sync join CODE --db ...)");
     return l;
 }
 
@@ -168,8 +169,8 @@ bool push_all(Store& kiosk, Client& client, RoundResult& r) {
             add_dead_letters(kiosk.db(), rejected, sync_wall_ms());
             tx.commit();
             r.refused += std::int64_t(rejected.size());
-            std::cerr << "accueil-sync: " << rejected.size() << " event(s) refused by the server: "
-                      << rejected.front().reason << "\n";
+            std::cerr << "accueil-sync: " << rejected.size()
+                      << " event(s) refused by the server: " << rejected.front().reason << "\n";
             continue;
         }
         r.error = reply.error;
@@ -196,7 +197,8 @@ int run_agent(const AgentOptions& o) {
     if (o.once) {
         const auto r = sync_round(kiosk);
         std::cout << "accueil-sync: " << r.pushed << " sent, " << r.pulled << " received, " << r.pending
-                  << " still to send" << (r.refused ? ", " + std::to_string(r.refused) + " refused" : "") << "\n";
+                  << " still to send" << (r.refused ? ", " + std::to_string(r.refused) + " refused" : "")
+                  << "\n";
         if (!r.error.empty())
             std::cerr << "accueil-sync: " << r.error << "\n";
         return r.complete && r.refused == 0 ? 0 : 1;
@@ -243,9 +245,9 @@ int join_server(const std::string& text, const std::string& db) {
     const bool fresh = !std::filesystem::exists(db);
     Store kiosk = fresh ? create_joining_store(db, sync_wall_ms) : Store::open(db, sync_wall_ms);
     Client client(code->url(), code->fingerprint, "");
-    const auto reply = client.post("/v1/join", {{"protocol", kProtocolVersion},
-                                                {"secret", code->token},
-                                                {"origin", to_hex(kiosk.origin())}});
+    const auto reply = client.post(
+        "/v1/join",
+        {{"protocol", kProtocolVersion}, {"secret", code->token}, {"origin", to_hex(kiosk.origin())}});
     if (!reply.ok()) {
         // A fresh file stays: joining again with a new code reuses it.
         throw InputError("", "cannot join " + code->url() + ": " + reply.error);

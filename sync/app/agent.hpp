@@ -8,13 +8,13 @@
 namespace accueil::sync {
 
 struct RoundResult {
-    bool reached = false;      // the server answered every request of the round
-    bool complete = false;     // nothing left to send, nothing left to fetch
-    std::int64_t pushed = 0;   // events the server took
-    std::int64_t pulled = 0;   // new events applied here
-    std::int64_t refused = 0;  // events dead-lettered this round
-    std::int64_t pending = 0;  // still unacknowledged
-    std::string error;         // why the round stopped, for people
+    bool reached = false;     // the server answered every request of the round
+    bool complete = false;    // nothing left to send, nothing left to fetch
+    std::int64_t pushed = 0;  // events the server took
+    std::int64_t pulled = 0;  // new events applied here
+    std::int64_t refused = 0; // events dead-lettered this round
+    std::int64_t pending = 0; // still unacknowledged
+    std::string error;        // why the round stopped, for people
 };
 
 // One push-and-pull round on `kiosk` against its enrolled server; records the state the kiosk's

@@ -49,7 +49,8 @@ Reply Client::post(const std::string& path, const nlohmann::json& body) {
     if (!res) {
         const auto err = res.error();
         r.error = err == httplib::Error::SSLServerVerification || err == httplib::Error::SSLConnection
-                      ? "the server's certificate is not the enrolled one (or TLS failed): " + httplib::to_string(err)
+                      ? "the server's certificate is not the enrolled one (or TLS failed): " +
+                            httplib::to_string(err)
                       : "server unreachable: " + httplib::to_string(err);
         return r;
     }

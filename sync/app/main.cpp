@@ -105,8 +105,8 @@ int cmd_status(const std::string& db) {
     std::cout << "Base / database: " << db << " (origin " << to_hex(s.origin()) << ")\n";
     if (const auto server = s.meta("sync.server"); server && !server->empty()) {
         std::cout << "Serveur / server: " << *server << "\n"
-                  << "En ligne / online: " << (s.meta("sync.online").value_or("0") == "1" ? "oui / yes" : "non / no")
-                  << "\n"
+                  << "En ligne / online: "
+                  << (s.meta("sync.online").value_or("0") == "1" ? "oui / yes" : "non / no") << "\n"
                   << "Dernier contact / last contact: "
                   << when(std::stoll(s.meta("sync.last_contact").value_or("0"))) << "\n"
                   << "À envoyer / pending: " << count_unacked(s) << " events\n";
@@ -133,7 +133,8 @@ int cmd_status(const std::string& db) {
     const auto dup = duplicate_checkins(s.db());
     std::cout << "Doublons / duplicate check-ins: " << dup.size() << "\n";
     for (const auto& d : dup)
-        std::cout << "  " << d.attendee_id << " " << d.day << ": " << d.count << " scans (" << d.kiosks << ")\n";
+        std::cout << "  " << d.attendee_id << " " << d.day << ": " << d.count << " scans (" << d.kiosks
+                  << ")\n";
     return 0;
 }
 
@@ -148,9 +149,11 @@ int main(int argc, char** argv) {
     auto* serve_cmd = app.add_subcommand("serve", "Central server: answer the kiosks (HTTPS)");
     serve_cmd->add_option("--db", serve_opt.db, "Central database")->required();
     serve_cmd->add_option("--listen", serve_opt.listen, "HOST:PORT to listen on")->capture_default_str();
-    serve_cmd->add_option("--url", serve_opt.public_url, "Address put in enrolment codes (default: from --listen)");
+    serve_cmd->add_option("--url", serve_opt.public_url,
+                          "Address put in enrolment codes (default: from --listen)");
     serve_cmd->add_flag("--insecure", serve_opt.insecure, "Plain HTTP, for tests on 127.0.0.1 only");
-    serve_cmd->add_option("--max-db-pages", serve_opt.max_db_pages, "Cap the database size (tests of a full disk)");
+    serve_cmd->add_option("--max-db-pages", serve_opt.max_db_pages,
+                          "Cap the database size (tests of a full disk)");
     serve_cmd->callback([&] { run = [&] { return serve(serve_opt); }; });
 
     std::string db, name, url, png, code, out;
@@ -193,7 +196,8 @@ int main(int argc, char** argv) {
     merge->add_option("--db", db, "Central (or kiosk) database")->required();
     merge->callback([&] { run = [&] { return cmd_merge(db, files); }; });
 
-    auto* status = app.add_subcommand("status", "Devices, pending events, dead letters, conflicts, duplicates");
+    auto* status =
+        app.add_subcommand("status", "Devices, pending events, dead letters, conflicts, duplicates");
     status->add_option("--db", db, "Database")->required();
     status->callback([&] { run = [&] { return cmd_status(db); }; });
 

@@ -15,12 +15,14 @@ namespace {
 struct Symbol {
     int width = 0;
     std::vector<bool> dark;
-    bool at(int x, int y) const { return x >= 0 && y >= 0 && x < width && y < width && dark[std::size_t(y * width + x)]; }
+    bool at(int x, int y) const {
+        return x >= 0 && y >= 0 && x < width && y < width && dark[std::size_t(y * width + x)];
+    }
 };
 
 Symbol encode(const std::string& text) {
-    std::unique_ptr<QRcode, decltype(&QRcode_free)> qr(
-        QRcode_encodeString8bit(text.c_str(), 0, QR_ECLEVEL_M), QRcode_free);
+    std::unique_ptr<QRcode, decltype(&QRcode_free)> qr(QRcode_encodeString8bit(text.c_str(), 0, QR_ECLEVEL_M),
+                                                       QRcode_free);
     if (!qr)
         throw StoreError("cannot make a QR code of the enrolment code");
     Symbol s;

@@ -104,11 +104,14 @@ private:
         const auto version = req.get_header_value(kProtocolHeader);
         if (version != std::to_string(kProtocolVersion))
             return refuse(res, 426,
-                          version.empty() ? "this is an accueil-sync server; the request does not say its "
-                                            "protocol version"
-                                          : "protocol version " + version + " is not supported (the server "
-                                            "speaks version " + std::to_string(kProtocolVersion) +
-                                            "); install the same accueil version on the server and the kiosks");
+                          version.empty()
+                              ? "this is an accueil-sync server; the request does not say its "
+                                "protocol version"
+                              : "protocol version " + version +
+                                    " is not supported (the server "
+                                    "speaks version " +
+                                    std::to_string(kProtocolVersion) +
+                                    "); install the same accueil version on the server and the kiosks");
         const json body = json::parse(req.body, nullptr, false);
         if (body.is_discarded())
             return refuse(res, 400, "the body is not valid JSON");
@@ -121,7 +124,8 @@ private:
                 if (auth.rfind("Bearer ", 0) == 0)
                     device = authenticate(store_, auth.substr(7));
                 if (!device)
-                    return refuse(res, 401, "unknown device token; enrol this kiosk with `accueil-sync enroll`");
+                    return refuse(res, 401,
+                                  "unknown device token; enrol this kiosk with `accueil-sync enroll`");
                 if (device->revoked_ms)
                     return refuse(res, 403, "device \"" + device->name + "\" was revoked by the organisers");
             }
@@ -149,9 +153,11 @@ private:
         const auto secret = body.value("secret", "");
         const auto joined = join_device(store_, secret);
         if (!joined)
-            return refuse(res, 403, "unknown or already used enrolment code; ask for a new one "
-                                    "(accueil-sync enroll)");
-        reply(res, 200, {{"token", joined->token}, {"name", joined->name}, {"server", to_hex(store_.origin())}});
+            return refuse(res, 403,
+                          "unknown or already used enrolment code; ask for a new one "
+                          "(accueil-sync enroll)");
+        reply(res, 200,
+              {{"token", joined->token}, {"name", joined->name}, {"server", to_hex(store_.origin())}});
     }
 
     void push(const json& body, const Device& device, httplib::Response& res) {
@@ -160,8 +166,9 @@ private:
             throw InputError("", "the request has no \"events\"");
         const auto events = events_from_json(body["events"]);
         if (events.size() > kMaxBatchEvents)
-            return refuse(res, 413, "batch of " + std::to_string(events.size()) + " events; at most " +
-                                        std::to_string(kMaxBatchEvents));
+            return refuse(res, 413,
+                          "batch of " + std::to_string(events.size()) + " events; at most " +
+                              std::to_string(kMaxBatchEvents));
         MergeOptions opt;
         opt.source = device.name;
         const auto delay = test_hook("ACCUEIL_SYNC_TEST_MERGE_DELAY_MS");
@@ -174,27 +181,29 @@ private:
             tx.commit();
         }
         if (!r.ok())
-            return reply(res, 409, {{"error", std::to_string(r.rejected.size()) + " event(s) refused: " +
-                                                  r.rejected.front().reason},
-                                    {"rejected", rejections_to_json(r.rejected)}});
-        reply(res, 200, {{"applied", r.applied}, {"known", r.already_known}, {"marks", vector_to_json(r.marks)}});
+            return reply(res, 409,
+                         {{"error", std::to_string(r.rejected.size()) +
+                                        " event(s) refused: " + r.rejected.front().reason},
+                          {"rejected", rejections_to_json(r.rejected)}});
+        reply(res, 200,
+              {{"applied", r.applied}, {"known", r.already_known}, {"marks", vector_to_json(r.marks)}});
         // Test hook: the response of a committed batch is lost on the way back.
         if (dropped_ < test_hook("ACCUEIL_SYNC_TEST_DROP_RESPONSES") && !events.empty()) {
             ++dropped_;
             const std::size_t size = res.body.size();
             res.body.clear(); // httplib sends a provider's content only when the body is empty
-            res.set_content_provider(
-                size, "application/json", [](std::size_t, std::size_t, httplib::DataSink&) {
-                    return false; // aborts the connection mid-response
-                });
+            res.set_content_provider(size, "application/json",
+                                     [](std::size_t, std::size_t, httplib::DataSink&) {
+                                         return false; // aborts the connection mid-response
+                                     });
         }
     }
 
     void pull(const json& body, const Device& device, httplib::Response& res) {
         const Origin origin = sender_origin(body);
         const auto theirs = vector_from_json(body.value("vector", json::object()));
-        const std::size_t limit = std::clamp<std::int64_t>(body.value("limit", std::int64_t(kMaxBatchEvents)), 1,
-                                                           std::int64_t(kMaxBatchEvents));
+        const std::size_t limit = std::clamp<std::int64_t>(body.value("limit", std::int64_t(kMaxBatchEvents)),
+                                                           1, std::int64_t(kMaxBatchEvents));
         bool more = false;
         const auto events = events_missing(store_, theirs, limit, more, origin);
         {
@@ -202,12 +211,13 @@ private:
             touch_device(store_, device.name, origin, body.value("pending", std::int64_t(0)));
             tx.commit();
         }
-        reply(res, 200, {{"events", events_to_json(events)},
-                         {"more", more},
-                         {"vector", vector_to_json(local_vector(store_))},
-                         {"server", to_hex(store_.origin())},
-                         // The latest stamp this server trusts: kiosks with a late clock adopt up to it.
-                         {"clock", HlcStamp::pack(store_.wall_ms() + Hlc::kMaxDriftMs, 0)}});
+        reply(res, 200,
+              {{"events", events_to_json(events)},
+               {"more", more},
+               {"vector", vector_to_json(local_vector(store_))},
+               {"server", to_hex(store_.origin())},
+               // The latest stamp this server trusts: kiosks with a late clock adopt up to it.
+               {"clock", HlcStamp::pack(store_.wall_ms() + Hlc::kMaxDriftMs, 0)}});
     }
 
     std::mutex mutex_; // one writer: SQLite serialises writes anyway, and merges must not interleave
@@ -287,7 +297,8 @@ int serve(const ServeOptions& o) {
         throw InputError("--listen", "cannot listen on " + o.listen + " (address in use or not ours)");
     }
     std::cout << "accueil-sync: serving " << o.db << " at " << public_url
-              << (fingerprint.empty() ? " (plain HTTP: tests only)" : " (certificate " + fingerprint + ")") << "\n"
+              << (fingerprint.empty() ? " (plain HTTP: tests only)" : " (certificate " + fingerprint + ")")
+              << "\n"
               << std::flush;
     svr->listen_after_bind();
     if (!stopping) {

@@ -8,8 +8,8 @@ namespace accueil::sync {
 struct ServeOptions {
     std::string db;
     std::string listen = "0.0.0.0:8443";
-    std::string public_url; // what enrolment codes point at; derived from `listen` when empty
-    bool insecure = false;  // plain HTTP, for tests on 127.0.0.1
+    std::string public_url;        // what enrolment codes point at; derived from `listen` when empty
+    bool insecure = false;         // plain HTTP, for tests on 127.0.0.1
     std::int64_t max_db_pages = 0; // PRAGMA max_page_count (0: SQLite's default), to test a full disk
 };
 

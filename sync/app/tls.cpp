@@ -58,8 +58,8 @@ void make_certificate(const CertificatePaths& p) {
     X509_gmtime_adj(X509_getm_notAfter(cert.get()), 10L * 365 * 24 * 3600);
     X509_set_pubkey(cert.get(), key.get());
     X509_NAME* name = X509_get_subject_name(cert.get());
-    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("accueil-sync"), -1,
-                               -1, 0);
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+                               reinterpret_cast<const unsigned char*>("accueil-sync"), -1, -1, 0);
     X509_set_issuer_name(cert.get(), name);
     if (X509_sign(cert.get(), key.get(), EVP_sha256()) == 0)
         throw StoreError("cannot sign the TLS certificate (OpenSSL)");
@@ -94,7 +94,8 @@ std::string certificate_fingerprint(const std::string& cert_pem_path) {
     File f(std::fopen(cert_pem_path.c_str(), "rb"));
     if (!f)
         throw StoreError(cert_pem_path + ": cannot read the TLS certificate");
-    std::unique_ptr<X509, decltype(&X509_free)> cert(PEM_read_X509(f.get(), nullptr, nullptr, nullptr), X509_free);
+    std::unique_ptr<X509, decltype(&X509_free)> cert(PEM_read_X509(f.get(), nullptr, nullptr, nullptr),
+                                                     X509_free);
     if (!cert)
         throw StoreError(cert_pem_path + ": not a PEM certificate");
     return fingerprint_of(cert.get());

@@ -31,7 +31,8 @@ void add_badge_command(CLI::App& app, Action& run) {
                 // An existing code: checked, so a mistyped one is not printed as if it were valid.
                 const auto check = verify_badge_code(*what, store.event().uid, load_event_keys(store.db()));
                 if (!check)
-                    throw InputError("", std::string("not a valid badge of this event: ") + to_string(check.error));
+                    throw InputError("", std::string("not a valid badge of this event: ") +
+                                             to_string(check.error));
                 code = *what;
                 std::cout << "badge of attendee " << badge_attendee_id(*check.payload) << ", version "
                           << check.payload->badge_version << "\n";

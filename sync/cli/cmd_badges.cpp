@@ -30,7 +30,8 @@ std::vector<Attendee> select_attendees(Store& store, const std::vector<std::stri
         }
         const auto a = find_by_code(store, item);
         if (!a)
-            throw InputError("--only", "\"" + item + "\" is neither a category nor an attendee id or ticket code");
+            throw InputError("--only",
+                             "\"" + item + "\" is neither a category nor an attendee id or ticket code");
         ids.insert(a->id);
     }
     SQLite::Statement q(store.db(), "SELECT id, category_key FROM attendees "
@@ -99,12 +100,14 @@ void add_badges_command(CLI::App& app, Action& run) {
                     ++skipped;
                 }
             }
-            const auto placements = write_badge_sheet(*out, store.event(), badges, *chosen, terminal_progress());
+            const auto placements =
+                write_badge_sheet(*out, store.event(), badges, *chosen, terminal_progress());
             const int pages = placements.empty() ? 0 : placements.back().page + 1;
-            std::cout << "wrote " << *out << ": " << badges.size() << " badge(s) on " << pages << " page(s), layout "
-                      << to_string(*chosen);
+            std::cout << "wrote " << *out << ": " << badges.size() << " badge(s) on " << pages
+                      << " page(s), layout " << to_string(*chosen);
             if (!placements.empty())
-                std::cout << ", QR modules " << int(placements.front().module_mm * 100 + 0.5) / 100.0 << " mm";
+                std::cout << ", QR modules " << int(placements.front().module_mm * 100 + 0.5) / 100.0
+                          << " mm";
             std::cout << "\n";
             return skipped == 0 ? 0 : 1;
         };

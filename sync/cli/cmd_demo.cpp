@@ -17,7 +17,7 @@
 namespace accueil::cli {
 
 void print_import_summary(std::ostream& out, const ImportSummary& s, bool dry_run); // cmd_import.cpp
-void print_stats_text(std::ostream& out, const nlohmann::json& s);                 // cmd_stats.cpp
+void print_stats_text(std::ostream& out, const nlohmann::json& s);                  // cmd_stats.cpp
 
 namespace {
 const std::vector<EventDay> kDemoDays = {{"2022-09-27", "OFF"}, {"2022-09-28", ""}, {"2022-09-29", ""}};
@@ -36,9 +36,10 @@ void remove_previous_demo(const std::string& path) {
 }
 
 std::string first_registered_for(Store& store, const std::string& day, bool only_that_day, int skip) {
-    SQLite::Statement q(store.db(), only_that_day ? "SELECT id FROM attendees WHERE days = ? ORDER BY num LIMIT 1 OFFSET ?"
-                                                  : "SELECT id FROM attendees WHERE (days = '' OR instr(days, ?) > 0) "
-                                                    "ORDER BY num LIMIT 1 OFFSET ?");
+    SQLite::Statement q(
+        store.db(), only_that_day ? "SELECT id FROM attendees WHERE days = ? ORDER BY num LIMIT 1 OFFSET ?"
+                                  : "SELECT id FROM attendees WHERE (days = '' OR instr(days, ?) > 0) "
+                                    "ORDER BY num LIMIT 1 OFFSET ?");
     q.bind(1, day);
     q.bind(2, skip);
     return q.executeStep() ? q.getColumn(0).getString() : std::string();
@@ -46,15 +47,18 @@ std::string first_registered_for(Store& store, const std::string& day, bool only
 } // namespace
 
 void add_demo_command(CLI::App& app, Action& run) {
-    auto* cmd = app.add_subcommand("demo", "Run the demo: event, generated roster, searches, check-ins, stats");
+    auto* cmd =
+        app.add_subcommand("demo", "Run the demo: event, generated roster, searches, check-ins, stats");
     auto db = std::make_shared<std::string>("accueil-demo.db");
     auto count = std::make_shared<std::size_t>(1700);
-    cmd->add_option("--db", *db, "Demo database file (replaced if it is a previous demo)")->capture_default_str();
+    cmd->add_option("--db", *db, "Demo database file (replaced if it is a previous demo)")
+        ->capture_default_str();
     cmd->add_option("--count", *count, "Attendees in the generated roster")->capture_default_str();
     cmd->callback([=, &run] {
         run = [=] {
             remove_previous_demo(*db);
-            Store store = Store::create(*db, EventSpec{"Numérique en Commun[s] — démo", "Europe/Paris", kDemoDays});
+            Store store =
+                Store::create(*db, EventSpec{"Numérique en Commun[s] — démo", "Europe/Paris", kDemoDays});
             {
                 WriteTransaction tx(store.db());
                 store.set_meta("demo", "1");
@@ -81,7 +85,8 @@ void add_demo_command(CLI::App& app, Action& run) {
                 if (hits.empty())
                     std::cout << " (no match)";
                 for (const auto& a : hits)
-                    std::cout << "  " << a.full_name() << (a.organisation.empty() ? "" : " — " + a.organisation) << ";";
+                    std::cout << "  " << a.full_name()
+                              << (a.organisation.empty() ? "" : " — " + a.organisation) << ";";
                 std::cout << "\n";
             }
 
@@ -112,7 +117,8 @@ void add_demo_command(CLI::App& app, Action& run) {
 }
 
 void add_demo_roster_command(CLI::App& app, Action& run) {
-    auto* cmd = app.add_subcommand("demo-roster", "Write a realistic synthetic roster (CSV) for demos and benchmarks");
+    auto* cmd = app.add_subcommand("demo-roster",
+                                   "Write a realistic synthetic roster (CSV) for demos and benchmarks");
     auto out = std::make_shared<std::string>("-");
     auto count = std::make_shared<std::size_t>(1700);
     auto seed = std::make_shared<std::uint64_t>(2022);

@@ -7,10 +7,10 @@
 namespace accueil::cli {
 
 void print_import_summary(std::ostream& out, const ImportSummary& s, bool dry_run) {
-    out << (dry_run ? "dry run (nothing changed): " : "") << s.created << " created, " << s.updated << " updated, "
-        << s.unchanged << " unchanged, " << s.skipped << " skipped"
-        << " (" << s.encoding << ", delimiter '" << (s.delimiter == '\t' ? std::string("TAB") : std::string(1, s.delimiter))
-        << "')\n";
+    out << (dry_run ? "dry run (nothing changed): " : "") << s.created << " created, " << s.updated
+        << " updated, " << s.unchanged << " unchanged, " << s.skipped << " skipped"
+        << " (" << s.encoding << ", delimiter '"
+        << (s.delimiter == '\t' ? std::string("TAB") : std::string(1, s.delimiter)) << "')\n";
     if (!s.ignored_columns.empty()) {
         out << "ignored columns:";
         for (const auto& c : s.ignored_columns)
@@ -22,7 +22,8 @@ void print_import_summary(std::ostream& out, const ImportSummary& s, bool dry_ru
 }
 
 void add_import_command(CLI::App& app, Action& run) {
-    auto* cmd = app.add_subcommand("import", "Import or update the roster from a CSV/TSV file (all rows or nothing)");
+    auto* cmd =
+        app.add_subcommand("import", "Import or update the roster from a CSV/TSV file (all rows or nothing)");
     auto db = std::make_shared<std::string>();
     auto file = std::make_shared<std::string>();
     auto options = std::make_shared<ImportOptions>();

@@ -23,9 +23,11 @@ void add_keys_command(CLI::App& app, Action& run) {
             Store store = Store::open(*db);
             const std::string path = key->empty() ? default_key_path(*db) : *key;
             const auto k = init_event_key(store, path, *label);
-            std::cout << "created key " << to_hex(k.public_key()).substr(0, 4) << " for \"" << store.event().name
-                      << "\"\n  private key: " << path << " (mode 600: keep it on this machine, back it up)\n"
-                      << "  public key:  " << to_hex(k.public_key()) << " (in the event data; kiosks get it)\n";
+            std::cout << "created key " << to_hex(k.public_key()).substr(0, 4) << " for \""
+                      << store.event().name << "\"\n  private key: " << path
+                      << " (mode 600: keep it on this machine, back it up)\n"
+                      << "  public key:  " << to_hex(k.public_key())
+                      << " (in the event data; kiosks get it)\n";
             return 0;
         };
     });

@@ -43,9 +43,9 @@ void add_reprint_command(CLI::App& app, Action& run) {
                 update_attendee(store, *before, after);
                 tx.commit();
             }
-            const std::string path = png->empty()
-                                         ? "badge-" + after.id + "-v" + std::to_string(after.badge_version) + ".png"
-                                         : *png;
+            const std::string path =
+                png->empty() ? "badge-" + after.id + "-v" + std::to_string(after.badge_version) + ".png"
+                             : *png;
             write_badge_png(path, store.event(), {after, code}, *chosen);
             std::cout << "reprinted " << after.full_name() << ": badge version " << after.badge_version
                       << " (version " << before->badge_version << " is now refused)\nwrote " << path << "\n";

@@ -40,7 +40,8 @@ std::vector<std::string> search_queries(Store& store, std::size_t n) {
     // What volunteers type: the first 3-6 letters of a last name, first name + last-name start, an
     // organisation word; drawn from the people actually in the store.
     std::vector<std::string> out;
-    SQLite::Statement q(store.db(), "SELECT first_name, last_name, organisation FROM attendees ORDER BY random() LIMIT ?");
+    SQLite::Statement q(
+        store.db(), "SELECT first_name, last_name, organisation FROM attendees ORDER BY random() LIMIT ?");
     q.bind(1, std::int64_t(n));
     std::mt19937 rng(42);
     while (q.executeStep()) {
@@ -74,8 +75,8 @@ void bench_store() {
         const auto start = Clock::now();
         const auto summary = import_roster_file(store, dir.file("roster.csv"), {});
         const double s = seconds_since(start);
-        std::printf("%-52s %9.0f rows/s   (%d rows in %.2f s; budget ≥ 100,000 rows/s)\n", "roster import, 100,000-row CSV",
-                    double(summary.created) / s, summary.created, s);
+        std::printf("%-52s %9.0f rows/s   (%d rows in %.2f s; budget ≥ 100,000 rows/s)\n",
+                    "roster import, 100,000-row CSV", double(summary.created) / s, summary.created, s);
     }
     {
         const auto queries = search_queries(store, 2000);
@@ -91,7 +92,8 @@ void bench_store() {
     }
     {
         std::vector<std::string> ids;
-        SQLite::Statement q(store.db(), "SELECT id FROM attendees WHERE days = '' OR days LIKE '%2022-09-28%' LIMIT 1000");
+        SQLite::Statement q(
+            store.db(), "SELECT id FROM attendees WHERE days = '' OR days LIKE '%2022-09-28%' LIMIT 1000");
         while (q.executeStep())
             ids.push_back(q.getColumn(0).getString());
         std::vector<double> micros;
@@ -112,15 +114,17 @@ void bench_store() {
         {
             WriteTransaction tx(store.db());
             for (std::int64_t i = existing; i < 1'000'000; ++i)
-                store.append(EventKind::CheckIn, ids[std::size_t(i) % ids.size()],
-                             {{"day", kDays[std::size_t(i) % 3].date}, {"at", kSept28At0912 + i}, {"kiosk", "bench"}});
+                store.append(
+                    EventKind::CheckIn, ids[std::size_t(i) % ids.size()],
+                    {{"day", kDays[std::size_t(i) % 3].date}, {"at", kSept28At0912 + i}, {"kiosk", "bench"}});
             tx.commit();
         }
         const auto total = store.db().execAndGet("SELECT count(*) FROM journal").getInt64();
         const auto start = Clock::now();
         rebuild_projections(store.db());
         const double s = seconds_since(start);
-        std::printf("%-52s %9.2f s      (%lld events, %.0f events/s)\n", "projection rebuild from the journal", s,
-                    static_cast<long long>(total), double(total) / s);
+        std::printf("%-52s %9.2f s      (%lld events, %.0f events/s)\n",
+                    "projection rebuild from the journal", s, static_cast<long long>(total),
+                    double(total) / s);
     }
 }

@@ -25,9 +25,10 @@ inline double percentile(std::vector<double> samples, double p) {
     return samples[rank];
 }
 
-inline void report_latency(const std::string& what, const std::vector<double>& micros, const std::string& budget) {
-    std::printf("%-52s p50 %9.1f µs   p99 %9.1f µs   (n=%zu; budget %s)\n", what.c_str(), percentile(micros, 50),
-                percentile(micros, 99), micros.size(), budget.c_str());
+inline void report_latency(const std::string& what, const std::vector<double>& micros,
+                           const std::string& budget) {
+    std::printf("%-52s p50 %9.1f µs   p99 %9.1f µs   (n=%zu; budget %s)\n", what.c_str(),
+                percentile(micros, 50), percentile(micros, 99), micros.size(), budget.c_str());
 }
 
 } // namespace accueil::bench

@@ -58,8 +58,8 @@ inline kiosk::GreyImage degrade(const kiosk::GreyImage& in, double angle_deg, un
                                : in.pixels[std::size_t(yy) * std::size_t(in.width) + std::size_t(xx)];
                     ++n;
                 }
-            double v = 60 + (sum / n) * 0.6;           // washed out: 60..213
-            v += 30.0 * x / in.width;                  // uneven light
+            double v = 60 + (sum / n) * 0.6; // washed out: 60..213
+            v += 30.0 * x / in.width;        // uneven light
             v += noise(rng);
             out.pixels[std::size_t(y) * std::size_t(in.width) + std::size_t(x)] =
                 std::uint8_t(std::clamp(v, 0.0, 255.0));
@@ -94,6 +94,8 @@ inline std::string quote(const std::string& s) {
     return out + "'";
 }
 
-inline std::string kiosk_binary() { return std::string(ACCUEIL_BIN_DIR) + "/accueil-kiosk"; }
+inline std::string kiosk_binary() {
+    return std::string(ACCUEIL_BIN_DIR) + "/accueil-kiosk";
+}
 
 } // namespace accueil::test
