@@ -36,27 +36,6 @@ JournalEvent row_to_event(SQLite::Statement& q) {
 }
 } // namespace
 
-bool insert_journal_event(SQLite::Database& db, const JournalEvent& e) {
-    SQLite::Statement ins(db, "INSERT INTO journal (origin, seq, hlc, kind, entity, payload) "
-                              "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
-    ins.bind(1, e.origin.data(), int(e.origin.size()));
-    ins.bind(2, e.seq);
-    ins.bind(3, std::int64_t(e.hlc));
-    ins.bind(4, int(e.kind));
-    ins.bindNoCopy(5, e.entity);
-    ins.bindNoCopy(6, e.payload);
-    if (ins.exec() == 1)
-        return true;
-    SQLite::Statement old(db, "SELECT origin, seq, hlc, kind, entity, payload FROM journal "
-                              "WHERE origin = ? AND seq = ?");
-    old.bind(1, e.origin.data(), int(e.origin.size()));
-    old.bind(2, e.seq);
-    if (old.executeStep() && row_to_event(old) != e)
-        throw StoreError("journal conflict: event " + to_hex(e.origin) + "/" + std::to_string(e.seq) +
-                         " already stored with different content (a cloned or restored database?)");
-    return false;
-}
-
 JournalInserter::JournalInserter(SQLite::Database& db)
     : db_(db), ins_(db, "INSERT INTO journal (origin, seq, hlc, kind, entity, payload) "
                         "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING") {}

@@ -33,12 +33,9 @@ struct JournalEvent {
     bool operator==(const JournalEvent&) const = default;
 };
 
-// Inserts the event unless (origin, seq) is already there. Returns true when it was new. Throws
-// StoreError when the same key is stored with different content (a cloned database).
-bool insert_journal_event(SQLite::Database& db, const JournalEvent& e);
-
-// The same contract as insert_journal_event with its statements prepared once: the sync merge inserts
-// hundreds of thousands of events a second and cannot afford a prepare per event.
+// Inserts events unless (origin, seq) is already there: insert() returns true when the event was new and
+// throws StoreError when the same key is stored with different content (a cloned database). Statements
+// are prepared once: imports and merges insert hundreds of thousands of events in a row.
 class JournalInserter {
 public:
     explicit JournalInserter(SQLite::Database& db);
