@@ -1,0 +1,478 @@
+// The kiosk state machine (DESIGN.md §6), without a window: every screen × every input that matters,
+// as one GENERATE table (start scene, input, time since the scene began → next screen and effects),
+// then the rules that need a sequence: timeouts, the same code within 4 s, queued scans, language and
+// contrast switches, and the words the screens say.
+#include "machine.hpp"
+#include "scenes.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+using namespace accueil;
+using namespace accueil::kiosk;
+
+namespace {
+
+const Strings& strings() {
+    static const Strings s = Strings::load(Strings::default_assets_dir());
+    return s;
+}
+
+constexpr std::int64_t kT0 = 1664349120000; // 28 September 2022, 09:12 in Paris
+
+const char* sound_name(Sound s) {
+    switch (s) {
+    case Sound::Admitted:
+        return "admitted";
+    case Sound::AlreadyCheckedIn:
+        return "already";
+    case Sound::NotToday:
+        return "not-today";
+    case Sound::ReplacedBadge:
+        return "replaced";
+    case Sound::InvalidBadge:
+        return "invalid";
+    case Sound::UnknownCode:
+        return "unknown";
+    case Sound::Error:
+        return "error";
+    }
+    return "?";
+}
+
+// Effects as short words, so a table row can spell them out.
+std::vector<std::string> describe(const std::vector<Effect>& effects) {
+    std::vector<std::string> out;
+    for (const auto& e : effects) {
+        if (const auto* c = std::get_if<StartCheckin>(&e))
+            out.push_back("checkin " + c->code);
+        else if (const auto* a = std::get_if<StartCheckinAttendee>(&e))
+            out.push_back("checkin-attendee " + a->attendee_id);
+        else if (const auto* s = std::get_if<StartSearch>(&e))
+            out.push_back("search " + s->query);
+        else if (const auto* p = std::get_if<PlaySound>(&e))
+            out.push_back(std::string("sound ") + sound_name(p->sound));
+        else if (std::holds_alternative<LogError>(e))
+            out.push_back("log");
+    }
+    return out;
+}
+
+struct Row {
+    std::string scene; // a scenes.hpp name: the machine is driven there at kT0
+    std::string what;  // the input, in words (shown when a row fails)
+    Input input;
+    std::int64_t after_ms; // the input arrives this long after the scene began
+    Screen next;
+    std::vector<std::string> effects;
+};
+
+Input code(const std::string& c) {
+    return CodeDecoded{c, kT0};
+}
+Input verdict(Verdict v) {
+    return VerdictReady{VerdictInfo{v, "Léa", "09:12", "Accueil 2"}};
+}
+Input tap(Intent i, int index = -1) {
+    return Tap{i, "", index};
+}
+Input key(const std::string& k) {
+    return Tap{Intent::Key, k};
+}
+Input search_done(const std::string& query) {
+    return SearchDone{query, {{"A9", "Zoé M.", {"zoe.", "zora"}, 0}}};
+}
+
+using S = Screen;
+using E = std::vector<std::string>;
+
+// clang-format off
+const std::vector<Row> kTable = {
+    // ---- Scan: a code starts a check-in; "no badge" opens the search; nothing else moves it.
+    {"scan", "a code", code("C1"), 10, S::Checking, {"checkin C1"}},
+    {"scan", "an empty code", code(""), 10, S::Scan, {}},
+    {"scan", "a stray verdict", verdict(Verdict::Admitted), 10, S::Scan, {}},
+    {"scan", "a stray search answer", search_done(""), 10, S::Scan, {}},
+    {"scan", "tap no badge", tap(Intent::NoBadge), 10, S::Search, {}},
+    {"scan", "tap ok", tap(Intent::Ok), 10, S::Scan, {}},
+    {"scan", "tap back", tap(Intent::Back), 10, S::Scan, {}},
+    {"scan", "a key", key("A"), 10, S::Scan, {}},
+    {"scan", "tick much later", Tick{}, 3600000, S::Scan, {}},
+    {"scan", "a failure", Failure{"disk"}, 10, S::OutOfOrder, {"log", "sound error"}},
+    {"scan", "camera gone", CameraState{false, "unplugged"}, 10, S::Scan, {}},
+    {"scan", "sync state", SyncState{true, true, 3}, 10, S::Scan, {}},
+    {"scan", "switch language", tap(Intent::SwitchLanguage), 10, S::Scan, {}},
+    {"scan", "toggle contrast", tap(Intent::ToggleContrast), 10, S::Scan, {}},
+    {"scan-no-camera", "a scanner code", code("C1"), 10, S::Checking, {"checkin C1"}},
+    {"scan-no-camera", "tap no badge", tap(Intent::NoBadge), 10, S::Search, {}},
+
+    // ---- Checking: waits for the verdict; one sound per verdict; taps cannot cancel it.
+    {"checking", "verdict admitted", verdict(Verdict::Admitted), 10, S::Verdict, {"sound admitted"}},
+    {"checking", "verdict already", verdict(Verdict::AlreadyCheckedIn), 10, S::Verdict, {"sound already"}},
+    {"checking", "verdict not today", verdict(Verdict::NotToday), 10, S::Verdict, {"sound not-today"}},
+    {"checking", "verdict replaced", verdict(Verdict::ReplacedBadge), 10, S::Verdict, {"sound replaced"}},
+    {"checking", "verdict invalid", verdict(Verdict::InvalidBadge), 10, S::Verdict, {"sound invalid"}},
+    {"checking", "verdict unknown", verdict(Verdict::UnknownCode), 10, S::Verdict, {"sound unknown"}},
+    {"checking", "another code (queued)", code("C2"), 10, S::Checking, {}},
+    {"checking", "tap ok", tap(Intent::Ok), 10, S::Checking, {}},
+    {"checking", "tap back", tap(Intent::Back), 10, S::Checking, {}},
+    {"checking", "tap no badge", tap(Intent::NoBadge), 10, S::Checking, {}},
+    {"checking", "tick much later (no timeout)", Tick{}, 3600000, S::Checking, {}},
+    {"checking", "a stray search answer", search_done(""), 10, S::Checking, {}},
+    {"checking", "a failure", Failure{"disk"}, 10, S::OutOfOrder, {"log", "sound error"}},
+
+    // ---- Verdict: OK or back returns to Scan; a new code starts the next check-in; 5 s timeout.
+    {"admitted", "tap ok", tap(Intent::Ok), 10, S::Scan, {}},
+    {"admitted", "tap back", tap(Intent::Back), 10, S::Scan, {}},
+    {"admitted", "tap no badge", tap(Intent::NoBadge), 10, S::Search, {}},
+    {"admitted", "a key", key("A"), 10, S::Verdict, {}},
+    {"admitted", "tick before the timeout", Tick{}, 4999, S::Verdict, {}},
+    {"admitted", "tick at the timeout", Tick{}, 5000, S::Scan, {}},
+    {"admitted", "the next person's code", code("C2"), 10, S::Checking, {"checkin C2"}},
+    {"admitted", "a late second verdict", verdict(Verdict::UnknownCode), 10, S::Verdict, {}},
+    {"admitted", "a failure", Failure{"disk"}, 10, S::OutOfOrder, {"log", "sound error"}},
+    {"already", "tap ok", tap(Intent::Ok), 10, S::Scan, {}},
+    {"already", "tick at the timeout", Tick{}, 5000, S::Scan, {}},
+    {"not-today", "tick at the timeout", Tick{}, 5000, S::Scan, {}},
+    {"replaced", "tap ok", tap(Intent::Ok), 10, S::Scan, {}},
+    {"invalid", "tick before the timeout", Tick{}, 4999, S::Verdict, {}},
+    {"unknown", "tap no badge", tap(Intent::NoBadge), 10, S::Search, {}},
+
+    // ---- Search, nothing typed: fewer than 2 letters search nobody; 20 s timeout.
+    {"search", "one letter", key("D"), 10, S::Search, {}},
+    {"search", "an accented letter", key("É"), 10, S::Search, {}},
+    {"search", "backspace on nothing", tap(Intent::Backspace), 10, S::Search, {}},
+    {"search", "space on nothing", tap(Intent::Space), 10, S::Search, {}},
+    {"search", "pick a match that is not there", tap(Intent::PickMatch, 0), 10, S::Search, {}},
+    {"search", "more time", tap(Intent::MoreTime), 10, S::Search, {}},
+    {"search", "tap back", tap(Intent::Back), 10, S::Scan, {}},
+    {"search", "tick before the timeout", Tick{}, 19999, S::Search, {}},
+    {"search", "tick at the timeout", Tick{}, 20000, S::Scan, {}},
+    {"search", "a badge shown after all", code("C1"), 10, S::Checking, {"checkin C1"}},
+    {"search", "a failure", Failure{"disk"}, 10, S::OutOfOrder, {"log", "sound error"}},
+
+    // ---- Search with "DU" typed and three matches.
+    {"search-results", "a third letter", key("P"), 10, S::Search, {"search DUP"}},
+    {"search-results", "an accented letter", key("É"), 10, S::Search, {"search DUÉ"}},
+    {"search-results", "space", tap(Intent::Space), 10, S::Search, {"search DU "}},
+    {"search-results", "backspace to one letter", tap(Intent::Backspace), 10, S::Search, {}},
+    {"search-results", "pick the first match", tap(Intent::PickMatch, 0), 10, S::Confirm, {}},
+    {"search-results", "pick the third match", tap(Intent::PickMatch, 2), 10, S::Confirm, {}},
+    {"search-results", "pick past the matches", tap(Intent::PickMatch, 3), 10, S::Search, {}},
+    {"search-results", "an answer to an older query", search_done("D"), 10, S::Search, {}},
+    {"search-results", "tap back", tap(Intent::Back), 10, S::Scan, {}},
+    {"search-results", "tick at the timeout", Tick{}, 20000, S::Scan, {}},
+
+    // ---- Confirm (Églantine D., the right answer is option 0): one try only.
+    {"confirm", "the right option", tap(Intent::PickOption, 0), 10, S::Checking, {"checkin-attendee A1"}},
+    {"confirm", "a wrong option", tap(Intent::PickOption, 1), 10, S::GoToDesk, {}},
+    {"confirm", "an option that is not there", tap(Intent::PickOption, 9), 10, S::Confirm, {}},
+    {"confirm", "none of these", tap(Intent::NoneOfThese), 10, S::GoToDesk, {}},
+    {"confirm", "tap back", tap(Intent::Back), 10, S::Search, {}},
+    {"confirm", "more time", tap(Intent::MoreTime), 10, S::Confirm, {}},
+    {"confirm", "a key (no keyboard here)", key("A"), 10, S::Confirm, {}},
+    {"confirm", "tick before the timeout", Tick{}, 19999, S::Confirm, {}},
+    {"confirm", "tick at the timeout", Tick{}, 20000, S::Scan, {}},
+    {"confirm", "a badge shown after all", code("C1"), 10, S::Checking, {"checkin C1"}},
+
+    // ---- Go to the desk: OK returns; 10 s timeout.
+    {"desk", "tap ok", tap(Intent::Ok), 10, S::Scan, {}},
+    {"desk", "tap back", tap(Intent::Back), 10, S::Scan, {}},
+    {"desk", "tap no badge", tap(Intent::NoBadge), 10, S::Search, {}},
+    {"desk", "tick before the timeout", Tick{}, 9999, S::GoToDesk, {}},
+    {"desk", "tick at the timeout", Tick{}, 10000, S::Scan, {}},
+    {"desk", "a code", code("C1"), 10, S::Checking, {"checkin C1"}},
+
+    // ---- Out of order: codes are refused; it retries by itself after 15 s; no second alarm.
+    {"out-of-order", "a code", code("C1"), 10, S::OutOfOrder, {}},
+    {"out-of-order", "a stray verdict", verdict(Verdict::Admitted), 10, S::OutOfOrder, {}},
+    {"out-of-order", "tap no badge", tap(Intent::NoBadge), 10, S::OutOfOrder, {}},
+    {"out-of-order", "tap ok", tap(Intent::Ok), 10, S::Scan, {}},
+    {"out-of-order", "tick before the retry", Tick{}, 14999, S::OutOfOrder, {}},
+    {"out-of-order", "tick at the retry", Tick{}, 15000, S::Scan, {}},
+    {"out-of-order", "another failure", Failure{"again"}, 10, S::OutOfOrder, {"log"}},
+};
+// clang-format on
+
+Machine at_scene(const std::string& scene) {
+    Machine m(strings(), MachineOptions{});
+    REQUIRE(drive_to_scene(m, scene, kT0));
+    return m;
+}
+
+} // namespace
+
+TEST_CASE("Every kiosk transition: screen x input gives the expected screen and effects") {
+    const Row row = GENERATE(from_range(kTable));
+    INFO("from " << row.scene << ", input: " << row.what << " after " << row.after_ms << " ms");
+    Machine m = at_scene(row.scene);
+    const auto effects = describe(m.handle(row.input, kT0 + row.after_ms));
+    CHECK(screen_key(m.screen()) == std::string(screen_key(row.next)));
+    CHECK(effects == row.effects);
+    // Whatever happened, the view model can be built and says something.
+    const auto vm = m.view(kT0 + row.after_ms);
+    CHECK(vm.screen == m.screen());
+    CHECK_FALSE(vm.title.empty());
+}
+
+TEST_CASE("Every sample scene is reachable and lands on its screen") {
+    const std::vector<std::pair<std::string, Screen>> expected = {
+        {"scan", S::Scan},        {"scan-no-camera", S::Scan},    {"checking", S::Checking},
+        {"admitted", S::Verdict}, {"already", S::Verdict},        {"not-today", S::Verdict},
+        {"replaced", S::Verdict}, {"invalid", S::Verdict},        {"unknown", S::Verdict},
+        {"search", S::Search},    {"search-results", S::Search},  {"confirm", S::Confirm},
+        {"desk", S::GoToDesk},    {"out-of-order", S::OutOfOrder}};
+    REQUIRE(scene_names().size() == expected.size());
+    for (const auto& [name, screen] : expected) {
+        INFO(name);
+        CHECK(at_scene(name).screen() == screen);
+    }
+    Machine m(strings(), MachineOptions{});
+    CHECK_FALSE(drive_to_scene(m, "no-such-scene", kT0));
+}
+
+TEST_CASE("The same code within 4 s is ignored, even while the badge stays in front of the camera") {
+    Machine m(strings(), MachineOptions{});
+    CHECK(describe(m.handle(CodeDecoded{"C1", kT0}, kT0)) == E{"checkin C1"});
+    m.handle(VerdictReady{{Verdict::Admitted, "Léa", "", ""}}, kT0 + 50);
+    m.handle(Tap{Intent::Ok}, kT0 + 100);
+    REQUIRE(m.screen() == S::Scan);
+
+    // Seen again 3.999 s later: still the same person.
+    CHECK(describe(m.handle(CodeDecoded{"C1", kT0 + 3999}, kT0 + 3999)).empty());
+    CHECK(m.screen() == S::Scan);
+    // Held there: every sighting extends the window, so 7 s after the first it is still one check-in.
+    CHECK(describe(m.handle(CodeDecoded{"C1", kT0 + 7000}, kT0 + 7000)).empty());
+    // A different code within the window is someone else.
+    CHECK(describe(m.handle(CodeDecoded{"C2", kT0 + 7100}, kT0 + 7100)) == E{"checkin C2"});
+    m.handle(VerdictReady{{Verdict::Admitted, "Zoé", "", ""}}, kT0 + 7200);
+    m.handle(Tap{Intent::Ok}, kT0 + 7300);
+    CHECK(describe(m.handle(CodeDecoded{"C2", kT0 + 11099}, kT0 + 11099)).empty());
+    // Shown again 4 s after it was last seen: a new scan (the core then says "already checked in").
+    CHECK(describe(m.handle(CodeDecoded{"C2", kT0 + 15099}, kT0 + 15099)) == E{"checkin C2"});
+}
+
+TEST_CASE("Codes seen during a check-in are queued and run after the verdict has been seen") {
+    Machine m(strings(), MachineOptions{});
+    m.handle(CodeDecoded{"C1", kT0}, kT0);
+    CHECK(describe(m.handle(CodeDecoded{"C2", kT0 + 10}, kT0 + 10)).empty());
+    CHECK(describe(m.handle(CodeDecoded{"C3", kT0 + 20}, kT0 + 20)).empty());
+    CHECK_FALSE(m.idle());
+    m.handle(VerdictReady{{Verdict::Admitted, "Léa", "", ""}}, kT0 + 100);
+    // The first verdict stays at least 1.5 s on screen before the next check-in starts.
+    CHECK(describe(m.handle(Tick{}, kT0 + 1599)).empty());
+    CHECK(m.screen() == S::Verdict);
+    CHECK(describe(m.handle(Tick{}, kT0 + 1600)) == E{"checkin C2"});
+    CHECK(m.screen() == S::Checking);
+    // Another code shown on a verdict screen while scans are queued waits its turn too.
+    m.handle(VerdictReady{{Verdict::Admitted, "Zoé", "", ""}}, kT0 + 1700);
+    CHECK(describe(m.handle(CodeDecoded{"C4", kT0 + 1800}, kT0 + 1800)).empty());
+    CHECK(describe(m.handle(Tick{}, kT0 + 3200)) == E{"checkin C3"});
+    m.handle(VerdictReady{{Verdict::UnknownCode, "", "", ""}}, kT0 + 3300);
+    CHECK(describe(m.handle(Tick{}, kT0 + 4800)) == E{"checkin C4"});
+    m.handle(VerdictReady{{Verdict::UnknownCode, "", "", ""}}, kT0 + 4900);
+    CHECK(m.idle());
+
+    // A failure drops the queue: the screen sends everyone to the desk.
+    Machine f(strings(), MachineOptions{});
+    f.handle(CodeDecoded{"C1", kT0}, kT0);
+    f.handle(CodeDecoded{"C2", kT0 + 10}, kT0 + 10);
+    f.handle(Failure{"disk"}, kT0 + 20);
+    CHECK(f.idle());
+    CHECK(describe(f.handle(Tick{}, kT0 + 15020)).empty());
+    CHECK(f.screen() == S::Scan);
+}
+
+TEST_CASE("Timeouts: deadlines per screen, and taps on typing screens give the time back") {
+    MachineOptions o;
+    o.verdict_ms = 3000;
+    Machine m(strings(), o);
+    CHECK_FALSE(m.deadline());
+    m.handle(CodeDecoded{"C1", kT0}, kT0);
+    CHECK_FALSE(m.deadline()); // checking never times out: the arrival is being written
+    m.handle(VerdictReady{{Verdict::Admitted, "Léa", "", ""}}, kT0 + 100);
+    REQUIRE(m.deadline());
+    CHECK(*m.deadline() == kT0 + 3100);
+    CHECK(m.view(kT0 + 100).seconds_left == 3);
+    m.handle(Tick{}, kT0 + 3100);
+    CHECK(m.screen() == S::Scan);
+    CHECK_FALSE(m.deadline());
+
+    m.handle(Tap{Intent::NoBadge}, kT0 + 4000);
+    CHECK(*m.deadline() == kT0 + 24000);
+    m.handle(Tap{Intent::MoreTime}, kT0 + 15000); // any tap on a typing screen
+    CHECK(*m.deadline() == kT0 + 35000);
+    m.handle(Tap{Intent::Key, "L"}, kT0 + 30000);
+    m.handle(Tick{}, kT0 + 49999);
+    CHECK(m.screen() == S::Search);
+    CHECK(m.view(kT0 + 49999).seconds_left == 1);
+    CHECK(m.view(kT0 + 49999).can_extend);
+    m.handle(Tick{}, kT0 + 50000);
+    CHECK(m.screen() == S::Scan);
+    CHECK(m.typed().empty()); // nothing typed outlives the person who typed it
+}
+
+TEST_CASE("A match without an e-mail cannot be confirmed here: the desk") {
+    Machine m(strings(), MachineOptions{});
+    m.handle(Tap{Intent::NoBadge}, kT0);
+    m.handle(Tap{Intent::Key, "Z"}, kT0);
+    CHECK(describe(m.handle(Tap{Intent::Key, "o"}, kT0)) == E{"search Zo"});
+    m.handle(SearchDone{"Zo", {{"A7", "Zoé M.", {}, -1}}}, kT0);
+    REQUIRE(m.view(kT0).choices.size() == 1);
+    CHECK(m.view(kT0).choices[0].label == "Zoé M.");
+    m.handle(Tap{Intent::PickMatch, "", 0}, kT0);
+    CHECK(m.screen() == S::GoToDesk);
+    CHECK(m.view(kT0).sentence == strings().get(Lang::Fr, "desk.cannot_confirm"));
+}
+
+TEST_CASE("Typing: accents, backspace of a multi-byte letter, one space at a time, 40 letters at most") {
+    Machine m(strings(), MachineOptions{});
+    m.handle(Tap{Intent::NoBadge}, kT0);
+    m.handle(Tap{Intent::Key, "É"}, kT0);
+    m.handle(Tap{Intent::Key, "l"}, kT0);
+    CHECK(m.typed() == "Él");
+    m.handle(Tap{Intent::Space}, kT0);
+    CHECK(describe(m.handle(Tap{Intent::Space}, kT0)).empty());
+    CHECK(m.typed() == "Él ");
+    m.handle(Tap{Intent::Backspace}, kT0);
+    m.handle(Tap{Intent::Backspace}, kT0);
+    CHECK(m.typed() == "É");
+    m.handle(Tap{Intent::Backspace}, kT0);
+    CHECK(m.typed().empty());
+    for (int i = 0; i < 50; ++i)
+        m.handle(Tap{Intent::Key, "é"}, kT0);
+    CHECK(m.typed().size() == 40 * std::string("é").size());
+    // More matches than fit are cut to four.
+    std::vector<Match> many(7, Match{"A", "Éa B.", {"a", "b"}, 0});
+    m.handle(SearchDone{m.typed(), many}, kT0);
+    CHECK(m.view(kT0).choices.size() == 4);
+}
+
+TEST_CASE("Switching language keeps the screen and what was typed, and words change everywhere") {
+    for (const auto& scene : scene_names()) {
+        INFO(scene);
+        Machine m = at_scene(scene);
+        const Screen before = m.screen();
+        const std::string typed = m.typed();
+        const auto fr = m.view(kT0);
+        CHECK(fr.french);
+        CHECK(fr.language_label == "English");
+        CHECK(describe(m.handle(Tap{Intent::SwitchLanguage}, kT0 + 10)).empty());
+        CHECK(m.lang() == Lang::En);
+        CHECK(m.screen() == before);
+        CHECK(m.typed() == typed);
+        const auto en = m.view(kT0 + 10);
+        CHECK_FALSE(en.french);
+        CHECK(en.language_label == "Français");
+        CHECK(en.title != fr.title);
+        m.handle(Tap{Intent::SwitchLanguage}, kT0 + 20);
+        CHECK(m.lang() == Lang::Fr);
+        CHECK(m.view(kT0 + 20).title == fr.title);
+    }
+    // On a result screen, switching gives the person time to read it again.
+    Machine m = at_scene("admitted");
+    m.handle(Tap{Intent::SwitchLanguage}, kT0 + 4000);
+    m.handle(Tick{}, kT0 + 5000);
+    CHECK(m.screen() == S::Verdict);
+    m.handle(Tick{}, kT0 + 9000);
+    CHECK(m.screen() == S::Scan);
+}
+
+TEST_CASE("High contrast toggles on every screen without changing it") {
+    for (const auto& scene : scene_names()) {
+        INFO(scene);
+        Machine m = at_scene(scene);
+        const Screen before = m.screen();
+        CHECK_FALSE(m.view(kT0).high_contrast);
+        const std::string label = m.view(kT0).contrast_label;
+        CHECK(describe(m.handle(Tap{Intent::ToggleContrast}, kT0 + 10)).empty());
+        CHECK(m.high_contrast());
+        CHECK(m.view(kT0 + 10).high_contrast);
+        CHECK(m.view(kT0 + 10).contrast_label != label);
+        CHECK(m.screen() == before);
+        m.handle(Tap{Intent::ToggleContrast}, kT0 + 20);
+        CHECK_FALSE(m.view(kT0 + 20).high_contrast);
+    }
+    // The mode survives going back to the start screen: the next person may need it too.
+    Machine m = at_scene("admitted");
+    m.handle(Tap{Intent::ToggleContrast}, kT0);
+    m.handle(Tap{Intent::Ok}, kT0);
+    CHECK(m.view(kT0).high_contrast);
+}
+
+TEST_CASE("The words of the verdict screens, in French and English") {
+    struct Want {
+        std::string scene;
+        Tone tone;
+        Icon icon;
+        std::string fr_title, fr_sentence, en_title;
+    };
+    const std::vector<Want> wants = {
+        {"admitted", Tone::Success, Icon::Check, "Bienvenue Léa !", "Votre arrivée est enregistrée.",
+         "Welcome, Léa!"},
+        {"already", Tone::Info, Icon::Repeat, "Déjà scanné",
+         "Ce badge a déjà été scanné à 9 h 12 (Accueil 2).", "Already scanned"},
+        {"not-today", Tone::Warning, Icon::Calendar, "Pas inscrit aujourd'hui",
+         "Votre inscription ne couvre pas la journée d'aujourd'hui.", "Not registered today"},
+        {"replaced", Tone::Warning, Icon::Triangle, "Badge remplacé",
+         "Ce badge a été remplacé par un badge plus récent.", "Badge replaced"},
+        {"invalid", Tone::Error, Icon::Cross, "Badge non valide", "Ce badge n'a pas pu être vérifié.",
+         "Invalid badge"},
+        {"unknown", Tone::Error, Icon::Question, "Code inconnu",
+         "Ce code ne correspond à aucune inscription.", "Unknown code"},
+    };
+    for (const auto& w : wants) {
+        INFO(w.scene);
+        Machine m = at_scene(w.scene);
+        const auto vm = m.view(kT0);
+        CHECK(vm.tone == w.tone);
+        CHECK(vm.icon == w.icon);
+        CHECK(vm.title == w.fr_title);
+        CHECK(vm.sentence == w.fr_sentence);
+        CHECK_FALSE(vm.hint.empty());
+        REQUIRE(vm.actions.size() == 1);
+        CHECK(vm.actions[0].intent == Intent::Ok);
+        m.handle(Tap{Intent::SwitchLanguage}, kT0);
+        CHECK(m.view(kT0).title == w.en_title);
+    }
+    Machine m = at_scene("already");
+    m.handle(Tap{Intent::SwitchLanguage}, kT0);
+    CHECK(m.view(kT0).sentence == "This badge was already scanned at 9:12 (Accueil 2).");
+}
+
+TEST_CASE("Status line: kiosk name, local time, and the sync state once known") {
+    MachineOptions o;
+    o.kiosk_name = "Entrée Nord";
+    Machine m(strings(), o);
+    auto vm = m.view(kT0);
+    CHECK(vm.kiosk_name == "Entrée Nord");
+    CHECK(vm.clock == "09:12");
+    CHECK(vm.sync_text == "Local uniquement");
+    m.handle(SyncState{true, false, 12}, kT0);
+    vm = m.view(kT0);
+    CHECK(vm.sync_tone == Tone::Warning);
+    CHECK(vm.sync_text == "Hors ligne · 12 en attente");
+    m.handle(SyncState{true, true, 0}, kT0);
+    CHECK(m.view(kT0).sync_text == "En ligne");
+    CHECK(m.view(kT0).sync_tone == Tone::Success);
+    // No camera: the scan screen says so and hides the preview.
+    m.handle(CameraState{false, "none"}, kT0);
+    CHECK_FALSE(m.view(kT0).show_preview);
+    CHECK(m.view(kT0).camera_note == "Pas de caméra : utilisez le lecteur de badge.");
+    m.handle(CameraState{true, "/dev/video0"}, kT0);
+    CHECK(m.view(kT0).show_preview);
+    CHECK(m.view(kT0).camera_note.empty());
+}
+
+TEST_CASE("Masked names and spoken times") {
+    CHECK(mask_name("Églantine", "Dupré") == "Églantine D.");
+    CHECK(mask_name("Jean-Noël", "Ériksen") == "Jean-Noël É.");
+    CHECK(mask_name("Léa", "") == "Léa");
+    CHECK(mask_name("", "Martin") == "M.");
+    CHECK(spoken_time(Lang::Fr, "09:12") == "9 h 12");
+    CHECK(spoken_time(Lang::En, "09:12") == "9:12");
+    CHECK(spoken_time(Lang::Fr, "14:05") == "14 h 05");
+    CHECK(spoken_time(Lang::Fr, "garbage") == "garbage");
+}
