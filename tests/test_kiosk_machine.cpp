@@ -410,7 +410,7 @@ TEST_CASE("The words of the verdict screens, in French and English") {
         std::string fr_title, fr_sentence, en_title;
     };
     const std::vector<Want> wants = {
-        {"admitted", Tone::Success, Icon::Check, "Bienvenue Léa !", "Votre arrivée est enregistrée.",
+        {"admitted", Tone::Success, Icon::Check, "Bienvenue Léa\u202F!", "Votre arrivée est enregistrée.",
          "Welcome, Léa!"},
         {"already", Tone::Info, Icon::Repeat, "Déjà scanné",
          "Ce badge a déjà été scanné à 9 h 12 (Accueil 2).", "Already scanned"},
@@ -460,7 +460,7 @@ TEST_CASE("Status line: kiosk name, local time, and the sync state once known") 
     // No camera: the scan screen says so and hides the preview.
     m.handle(CameraState{false, "none"}, kT0);
     CHECK_FALSE(m.view(kT0).show_preview);
-    CHECK(m.view(kT0).camera_note == "Pas de caméra : utilisez le lecteur de badge.");
+    CHECK(m.view(kT0).camera_note == "Pas de caméra\u202F: utilisez le lecteur de badge.");
     m.handle(CameraState{true, "/dev/video0"}, kT0);
     CHECK(m.view(kT0).show_preview);
     CHECK(m.view(kT0).camera_note.empty());

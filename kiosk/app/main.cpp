@@ -36,6 +36,7 @@ struct Options {
     bool print_codes = false;
     bool exit_after_replay = false;
     std::string screenshot;
+    std::string screenshot_dir;
     std::string screen = "scan";
     std::string lang = "fr";
     std::string contrast = "normal";
@@ -155,8 +156,32 @@ bool write_screenshot(const std::string& path, int w, int h) {
     return stbi_write_png(path.c_str(), w, h, 3, pixels.data(), w * 3) != 0;
 }
 
+// One picture to render in screenshot mode: a sample scene in a language and display mode.
+struct Shot {
+    std::string screen, lang, contrast, path;
+};
+
+// --screenshot FILE: the one asked for; --screenshot-dir DIR: every scene x language x mode, named
+// SCENE-LANG-CONTRAST-WxH.png, in one process (starting a window per picture is the slow part).
+std::vector<Shot> planned_shots(const Options& o, int w, int h) {
+    if (!o.screenshot.empty())
+        return {{o.screen, o.lang, o.contrast, o.screenshot}};
+    std::vector<Shot> shots;
+    if (o.screenshot_dir.empty())
+        return shots;
+    const std::string size = std::to_string(w) + "x" + std::to_string(h);
+    for (const auto& scene : scene_names())
+        for (const char* lang : {"fr", "en"})
+            for (const char* contrast : {"normal", "high"})
+                shots.push_back({scene, lang, contrast,
+                                 (std::filesystem::path(o.screenshot_dir) /
+                                  (scene + "-" + lang + "-" + contrast + "-" + size + ".png"))
+                                     .string()});
+    return shots;
+}
+
 int run_window(const Options& o, const Strings& strings) {
-    const bool screenshot = !o.screenshot.empty();
+    const bool screenshot = !o.screenshot.empty() || !o.screenshot_dir.empty();
     int win_w = 1280, win_h = 800;
     bool fullscreen = !o.windowed && o.size.empty() && !screenshot;
     if (!o.size.empty())
@@ -208,17 +233,25 @@ int run_window(const Options& o, const Strings& strings) {
     std::unique_ptr<Machine> sample;
     std::unique_ptr<Runtime> runtime;
     PreviewTexture preview;
+    const std::vector<Shot> shots = planned_shots(o, win_w, win_h);
+    std::size_t shot = 0;
+    int shot_frames = 0;
+    auto set_up_shot = [&](const Shot& s) {
+        sample = std::make_unique<Machine>(strings, mo);
+        if (!drive_to_scene(*sample, s.screen, now_ms()))
+            return false;
+        if (s.lang == "en")
+            sample->handle(Tap{Intent::SwitchLanguage}, now_ms());
+        if (s.contrast == "high")
+            sample->handle(Tap{Intent::ToggleContrast}, now_ms());
+        return true;
+    };
     if (screenshot) {
         mo.kiosk_name = "Accueil 1";
-        sample = std::make_unique<Machine>(strings, mo);
-        if (!drive_to_scene(*sample, o.screen, now_ms())) {
+        if (!set_up_shot(shots.front())) {
             std::fprintf(stderr, "accueil-kiosk: unknown --screen %s\n", o.screen.c_str());
             return 2;
         }
-        if (o.lang == "en")
-            sample->handle(Tap{Intent::SwitchLanguage}, now_ms());
-        if (o.contrast == "high")
-            sample->handle(Tap{Intent::ToggleContrast}, now_ms());
         if (!o.replay.empty())
             if (auto img = load_grey_image(list_pictures(o.replay).front()))
                 preview.upload(thumbnail(*img, 480));
@@ -333,13 +366,18 @@ int run_window(const Options& o, const Strings& strings) {
                 changed = true;
             }
             ++frames;
-            if (screenshot && frames >= 3) {
-                const bool ok = write_screenshot(o.screenshot, fb_w, fb_h);
-                if (!ok)
-                    std::fprintf(stderr, "accueil-kiosk: cannot write %s\n", o.screenshot.c_str());
-                glfwSetWindowShouldClose(window, GLFW_TRUE);
-                if (!ok)
+            // Three frames per picture: ImGui lays a new window out over the first ones.
+            if (screenshot && ++shot_frames >= 3) {
+                const std::string& path = shots[shot].path;
+                if (!write_screenshot(path, fb_w, fb_h)) {
+                    std::fprintf(stderr, "accueil-kiosk: cannot write %s\n", path.c_str());
                     return 1;
+                }
+                shot_frames = 0;
+                if (++shot == shots.size())
+                    glfwSetWindowShouldClose(window, GLFW_TRUE);
+                else
+                    set_up_shot(shots[shot]);
             }
             glfwSwapBuffers(window);
         } catch (const std::exception& e) {
@@ -403,6 +441,8 @@ int main(int argc, char** argv) {
     app.add_flag("--exit-after-replay", o.exit_after_replay,
                  "quit once every replayed picture is checked in");
     app.add_option("--screenshot", o.screenshot, "render --screen into this PNG file and exit");
+    app.add_option("--screenshot-dir", o.screenshot_dir,
+                   "render every screen in both languages and both modes into this folder and exit");
     app.add_option(
         "--screen", o.screen, "screen for --screenshot: " + [] {
             std::string s;
@@ -435,7 +475,9 @@ int main(int argc, char** argv) {
         }
         if (!o.size.empty())
             parse_size(o.size);
-        if (o.screenshot.empty() && o.db.empty()) {
+        if (!o.screenshot_dir.empty())
+            std::filesystem::create_directories(o.screenshot_dir);
+        if (o.screenshot.empty() && o.screenshot_dir.empty() && o.db.empty()) {
             std::fprintf(stderr,
                          "accueil-kiosk: --db PATH is required (or --screenshot, or --print-codes)\n");
             return 2;

@@ -11,13 +11,22 @@ void draw_confirm(Ui& ui, const ViewModel& vm, float top) {
     const float margin = 30 * ui.unit;
     const float width = ui.width - 2 * margin;
     float y = top + margin * 0.6f;
-    y += text_block(ui, ui.fonts.title, vm.title, ImVec2(margin, y), width, p.text) + 8 * ui.unit;
-    y += text_block(ui, ui.fonts.body, vm.sentence, ImVec2(margin, y), width, p.text) + 14 * ui.unit;
     // Options two by two, then "none of these" across.
     const float gap = 16 * ui.unit;
     const std::size_t n = vm.choices.size();
     const std::size_t grid = n > 0 ? n - 1 : 0;
     const float rows = float((grid + 1) / 2) + 1;
+    // The question shrinks on a small window so that every answer keeps a full-size touch target.
+    const float scale = fit_scale(
+        [&](float s) {
+            return text_block_height(ui.fonts.title, vm.title, width, s) +
+                   text_block_height(ui.fonts.body, vm.sentence, width, s) + 22 * ui.unit;
+        },
+        bottom - y - rows * (ui.touch + gap));
+    y +=
+        text_block(ui, ui.fonts.title, vm.title, ImVec2(margin, y), width, p.text, true, scale) + 8 * ui.unit;
+    y += text_block(ui, ui.fonts.body, vm.sentence, ImVec2(margin, y), width, p.text, true, scale) +
+         14 * ui.unit;
     const float bh = std::clamp((bottom - y - gap * rows) / rows, ui.touch, ui.fonts.body->FontSize * 1.8f);
     const float bw = (width - gap) / 2;
     for (std::size_t i = 0; i < n; ++i) {

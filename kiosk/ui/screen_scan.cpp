@@ -39,11 +39,14 @@ void draw_scan(Ui& ui, const ViewModel& vm, float top) {
     }
     const float tx = x0 + left_w + margin;
     const float tw = ui.width - tx - margin;
-    const float th = text_block_height(ui.fonts.title, vm.title, tw) + 20 * ui.unit +
-                     text_block_height(ui.fonts.body, vm.sentence, tw);
-    float y = y0 + std::max(0.0f, (avail_h - th) / 2);
-    y += text_block(ui, ui.fonts.title, vm.title, ImVec2(tx, y), tw, p.text, false) + 20 * ui.unit;
-    text_block(ui, ui.fonts.body, vm.sentence, ImVec2(tx, y), tw, p.text, false);
+    auto height_at = [&](float s) {
+        return text_block_height(ui.fonts.title, vm.title, tw, s) + 20 * ui.unit +
+               text_block_height(ui.fonts.body, vm.sentence, tw, s);
+    };
+    const float scale = fit_scale(height_at, avail_h);
+    float y = y0 + std::max(0.0f, (avail_h - height_at(scale)) / 2);
+    y += text_block(ui, ui.fonts.title, vm.title, ImVec2(tx, y), tw, p.text, false, scale) + 20 * ui.unit;
+    text_block(ui, ui.fonts.body, vm.sentence, ImVec2(tx, y), tw, p.text, false, scale);
 }
 
 } // namespace accueil::kiosk::ui

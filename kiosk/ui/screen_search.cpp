@@ -21,7 +21,8 @@ void draw_search(Ui& ui, const ViewModel& vm, float top) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const float m = 14 * ui.unit + 4;
     const float gap = 8 * ui.unit + 2;
-    const float row_h = std::max(ui.touch, ui.fonts.body->FontSize * 1.45f);
+    // Field and match rows: a touch target at least, and room left for five rows of full-size keys.
+    const float row_h = std::clamp((ui.height - top) * 0.14f, ui.touch, ui.fonts.body->FontSize * 1.45f);
 
     // Row 1: what was typed (or the prompt), and Back.
     float y = top + m;
@@ -31,14 +32,15 @@ void draw_search(Ui& ui, const ViewModel& vm, float top) {
                       8 * ui.unit);
     dl->AddRect(ImVec2(m, y), ImVec2(m + field_w, y + row_h), p.border, 8 * ui.unit, 0, 3);
     ImFont* f = ui.fonts.body;
+    const float fs = std::min(f->FontSize, row_h / 1.25f);
     const std::string& field_text = vm.typed.empty() ? vm.typed_placeholder : vm.typed;
-    const ImVec2 ts = f->CalcTextSizeA(f->FontSize, FLT_MAX, 0, field_text.c_str());
+    const ImVec2 ts = f->CalcTextSizeA(fs, FLT_MAX, 0, field_text.c_str());
     const float tx = m + 16 * ui.unit;
     dl->PushClipRect(ImVec2(m, y), ImVec2(m + field_w, y + row_h), true);
     // Keep the end of a long name visible.
     const float shift = std::max(0.0f, ts.x - (field_w - 40 * ui.unit));
-    dl->AddText(f, f->FontSize, ImVec2(tx - shift, y + (row_h - ts.y) / 2),
-                vm.typed.empty() ? p.muted : p.text, field_text.c_str());
+    dl->AddText(f, fs, ImVec2(tx - shift, y + (row_h - ts.y) / 2), vm.typed.empty() ? p.muted : p.text,
+                field_text.c_str());
     if (!vm.typed.empty()) // the caret
         dl->AddRectFilled(ImVec2(tx - shift + ts.x + 4, y + row_h * 0.18f),
                           ImVec2(tx - shift + ts.x + 8, y + row_h * 0.82f), p.text);
@@ -51,8 +53,12 @@ void draw_search(Ui& ui, const ViewModel& vm, float top) {
 
     // Row 2: the masked matches, or a sentence saying what to do.
     if (vm.choices.empty()) {
-        text_block(ui, ui.fonts.body, vm.sentence, ImVec2(m, y + (row_h - f->FontSize * 1.15f) / 2),
-                   ui.width - 2 * m, p.text);
+        const float width = ui.width - 2 * m;
+        const float s =
+            fit_scale([&](float k) { return text_block_height(f, vm.sentence, width, k); }, row_h, 0.5f);
+        text_block(ui, f, vm.sentence,
+                   ImVec2(m, y + (row_h - text_block_height(f, vm.sentence, width, s)) / 2), width, p.text,
+                   true, s);
     } else {
         const float n = float(vm.choices.size());
         const float bw = (ui.width - 2 * m - gap * (n - 1)) / n;
@@ -84,7 +90,7 @@ void draw_search(Ui& ui, const ViewModel& vm, float top) {
     }
     const float third = (kb_w - 2 * kgap) / 3;
     const std::string more = vm.more_time_label + " (" + std::to_string(std::max(0, vm.seconds_left)) + " s)";
-    if (touch_button(ui, "##more", more, ImVec2(kx0, y), ImVec2(third, kh), ui.fonts.status))
+    if (touch_button(ui, "##more", more, ImVec2(kx0, y), ImVec2(third, kh), ui.fonts.key))
         ui.taps.push_back(Tap{Intent::MoreTime});
     if (touch_button(ui, "##space", vm.space_label, ImVec2(kx0 + third + kgap, y), ImVec2(third, kh),
                      ui.fonts.key))

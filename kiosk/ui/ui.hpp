@@ -52,10 +52,18 @@ void build_fonts(Fonts& fonts, const FontSizes& sizes, const std::string& regula
 // ---- widgets (widgets.cpp)
 bool touch_button(Ui& ui, const char* id, const std::string& label, ImVec2 pos, ImVec2 size, ImFont* font,
                   bool primary = false);
-// Centred, word-wrapped text; returns the height used.
+// Centred, word-wrapped text, `scale` times the font's size; returns the height used.
 float text_block(Ui& ui, ImFont* font, const std::string& text, ImVec2 pos, float width, ImU32 colour,
-                 bool centred = true);
-float text_block_height(ImFont* font, const std::string& text, float width);
+                 bool centred = true, float scale = 1.0f);
+float text_block_height(ImFont* font, const std::string& text, float width, float scale = 1.0f);
+// The largest scale (1, 0.95, 0.9 ... down to `floor`) at which height_at(scale) <= room: what does not
+// fit a small window is drawn smaller rather than over the buttons or off the screen.
+template <class F> float fit_scale(F height_at, float room, float floor = 0.6f) {
+    float s = 1.0f;
+    while (s > floor + 1e-3f && height_at(s) > room)
+        s -= 0.05f;
+    return s;
+}
 void draw_icon(ImDrawList* dl, Icon icon, ImVec2 centre, float radius, ImU32 colour, ImU32 on_colour);
 // The status line at the top (kiosk, time, sync, language and contrast buttons); returns its height.
 float status_line(Ui& ui, const ViewModel& vm);

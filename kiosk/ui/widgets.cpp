@@ -10,7 +10,7 @@
 namespace accueil::kiosk::ui {
 
 namespace {
-std::vector<std::string> wrap_lines(ImFont* font, const std::string& text, float width) {
+std::vector<std::string> wrap_lines(ImFont* font, const std::string& text, float width, float scale) {
     std::vector<std::string> lines;
     const char* s = text.c_str();
     const char* end = s + text.size();
@@ -18,7 +18,7 @@ std::vector<std::string> wrap_lines(ImFont* font, const std::string& text, float
         const char* nl = static_cast<const char*>(std::memchr(s, '\n', std::size_t(end - s)));
         const char* para_end = nl ? nl : end;
         while (s < para_end) {
-            const char* wrap = font->CalcWordWrapPositionA(1.0f, s, para_end, width);
+            const char* wrap = font->CalcWordWrapPositionA(scale, s, para_end, width);
             if (wrap == s) // a single word wider than the line: cut it where it is
                 wrap = s + 1;
             std::string line(s, wrap);
@@ -35,19 +35,20 @@ std::vector<std::string> wrap_lines(ImFont* font, const std::string& text, float
 }
 } // namespace
 
-float text_block_height(ImFont* font, const std::string& text, float width) {
-    return float(wrap_lines(font, text, width).size()) * font->FontSize * 1.15f;
+float text_block_height(ImFont* font, const std::string& text, float width, float scale) {
+    return float(wrap_lines(font, text, width, scale).size()) * font->FontSize * scale * 1.15f;
 }
 
 float text_block(Ui&, ImFont* font, const std::string& text, ImVec2 pos, float width, ImU32 colour,
-                 bool centred) {
+                 bool centred, float scale) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
+    const float size_px = font->FontSize * scale;
     float y = pos.y;
-    for (const auto& line : wrap_lines(font, text, width)) {
-        const ImVec2 size = font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, line.c_str());
+    for (const auto& line : wrap_lines(font, text, width, scale)) {
+        const ImVec2 size = font->CalcTextSizeA(size_px, FLT_MAX, 0, line.c_str());
         const float x = centred ? pos.x + (width - size.x) / 2 : pos.x;
-        dl->AddText(font, font->FontSize, ImVec2(std::floor(x), std::floor(y)), colour, line.c_str());
-        y += font->FontSize * 1.15f;
+        dl->AddText(font, size_px, ImVec2(std::floor(x), std::floor(y)), colour, line.c_str());
+        y += size_px * 1.15f;
     }
     return y - pos.y;
 }
@@ -68,11 +69,12 @@ bool touch_button(Ui& ui, const char* id, const std::string& label, ImVec2 pos, 
     dl->AddRect(pos, ImVec2(pos.x + size.x, pos.y + size.y), p.border, rounding, 0,
                 ui.palette.background == IM_COL32(0, 0, 0, 255) ? 3.0f : 1.5f);
     // Shrink the label's font if it does not fit (long translations), never below the key font.
-    float fs = font->FontSize;
+    // (and to the button's height on a small window); clipped only past half size.
+    float fs = std::min(font->FontSize, size.y / 1.15f);
     ImVec2 ts = font->CalcTextSizeA(fs, FLT_MAX, 0, label.c_str());
     const float room = size.x - 16 * ui.unit;
     if (ts.x > room) {
-        fs = std::max(fs * room / ts.x, fs * 0.7f);
+        fs = std::max(fs * room / ts.x, font->FontSize * 0.5f);
         ts = font->CalcTextSizeA(fs, FLT_MAX, 0, label.c_str());
     }
     dl->PushClipRect(pos, ImVec2(pos.x + size.x, pos.y + size.y), true);
@@ -174,15 +176,7 @@ float status_line(Ui& ui, const ViewModel& vm) {
     dl->AddRectFilled(ImVec2(0, 0), ImVec2(ui.width, h), vm.high_contrast ? p.background : p.panel);
     dl->AddLine(ImVec2(0, h), ImVec2(ui.width, h), p.border, vm.high_contrast ? 3.0f : 1.0f);
     ImFont* f = ui.fonts.status;
-    const float ty = (h - f->FontSize) / 2;
     const float pad = 14 * ui.unit;
-    std::string left = vm.kiosk_name + "  ·  " + vm.clock;
-    dl->AddText(f, f->FontSize, ImVec2(pad, ty), p.text, left.c_str());
-    float x = pad + f->CalcTextSizeA(f->FontSize, FLT_MAX, 0, left.c_str()).x + 24 * ui.unit;
-    // Sync state: a dot shape plus words, never colour alone.
-    const ImU32 sc = p.tone(vm.sync_tone);
-    dl->AddCircleFilled(ImVec2(x + f->FontSize * 0.3f, h / 2), f->FontSize * 0.28f, sc);
-    dl->AddText(f, f->FontSize, ImVec2(x + f->FontSize * 0.8f, ty), p.text, vm.sync_text.c_str());
 
     // Right: language and contrast switches, big enough to touch.
     const float bw_lang =
@@ -198,6 +192,30 @@ float status_line(Ui& ui, const ViewModel& vm) {
     bx -= bw_con + 10 * ui.unit;
     if (touch_button(ui, "##contrast", vm.contrast_label, ImVec2(bx, 4 * ui.unit), ImVec2(bw_con, bh), f))
         ui.taps.push_back(Tap{Intent::ToggleContrast});
+
+    // Left: kiosk, time and sync state, smaller when the switches leave little room (never under them).
+    std::string left = vm.kiosk_name + "  ·  " + vm.clock;
+    const float room = bx - 12 * ui.unit - pad;
+    auto width_at = [&](float scale) {
+        const float fs = f->FontSize * scale;
+        return f->CalcTextSizeA(fs, FLT_MAX, 0, left.c_str()).x + 24 * ui.unit + fs * 0.8f +
+               f->CalcTextSizeA(fs, FLT_MAX, 0, vm.sync_text.c_str()).x;
+    };
+    float scale = fit_scale(width_at, room, 0.7f);
+    if (width_at(scale) > room) { // the volunteers know which kiosk this is: keep the time and sync state
+        left = vm.clock;
+        scale = fit_scale(width_at, room, 0.7f);
+    }
+    const float fs = f->FontSize * scale;
+    const float ty = (h - fs) / 2;
+    dl->PushClipRect(ImVec2(0, 0), ImVec2(pad + room, h), true);
+    dl->AddText(f, fs, ImVec2(pad, ty), p.text, left.c_str());
+    const float x = pad + f->CalcTextSizeA(fs, FLT_MAX, 0, left.c_str()).x + 24 * ui.unit;
+    // Sync state: a dot shape plus words, never colour alone.
+    const ImU32 sc = p.tone(vm.sync_tone);
+    dl->AddCircleFilled(ImVec2(x + fs * 0.3f, h / 2), fs * 0.28f, sc);
+    dl->AddText(f, fs, ImVec2(x + fs * 0.8f, ty), p.text, vm.sync_text.c_str());
+    dl->PopClipRect();
     return h;
 }
 
@@ -214,8 +232,14 @@ float action_row(Ui& ui, const ViewModel& vm) {
     if (buttons.empty())
         return ui.height - margin;
     const float gap = 20 * ui.unit;
-    const float bw = std::min(ui.width * 0.42f, (ui.width - 2 * margin - gap * float(buttons.size() - 1)) /
-                                                    float(buttons.size()));
+    // As wide as the longest label needs (at least 42 % of the window), as long as they all fit.
+    float widest = ui.width * 0.42f;
+    for (const auto& [b, label] : buttons)
+        widest = std::max(widest,
+                          ui.fonts.body->CalcTextSizeA(ui.fonts.body->FontSize, FLT_MAX, 0, label.c_str()).x +
+                              40 * ui.unit);
+    const float bw =
+        std::min(widest, (ui.width - 2 * margin - gap * float(buttons.size() - 1)) / float(buttons.size()));
     float x = (ui.width - (bw * float(buttons.size()) + gap * float(buttons.size() - 1))) / 2;
     for (std::size_t i = 0; i < buttons.size(); ++i) {
         const auto& [b, label] = buttons[i];
@@ -233,24 +257,30 @@ void draw_message(Ui& ui, const ViewModel& vm, float top, float bottom) {
     const float width = ui.width - 2 * margin;
     ImFont* title_font = vm.screen == Screen::Verdict ? ui.fonts.huge : ui.fonts.title;
     const float gap = 14 * ui.unit;
-    const float th = text_block_height(title_font, vm.title, width);
-    const float sh = vm.sentence.empty() ? 0 : text_block_height(ui.fonts.body, vm.sentence, width);
-    const float hh = vm.hint.empty() ? 0 : text_block_height(ui.fonts.body, vm.hint, width);
-    const float text_h = th + sh + hh + 3 * gap;
-    // The icon takes what is left, within bounds: big on a tall screen, still a clear shape on a small one.
     const float avail = bottom - top;
-    const float r = std::clamp((avail - text_h - 2 * gap) / 2, 22 * ui.unit + 10, ui.height * 0.12f);
+    const float r_min = 22 * ui.unit + 10;
+    auto text_height = [&](float s) {
+        const float th = text_block_height(title_font, vm.title, width, s);
+        const float sh = vm.sentence.empty() ? 0 : text_block_height(ui.fonts.body, vm.sentence, width, s);
+        const float hh = vm.hint.empty() ? 0 : text_block_height(ui.fonts.body, vm.hint, width, s);
+        return th + sh + hh + 3 * gap;
+    };
+    // Large text on a small window: smaller letters rather than words under the buttons.
+    const float scale = fit_scale([&](float s) { return text_height(s) + 2 * r_min + 3 * gap; }, avail);
+    const float text_h = text_height(scale);
+    // The icon takes what is left, within bounds: big on a tall screen, still a clear shape on a small one.
+    const float r = std::clamp((avail - text_h - 2 * gap) / 2, r_min, ui.height * 0.12f);
     float y = top + std::max(gap, (avail - (2 * r + gap + text_h)) / 2);
     const ImU32 icon_col = vm.tone == Tone::Neutral ? p.primary : p.tone(vm.tone);
     draw_icon(ImGui::GetWindowDrawList(), vm.icon, ImVec2(ui.width / 2, y + r), r, icon_col,
               vm.high_contrast ? IM_COL32(0, 0, 0, 255) : IM_COL32(255, 255, 255, 255));
     y += 2 * r + gap;
     const ImU32 title_col = vm.tone == Tone::Neutral ? p.text : p.tone(vm.tone);
-    y += text_block(ui, title_font, vm.title, ImVec2(margin, y), width, title_col) + gap;
+    y += text_block(ui, title_font, vm.title, ImVec2(margin, y), width, title_col, true, scale) + gap;
     if (!vm.sentence.empty())
-        y += text_block(ui, ui.fonts.body, vm.sentence, ImVec2(margin, y), width, p.text) + gap;
+        y += text_block(ui, ui.fonts.body, vm.sentence, ImVec2(margin, y), width, p.text, true, scale) + gap;
     if (!vm.hint.empty())
-        text_block(ui, ui.fonts.body, vm.hint, ImVec2(margin, y), width, p.text);
+        text_block(ui, ui.fonts.body, vm.hint, ImVec2(margin, y), width, p.text, true, scale);
 }
 
 void draw_view(Ui& ui, const ViewModel& vm) {

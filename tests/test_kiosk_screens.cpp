@@ -1,0 +1,194 @@
+// Screenshots of the real kiosk window under Xvfb (Mesa llvmpipe): every screen in French and English,
+// normal and high contrast, at 1280x800 and 800x480. Each picture must exist, have the window's size and
+// not be blank; the verdict screens must show their verdict's colour (a tint in normal mode, a frame in
+// high contrast); the two languages must differ. Skipped, with a warning, where xvfb-run is absent.
+#include "support/temp_dir.hpp"
+#include "support/xvfb.hpp"
+
+#include <catch2/catch.hpp>
+#include <png.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <unordered_map>
+#include <unordered_set>
+
+using namespace accueil;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Rgb {
+    int r = 0, g = 0, b = 0;
+    bool operator==(const Rgb&) const = default;
+};
+std::ostream& operator<<(std::ostream& os, const Rgb& c) {
+    return os << "rgb(" << c.r << ", " << c.g << ", " << c.b << ")";
+}
+
+struct Picture {
+    int width = 0, height = 0;
+    std::vector<std::uint8_t> rgb;
+    Rgb at(int x, int y) const {
+        const std::size_t i = (std::size_t(y) * std::size_t(width) + std::size_t(x)) * 3;
+        return {rgb[i], rgb[i + 1], rgb[i + 2]};
+    }
+};
+
+// Reads a PNG as 8-bit RGB with libpng's simplified API; an empty picture when it cannot.
+Picture read_png(const std::string& path) {
+    Picture p;
+    png_image image{};
+    image.version = PNG_IMAGE_VERSION;
+    if (!png_image_begin_read_from_file(&image, path.c_str()))
+        return p;
+    image.format = PNG_FORMAT_RGB;
+    p.rgb.resize(PNG_IMAGE_SIZE(image));
+    if (!png_image_finish_read(&image, nullptr, p.rgb.data(), 0, nullptr)) {
+        png_image_free(&image);
+        return {};
+    }
+    p.width = int(image.width);
+    p.height = int(image.height);
+    return p;
+}
+
+std::uint32_t pack(const Picture& p, std::size_t i) {
+    return std::uint32_t(p.rgb[i]) << 16 | std::uint32_t(p.rgb[i + 1]) << 8 | p.rgb[i + 2];
+}
+
+std::size_t distinct_colours(const Picture& p) {
+    std::unordered_set<std::uint32_t> seen;
+    for (std::size_t i = 0; i + 2 < p.rgb.size(); i += 3)
+        seen.insert(pack(p, i));
+    return seen.size();
+}
+
+Rgb dominant_colour(const Picture& p) {
+    std::unordered_map<std::uint32_t, std::size_t> count;
+    for (std::size_t i = 0; i + 2 < p.rgb.size(); i += 3)
+        ++count[pack(p, i)];
+    std::uint32_t best = 0;
+    std::size_t n = 0;
+    for (const auto& [c, k] : count)
+        if (k > n)
+            std::tie(best, n) = std::tie(c, k);
+    return {int(best >> 16), int((best >> 8) & 0xff), int(best & 0xff)};
+}
+
+std::size_t differing_pixels(const Picture& a, const Picture& b) {
+    if (a.rgb.size() != b.rgb.size())
+        return std::max(a.rgb.size(), b.rgb.size()) / 3;
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < a.rgb.size(); i += 3)
+        n += a.rgb[i] != b.rgb[i] || a.rgb[i + 1] != b.rgb[i + 1] || a.rgb[i + 2] != b.rgb[i + 2];
+    return n;
+}
+
+// The palette of kiosk/ui/theme.cpp, as a visitor sees it.
+const Rgb kBackground{247, 246, 241};
+const Rgb kBlack{0, 0, 0};
+struct ToneColours {
+    Rgb tint;  // normal mode: the whole screen
+    Rgb frame; // high contrast: a thick frame on black
+};
+const ToneColours kSuccess{{222, 243, 228}, {80, 255, 130}};
+const ToneColours kInfo{{224, 236, 250}, {120, 200, 255}};
+const ToneColours kWarning{{253, 238, 214}, {255, 180, 0}};
+const ToneColours kError{{251, 226, 224}, {255, 110, 110}};
+const std::map<std::string, ToneColours> kToneOf = {
+    {"admitted", kSuccess}, {"already", kInfo},  {"not-today", kWarning}, {"replaced", kWarning},
+    {"invalid", kError},    {"unknown", kError}, {"desk", kWarning},      {"out-of-order", kError}};
+
+const std::vector<std::string> kScenes = {
+    "scan",    "scan-no-camera", "checking", "admitted",       "already", "not-today", "replaced",
+    "invalid", "unknown",        "search",   "search-results", "confirm", "desk",      "out-of-order"};
+
+} // namespace
+
+TEST_CASE("Every kiosk screen renders under Xvfb in both languages, both modes and two sizes") {
+    if (!test::xvfb_or_skip())
+        return;
+    const std::string bin = test::kiosk_binary();
+    REQUIRE(fs::exists(bin));
+    // ACCUEIL_SCREENSHOTS keeps the pictures somewhere to look at them; otherwise a temporary folder.
+    test::TempDir tmp;
+    const char* keep = std::getenv("ACCUEIL_SCREENSHOTS");
+    const std::string dir = keep && *keep ? keep : tmp.file("shots");
+    fs::create_directories(dir);
+    // A badge in front of the camera, for the preview of the scan screen.
+    const std::string frame = tmp.file("frame.png");
+    kiosk::save_grey_png(kiosk::fit_into(test::render_qr("https://example.org/b/SAMPLE", 6), 640, 360),
+                         frame);
+
+    const std::vector<std::pair<int, int>> sizes = {{1280, 800}, {800, 480}};
+    std::string cmd;
+    for (const auto& [w, h] : sizes)
+        cmd += (cmd.empty() ? "" : " && ") + test::quote(bin) + " --screenshot-dir " + test::quote(dir) +
+               " --replay " + test::quote(frame) + " --size " + std::to_string(w) + "x" + std::to_string(h);
+    const auto run = test::run_in_xvfb(cmd);
+    INFO(run.out);
+    REQUIRE(run.status == 0);
+
+    for (const auto& [w, h] : sizes) {
+        const std::string size = std::to_string(w) + "x" + std::to_string(h);
+        for (const auto& scene : kScenes) {
+            std::map<std::string, Picture> by_lang;
+            for (const std::string lang : {"fr", "en"})
+                for (const std::string contrast : {"normal", "high"}) {
+                    const std::string path =
+                        dir + "/" + scene + "-" + lang + "-" + contrast + "-" + size + ".png";
+                    INFO(path);
+                    REQUIRE(fs::exists(path));
+                    const Picture pic = read_png(path);
+                    REQUIRE(pic.width == w);
+                    REQUIRE(pic.height == h);
+                    // Not blank: words, buttons and an icon make many colours (anti-aliased text).
+                    CHECK(distinct_colours(pic) >= 8);
+                    const Rgb dominant = dominant_colour(pic);
+                    const auto tone = kToneOf.find(scene);
+                    if (contrast == "high") {
+                        CHECK(dominant == kBlack);
+                        if (tone != kToneOf.end()) {
+                            // The verdict's colour as a thick frame round the screen (not a tint).
+                            CHECK(pic.at(2 + 6, h / 2) == tone->second.frame);
+                            CHECK(pic.at(w / 2, h - 9) == tone->second.frame);
+                        }
+                    } else if (tone != kToneOf.end()) {
+                        CHECK(dominant == tone->second.tint); // the whole screen in the verdict's tint
+                    } else {
+                        CHECK(pic.at(2, h - 2) == kBackground); // (the keyboard may cover more of it)
+                    }
+                    if (contrast == "normal")
+                        by_lang[lang] = pic;
+                }
+            INFO(scene << " at " << size);
+            // The words change with the language (the status line alone already differs).
+            CHECK(differing_pixels(by_lang["fr"], by_lang["en"]) > std::size_t(w * h / 1000));
+        }
+    }
+}
+
+TEST_CASE("accueil-kiosk --screenshot renders the one screen asked for, and refuses an unknown one") {
+    if (!test::xvfb_or_skip())
+        return;
+    const std::string bin = test::kiosk_binary();
+    REQUIRE(fs::exists(bin));
+    test::TempDir tmp;
+    const std::string png = tmp.file("admitted.png");
+    auto run = test::run_in_xvfb(test::quote(bin) + " --screenshot " + test::quote(png) +
+                                 " --screen admitted --lang en --contrast normal --size 1024x600");
+    INFO(run.out);
+    REQUIRE(run.status == 0);
+    const Picture pic = read_png(png);
+    CHECK(pic.width == 1024);
+    CHECK(pic.height == 600);
+    CHECK(dominant_colour(pic) == kSuccess.tint);
+
+    run = test::run_in_xvfb(test::quote(bin) + " --screenshot " + test::quote(tmp.file("x.png")) +
+                            " --screen no-such-screen --size 800x480");
+    CHECK(run.status == 2);
+    CHECK_THAT(run.out, Catch::Contains("no-such-screen"));
+    CHECK_FALSE(fs::exists(tmp.file("x.png")));
+}
