@@ -8,12 +8,14 @@
 void bench_store(); // bench_store.cpp: import, search, check-in, rebuild
 void bench_badge(); // bench_badge.cpp: verify, QR size, PDF sheet
 void bench_sync();  // bench_sync.cpp: central merge throughput
+void bench_kiosk(); // bench_kiosk.cpp: camera frame -> code, code -> verdict with durable commit
 
 int main(int argc, char** argv) {
     const std::vector<std::pair<std::string, std::function<void()>>> all = {
         {"store", bench_store},
         {"badge", bench_badge},
         {"sync", bench_sync},
+        {"kiosk", bench_kiosk},
     };
     for (const auto& [name, run] : all) {
         bool wanted = argc < 2;
