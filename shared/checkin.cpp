@@ -60,8 +60,8 @@ CheckinResult check_in_attendee(Store& store, const Attendee& a, std::int64_t at
     // The write lock is taken before the "already?" read, so two kiosks processes on one file
     // cannot both admit the same person.
     WriteTransaction tx(store.db());
-    SQLite::Statement q(store.db(), "SELECT at_ms, kiosk FROM checkins WHERE attendee_id = ? AND day = ? "
-                                    "AND undone = 0 ORDER BY at_ms, hlc LIMIT 1");
+    SQLite::Statement q(store.db(), "SELECT first_at, first_kiosk FROM checkin_days WHERE attendee_id = ? "
+                                    "AND day = ?");
     q.bind(1, a.id);
     q.bind(2, r.day);
     if (q.executeStep()) {

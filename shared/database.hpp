@@ -6,7 +6,7 @@
 
 namespace accueil {
 
-constexpr int kSchemaVersion = 3;
+constexpr int kSchemaVersion = 4;
 
 enum class OpenMode { MustExist, CreateIfMissing };
 

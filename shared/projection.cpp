@@ -61,18 +61,36 @@ json parse_payload(const JournalEvent& e) {
 }
 } // namespace
 
-SQLite::Statement& Projector::stmt(const std::string& sql) {
+SQLite::Statement& Projector::stmt(const char* sql) {
     auto& slot = cache_[sql];
     if (!slot)
         slot = std::make_unique<SQLite::Statement>(db_, sql);
+    slot->reset(); // every statement binds all its parameters each time
+    return *slot;
+}
+
+SQLite::Statement& Projector::field_update(const std::string& field) {
+    auto& slot = field_updates_[field];
+    if (!slot) // field names come from attendee_fields(), never from a payload: fixed SQL text
+        slot =
+            std::make_unique<SQLite::Statement>(db_, "UPDATE attendees SET " + field + " = ? WHERE num = ?");
     slot->reset();
-    slot->clearBindings();
     return *slot;
 }
 
 void Projector::apply(const JournalEvent& e, const nlohmann::json* parsed) {
     if (e.kind == EventKind::KeyAdded)
         return project_key_added(db_, e);
+    if (e.kind == EventKind::CheckIn) {
+        if (parsed) // a local append: already parsed
+            return apply_checkin(e, {parsed->value("day", ""), parsed->value("at", std::int64_t(0)),
+                                     parsed->value("kiosk", "")});
+        const auto p = checkin_reader_.read(e.payload);
+        if (!p)
+            throw StoreError("journal event " + to_hex(e.origin) + "/" + std::to_string(e.seq) +
+                             " has a malformed check-in payload");
+        return apply_checkin(e, *p);
+    }
     json own;
     if (!parsed) {
         own = parse_payload(e);
@@ -84,12 +102,11 @@ void Projector::apply(const JournalEvent& e, const nlohmann::json* parsed) {
     case EventKind::AttendeeCreated:
     case EventKind::AttendeeUpdated:
         return apply_attendee_fields(e, *parsed);
-    case EventKind::CheckIn:
-        return apply_checkin(e, *parsed);
     case EventKind::CheckInUndone:
         return apply_undo(e, *parsed);
+    case EventKind::CheckIn:
     case EventKind::KeyAdded:
-        return project_key_added(db_, e);
+        break; // handled above
     }
     throw StoreError("journal event of unknown kind " + std::to_string(int(e.kind)));
 }
@@ -178,8 +195,7 @@ void Projector::apply_attendee_fields(const JournalEvent& e, const json& p) {
         }
         if (!newer(e.hlc, e.origin, cur_hlc, cur_origin))
             continue;
-        // Field names come from attendee_fields(), never from the payload, so this SQL is fixed text.
-        auto& upd = stmt("UPDATE attendees SET " + field + " = ? WHERE num = ?");
+        auto& upd = field_update(field);
         const json& v = p[field];
         if (v.is_number_integer())
             upd.bind(1, v.get<std::int64_t>());
@@ -220,18 +236,33 @@ void Projector::reindex(std::int64_t num) {
     ins.exec();
 }
 
-void Projector::apply_checkin(const JournalEvent& e, const json& p) {
-    auto& s = stmt("INSERT INTO checkins (origin, seq, attendee_id, day, at_ms, hlc, kiosk, undone) "
-                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
-                   "EXISTS (SELECT 1 FROM undos WHERE target_origin = ?1 AND target_seq = ?2)) "
-                   "ON CONFLICT DO NOTHING");
-    bind_origin(s, 1, e.origin);
-    s.bind(2, e.seq);
-    s.bind(3, e.entity);
-    s.bind(4, p.value("day", ""));
-    s.bind(5, p.value("at", std::int64_t(0)));
-    s.bind(6, std::int64_t(e.hlc));
-    s.bind(7, p.value("kiosk", ""));
+// A check-in counts in its attendee's day unless its undo arrived first; the day keeps the earliest
+// by (at, hlc, origin, seq), a total order, so any delivery order ends in the same row.
+void Projector::apply_checkin(const JournalEvent& e, const CheckinPayload& p) {
+    if (defer_days_)
+        return;
+    static const std::string sql = [] {
+        const std::string earlier = "(excluded.first_at, excluded.first_hlc, excluded.first_origin, "
+                                    "excluded.first_seq) < (first_at, first_hlc, first_origin, first_seq)";
+        std::string q =
+            "INSERT INTO checkin_days (attendee_id, day, active, first_at, first_hlc, first_origin, "
+            "first_seq, first_kiosk) SELECT ?1, ?2, 1, ?3, ?4, ?5, ?6, ?7 WHERE NOT EXISTS "
+            "(SELECT 1 FROM undos WHERE target_origin = ?5 AND target_seq = ?6) "
+            "ON CONFLICT (attendee_id, day) DO UPDATE SET active = active + 1";
+        // SET expressions all read the row as it was before this update.
+        for (const char* column : {"first_at", "first_hlc", "first_origin", "first_seq", "first_kiosk"})
+            q += std::string(", ") + column + " = iif(" + earlier + ", excluded." + column + ", " + column +
+                 ")";
+        return q;
+    }();
+    auto& s = stmt(sql.c_str());
+    s.bindNoCopy(1, e.entity);
+    s.bindNoCopy(2, p.day);
+    s.bind(3, p.at);
+    s.bind(4, std::int64_t(e.hlc));
+    bind_origin(s, 5, e.origin);
+    s.bind(6, e.seq);
+    s.bindNoCopy(7, p.kiosk);
     s.exec();
 }
 
@@ -246,19 +277,50 @@ void Projector::apply_undo(const JournalEvent& e, const json& p) {
     s.bind(2, e.seq);
     bind_origin(s, 3, *target);
     s.bind(4, target_seq);
-    s.exec();
-    auto& u = stmt("UPDATE checkins SET undone = 1 WHERE origin = ? AND seq = ?");
-    bind_origin(u, 1, *target);
-    u.bind(2, target_seq);
-    u.exec();
+    if (s.exec() == 0 || defer_days_)
+        return;
+    // The cancelled check-in may not have arrived yet: then it will not count when it does.
+    auto& find = stmt("SELECT attendee_id, day FROM checkins WHERE origin = ? AND seq = ?");
+    bind_origin(find, 1, *target);
+    find.bind(2, target_seq);
+    if (!find.executeStep())
+        return;
+    const std::string attendee = find.getColumn(0).getString(), day = find.getColumn(1).getString();
+    find.reset();
+    recount_day(attendee, day);
+}
+
+// Undos are rare: the day's summary is recomputed from its check-ins (a scan of the journal's).
+void Projector::recount_day(const std::string& attendee_id, const std::string& day) {
+    auto& del = stmt("DELETE FROM checkin_days WHERE attendee_id = ? AND day = ?");
+    del.bind(1, attendee_id);
+    del.bind(2, day);
+    del.exec();
+    static const std::string sql =
+        "INSERT INTO checkin_days " + checkin_days_select("attendee_id = ?1 AND day = ?2");
+    auto& ins = stmt(sql.c_str());
+    ins.bind(1, attendee_id);
+    ins.bind(2, day);
+    ins.exec();
+}
+
+// The summary rows of the check-ins matching `where` (a condition on the checkins view), computed
+// from scratch: used by the migration, by undos and by rebuilds.
+std::string checkin_days_select(const std::string& where) {
+    return "SELECT attendee_id, day, n, at_ms, hlc, origin, seq, kiosk FROM (SELECT *, count(*) OVER w AS n, "
+           "row_number() OVER (w ORDER BY at_ms, hlc, origin, seq) AS rank FROM checkins WHERE undone = 0 "
+           "AND (" +
+           where + ") WINDOW w AS (PARTITION BY attendee_id, day)) WHERE rank = 1";
 }
 
 void rebuild_projections(SQLite::Database& db) {
     WriteTransaction tx(db);
     db.exec("DELETE FROM attendee_search; DELETE FROM attendee_stamps; DELETE FROM attendees; "
-            "DELETE FROM checkins; DELETE FROM undos; DELETE FROM event_info; DELETE FROM event_keys;");
+            "DELETE FROM checkin_days; DELETE FROM undos; DELETE FROM event_info; DELETE FROM event_keys;");
     Projector projector(db);
+    projector.defer_checkin_days();
     scan_journal(db, [&](const JournalEvent& e) { projector.apply(e); });
+    db.exec("INSERT INTO checkin_days " + checkin_days_select("1"));
     tx.commit();
 }
 

@@ -2,6 +2,7 @@
 // Applies journal events to the projection tables (attendees, checkins, search index, event_info).
 // Application is commutative and idempotent per event: check-ins form a grow-only set, undos name
 // their target, attendee fields are last-writer-wins by (hlc, origin). Callers own the transaction.
+#include "checkin_payload.hpp"
 #include "journal.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -10,26 +11,40 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <unordered_map>
 
 namespace accueil {
 
 class Projector {
 public:
     explicit Projector(SQLite::Database& db) : db_(db) {}
+    // For rebuilds: check-ins are not counted one by one (an undo's recount reads the whole journal,
+    // which during a replay holds events not applied yet); the caller fills checkin_days at the end.
+    void defer_checkin_days() { defer_days_ = true; }
     // `parsed` is the payload already parsed, when the caller has it (local appends): saves a parse.
     void apply(const JournalEvent& e, const nlohmann::json* parsed = nullptr);
 
 private:
     void apply_event_defined(const JournalEvent& e, const nlohmann::json& p);
     void apply_attendee_fields(const JournalEvent& e, const nlohmann::json& p);
-    void apply_checkin(const JournalEvent& e, const nlohmann::json& p);
+    void apply_checkin(const JournalEvent& e, const CheckinPayload& p);
     void apply_undo(const JournalEvent& e, const nlohmann::json& p);
+    void recount_day(const std::string& attendee_id, const std::string& day);
     void reindex(std::int64_t num);
-    SQLite::Statement& stmt(const std::string& sql);
+    // Prepared once per connection, looked up by the literal's address (no string built per event).
+    SQLite::Statement& stmt(const char* sql);
+    SQLite::Statement& field_update(const std::string& field); // "UPDATE attendees SET <field> ..."
 
     SQLite::Database& db_;
-    std::map<std::string, std::unique_ptr<SQLite::Statement>> cache_; // prepared once per connection
+    std::unordered_map<const char*, std::unique_ptr<SQLite::Statement>> cache_;
+    std::map<std::string, std::unique_ptr<SQLite::Statement>> field_updates_;
+    CheckinPayloadReader checkin_reader_;
+    bool defer_days_ = false;
 };
+
+// The checkin_days rows of the check-ins matching `where` (a condition on the checkins view),
+// computed from scratch: for the schema migration, undos and rebuilds.
+std::string checkin_days_select(const std::string& where);
 
 // Empties every projection and replays the whole journal. Runs in its own transaction.
 void rebuild_projections(SQLite::Database& db);

@@ -1,5 +1,6 @@
 // Schema migrations, one step per user_version. Never edit a released step: add the next one.
 #include "errors.hpp"
+#include "projection.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
@@ -149,6 +150,35 @@ CREATE TABLE event_keys (
 ) WITHOUT ROWID;
 CREATE INDEX event_keys_id ON event_keys (key_id);
 )sql";
+
+// The central merge (issue 3): check-ins are read straight from the journal through a view, and a
+// per-(attendee, day) summary answers "already checked in?", the counts and the duplicates. The old
+// table's index by attendee took a random B-tree page per merged event; the summary holds at most
+// roster × days rows, so a batch touches few pages. See checkin_days.hpp.
+constexpr const char* kVersion4CheckinDays = R"sql(
+DROP TABLE checkins;
+CREATE VIEW checkins AS
+SELECT j.origin AS origin, j.seq AS seq, j.entity AS attendee_id,
+       coalesce(json_extract(j.payload, '$.day'), '') AS day,
+       coalesce(json_extract(j.payload, '$.at'), 0) AS at_ms, j.hlc AS hlc,
+       coalesce(json_extract(j.payload, '$.kiosk'), '') AS kiosk,
+       EXISTS (SELECT 1 FROM undos u WHERE u.target_origin = j.origin AND u.target_seq = j.seq) AS undone
+FROM journal j WHERE j.kind = 4;
+
+-- One row per attendee and day with at least one check-in not undone; the first of them by
+-- (at_ms, hlc, origin, seq), a total order, so any delivery order gives the same row.
+CREATE TABLE checkin_days (
+    attendee_id  TEXT    NOT NULL,
+    day          TEXT    NOT NULL,
+    active       INTEGER NOT NULL,  -- check-ins not undone (more than 1: a duplicate to look at)
+    first_at     INTEGER NOT NULL,
+    first_hlc    INTEGER NOT NULL,
+    first_origin BLOB    NOT NULL,
+    first_seq    INTEGER NOT NULL,
+    first_kiosk  TEXT    NOT NULL,
+    PRIMARY KEY (attendee_id, day)
+) WITHOUT ROWID;
+)sql";
 } // namespace
 
 void apply_migration(SQLite::Database& db, int to_version) {
@@ -161,6 +191,10 @@ void apply_migration(SQLite::Database& db, int to_version) {
         return;
     case 3:
         db.exec(kVersion3BadgeKeys);
+        return;
+    case 4:
+        db.exec(kVersion4CheckinDays);
+        db.exec("INSERT INTO checkin_days " + checkin_days_select("1"));
         return;
     default:
         throw StoreError("no migration to schema " + std::to_string(to_version));

@@ -9,16 +9,14 @@ nlohmann::json compute_stats(Store& store, const std::string& today) {
     out["today"] = today;
     out["attendees"] = db.execAndGet("SELECT count(*) FROM attendees").getInt64();
 
-    SQLite::Statement today_q(
-        db, "SELECT count(DISTINCT attendee_id) FROM checkins WHERE day = ? AND undone = 0");
+    SQLite::Statement today_q(db, "SELECT count(*) FROM checkin_days WHERE day = ?");
     today_q.bind(1, today);
     today_q.executeStep();
     out["checked_in_today"] = today_q.getColumn(0).getInt64();
 
     nlohmann::json by_day = nlohmann::json::object(), registered = nlohmann::json::object();
     for (const auto& day : store.event().days) {
-        SQLite::Statement q(db,
-                            "SELECT count(DISTINCT attendee_id) FROM checkins WHERE day = ? AND undone = 0");
+        SQLite::Statement q(db, "SELECT count(*) FROM checkin_days WHERE day = ?");
         q.bind(1, day.date);
         q.executeStep();
         by_day[day.date] = q.getColumn(0).getInt64();
@@ -37,10 +35,9 @@ nlohmann::json compute_stats(Store& store, const std::string& today) {
                             "FROM attendees GROUP BY category_key ORDER BY count(*) DESC");
     while (c.executeStep())
         by_cat[c.getColumn(0).getString()] = c.getColumn(1).getInt64();
-    SQLite::Statement t(
-        db, "SELECT CASE a.category WHEN '' THEN '(none)' ELSE a.category END, "
-            "count(DISTINCT k.attendee_id) FROM checkins k JOIN attendees a ON a.id = k.attendee_id "
-            "WHERE k.day = ? AND k.undone = 0 GROUP BY a.category_key");
+    SQLite::Statement t(db, "SELECT CASE a.category WHEN '' THEN '(none)' ELSE a.category END, "
+                            "count(*) FROM checkin_days k JOIN attendees a ON a.id = k.attendee_id "
+                            "WHERE k.day = ? GROUP BY a.category_key");
     t.bind(1, today);
     while (t.executeStep())
         cat_today[t.getColumn(0).getString()] = t.getColumn(1).getInt64();

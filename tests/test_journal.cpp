@@ -24,6 +24,9 @@ std::string dump_projections(SQLite::Database& db) {
         "SELECT hex(origin), seq, attendee_id, day, at_ms, hlc, kiosk, undone FROM checkins ORDER BY origin, "
         "seq",
         "SELECT hex(origin), seq, hex(target_origin), target_seq FROM undos ORDER BY origin, seq",
+        "SELECT attendee_id, day, active, first_at, first_hlc, hex(first_origin), first_seq, first_kiosk "
+        "FROM "
+        "checkin_days ORDER BY attendee_id, day",
         "SELECT uid, name, timezone, days FROM event_info",
         "SELECT a.id, s.names, s.organisation, s.email FROM attendee_search s JOIN attendees a ON a.num = "
         "s.rowid "
@@ -172,4 +175,69 @@ TEST_CASE("Attendee edits converge whatever the delivery order (last writer wins
         CHECK(got->organisation == "B");
         CHECK(got->last_name == "Dupre");
     }
+}
+
+TEST_CASE("The day summary keeps the earliest check-in not undone, whatever arrives first") {
+    test::TempDir dir;
+    Store kiosk = Store::create(dir.file("k.db"), test::demo_spec());
+    Attendee a;
+    {
+        WriteTransaction tx(kiosk.db());
+        a = create_attendee(kiosk, Attendee{.first_name = "Églantine", .last_name = "Durand"});
+        tx.commit();
+    }
+    REQUIRE(check_in(kiosk, a.id, test::kSept28At0912).verdict == Verdict::Admitted);
+    REQUIRE(undo_checkins(kiosk, a.id, "2022-09-28") == 1);
+    REQUIRE(check_in(kiosk, a.id, test::kSept28At0912 + 60'000).verdict == Verdict::Admitted);
+    const auto events = read_journal(kiosk.db());
+    REQUIRE(events.size() == 5);
+
+    auto summary = [](Store& s) {
+        SQLite::Statement q(s.db(), "SELECT active, first_at, first_kiosk FROM checkin_days");
+        std::string out;
+        while (q.executeStep())
+            out += q.getColumn(0).getString() + " " + q.getColumn(1).getString() + " " +
+                   q.getColumn(2).getString() + ";";
+        return out;
+    };
+    const std::string expected = "1 " + std::to_string(test::kSept28At0912 + 60'000) + " poste principal;";
+    CHECK(summary(kiosk) == expected);
+    // Another store receives them backwards: the undo before the check-in it cancels.
+    Store other = Store::create(dir.file("o.db"), test::demo_spec());
+    {
+        WriteTransaction tx(other.db());
+        for (auto it = events.rbegin(); it != events.rend(); ++it)
+            other.apply_remote(*it);
+        tx.commit();
+    }
+    CHECK(summary(other) == expected);
+    CHECK(other.db().execAndGet("SELECT count(*) FROM checkins WHERE undone = 1").getInt() == 1);
+}
+
+TEST_CASE("A schema 3 database migrates: its check-ins are summarised from the journal") {
+    test::TempDir dir;
+    const std::string path = dir.file("old.db");
+    std::string before;
+    {
+        Store s = Store::create(path, test::demo_spec());
+        std::vector<Attendee> people;
+        WriteTransaction tx(s.db());
+        for (int i = 0; i < 3; ++i)
+            people.push_back(create_attendee(s, Attendee{.first_name = "P" + std::to_string(i)}));
+        tx.commit();
+        for (const auto& p : people)
+            REQUIRE(check_in(s, p.id, test::kSept28At0912).verdict == Verdict::Admitted);
+        REQUIRE(undo_checkins(s, people[1].id, "2022-09-28") == 1);
+        before = dump_projections(s.db());
+        // Back to schema 3 as it was: a checkins table, no summary.
+        s.db().exec(
+            "DROP VIEW checkins; DROP TABLE checkin_days; CREATE TABLE checkins (origin BLOB NOT NULL, "
+            "seq INTEGER NOT NULL, attendee_id TEXT NOT NULL, day TEXT NOT NULL, at_ms INTEGER NOT NULL, "
+            "hlc INTEGER NOT NULL, kiosk TEXT NOT NULL, undone INTEGER NOT NULL DEFAULT 0, PRIMARY KEY "
+            "(origin, seq)) WITHOUT ROWID; PRAGMA user_version=3");
+    }
+    Store s = Store::open(path);
+    CHECK(schema_version(s.db()) == kSchemaVersion);
+    CHECK(dump_projections(s.db()) == before);
+    CHECK(s.db().execAndGet("SELECT count(*) FROM checkin_days").getInt() == 2);
 }

@@ -6,6 +6,7 @@
 #include "store.hpp"
 #include "sync/devices.hpp"
 #include "sync/merge.hpp"
+#include "sync/wal_checkpointer.hpp"
 #include "tls.hpp"
 
 #include <httplib.h>
@@ -243,6 +244,8 @@ int serve(const ServeOptions& o) {
         throw InputError("--listen", "the port must be between 1 and 65535");
 
     Store store = Store::open(o.db, sync_wall_ms);
+    store.db().exec("PRAGMA wal_autocheckpoint=0"); // the checkpointer below does it off the push path
+    const WalCheckpointer checkpointer(o.db);
     if (o.max_db_pages > 0)
         store.db().exec("PRAGMA max_page_count=" + std::to_string(o.max_db_pages));
 

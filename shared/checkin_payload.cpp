@@ -1,0 +1,51 @@
+#include "checkin_payload.hpp"
+
+#include <simdjson.h>
+
+namespace accueil {
+
+struct CheckinPayloadReader::Impl {
+    simdjson::ondemand::parser parser;
+    std::string buffer; // the payload copied with the zero padding simdjson reads past the end
+};
+
+CheckinPayloadReader::CheckinPayloadReader() : impl_(std::make_unique<Impl>()) {}
+CheckinPayloadReader::~CheckinPayloadReader() = default;
+
+std::optional<CheckinPayload> CheckinPayloadReader::read(std::string_view json) {
+    auto& b = impl_->buffer;
+    b.assign(json);
+    b.resize(json.size() + simdjson::SIMDJSON_PADDING, '\0');
+    simdjson::ondemand::document doc;
+    if (impl_->parser.iterate(b.data(), json.size(), b.size()).get(doc))
+        return std::nullopt;
+    simdjson::ondemand::object object;
+    if (doc.get_object().get(object))
+        return std::nullopt;
+    CheckinPayload p;
+    for (auto field : object) {
+        std::string_view key;
+        if (field.unescaped_key().get(key))
+            return std::nullopt;
+        std::string_view text;
+        if (key == "at") {
+            if (field.value().get_int64().get(p.at))
+                return std::nullopt;
+        } else if (key == "day") {
+            if (field.value().get_string().get(text))
+                return std::nullopt;
+            p.day = text;
+        } else if (key == "kiosk") {
+            if (field.value().get_string().get(text))
+                return std::nullopt;
+            p.kiosk = text;
+        } // other fields are skipped by the iterator itself
+    }
+    // On-demand parsing only validates what it visits: refuse anything after the object
+    // (current_location() fails only once the whole document has been consumed).
+    if (doc.current_location().error() == simdjson::SUCCESS)
+        return std::nullopt;
+    return p;
+}
+
+} // namespace accueil
