@@ -258,6 +258,13 @@ TEST_CASE("Three kiosks check people in while the server is down, it starts, all
         CHECK(a->wait() == 0);
     }
     desk.require_converged(35);
+    // Organisers see every device with nothing left to send (the last push counts as delivered).
+    const auto final_status = desk.run({"status", "--db", desk.central}).out;
+    std::size_t settled = 0;
+    for (auto at = final_status.find(", pending 0\n"); at != std::string::npos;
+         at = final_status.find(", pending 0\n", at + 1))
+        ++settled;
+    CHECK(settled == 3);
 }
 
 TEST_CASE("A lost response, the same batch twice and batches out of order change nothing") {

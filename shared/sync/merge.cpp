@@ -303,9 +303,13 @@ std::vector<DuplicateCheckin> duplicate_checkins(SQLite::Database& db) {
     SQLite::Statement q(
         db, "SELECT attendee_id, day, count(*), group_concat(DISTINCT kiosk) FROM checkins "
             "WHERE undone = 0 GROUP BY attendee_id, day HAVING count(*) > 1 ORDER BY day, attendee_id");
-    while (q.executeStep())
+    while (q.executeStep()) {
+        std::string kiosks = q.getColumn(3).getString();
+        for (auto at = kiosks.find(','); at != std::string::npos; at = kiosks.find(',', at + 2))
+            kiosks.insert(at + 1, " ");
         out.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getInt(),
-                       q.getColumn(3).getString()});
+                       std::move(kiosks)});
+    }
     return out;
 }
 

@@ -23,16 +23,16 @@ using namespace accueil::sync;
 
 namespace {
 
-std::string when(std::optional<std::int64_t> ms) {
+// A moment in the event's time zone (organisers read Paris time whatever the laptop says), and how
+// long ago in words a person reads at a glance.
+std::string when(std::optional<std::int64_t> ms, const std::string& tz) {
     if (!ms || *ms <= 0)
         return "never";
-    const std::time_t t = std::time_t(*ms / 1000);
-    std::tm tm{};
-    localtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
-    const std::int64_t ago = (sync_wall_ms() - *ms) / 1000;
-    return std::string(buf) + " (" + std::to_string(ago) + " s ago)";
+    const std::int64_t ago = std::max<std::int64_t>(0, (sync_wall_ms() - *ms) / 1000);
+    const std::string span = ago < 120    ? std::to_string(ago) + " s"
+                             : ago < 7200 ? std::to_string(ago / 60) + " min"
+                                          : std::to_string(ago / 3600) + " h";
+    return local_day(*ms, tz) + " " + local_hh_mm(*ms, tz) + " (" + span + " ago)";
 }
 
 int cmd_enroll(const std::string& db, const std::string& name, std::string url, std::string png) {
@@ -108,7 +108,7 @@ int cmd_status(const std::string& db) {
                   << "En ligne / online: "
                   << (s.meta("sync.online").value_or("0") == "1" ? "oui / yes" : "non / no") << "\n"
                   << "Dernier contact / last contact: "
-                  << when(std::stoll(s.meta("sync.last_contact").value_or("0"))) << "\n"
+                  << when(std::stoll(s.meta("sync.last_contact").value_or("0")), s.event().timezone) << "\n"
                   << "À envoyer / pending: " << count_unacked(s) << " events\n";
         if (const auto err = s.meta("sync.error"); err && !err->empty())
             std::cout << "Dernière erreur / last error: " << *err << "\n";
@@ -117,8 +117,8 @@ int cmd_status(const std::string& db) {
     if (!devices.empty()) {
         std::cout << "Postes / devices:\n";
         for (const auto& d : devices)
-            std::cout << "  " << d.name << ": " << d.state() << ", last contact " << when(d.last_contact_ms)
-                      << ", pending " << d.pending << "\n";
+            std::cout << "  " << d.name << ": " << d.state() << ", last contact "
+                      << when(d.last_contact_ms, s.event().timezone) << ", pending " << d.pending << "\n";
     }
     const auto dl = dead_letters(s.db());
     std::cout << "Refusés / dead letters: " << dl.size() << "\n";

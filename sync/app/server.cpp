@@ -177,8 +177,11 @@ private:
             opt.before_commit = [delay] { std::this_thread::sleep_for(std::chrono::milliseconds(delay)); };
         const auto r = merger_.merge(events, opt);
         {
+            // The kiosk counted this batch in its pending events: once committed, they are here.
+            const std::int64_t pending = body.value("pending", std::int64_t(0));
             WriteTransaction tx(store_.db());
-            touch_device(store_, device.name, origin, body.value("pending", std::int64_t(0)));
+            touch_device(store_, device.name, origin,
+                         r.ok() ? std::max<std::int64_t>(0, pending - std::int64_t(events.size())) : pending);
             tx.commit();
         }
         if (!r.ok())
