@@ -241,19 +241,21 @@ void Projector::reindex(std::int64_t num) {
 void Projector::apply_checkin(const JournalEvent& e, const CheckinPayload& p) {
     if (defer_days_)
         return;
+    // The row changes only when this check-in is earlier than the one it holds (rare: arrivals are
+    // mostly merged in time order), so most merged check-ins write nothing here.
     static const std::string sql = [] {
-        const std::string earlier = "(excluded.first_at, excluded.first_hlc, excluded.first_origin, "
-                                    "excluded.first_seq) < (first_at, first_hlc, first_origin, first_seq)";
         std::string q =
-            "INSERT INTO checkin_days (attendee_id, day, active, first_at, first_hlc, first_origin, "
-            "first_seq, first_kiosk) SELECT ?1, ?2, 1, ?3, ?4, ?5, ?6, ?7 WHERE NOT EXISTS "
-            "(SELECT 1 FROM undos WHERE target_origin = ?5 AND target_seq = ?6) "
-            "ON CONFLICT (attendee_id, day) DO UPDATE SET active = active + 1";
-        // SET expressions all read the row as it was before this update.
-        for (const char* column : {"first_at", "first_hlc", "first_origin", "first_seq", "first_kiosk"})
-            q += std::string(", ") + column + " = iif(" + earlier + ", excluded." + column + ", " + column +
-                 ")";
-        return q;
+            "INSERT INTO checkin_days (attendee_id, day, first_at, first_hlc, first_origin, first_seq, "
+            "first_kiosk) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 WHERE NOT EXISTS (SELECT 1 FROM undos "
+            "WHERE target_origin = ?5 AND target_seq = ?6) ON CONFLICT (attendee_id, day) DO UPDATE SET ";
+        const char* sep = "";
+        for (const char* column : {"first_at", "first_hlc", "first_origin", "first_seq", "first_kiosk"}) {
+            q += std::string(sep) + column + " = excluded." + column;
+            sep = ", ";
+        }
+        return q +
+               " WHERE (excluded.first_at, excluded.first_hlc, excluded.first_origin, excluded.first_seq) < "
+               "(first_at, first_hlc, first_origin, first_seq)";
     }();
     auto& s = stmt(sql.c_str());
     s.bindNoCopy(1, e.entity);
@@ -307,10 +309,11 @@ void Projector::recount_day(const std::string& attendee_id, const std::string& d
 // The summary rows of the check-ins matching `where` (a condition on the checkins view), computed
 // from scratch: used by the migration, by undos and by rebuilds.
 std::string checkin_days_select(const std::string& where) {
-    return "SELECT attendee_id, day, n, at_ms, hlc, origin, seq, kiosk FROM (SELECT *, count(*) OVER w AS n, "
-           "row_number() OVER (w ORDER BY at_ms, hlc, origin, seq) AS rank FROM checkins WHERE undone = 0 "
-           "AND (" +
-           where + ") WINDOW w AS (PARTITION BY attendee_id, day)) WHERE rank = 1";
+    return "SELECT attendee_id, day, at_ms, hlc, origin, seq, kiosk FROM (SELECT *, row_number() OVER "
+           "(PARTITION "
+           "BY attendee_id, day ORDER BY at_ms, hlc, origin, seq) AS rank FROM checkins WHERE undone = 0 AND "
+           "(" +
+           where + ")) WHERE rank = 1";
 }
 
 void rebuild_projections(SQLite::Database& db) {

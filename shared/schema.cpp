@@ -165,12 +165,13 @@ SELECT j.origin AS origin, j.seq AS seq, j.entity AS attendee_id,
        EXISTS (SELECT 1 FROM undos u WHERE u.target_origin = j.origin AND u.target_seq = j.seq) AS undone
 FROM journal j WHERE j.kind = 4;
 
--- One row per attendee and day with at least one check-in not undone; the first of them by
--- (at_ms, hlc, origin, seq), a total order, so any delivery order gives the same row.
+-- One row per attendee and day with at least one check-in not undone: the first of them by
+-- (at_ms, hlc, origin, seq), a total order, so any delivery order gives the same row. No count: a
+-- later scan leaves the row untouched, which keeps the merge cheap (duplicates are counted from the
+-- checkins view when organisers ask).
 CREATE TABLE checkin_days (
     attendee_id  TEXT    NOT NULL,
     day          TEXT    NOT NULL,
-    active       INTEGER NOT NULL,  -- check-ins not undone (more than 1: a duplicate to look at)
     first_at     INTEGER NOT NULL,
     first_hlc    INTEGER NOT NULL,
     first_origin BLOB    NOT NULL,

@@ -24,7 +24,7 @@ std::string dump_projections(SQLite::Database& db) {
         "SELECT hex(origin), seq, attendee_id, day, at_ms, hlc, kiosk, undone FROM checkins ORDER BY origin, "
         "seq",
         "SELECT hex(origin), seq, hex(target_origin), target_seq FROM undos ORDER BY origin, seq",
-        "SELECT attendee_id, day, active, first_at, first_hlc, hex(first_origin), first_seq, first_kiosk "
+        "SELECT attendee_id, day, first_at, first_hlc, hex(first_origin), first_seq, first_kiosk "
         "FROM "
         "checkin_days ORDER BY attendee_id, day",
         "SELECT uid, name, timezone, days FROM event_info",
@@ -193,14 +193,13 @@ TEST_CASE("The day summary keeps the earliest check-in not undone, whatever arri
     REQUIRE(events.size() == 5);
 
     auto summary = [](Store& s) {
-        SQLite::Statement q(s.db(), "SELECT active, first_at, first_kiosk FROM checkin_days");
+        SQLite::Statement q(s.db(), "SELECT first_at, first_kiosk FROM checkin_days");
         std::string out;
         while (q.executeStep())
-            out += q.getColumn(0).getString() + " " + q.getColumn(1).getString() + " " +
-                   q.getColumn(2).getString() + ";";
+            out += q.getColumn(0).getString() + " " + q.getColumn(1).getString() + ";";
         return out;
     };
-    const std::string expected = "1 " + std::to_string(test::kSept28At0912 + 60'000) + " poste principal;";
+    const std::string expected = std::to_string(test::kSept28At0912 + 60'000) + " poste principal;";
     CHECK(summary(kiosk) == expected);
     // Another store receives them backwards: the undo before the check-in it cancels.
     Store other = Store::create(dir.file("o.db"), test::demo_spec());

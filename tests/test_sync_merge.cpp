@@ -55,9 +55,8 @@ std::string projection_dump(Store& s) {
     dump("checkins", "SELECT hex(origin), seq, attendee_id, day, at_ms, hlc, kiosk, undone FROM checkins "
                      "ORDER BY origin, seq");
     dump("undos", "SELECT hex(origin), seq, hex(target_origin), target_seq FROM undos ORDER BY origin, seq");
-    dump("checkin days",
-         "SELECT attendee_id, day, active, first_at, first_hlc, hex(first_origin), first_seq, "
-         "first_kiosk FROM checkin_days ORDER BY attendee_id, day");
+    dump("checkin days", "SELECT attendee_id, day, first_at, first_hlc, hex(first_origin), first_seq, "
+                         "first_kiosk FROM checkin_days ORDER BY attendee_id, day");
     dump("search", "SELECT a.id, s.names, s.organisation, s.email FROM attendees a JOIN attendee_search s "
                    "ON s.rowid = a.num ORDER BY a.id");
     dump("marks", "SELECT hex(origin), high_water FROM sync_marks ORDER BY origin");
