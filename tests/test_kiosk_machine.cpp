@@ -476,3 +476,16 @@ TEST_CASE("Masked names and spoken times") {
     CHECK(spoken_time(Lang::Fr, "14:05") == "14 h 05");
     CHECK(spoken_time(Lang::Fr, "garbage") == "garbage");
 }
+
+TEST_CASE("The view model changes only when something visible does: the idle kiosk redraws once a minute") {
+    Machine m = at_scene("scan");
+    // kT0 is 09:12:00; the start screen shows nothing that moves within the minute.
+    CHECK(m.view(kT0) == m.view(kT0 + 59999));
+    CHECK_FALSE(m.view(kT0) == m.view(kT0 + 60000)); // 09:13
+    m.handle(SyncState{true, true, 0}, kT0);
+    CHECK_FALSE(m.view(kT0) == at_scene("scan").view(kT0));
+    // A result screen counts down: one change a second.
+    Machine v = at_scene("admitted");
+    CHECK(v.view(kT0 + 1) == v.view(kT0 + 999));
+    CHECK_FALSE(v.view(kT0 + 999) == v.view(kT0 + 1001));
+}

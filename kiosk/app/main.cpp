@@ -17,6 +17,8 @@
 
 #include <GL/gl.h>
 
+#include <malloc.h>
+
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -81,30 +83,98 @@ std::int64_t now_ms() {
     return wall_ms();
 }
 
-// Grey preview -> RGBA texture (GL 1.1 calls only: no loader needed for them).
+// One-byte-per-pixel textures read through a swizzle (OpenGL 3.3, or ARB_texture_swizzle): a quarter
+// of the memory of RGBA copies, which a software renderer such as llvmpipe keeps in main memory.
+bool have_texture_swizzle() {
+    static const bool yes = [] {
+        int major = 0, minor = 0;
+        const auto* version = reinterpret_cast<const char*>(glGetString(GL_VERSION));
+        if (version && std::sscanf(version, "%d.%d", &major, &minor) == 2 &&
+            (major > 3 || (major == 3 && minor >= 3)))
+            return true;
+        const auto* ext = reinterpret_cast<const char*>(glGetString(GL_EXTENSIONS));
+        return ext && std::strstr(ext, "GL_ARB_texture_swizzle") != nullptr;
+    }();
+    return yes;
+}
+
+GLuint new_texture() {
+    GLuint id = 0;
+    glGenTextures(1, &id);
+    glBindTexture(GL_TEXTURE_2D, id);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+    glPixelStorei(GL_UNPACK_ROW_LENGTH, 0);
+    glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+    return id;
+}
+
+// Uploads an 8-bit picture; `swizzle` says what R G B A read from its one channel.
+void upload_r8(int w, int h, const std::uint8_t* pixels, const GLint (&swizzle)[4]) {
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_R8, w, h, 0, GL_RED, GL_UNSIGNED_BYTE, pixels);
+    glTexParameteriv(GL_TEXTURE_2D, GL_TEXTURE_SWIZZLE_RGBA, swizzle);
+}
+
+// Grey preview -> texture (GL 1.1 calls, plus the 3.3 swizzle when there is one: no loader needed).
 struct PreviewTexture {
     GLuint id = 0;
     int w = 0, h = 0;
     void upload(const GreyImage& img) {
-        if (!id)
-            glGenTextures(1, &id);
-        std::vector<std::uint8_t> rgba(std::size_t(img.width) * std::size_t(img.height) * 4);
-        for (std::size_t i = 0; i < img.pixels.size(); ++i) {
-            rgba[4 * i] = rgba[4 * i + 1] = rgba[4 * i + 2] = img.pixels[i];
-            rgba[4 * i + 3] = 255;
+        if (id && w == img.width && h == img.height) {
+            glBindTexture(GL_TEXTURE_2D, id); // same size: update in place
+        } else {
+            release();
+            id = new_texture();
         }
-        glBindTexture(GL_TEXTURE_2D, id);
-        glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
-        glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
-        glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
-        glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA, img.width, img.height, 0, GL_RGBA, GL_UNSIGNED_BYTE,
-                     rgba.data());
+        if (have_texture_swizzle()) {
+            static const GLint grey[4] = {GL_RED, GL_RED, GL_RED, GL_ONE};
+            upload_r8(img.width, img.height, img.pixels.data(), grey);
+        } else {
+            std::vector<std::uint8_t> rgba(std::size_t(img.width) * std::size_t(img.height) * 4);
+            for (std::size_t i = 0; i < img.pixels.size(); ++i) {
+                rgba[4 * i] = rgba[4 * i + 1] = rgba[4 * i + 2] = img.pixels[i];
+                rgba[4 * i + 3] = 255;
+            }
+            glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA, img.width, img.height, 0, GL_RGBA, GL_UNSIGNED_BYTE,
+                         rgba.data());
+        }
         w = img.width;
         h = img.height;
     }
-    ~PreviewTexture() {
+    void release() {
         if (id)
             glDeleteTextures(1, &id);
+        id = 0;
+    }
+    ~PreviewTexture() { release(); }
+};
+
+// The font atlas, uploaded here rather than by the backend: as alpha only (white glyphs through the
+// swizzle) where possible, and once (the backend would rebuild the atlas a second time when its
+// device objects are created after the fonts, keeping an RGBA copy in memory).
+struct FontTexture {
+    GLuint id = 0;
+    void upload(ImFontAtlas* atlas) {
+        release();
+        id = new_texture();
+        unsigned char* pixels = nullptr;
+        int w = 0, h = 0;
+        if (have_texture_swizzle()) {
+            static const GLint white[4] = {GL_ONE, GL_ONE, GL_ONE, GL_RED};
+            atlas->GetTexDataAsAlpha8(&pixels, &w, &h);
+            upload_r8(w, h, pixels, white);
+        } else {
+            atlas->GetTexDataAsRGBA32(&pixels, &w, &h);
+            glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA, w, h, 0, GL_RGBA, GL_UNSIGNED_BYTE, pixels);
+        }
+        atlas->SetTexID(reinterpret_cast<ImTextureID>(std::uintptr_t(id)));
+        atlas->ClearTexData(); // the GPU has it; free the CPU copy
+        spdlog::info("font atlas {}x{} ({})", w, h, have_texture_swizzle() ? "alpha" : "RGBA");
+    }
+    void release() {
+        if (id)
+            glDeleteTextures(1, &id);
+        id = 0;
     }
 };
 
@@ -138,8 +208,16 @@ void on_key(GLFWwindow*, int key, int, int action, int) {
 void on_mouse(GLFWwindow*, int, int, int) {
     g_input.activity = true;
 }
-void on_cursor(GLFWwindow*, double, double) {
-    g_input.activity = true;
+void on_cursor(GLFWwindow*, double x, double y) {
+    // X reports the pointer where it already was when the window maps: only a move is input.
+    static double last_x = -1, last_y = -1;
+    if (last_x >= 0 && (x != last_x || y != last_y))
+        g_input.activity = true;
+    last_x = x;
+    last_y = y;
+}
+void on_refresh(GLFWwindow*) {
+    g_input.activity = true; // the window was uncovered or resized: draw it again
 }
 
 struct FontState {
@@ -216,6 +294,7 @@ int run_window(const Options& o, const Strings& strings) {
     glfwSetKeyCallback(window, on_key);
     glfwSetMouseButtonCallback(window, on_mouse);
     glfwSetCursorPosCallback(window, on_cursor);
+    glfwSetWindowRefreshCallback(window, on_refresh);
 
     IMGUI_CHECKVERSION();
     ImGui::CreateContext();
@@ -224,6 +303,10 @@ int run_window(const Options& o, const Strings& strings) {
     io.LogFilename = nullptr;
     ImGui_ImplGlfw_InitForOpenGL(window, true);
     ImGui_ImplOpenGL3_Init("#version 130");
+    // Shaders now; the font texture is ours (FontTexture), so drop the backend's default one.
+    ImGui_ImplOpenGL3_CreateDeviceObjects();
+    ImGui_ImplOpenGL3_DestroyFontsTexture();
+    FontTexture font_texture;
 
     MachineOptions mo;
     mo.verdict_ms = std::int64_t(o.verdict_seconds * 1000);
@@ -288,8 +371,13 @@ int run_window(const Options& o, const Strings& strings) {
     int extra_frames = 3;
     std::int64_t busy_until = 0;
     int frames = 0;
+    ViewModel last_drawn;
     const auto started = std::chrono::steady_clock::now();
     const double cpu_at_start = process_cpu_seconds();
+    // --measure-idle also reports the time after start-up (fonts, first frames) on its own.
+    constexpr double kWarmUp = 5.0;
+    double cpu_after_warm_up = -1;
+    int frames_after_warm_up = 0;
 
     while (!glfwWindowShouldClose(window)) {
         // Event-driven: full rate just after something happened, otherwise sleep until an event
@@ -302,10 +390,18 @@ int run_window(const Options& o, const Strings& strings) {
             if (runtime)
                 if (auto t = runtime->next_wake(now))
                     wait = std::clamp(double(*t - now) / 1000.0, 0.005, 30.0);
+            if (o.measure_idle > 0) // wake up to report on time
+                wait = std::clamp(
+                    o.measure_idle -
+                        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),
+                    0.005, wait);
             glfwWaitEventsTimeout(wait);
         }
         now = now_ms();
-        bool changed = std::exchange(g_input.activity, false);
+        // Input (touch, keys) gets a moment at full rate; any other change a few frames only.
+        const bool input = std::exchange(g_input.activity, false);
+        bool changed = input;
+        bool new_picture = false;
         bool in_frame = false;
         try {
             if (runtime) {
@@ -316,9 +412,11 @@ int run_window(const Options& o, const Strings& strings) {
                 g_input.chars.clear();
                 g_input.enters.clear();
                 changed = runtime->pump(now) || changed;
+                // A new preview picture is drawn once; it does not start a burst of frames (a camera
+                // sends up to 10 a second while the scene moves, none while it is still).
                 if (auto p = runtime->take_preview()) {
                     preview.upload(*p);
-                    changed = true;
+                    new_picture = true;
                 }
             }
             const ViewModel vm = runtime ? runtime->view(now) : sample->view(now);
@@ -329,57 +427,67 @@ int run_window(const Options& o, const Strings& strings) {
                 continue; // minimised
             if (built.height != float(fb_h) || built.contrast != vm.high_contrast) {
                 // Fonts rasterised for this height and mode (not a scaled bitmap): rebuild the atlas.
+                const double cpu_before = process_cpu_seconds();
                 ui::build_fonts(ui.fonts, ui::font_sizes(float(fb_h), vm.high_contrast), o.font_regular,
                                 o.font_bold);
-                ImGui_ImplOpenGL3_DestroyFontsTexture();
-                ImGui_ImplOpenGL3_CreateFontsTexture();
-                io.Fonts->ClearTexData(); // the GPU has it; free the CPU copy
+                font_texture.upload(io.Fonts);
+                spdlog::info("fonts for {} px ({}): {:.0f} ms of CPU", fb_h,
+                             vm.high_contrast ? "large" : "normal",
+                             1000 * (process_cpu_seconds() - cpu_before));
                 built = {float(fb_h), vm.high_contrast};
                 changed = true;
+                malloc_trim(0); // give the rasteriser's scratch memory back to the system
             }
-            ui.width = float(fb_w);
-            ui.height = float(fb_h);
-            ui.unit = std::max(0.6f, float(fb_h) / 800.0f);
-            ui.touch = 48.0f;
-            ui.palette = ui::make_palette(vm.high_contrast);
-            ui.preview = preview.id ? reinterpret_cast<ImTextureID>(std::uintptr_t(preview.id)) : nullptr;
-            ui.preview_w = preview.w;
-            ui.preview_h = preview.h;
-            ui.taps.clear();
+            // Nothing new to show: no frame. An idle kiosk wakes for timeouts and the sync state, and
+            // draws only when the clock's minute or a countdown's second changes.
+            const bool draw = changed || new_picture || extra_frames > 0 || now < busy_until || screenshot ||
+                              !(vm == last_drawn);
+            if (draw) {
+                ui.width = float(fb_w);
+                ui.height = float(fb_h);
+                ui.unit = std::max(0.6f, float(fb_h) / 800.0f);
+                ui.touch = 48.0f;
+                ui.palette = ui::make_palette(vm.high_contrast);
+                ui.preview = preview.id ? reinterpret_cast<ImTextureID>(std::uintptr_t(preview.id)) : nullptr;
+                ui.preview_w = preview.w;
+                ui.preview_h = preview.h;
+                ui.taps.clear();
 
-            ImGui_ImplOpenGL3_NewFrame();
-            ImGui_ImplGlfw_NewFrame();
-            ImGui::NewFrame();
-            in_frame = true;
-            ui::draw_view(ui, vm);
-            ImGui::Render();
-            in_frame = false;
-            glViewport(0, 0, fb_w, fb_h);
-            glClearColor(0, 0, 0, 1);
-            glClear(GL_COLOR_BUFFER_BIT);
-            ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
-            for (const auto& t : ui.taps) {
-                if (runtime)
-                    runtime->tap(t, now);
-                else
-                    sample->handle(t, now);
-                changed = true;
-            }
-            ++frames;
-            // Three frames per picture: ImGui lays a new window out over the first ones.
-            if (screenshot && ++shot_frames >= 3) {
-                const std::string& path = shots[shot].path;
-                if (!write_screenshot(path, fb_w, fb_h)) {
-                    std::fprintf(stderr, "accueil-kiosk: cannot write %s\n", path.c_str());
-                    return 1;
+                ImGui_ImplOpenGL3_NewFrame();
+                ImGui_ImplGlfw_NewFrame();
+                ImGui::NewFrame();
+                in_frame = true;
+                ui::draw_view(ui, vm);
+                ImGui::Render();
+                in_frame = false;
+                glViewport(0, 0, fb_w, fb_h);
+                glClearColor(0, 0, 0, 1);
+                glClear(GL_COLOR_BUFFER_BIT);
+                ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+                for (const auto& t : ui.taps) {
+                    if (runtime)
+                        runtime->tap(t, now);
+                    else
+                        sample->handle(t, now);
+                    changed = true;
                 }
-                shot_frames = 0;
-                if (++shot == shots.size())
-                    glfwSetWindowShouldClose(window, GLFW_TRUE);
-                else
-                    set_up_shot(shots[shot]);
+                ++frames;
+                // Three frames per picture: ImGui lays a new window out over the first ones.
+                if (screenshot && ++shot_frames >= 3) {
+                    const std::string& path = shots[shot].path;
+                    if (!write_screenshot(path, fb_w, fb_h)) {
+                        std::fprintf(stderr, "accueil-kiosk: cannot write %s\n", path.c_str());
+                        return 1;
+                    }
+                    shot_frames = 0;
+                    if (++shot == shots.size())
+                        glfwSetWindowShouldClose(window, GLFW_TRUE);
+                    else
+                        set_up_shot(shots[shot]);
+                }
+                glfwSwapBuffers(window);
+                last_drawn = vm;
             }
-            glfwSwapBuffers(window);
         } catch (const std::exception& e) {
             // One bad frame must not kill the kiosk: out of order, logged, and the loop goes on.
             if (in_frame) {
@@ -392,24 +500,37 @@ int run_window(const Options& o, const Strings& strings) {
                 throw;
             changed = true;
         }
-        if (changed) {
-            extra_frames = 3;
+        // ImGui settles hover and press states over a few frames after input; a change from the workers
+        // (a verdict, the sync state) is already drawn by the frame that showed it, plus one.
+        if (input || !ui.taps.empty()) {
             busy_until = now + 250;
+            extra_frames = 3;
+        } else if (changed) {
+            extra_frames = std::max(extra_frames, 1);
         } else if (extra_frames > 0) {
             --extra_frames;
         }
         if (runtime && o.exit_after_replay && runtime->replay_complete())
             glfwSetWindowShouldClose(window, GLFW_TRUE);
-        if (o.measure_idle > 0 &&
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() >=
-                o.measure_idle) {
-            const double wall =
-                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        const double elapsed =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        if (o.measure_idle > kWarmUp && cpu_after_warm_up < 0 && elapsed >= kWarmUp) {
+            cpu_after_warm_up = process_cpu_seconds();
+            frames_after_warm_up = frames;
+        }
+        if (o.measure_idle > 0 && elapsed >= o.measure_idle) {
+            const double wall = elapsed;
             const double cpu = process_cpu_seconds() - cpu_at_start;
             std::printf("idle %.1f s: cpu %.2f s = %.2f %% of one core; %d frames drawn; resident %lld KiB "
                         "(peak %lld KiB)\n",
                         wall, cpu, 100.0 * cpu / wall, frames, static_cast<long long>(resident_kib()),
                         static_cast<long long>(peak_resident_kib()));
+            if (cpu_after_warm_up >= 0) {
+                const double steady = process_cpu_seconds() - cpu_after_warm_up;
+                std::printf("after the first %.0f s: cpu %.3f s = %.2f %% of one core; %d frames drawn\n",
+                            kWarmUp, steady, 100.0 * steady / (wall - kWarmUp),
+                            frames - frames_after_warm_up);
+            }
             std::fflush(stdout);
             glfwSetWindowShouldClose(window, GLFW_TRUE);
         }
@@ -417,6 +538,7 @@ int run_window(const Options& o, const Strings& strings) {
 
     // Teardown in mirror order.
     runtime.reset();
+    font_texture.release();
     ImGui_ImplOpenGL3_Shutdown();
     ImGui_ImplGlfw_Shutdown();
     ImGui::DestroyContext();

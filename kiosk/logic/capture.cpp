@@ -8,6 +8,10 @@
 
 namespace accueil::kiosk {
 
+namespace {
+constexpr std::int64_t kStillRecheckMs = 2000; // a still scene is decoded again this often (first pass only)
+} // namespace
+
 std::int64_t wall_ms() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(
                std::chrono::system_clock::now().time_since_epoch())
@@ -69,14 +73,19 @@ void Capture::source_loop() {
 void Capture::replay_loop() {
     const auto files = list_pictures(opt_.replay);
     mailbox_.push(CameraState{true, "replay " + opt_.replay});
+    // One picture looped (a still scene, as in the idle measurement) is read from its file once, like a
+    // camera delivers it; a folder is read picture by picture.
+    std::optional<GreyImage> only;
     do {
         for (const auto& file : files) {
             std::string error;
-            auto img = load_grey_image(file, &error);
+            auto img = only ? only : load_grey_image(file, &error);
             if (!img) {
                 spdlog::warn("replay: {}", error);
                 continue;
             }
+            if (files.size() == 1 && opt_.replay_loop)
+                only = img;
             if (!put_frame(std::move(*img), lossless_) || !sleep_ms(opt_.replay_interval_ms))
                 return;
         }
@@ -122,8 +131,9 @@ void Capture::camera_loop() {
 }
 
 void Capture::decode_loop() {
-    GreyImage last_decoded;
+    GreyImage last_decoded; // the reference a new frame is compared with: the last one that moved
     std::int64_t last_decode_at = 0, last_preview_at = 0;
+    bool preview_stale = false; // the scene moved since the last preview, which the rate limit held back
     while (true) {
         GreyImage frame;
         {
@@ -143,22 +153,36 @@ void Capture::decode_loop() {
         }
         const std::int64_t now = steady_ms();
         const double change = frame_change(frame, last_decoded);
+        const bool moved = change >= 2.0;
         // A still scene was already read (or found empty) a moment ago: skip it, and keep the preview
-        // as it is. This is what lets an idle kiosk with a camera cost almost nothing.
-        const bool still = !lossless_ && change < 2.0 && now - last_decode_at < 1000;
+        // as it is. It is read again every few seconds (a badge held still after a blurred first
+        // picture); an empty frame costs every decoder pass, so this is most of an idle kiosk's work.
+        const bool still = !lossless_ && !moved && now - last_decode_at < kStillRecheckMs;
+        // The preview follows the scene: at most 10 pictures a second while it moves, none while it
+        // stays still (each one wakes the UI for a frame), and the settled picture once it stops.
+        auto maybe_preview = [&](const GreyImage& img) {
+            if (!moved && !preview_stale)
+                return;
+            if (now - last_preview_at < 100) {
+                preview_stale = true;
+                return;
+            }
+            mailbox_.push_preview(thumbnail(img, opt_.preview_width));
+            last_preview_at = now;
+            preview_stale = false;
+        };
         if (!still) {
-            const auto result = decode_frame(frame);
+            const auto result = decode_frame(frame, /*quick=*/!lossless_ && !moved);
             ++decoded_;
             if (result.text)
                 mailbox_.push(CodeDecoded{*result.text, wall_ms()});
             last_decode_at = now;
-            if (now - last_preview_at >= 100 || change >= 2.0) {
-                mailbox_.push_preview(thumbnail(frame, opt_.preview_width));
-                last_preview_at = now;
-            }
-            last_decoded = std::move(frame);
+            maybe_preview(frame);
+            if (moved)
+                last_decoded = std::move(frame);
         } else {
             ++skipped_;
+            maybe_preview(frame);
         }
         std::lock_guard lock(mutex_);
         decoding_ = false;

@@ -113,7 +113,7 @@ GreyImage stretch_contrast(const GreyImage& img) {
 }
 } // namespace
 
-DecodeResult decode_frame(const GreyImage& img) {
+DecodeResult decode_frame(const GreyImage& img, bool quick) {
     DecodeResult r;
     if (img.empty())
         return r;
@@ -123,6 +123,8 @@ DecodeResult decode_frame(const GreyImage& img) {
         r.pass = 1;
         return r;
     }
+    if (quick)
+        return r;
     if ((r.text = read_qr(img, ZXing::Binarizer::GlobalHistogram, true))) {
         r.pass = 2;
         return r;

@@ -33,7 +33,8 @@ struct DecodeResult {
 // QR only. The first pass is the plain ZXing call; when it finds nothing, further passes try what
 // camera pictures need more often: a global-histogram binariser (uneven light), a half-size copy
 // (big blurry codes), a contrast-stretched copy (washed-out phone screens).
-DecodeResult decode_frame(const GreyImage& img);
+// `quick`: the first pass only (a still scene checked again: the other passes already failed on it).
+DecodeResult decode_frame(const GreyImage& img, bool quick = false);
 
 // Rough change between two frames (mean absolute difference of a coarse thumbnail, 0..255), for
 // skipping the decode and the preview upload when the camera sees a still scene.

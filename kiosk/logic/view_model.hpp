@@ -55,6 +55,7 @@ struct Button {
     std::string label;
     int index = -1;
     bool primary = false;
+    bool operator==(const Button&) const = default;
 };
 
 struct ViewModel {
@@ -91,6 +92,10 @@ struct ViewModel {
     Tone sync_tone = Tone::Neutral;
     std::string language_label; // the other language's name: "English" / "Français"
     std::string contrast_label;
+
+    // The UI draws a frame only when the view model changed (or input arrived): an idle kiosk redraws
+    // once a minute for the clock.
+    bool operator==(const ViewModel&) const = default;
 };
 
 } // namespace accueil::kiosk
