@@ -27,12 +27,12 @@ GreyImage fit_into(const GreyImage& img, int width, int height, std::uint8_t bac
 
 struct DecodeResult {
     std::optional<std::string> text; // UTF-8; nullopt when no QR code was read
-    int pass = 0;                    // which pass found it (1 = the plain library call)
+    int pass = 0;                    // which pass found it (2 = the plain library call)
 };
 
-// QR only. The first pass is the plain ZXing call; when it finds nothing, further passes try what
-// camera pictures need more often: a global-histogram binariser (uneven light), a half-size copy
-// (big blurry codes), a contrast-stretched copy (washed-out phone screens).
+// QR only. A fast global-histogram pass first (evenly lit badges), then the plain ZXing call; when
+// neither finds anything, passes try what camera pictures need more often: a half-size copy (big
+// blurry codes), a contrast-stretched copy (washed-out phone screens).
 // `quick`: the first pass only (a still scene checked again: the other passes already failed on it).
 DecodeResult decode_frame(const GreyImage& img, bool quick = false);
 
