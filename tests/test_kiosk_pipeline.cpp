@@ -99,7 +99,7 @@ TEST_CASE("a signed badge code rendered, degraded and framed in 1280x720 decodes
     }
 }
 
-TEST_CASE("a quick decode (a still scene checked again) runs the plain library call only") {
+TEST_CASE("a quick decode (a still scene checked again) runs the fast first pass only") {
     const auto frame = fit_into(test::render_qr("QUICK-1", 4), 640, 480);
     const auto quick = decode_frame(frame, true);
     REQUIRE(quick.text);
