@@ -168,7 +168,8 @@ struct FontTexture {
             glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA, w, h, 0, GL_RGBA, GL_UNSIGNED_BYTE, pixels);
         }
         atlas->SetTexID(reinterpret_cast<ImTextureID>(std::uintptr_t(id)));
-        atlas->ClearTexData(); // the GPU has it; free the CPU copy
+        atlas->ClearTexData();   // the GPU has it; free the CPU copy
+        atlas->ClearInputData(); // and the TTF files' bytes (build_fonts reads them again on a rebuild)
         spdlog::info("font atlas {}x{} ({})", w, h, have_texture_swizzle() ? "alpha" : "RGBA");
     }
     void release() {
@@ -180,7 +181,8 @@ struct FontTexture {
 
 // Input seen by GLFW callbacks (chained before ImGui's own, which call them too).
 struct InputLog {
-    bool activity = false;
+    bool activity = false; // touch, mouse, keys
+    bool refresh = false;  // the window needs drawing again (mapped, uncovered, resized): not input
     std::vector<std::pair<std::string, std::int64_t>> chars;
     std::vector<std::int64_t> enters;
 };
@@ -217,7 +219,7 @@ void on_cursor(GLFWwindow*, double x, double y) {
     last_y = y;
 }
 void on_refresh(GLFWwindow*) {
-    g_input.activity = true; // the window was uncovered or resized: draw it again
+    g_input.refresh = true;
 }
 
 struct FontState {
@@ -400,7 +402,7 @@ int run_window(const Options& o, const Strings& strings) {
         now = now_ms();
         // Input (touch, keys) gets a moment at full rate; any other change a few frames only.
         const bool input = std::exchange(g_input.activity, false);
-        bool changed = input;
+        bool changed = input || std::exchange(g_input.refresh, false);
         bool new_picture = false;
         bool in_frame = false;
         try {
