@@ -219,11 +219,12 @@ TEST_CASE("Every kiosk transition: screen x input gives the expected screen and 
 
 TEST_CASE("Every sample scene is reachable and lands on its screen") {
     const std::vector<std::pair<std::string, Screen>> expected = {
-        {"scan", S::Scan},        {"scan-no-camera", S::Scan},    {"checking", S::Checking},
-        {"admitted", S::Verdict}, {"already", S::Verdict},        {"not-today", S::Verdict},
-        {"replaced", S::Verdict}, {"invalid", S::Verdict},        {"unknown", S::Verdict},
-        {"search", S::Search},    {"search-results", S::Search},  {"confirm", S::Confirm},
-        {"desk", S::GoToDesk},    {"out-of-order", S::OutOfOrder}};
+        {"scan", S::Scan},          {"scan-no-camera", S::Scan},     {"checking", S::Checking},
+        {"admitted", S::Verdict},   {"already", S::Verdict},         {"not-today", S::Verdict},
+        {"replaced", S::Verdict},   {"invalid", S::Verdict},         {"unknown", S::Verdict},
+        {"search", S::Search},      {"search-results", S::Search},   {"confirm", S::Confirm},
+        {"desk", S::GoToDesk},      {"out-of-order", S::OutOfOrder}, {"joined", S::Verdict},
+        {"join-failed", S::Verdict}};
     REQUIRE(scene_names().size() == expected.size());
     for (const auto& [name, screen] : expected) {
         INFO(name);

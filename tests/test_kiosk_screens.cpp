@@ -98,12 +98,14 @@ const ToneColours kInfo{{224, 236, 250}, {120, 200, 255}};
 const ToneColours kWarning{{253, 238, 214}, {255, 180, 0}};
 const ToneColours kError{{251, 226, 224}, {255, 110, 110}};
 const std::map<std::string, ToneColours> kToneOf = {
-    {"admitted", kSuccess}, {"already", kInfo},  {"not-today", kWarning}, {"replaced", kWarning},
-    {"invalid", kError},    {"unknown", kError}, {"desk", kWarning},      {"out-of-order", kError}};
+    {"admitted", kSuccess}, {"already", kInfo},     {"not-today", kWarning}, {"replaced", kWarning},
+    {"invalid", kError},    {"unknown", kError},    {"desk", kWarning},      {"out-of-order", kError},
+    {"joined", kSuccess},   {"join-failed", kError}};
 
-const std::vector<std::string> kScenes = {
-    "scan",    "scan-no-camera", "checking", "admitted",       "already", "not-today", "replaced",
-    "invalid", "unknown",        "search",   "search-results", "confirm", "desk",      "out-of-order"};
+const std::vector<std::string> kScenes = {"scan",    "scan-no-camera", "checking",       "admitted",
+                                          "already", "not-today",      "replaced",       "invalid",
+                                          "unknown", "search",         "search-results", "confirm",
+                                          "desk",    "out-of-order",   "joined",         "join-failed"};
 
 } // namespace
 

@@ -1,8 +1,11 @@
 #include "checkin_worker.hpp"
 
 #include "event_calendar.hpp"
+#include "join_runner.hpp"
 #include "search.hpp"
 #include "store.hpp"
+#include "sync/devices.hpp"
+#include "sync/protocol.hpp"
 #include "text_fold.hpp"
 
 #include <spdlog/spdlog.h>
@@ -10,6 +13,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <random>
 #include <set>
 
@@ -161,7 +165,12 @@ bool CheckinWorker::wait_ready(int timeout_ms) {
 void CheckinWorker::run() {
     std::optional<Store> store;
     try {
-        store.emplace(Store::open(db_path_));
+        // A kiosk started on a database that does not exist yet is a new one: it waits, with an empty
+        // roster, for the enrolment code that connects it to the organisers' server.
+        if (std::filesystem::exists(db_path_))
+            store.emplace(Store::open(db_path_));
+        else
+            store.emplace(sync::create_joining_store(db_path_));
         std::lock_guard lock(mutex_);
         timezone_ = store->event().timezone;
         kiosk_name_ = store->kiosk_name();
@@ -209,8 +218,39 @@ void CheckinWorker::run() {
     }
 }
 
+void CheckinWorker::join(Store& store, const std::string& code) {
+    Joined j;
+    j.server = store.meta("sync.server").value_or("");
+    if (!j.server.empty()) {
+        // Once joined, only a person at the kiosk's keyboard can point it elsewhere: a code shown
+        // by anyone in the queue must not redirect its arrivals.
+        j.already = true;
+    } else if (const auto parsed = sync::parse_enrolment_code(code); !parsed) {
+        j.error = "not a valid enrolment code";
+    } else {
+        const auto run = run_join(db_path_, code);
+        store.reload_event();
+        j.ok = run.ok;
+        j.server = parsed->url();
+        j.error = run.message;
+        if (run.ok) {
+            j.kiosk_name = store.kiosk_name();
+            j.timezone = store.event().timezone;
+            std::lock_guard lock(mutex_);
+            timezone_ = j.timezone;
+            kiosk_name_ = j.kiosk_name;
+        }
+    }
+    spdlog::info("enrolment code scanned: {}", j.ok        ? "joined " + j.server
+                                               : j.already ? "already joined"
+                                                           : j.error);
+    mailbox_.push(j);
+}
+
 void CheckinWorker::process(Store& store, const WorkerJob& job) {
-    if (const auto* c = std::get_if<StartCheckin>(&job)) {
+    if (const auto* c = std::get_if<StartCheckin>(&job); c && is_enrolment_code(c->code)) {
+        join(store, c->code);
+    } else if (c) {
         const auto r = check_in(store, c->code, c->at_ms);
         mailbox_.push(VerdictReady{verdict_info(r, store.event().timezone)});
     } else if (const auto* a = std::get_if<StartCheckinAttendee>(&job)) {

@@ -48,6 +48,7 @@ public:
 private:
     void run();
     void process(Store& store, const WorkerJob& job);
+    void join(Store& store, const std::string& code); // an enrolment code was scanned
 
     std::string db_path_;
     Mailbox& mailbox_;

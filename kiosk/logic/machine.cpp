@@ -199,6 +199,7 @@ void Machine::on(const VerdictReady& v, std::int64_t now, std::vector<Effect>& o
     if (screen_ != Screen::Checking)
         return; // a late answer for a flow that was abandoned (out of order)
     verdict_ = v.info;
+    joined_.reset();
     go(Screen::Verdict, now);
     out.push_back(PlaySound{verdict_sound(v.info.verdict)});
 }
@@ -347,6 +348,18 @@ void Machine::on(const SyncState& s, std::int64_t, std::vector<Effect>&) {
     sync_ = s;
 }
 
+void Machine::on(const Joined& j, std::int64_t now, std::vector<Effect>& out) {
+    if (j.ok) { // the status line names the kiosk as the organisers do, in the event's time zone
+        opt_.kiosk_name = j.kiosk_name.empty() ? opt_.kiosk_name : j.kiosk_name;
+        opt_.timezone = j.timezone.empty() ? opt_.timezone : j.timezone;
+    }
+    if (screen_ != Screen::Checking)
+        return;
+    joined_ = j;
+    go(Screen::Verdict, now);
+    out.push_back(PlaySound{j.ok ? Sound::Admitted : Sound::Error});
+}
+
 ViewModel Machine::view(std::int64_t now) const {
     ViewModel vm;
     vm.screen = screen_;
@@ -387,6 +400,19 @@ ViewModel Machine::view(std::int64_t now) const {
         vm.sentence = tr("checking.sentence");
         break;
     case Screen::Verdict: {
+        if (joined_) {
+            const std::string stem = joined_->ok        ? "join.ok"
+                                     : joined_->already ? "join.already"
+                                                        : "join.failed";
+            vm.tone = joined_->ok ? Tone::Success : Tone::Error;
+            vm.icon = joined_->ok ? Icon::Check : Icon::Cross;
+            vm.title = tr(stem + ".title");
+            vm.sentence = strings_.format(lang_, stem + ".sentence",
+                                          {{"server", joined_->server}, {"error", joined_->error}});
+            vm.hint = tr(stem + ".hint");
+            vm.actions.push_back({Intent::Ok, tr("verdict.ok"), -1, true});
+            break;
+        }
         const std::string stem = verdict_stem(verdict_.verdict);
         switch (verdict_.verdict) {
         case Verdict::Admitted:

@@ -63,7 +63,17 @@ struct SyncState {
     bool online = false;
     std::int64_t pending = 0;
 };
-using Input = std::variant<CodeDecoded, VerdictReady, SearchDone, Tap, Tick, Failure, CameraState, SyncState>;
+// The kiosk was shown an enrolment code (accueil1:...) and tried to join the organisers' server.
+struct Joined {
+    bool ok = false;
+    bool already = false;   // this kiosk had joined a server before: nothing was changed
+    std::string server;     // https://host:port
+    std::string kiosk_name; // the name the organisers gave it (when ok)
+    std::string timezone;   // the event's (when ok)
+    std::string error;      // why not, for the volunteer setting it up
+};
+using Input =
+    std::variant<CodeDecoded, VerdictReady, SearchDone, Tap, Tick, Failure, CameraState, SyncState, Joined>;
 
 // ---- effects, carried out by the host (worker threads, sound)
 struct StartCheckin {
@@ -123,6 +133,7 @@ private:
     void on(const Failure& f, std::int64_t now, std::vector<Effect>& out);
     void on(const CameraState& c, std::int64_t now, std::vector<Effect>& out);
     void on(const SyncState& s, std::int64_t now, std::vector<Effect>& out);
+    void on(const Joined& j, std::int64_t now, std::vector<Effect>& out);
 
     void go(Screen s, std::int64_t now);
     void start_checkin(const CodeDecoded& c, std::int64_t now, std::vector<Effect>& out);
@@ -138,6 +149,7 @@ private:
     std::int64_t entered_at_ = 0;
 
     VerdictInfo verdict_;
+    std::optional<Joined> joined_;    // the verdict screen shows an enrolment's outcome instead
     std::deque<CodeDecoded> pending_; // codes seen while a check-in runs: none is lost
     std::string last_code_;
     std::int64_t last_code_at_ = 0;

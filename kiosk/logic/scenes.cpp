@@ -4,8 +4,9 @@ namespace accueil::kiosk {
 
 const std::vector<std::string>& scene_names() {
     static const std::vector<std::string> names = {
-        "scan",    "scan-no-camera", "checking", "admitted",       "already", "not-today", "replaced",
-        "invalid", "unknown",        "search",   "search-results", "confirm", "desk",      "out-of-order"};
+        "scan",     "scan-no-camera", "checking", "admitted",   "already",        "not-today",
+        "replaced", "invalid",        "unknown",  "search",     "search-results", "confirm",
+        "desk",     "out-of-order",   "joined",   "join-failed"};
     return names;
 }
 
@@ -57,9 +58,17 @@ bool drive_to_scene(Machine& m, const std::string& name, std::int64_t now) {
         search("DU", true);
         m.handle(Tap{Intent::PickMatch, "", 0}, now);
         m.handle(Tap{Intent::NoneOfThese}, now);
-    } else if (name == "out-of-order")
+    } else if (name == "out-of-order") {
         m.handle(Failure{"sample failure for the screenshot"}, now);
-    else
+    } else if (name == "joined" || name == "join-failed") {
+        m.handle(CodeDecoded{"accueil1:https:192.168.1.20:8443:sample", now}, now);
+        Joined j;
+        j.ok = name == "joined";
+        j.server = "https://192.168.1.20:8443";
+        j.kiosk_name = j.ok ? "Accueil 2" : "";
+        j.error = j.ok ? "" : "cannot join https://192.168.1.20:8443: server unreachable: Connection";
+        m.handle(j, now);
+    } else
         return false;
     return true;
 }
