@@ -11,6 +11,8 @@
 #include "support/demo_event.hpp"
 #include "support/temp_dir.hpp"
 
+#include "support/kiosk_strings.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <chrono>
@@ -21,9 +23,9 @@ using namespace accueil::kiosk;
 
 namespace {
 const Strings& strings() {
-    static const Strings s = Strings::load(Strings::default_assets_dir());
-    return s;
+    return test::kiosk_strings();
 }
+
 constexpr std::int64_t kT0 = 1664349120000;
 
 Joined joined(bool ok, bool already, std::string server, std::string name, std::string error) {

@@ -5,6 +5,8 @@
 #include "machine.hpp"
 #include "scenes.hpp"
 
+#include "support/kiosk_strings.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <string>
@@ -16,8 +18,7 @@ using namespace accueil::kiosk;
 namespace {
 
 const Strings& strings() {
-    static const Strings s = Strings::load(Strings::default_assets_dir());
-    return s;
+    return test::kiosk_strings();
 }
 
 constexpr std::int64_t kT0 = 1664349120000; // 28 September 2022, 09:12 in Paris
