@@ -119,6 +119,8 @@ TEST_CASE("A new kiosk joins by scanning the enrolment code, once") {
     };
 
     const std::string kiosk = dir.file("new-kiosk.db"); // does not exist: a kiosk out of the box
+    // The agent starts at boot with the kiosk, before anyone enrolled it: it waits.
+    test::Process agent({sync, "agent", "--db", kiosk, "--max-backoff", "0.5"}, dir.file("agent"));
     Mailbox mailbox;
     {
         CheckinWorker worker(kiosk, mailbox);
@@ -138,6 +140,17 @@ TEST_CASE("A new kiosk joins by scanning the enrolment code, once") {
         CHECK(j->kiosk_name == "Accueil 7");
         CHECK(j->server == "http://" + listen);
         CHECK(worker.kiosk_name() == "Accueil 7");
+        CHECK_THAT(agent.err(), Catch::Contains("has not joined a server yet; waiting"));
+
+        // The first badge scanned after enrolment reaches the organisers through the waiting agent.
+        Store c = Store::open(central);
+        const auto someone = c.db().execAndGet("SELECT id FROM attendees LIMIT 1").getString();
+        worker.submit(StartCheckin{someone, test::kSept28At0912});
+        auto count_central = [&] {
+            SQLite::Database d(central, SQLite::OPEN_READONLY, 5000);
+            return d.execAndGet("SELECT count(*) FROM checkins").getInt();
+        };
+        CHECK(test::wait_until([&] { return count_central() == 1; }, std::chrono::seconds(20)));
 
         // Someone in the queue shows another code: refused, the kiosk stays where it is.
         worker.submit(StartCheckin{enroll("Ailleurs"), kT0});

@@ -191,9 +191,42 @@ RoundResult sync_round(Store& kiosk) {
     return r;
 }
 
+namespace {
+bool joined(Store& kiosk) {
+    return !kiosk.meta("sync.server").value_or("").empty() && !kiosk.meta("sync.token").value_or("").empty();
+}
+} // namespace
+
 int run_agent(const AgentOptions& o) {
+    if (!o.once) {
+        std::signal(SIGINT, on_signal);
+        std::signal(SIGTERM, on_signal);
+    }
+    // Started at boot beside a kiosk that is not set up yet: wait for its database and its
+    // enrolment (scanned on the kiosk, or `accueil-sync join`) instead of failing.
+    bool told = false;
+    while (!o.once && !g_stop) {
+        try {
+            if (std::filesystem::exists(o.db)) {
+                Store probe = Store::open(o.db, sync_wall_ms);
+                if (joined(probe))
+                    break;
+            }
+        } catch (const std::exception&) {
+            // Being created by the kiosk right now, or busy: look again in a second.
+        }
+        if (!told)
+            std::cerr
+                << "accueil-sync: " << o.db
+                << " has not joined a server yet; waiting (scan the enrolment code on the kiosk, or run "
+                   "accueil-sync join CODE --db ...)\n";
+        told = true;
+        sleep_ms(1000);
+    }
+    if (g_stop)
+        return 0;
     Store kiosk = Store::open(o.db, sync_wall_ms);
-    enrolled_link(kiosk); // refuse to start when not joined
+    enrolled_link(kiosk); // --once: refuse when not joined
     if (o.once) {
         const auto r = sync_round(kiosk);
         std::cout << "accueil-sync: " << r.pushed << " sent, " << r.pulled << " received, " << r.pending
@@ -203,8 +236,6 @@ int run_agent(const AgentOptions& o) {
             std::cerr << "accueil-sync: " << r.error << "\n";
         return r.complete && r.refused == 0 ? 0 : 1;
     }
-    std::signal(SIGINT, on_signal);
-    std::signal(SIGTERM, on_signal);
     std::mt19937 rng{std::random_device{}()};
     double backoff = 1.0;
     bool was_online = false;
