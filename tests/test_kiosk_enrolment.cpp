@@ -68,7 +68,7 @@ TEST_CASE("The kiosk says whether it joined the server, in the person's language
     CHECK(std::get<PlaySound>(effects[0]).sound == Sound::Admitted);
     auto vm = m.view(kT0 + 1000);
     CHECK(vm.title == "Poste relié au serveur");
-    CHECK(vm.sentence == "Les arrivées iront à https://10.0.0.2:8443.");
+    CHECK(vm.sentence == "Serveur\u202f: https://10.0.0.2:8443");
     CHECK(vm.tone == Tone::Success);
     CHECK(vm.kiosk_name == "Accueil 2");
     m.handle(Tap{Intent::SwitchLanguage}, kT0 + 1100);
