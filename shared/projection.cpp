@@ -309,10 +309,9 @@ void Projector::recount_day(const std::string& attendee_id, const std::string& d
 // The summary rows of the check-ins matching `where` (a condition on the checkins view), computed
 // from scratch: used by the migration, by undos and by rebuilds.
 std::string checkin_days_select(const std::string& where) {
-    return "SELECT attendee_id, day, at_ms, hlc, origin, seq, kiosk FROM (SELECT *, row_number() OVER "
-           "(PARTITION "
-           "BY attendee_id, day ORDER BY at_ms, hlc, origin, seq) AS rank FROM checkins WHERE undone = 0 AND "
-           "(" +
+    return "SELECT attendee_id, day, at_ms, hlc, origin, seq, kiosk FROM (SELECT *, row_number() OVER ("
+           "PARTITION BY attendee_id, day ORDER BY at_ms, hlc, origin, seq) AS rank FROM checkins "
+           "WHERE undone = 0 AND (" +
            where + ")) WHERE rank = 1";
 }
 

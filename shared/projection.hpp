@@ -1,7 +1,8 @@
 #pragma once
-// Applies journal events to the projection tables (attendees, checkins, search index, event_info).
-// Application is commutative and idempotent per event: check-ins form a grow-only set, undos name
-// their target, attendee fields are last-writer-wins by (hlc, origin). Callers own the transaction.
+// Applies journal events to the projection tables (attendees, checkin_days, undos, search index,
+// event_info; check-ins themselves are the journal's, through the checkins view). Application is
+// commutative and idempotent per event: a day keeps its earliest check-in not undone, undos name their
+// target, attendee fields are last-writer-wins by (hlc, origin). Callers own the transaction.
 #include "checkin_payload.hpp"
 #include "journal.hpp"
 
@@ -18,8 +19,8 @@ namespace accueil {
 class Projector {
 public:
     explicit Projector(SQLite::Database& db) : db_(db) {}
-    // For rebuilds: check-ins are not counted one by one (an undo's recount reads the whole journal,
-    // which during a replay holds events not applied yet); the caller fills checkin_days at the end.
+    // For rebuilds: checkin_days is not kept event by event (each undo would rescan the journal's
+    // check-ins); the caller fills it with one statement at the end.
     void defer_checkin_days() { defer_days_ = true; }
     // `parsed` is the payload already parsed, when the caller has it (local appends): saves a parse.
     void apply(const JournalEvent& e, const nlohmann::json* parsed = nullptr);

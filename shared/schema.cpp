@@ -154,7 +154,7 @@ CREATE INDEX event_keys_id ON event_keys (key_id);
 // The central merge (issue 3): check-ins are read straight from the journal through a view, and a
 // per-(attendee, day) summary answers "already checked in?", the counts and the duplicates. The old
 // table's index by attendee took a random B-tree page per merged event; the summary holds at most
-// roster × days rows, so a batch touches few pages. See checkin_days.hpp.
+// roster × days rows, so a batch touches few pages. See Projector::apply_checkin.
 constexpr const char* kVersion4CheckinDays = R"sql(
 DROP TABLE checkins;
 CREATE VIEW checkins AS

@@ -112,10 +112,7 @@ TEST_CASE("A new kiosk joins by scanning the enrolment code, once") {
     auto enroll = [&](const std::string& name) {
         test::Process p({sync, "enroll", "--db", central, "--name", name}, dir.file("enroll-" + name));
         REQUIRE(p.wait() == 0);
-        std::string out = p.out();
-        while (!out.empty() && out.back() == '\n')
-            out.pop_back();
-        return out.substr(out.rfind('\n') + 1);
+        return test::last_line(p.out());
     };
 
     const std::string kiosk = dir.file("new-kiosk.db"); // does not exist: a kiosk out of the box

@@ -42,14 +42,6 @@ struct Ran {
     std::string out, err;
 };
 
-std::string last_line(const std::string& text) {
-    std::string t = text;
-    while (!t.empty() && t.back() == '\n')
-        t.pop_back();
-    const auto nl = t.rfind('\n');
-    return nl == std::string::npos ? t : t.substr(nl + 1);
-}
-
 // One HTTP/1.1 request over a plain socket (status, body), to speak to the server as a bad kiosk would.
 std::pair<int, std::string> raw_post(int port, const std::string& path, const std::string& body,
                                      const std::vector<std::string>& headers) {

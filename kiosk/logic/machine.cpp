@@ -349,10 +349,11 @@ void Machine::on(const SyncState& s, std::int64_t, std::vector<Effect>&) {
 }
 
 void Machine::on(const Joined& j, std::int64_t now, std::vector<Effect>& out) {
-    if (j.ok) { // the status line names the kiosk as the organisers do, in the event's time zone
-        opt_.kiosk_name = j.kiosk_name.empty() ? opt_.kiosk_name : j.kiosk_name;
-        opt_.timezone = j.timezone.empty() ? opt_.timezone : j.timezone;
-    }
+    // The status line names the kiosk as the organisers do, in the event's time zone.
+    if (j.ok && !j.kiosk_name.empty())
+        opt_.kiosk_name = j.kiosk_name;
+    if (j.ok && !j.timezone.empty())
+        opt_.timezone = j.timezone;
     if (screen_ != Screen::Checking)
         return;
     joined_ = j;

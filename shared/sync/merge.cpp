@@ -301,15 +301,12 @@ std::vector<Conflict> conflicts(SQLite::Database& db) {
 std::vector<DuplicateCheckin> duplicate_checkins(SQLite::Database& db) {
     std::vector<DuplicateCheckin> out;
     SQLite::Statement q(
-        db, "SELECT attendee_id, day, count(*), group_concat(DISTINCT kiosk) FROM checkins "
-            "WHERE undone = 0 GROUP BY attendee_id, day HAVING count(*) > 1 ORDER BY day, attendee_id");
-    while (q.executeStep()) {
-        std::string kiosks = q.getColumn(3).getString();
-        for (auto at = kiosks.find(','); at != std::string::npos; at = kiosks.find(',', at + 2))
-            kiosks.insert(at + 1, " ");
+        db,
+        "SELECT attendee_id, day, count(*), replace(group_concat(DISTINCT kiosk), ',', ', ') FROM checkins "
+        "WHERE undone = 0 GROUP BY attendee_id, day HAVING count(*) > 1 ORDER BY day, attendee_id");
+    while (q.executeStep())
         out.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getInt(),
-                       std::move(kiosks)});
-    }
+                       q.getColumn(3).getString()});
     return out;
 }
 

@@ -12,6 +12,7 @@
 #include <csignal>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <random>
 #include <thread>
 
@@ -31,13 +32,19 @@ struct Link {
     std::string url, fingerprint, token;
 };
 
-Link enrolled_link(Store& kiosk) {
+// Nothing until the kiosk has joined a server.
+std::optional<Link> stored_link(Store& kiosk) {
     Link l{kiosk.meta("sync.server").value_or(""), kiosk.meta("sync.fingerprint").value_or(""),
            kiosk.meta("sync.token").value_or("")};
     if (l.url.empty() || l.token.empty())
-        throw InputError(kiosk.path(),
-                         "this kiosk has not joined a server (accueil-sync join CODE --db ...)");
+        return std::nullopt;
     return l;
+}
+
+Link enrolled_link(Store& kiosk) {
+    if (auto l = stored_link(kiosk))
+        return *l;
+    throw InputError(kiosk.path(), "this kiosk has not joined a server (accueil-sync join CODE --db ...)");
 }
 
 void sleep_ms(std::int64_t ms) {
@@ -192,42 +199,36 @@ RoundResult sync_round(Store& kiosk) {
 }
 
 namespace {
-bool joined(Store& kiosk) {
-    return !kiosk.meta("sync.server").value_or("").empty() && !kiosk.meta("sync.token").value_or("").empty();
-}
-} // namespace
-
-int run_agent(const AgentOptions& o) {
-    if (!o.once) {
-        std::signal(SIGINT, on_signal);
-        std::signal(SIGTERM, on_signal);
-    }
-    // Started at boot beside a kiosk that is not set up yet: wait for its database and its
-    // enrolment (scanned on the kiosk, or `accueil-sync join`) instead of failing.
+// Started at boot beside a kiosk that is not set up yet: waits for its database and its enrolment
+// (scanned on the kiosk, or `accueil-sync join`) instead of failing. Nothing when stopped first.
+std::optional<Store> wait_for_enrolment(const std::string& db) {
     bool told = false;
-    while (!o.once && !g_stop) {
+    while (!g_stop) {
         try {
-            if (std::filesystem::exists(o.db)) {
-                Store probe = Store::open(o.db, sync_wall_ms);
-                if (joined(probe))
-                    break;
+            if (std::filesystem::exists(db)) {
+                Store kiosk = Store::open(db, sync_wall_ms);
+                if (stored_link(kiosk))
+                    return kiosk;
             }
         } catch (const std::exception&) {
             // Being created by the kiosk right now, or busy: look again in a second.
         }
         if (!told)
             std::cerr
-                << "accueil-sync: " << o.db
+                << "accueil-sync: " << db
                 << " has not joined a server yet; waiting (scan the enrolment code on the kiosk, or run "
                    "accueil-sync join CODE --db ...)\n";
         told = true;
         sleep_ms(1000);
     }
-    if (g_stop)
-        return 0;
-    Store kiosk = Store::open(o.db, sync_wall_ms);
-    enrolled_link(kiosk); // --once: refuse when not joined
+    return std::nullopt;
+}
+} // namespace
+
+int run_agent(const AgentOptions& o) {
     if (o.once) {
+        Store kiosk = Store::open(o.db, sync_wall_ms);
+        enrolled_link(kiosk); // refuse when not joined
         const auto r = sync_round(kiosk);
         std::cout << "accueil-sync: " << r.pushed << " sent, " << r.pulled << " received, " << r.pending
                   << " still to send" << (r.refused ? ", " + std::to_string(r.refused) + " refused" : "")
@@ -236,6 +237,12 @@ int run_agent(const AgentOptions& o) {
             std::cerr << "accueil-sync: " << r.error << "\n";
         return r.complete && r.refused == 0 ? 0 : 1;
     }
+    std::signal(SIGINT, on_signal);
+    std::signal(SIGTERM, on_signal);
+    auto waited = wait_for_enrolment(o.db);
+    if (!waited)
+        return 0;
+    Store& kiosk = *waited;
     std::mt19937 rng{std::random_device{}()};
     double backoff = 1.0;
     bool was_online = false;

@@ -70,10 +70,7 @@ void bench_convergence() {
             test::Process enroll({kSync, "enroll", "--db", central, "--name", name},
                                  (dir / ("enroll" + std::to_string(k))).string());
             enroll.wait();
-            std::string code = enroll.out();
-            while (!code.empty() && code.back() == '\n')
-                code.pop_back();
-            code = code.substr(code.rfind('\n') + 1);
+            const std::string code = test::last_line(enroll.out());
             kiosks.push_back((dir / ("kiosk" + std::to_string(k) + ".db")).string());
             test::Process join({kSync, "join", code, "--db", kiosks.back()},
                                (dir / ("join" + std::to_string(k))).string());

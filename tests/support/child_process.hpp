@@ -31,6 +31,14 @@ inline int free_port() {
     return ntohs(a.sin_port);
 }
 
+// The last line a program printed (accueil-sync enroll prints its code alone there).
+inline std::string last_line(std::string text) {
+    while (!text.empty() && text.back() == '\n')
+        text.pop_back();
+    const auto nl = text.rfind('\n');
+    return nl == std::string::npos ? text : text.substr(nl + 1);
+}
+
 inline std::string slurp(const std::string& path) {
     std::ifstream in(path);
     std::ostringstream ss;
