@@ -98,7 +98,18 @@ std::string category_text(Store& store, const std::string& key) {
     return q.executeStep() ? q.getColumn(0).getString() : key;
 }
 
-CheckinResult check_in_signed_badge(Store& store, const BadgePayload& p, std::int64_t at_ms) {
+// What this device journals about a person from their signed badge carries the code itself, so every
+// store that receives it verifies the signature again (sync/admission.cpp): a kiosk may write about
+// attendees only what a badge signed by the organisers says.
+void journal_badge_facts(Store& store, const std::string& id, nlohmann::json facts, std::string_view code) {
+    facts["badge"] = std::string(code);
+    WriteTransaction tx(store.db());
+    store.append(EventKind::AttendeeUpdated, id, facts);
+    tx.commit();
+}
+
+CheckinResult check_in_signed_badge(Store& store, const BadgePayload& p, std::string_view code,
+                                    std::int64_t at_ms) {
     const std::string id = badge_attendee_id(p);
     if (auto a = load_attendee(store.db(), id)) {
         if (p.badge_version < a->badge_version) {
@@ -111,12 +122,8 @@ CheckinResult check_in_signed_badge(Store& store, const BadgePayload& p, std::in
         if (p.badge_version > a->badge_version) {
             // Reprinted after this database last heard of the attendee: from now on the older badges
             // are the replaced ones here too.
-            Attendee after = *a;
-            after.badge_version = p.badge_version;
-            WriteTransaction tx(store.db());
-            update_attendee(store, *a, after);
-            tx.commit();
-            a = after;
+            journal_badge_facts(store, id, {{"badge_version", int(p.badge_version)}}, code);
+            a->badge_version = p.badge_version;
         }
         return check_in_attendee(store, *a, at_ms);
     }
@@ -136,18 +143,15 @@ CheckinResult check_in_signed_badge(Store& store, const BadgePayload& p, std::in
         r.verdict = Verdict::NotToday;
         return r;
     }
-    {
-        // Only the fields the badge knows, as an update: when the real creation event (names, email ...)
-        // arrives by sync, it fills in every other field instead of being overwritten by blanks.
-        WriteTransaction tx(store.db());
-        store.append(EventKind::AttendeeUpdated, id,
-                     {{"category", n.category},
-                      {"category_key", n.category_key},
-                      {"days", join_days(n.days)},
-                      {"badge_version", n.badge_version},
-                      {"source", n.source}});
-        tx.commit();
-    }
+    // Only the fields the badge knows, as an update: when the real creation event (names, email ...)
+    // arrives by sync, it fills in every other field instead of being overwritten by blanks.
+    journal_badge_facts(store, id,
+                        {{"category", n.category},
+                         {"category_key", n.category_key},
+                         {"days", join_days(n.days)},
+                         {"badge_version", n.badge_version},
+                         {"source", n.source}},
+                        code);
     r = check_in_attendee(store, n, at_ms);
     r.created_from_badge = true;
     return r;
@@ -159,7 +163,7 @@ CheckinResult check_in(Store& store, std::string_view raw, std::int64_t at_ms) {
     if (looks_like_badge_code(code)) {
         const auto check = verify_badge_code(code, store.event().uid, load_event_keys(store.db()));
         if (check)
-            return check_in_signed_badge(store, *check.payload, at_ms);
+            return check_in_signed_badge(store, *check.payload, code, at_ms);
         // A ticketing export could hand out a code of this shape: its roster entry still wins.
         if (auto a = find_by_ext_code(store.db(), code))
             return check_in_attendee(store, *a, at_ms);

@@ -27,8 +27,11 @@ public:
     // Nothing when the text is not a JSON object or a known field has the wrong type; unknown fields
     // are ignored (a newer kiosk may add some).
     std::optional<CheckinPayload> read(std::string_view json);
+    // At the sync door: also refuses unknown, repeated or missing fields, saying which in `error`.
+    std::optional<CheckinPayload> read_strict(std::string_view json, std::string& error);
 
 private:
+    std::optional<CheckinPayload> parse(std::string_view json, bool strict, std::string& error);
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

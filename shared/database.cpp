@@ -2,6 +2,8 @@
 
 #include "errors.hpp"
 
+#include <sqlite3.h>
+
 #include <filesystem>
 
 namespace accueil {
@@ -41,6 +43,27 @@ SQLite::Database open_database(const std::string& path, OpenMode mode) {
         tx.commit();
     }
     return db;
+}
+
+BorrowedStatement StatementCache::get(const std::string& sql) {
+    auto& slot = cache_[sql];
+    if (!slot)
+        slot = std::make_unique<SQLite::Statement>(db_, sql);
+    slot->reset(); // every statement binds all its parameters each time
+    return BorrowedStatement(*slot);
+}
+
+std::vector<std::string> busy_statements(SQLite::Database& db) {
+    std::vector<std::string> out;
+    for (sqlite3_stmt* s = sqlite3_next_stmt(db.getHandle(), nullptr); s;
+         s = sqlite3_next_stmt(db.getHandle(), s))
+        if (sqlite3_stmt_busy(s))
+            out.emplace_back(sqlite3_sql(s));
+    return out;
+}
+
+bool in_transaction(SQLite::Database& db) {
+    return sqlite3_get_autocommit(db.getHandle()) == 0;
 }
 
 } // namespace accueil

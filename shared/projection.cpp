@@ -46,6 +46,9 @@ std::string search_names(const std::string& first, const std::string& last) {
 void bind_origin(SQLite::Statement& s, int index, const Origin& o) {
     s.bind(index, o.data(), int(o.size()));
 }
+void bind_origin(const BorrowedStatement& s, int index, const Origin& o) {
+    bind_origin(*s, index, o);
+}
 
 // (hlc, origin) total order for last-writer-wins.
 bool newer(std::uint64_t hlc, const Origin& origin, std::uint64_t than_hlc, const Origin& than_origin) {
@@ -61,21 +64,21 @@ json parse_payload(const JournalEvent& e) {
 }
 } // namespace
 
-SQLite::Statement& Projector::stmt(const char* sql) {
+BorrowedStatement Projector::stmt(const char* sql) {
     auto& slot = cache_[sql];
     if (!slot)
         slot = std::make_unique<SQLite::Statement>(db_, sql);
     slot->reset(); // every statement binds all its parameters each time
-    return *slot;
+    return BorrowedStatement(*slot);
 }
 
-SQLite::Statement& Projector::field_update(const std::string& field) {
+BorrowedStatement Projector::field_update(const std::string& field) {
     auto& slot = field_updates_[field];
     if (!slot) // field names come from attendee_fields(), never from a payload: fixed SQL text
         slot =
             std::make_unique<SQLite::Statement>(db_, "UPDATE attendees SET " + field + " = ? WHERE num = ?");
     slot->reset();
-    return *slot;
+    return BorrowedStatement(*slot);
 }
 
 void Projector::apply(const JournalEvent& e, const nlohmann::json* parsed) {
@@ -112,71 +115,71 @@ void Projector::apply(const JournalEvent& e, const nlohmann::json* parsed) {
 }
 
 void Projector::apply_event_defined(const JournalEvent& e, const json& p) {
-    auto& s = stmt("INSERT INTO event_info (id, uid, name, timezone, days, hlc, origin) "
-                   "VALUES (1, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET uid = excluded.uid, "
-                   "name = excluded.name, timezone = excluded.timezone, days = excluded.days, "
-                   "hlc = excluded.hlc, origin = excluded.origin "
-                   "WHERE (excluded.hlc, excluded.origin) > (event_info.hlc, event_info.origin)");
-    s.bind(1, p.value("uid", ""));
-    s.bind(2, p.value("name", ""));
-    s.bind(3, p.value("timezone", "Europe/Paris"));
-    s.bind(4, p.value("days", json::array()).dump());
-    s.bind(5, std::int64_t(e.hlc));
+    auto s = stmt("INSERT INTO event_info (id, uid, name, timezone, days, hlc, origin) "
+                  "VALUES (1, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET uid = excluded.uid, "
+                  "name = excluded.name, timezone = excluded.timezone, days = excluded.days, "
+                  "hlc = excluded.hlc, origin = excluded.origin "
+                  "WHERE (excluded.hlc, excluded.origin) > (event_info.hlc, event_info.origin)");
+    s->bind(1, p.value("uid", ""));
+    s->bind(2, p.value("name", ""));
+    s->bind(3, p.value("timezone", "Europe/Paris"));
+    s->bind(4, p.value("days", json::array()).dump());
+    s->bind(5, std::int64_t(e.hlc));
     bind_origin(s, 6, e.origin);
-    s.exec();
+    s->exec();
 }
 
 void Projector::apply_attendee_fields(const JournalEvent& e, const json& p) {
-    auto& find = stmt("SELECT num, stamp_hlc, stamp_origin FROM attendees WHERE id = ?");
-    find.bind(1, e.entity);
-    if (!find.executeStep()) {
+    auto find = stmt("SELECT num, stamp_hlc, stamp_origin FROM attendees WHERE id = ?");
+    find->bind(1, e.entity);
+    if (!find->executeStep()) {
         // A new row. A creation stamps every field at once; an update that arrives before the
         // creation (out-of-order delivery) stamps only its own fields, so the creation can still
         // fill in the others when it comes.
         const bool creation = e.kind == EventKind::AttendeeCreated;
         Attendee a = attendee_from_json(e.entity, p);
-        auto& ins = stmt("INSERT INTO attendees (id, first_name, last_name, email, organisation, category, "
-                         "category_key, days, ext_code, badge_version, source, stamp_hlc, stamp_origin) "
-                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-        ins.bind(1, a.id);
-        ins.bind(2, a.first_name);
-        ins.bind(3, a.last_name);
-        ins.bind(4, a.email);
-        ins.bind(5, a.organisation);
-        ins.bind(6, a.category);
-        ins.bind(7, a.category_key);
-        ins.bind(8, join_days(a.days));
-        ins.bind(9, a.ext_code);
-        ins.bind(10, a.badge_version);
-        ins.bind(11, a.source);
-        ins.bind(12, creation ? std::int64_t(e.hlc) : std::int64_t(0));
+        auto ins = stmt("INSERT INTO attendees (id, first_name, last_name, email, organisation, category, "
+                        "category_key, days, ext_code, badge_version, source, stamp_hlc, stamp_origin) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        ins->bind(1, a.id);
+        ins->bind(2, a.first_name);
+        ins->bind(3, a.last_name);
+        ins->bind(4, a.email);
+        ins->bind(5, a.organisation);
+        ins->bind(6, a.category);
+        ins->bind(7, a.category_key);
+        ins->bind(8, join_days(a.days));
+        ins->bind(9, a.ext_code);
+        ins->bind(10, a.badge_version);
+        ins->bind(11, a.source);
+        ins->bind(12, creation ? std::int64_t(e.hlc) : std::int64_t(0));
         const Origin zero{};
         bind_origin(ins, 13, creation ? e.origin : zero);
-        ins.exec();
+        ins->exec();
         const std::int64_t num = db_.getLastInsertRowid();
         if (!creation) {
             for (const auto& [field, value] : p.items()) {
-                auto& st =
+                auto st =
                     stmt("INSERT INTO attendee_stamps (attendee_id, field, hlc, origin) VALUES (?, ?, ?, ?)");
-                st.bind(1, e.entity);
-                st.bind(2, field);
-                st.bind(3, std::int64_t(e.hlc));
+                st->bind(1, e.entity);
+                st->bind(2, field);
+                st->bind(3, std::int64_t(e.hlc));
                 bind_origin(st, 4, e.origin);
-                st.exec();
+                st->exec();
             }
         }
-        auto& idx =
+        auto idx =
             stmt("INSERT INTO attendee_search (rowid, names, organisation, email) VALUES (?, ?, ?, ?)");
-        idx.bind(1, num);
-        idx.bind(2, search_names(a.first_name, a.last_name));
-        idx.bind(3, fold_text(a.organisation));
-        idx.bind(4, fold_text(a.email));
-        idx.exec();
+        idx->bind(1, num);
+        idx->bind(2, search_names(a.first_name, a.last_name));
+        idx->bind(3, fold_text(a.organisation));
+        idx->bind(4, fold_text(a.email));
+        idx->exec();
         return;
     }
-    const std::int64_t num = find.getColumn(0).getInt64();
-    const std::uint64_t row_hlc = std::uint64_t(find.getColumn(1).getInt64());
-    const auto row_blob = find.getColumn(2);
+    const std::int64_t num = find->getColumn(0).getInt64();
+    const std::uint64_t row_hlc = std::uint64_t(find->getColumn(1).getInt64());
+    const auto row_blob = find->getColumn(2);
     const Origin row_origin = origin_from_blob(row_blob.getBlob(), row_blob.getBytes());
 
     bool changed = false;
@@ -185,32 +188,32 @@ void Projector::apply_attendee_fields(const JournalEvent& e, const json& p) {
             continue;
         std::uint64_t cur_hlc = row_hlc;
         Origin cur_origin = row_origin;
-        auto& get = stmt("SELECT hlc, origin FROM attendee_stamps WHERE attendee_id = ? AND field = ?");
-        get.bind(1, e.entity);
-        get.bind(2, field);
-        if (get.executeStep()) {
-            cur_hlc = std::uint64_t(get.getColumn(0).getInt64());
-            const auto b = get.getColumn(1);
+        auto get = stmt("SELECT hlc, origin FROM attendee_stamps WHERE attendee_id = ? AND field = ?");
+        get->bind(1, e.entity);
+        get->bind(2, field);
+        if (get->executeStep()) {
+            cur_hlc = std::uint64_t(get->getColumn(0).getInt64());
+            const auto b = get->getColumn(1);
             cur_origin = origin_from_blob(b.getBlob(), b.getBytes());
         }
         if (!newer(e.hlc, e.origin, cur_hlc, cur_origin))
             continue;
-        auto& upd = field_update(field);
+        auto upd = field_update(field);
         const json& v = p[field];
         if (v.is_number_integer())
-            upd.bind(1, v.get<std::int64_t>());
+            upd->bind(1, v.get<std::int64_t>());
         else
-            upd.bind(1, v.is_string() ? v.get<std::string>() : v.dump());
-        upd.bind(2, num);
-        upd.exec();
-        auto& put = stmt(
+            upd->bind(1, v.is_string() ? v.get<std::string>() : v.dump());
+        upd->bind(2, num);
+        upd->exec();
+        auto put = stmt(
             "INSERT INTO attendee_stamps (attendee_id, field, hlc, origin) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (attendee_id, field) DO UPDATE SET hlc = excluded.hlc, origin = excluded.origin");
-        put.bind(1, e.entity);
-        put.bind(2, field);
-        put.bind(3, std::int64_t(e.hlc));
+        put->bind(1, e.entity);
+        put->bind(2, field);
+        put->bind(3, std::int64_t(e.hlc));
         bind_origin(put, 4, e.origin);
-        put.exec();
+        put->exec();
         changed = true;
     }
     if (changed)
@@ -218,22 +221,22 @@ void Projector::apply_attendee_fields(const JournalEvent& e, const json& p) {
 }
 
 void Projector::reindex(std::int64_t num) {
-    auto& get = stmt("SELECT first_name, last_name, organisation, email FROM attendees WHERE num = ?");
-    get.bind(1, num);
-    if (!get.executeStep())
+    auto get = stmt("SELECT first_name, last_name, organisation, email FROM attendees WHERE num = ?");
+    get->bind(1, num);
+    if (!get->executeStep())
         return;
-    const std::string names = search_names(get.getColumn(0).getString(), get.getColumn(1).getString());
-    const std::string org = fold_text(get.getColumn(2).getString());
-    const std::string email = fold_text(get.getColumn(3).getString());
-    auto& del = stmt("DELETE FROM attendee_search WHERE rowid = ?");
-    del.bind(1, num);
-    del.exec();
-    auto& ins = stmt("INSERT INTO attendee_search (rowid, names, organisation, email) VALUES (?, ?, ?, ?)");
-    ins.bind(1, num);
-    ins.bind(2, names);
-    ins.bind(3, org);
-    ins.bind(4, email);
-    ins.exec();
+    const std::string names = search_names(get->getColumn(0).getString(), get->getColumn(1).getString());
+    const std::string org = fold_text(get->getColumn(2).getString());
+    const std::string email = fold_text(get->getColumn(3).getString());
+    auto del = stmt("DELETE FROM attendee_search WHERE rowid = ?");
+    del->bind(1, num);
+    del->exec();
+    auto ins = stmt("INSERT INTO attendee_search (rowid, names, organisation, email) VALUES (?, ?, ?, ?)");
+    ins->bind(1, num);
+    ins->bind(2, names);
+    ins->bind(3, org);
+    ins->bind(4, email);
+    ins->exec();
 }
 
 // A check-in counts in its attendee's day unless its undo arrived first; the day keeps the earliest
@@ -257,15 +260,15 @@ void Projector::apply_checkin(const JournalEvent& e, const CheckinPayload& p) {
                " WHERE (excluded.first_at, excluded.first_hlc, excluded.first_origin, excluded.first_seq) < "
                "(first_at, first_hlc, first_origin, first_seq)";
     }();
-    auto& s = stmt(sql.c_str());
-    s.bindNoCopy(1, e.entity);
-    s.bindNoCopy(2, p.day);
-    s.bind(3, p.at);
-    s.bind(4, std::int64_t(e.hlc));
+    auto s = stmt(sql.c_str());
+    s->bindNoCopy(1, e.entity);
+    s->bindNoCopy(2, p.day);
+    s->bind(3, p.at);
+    s->bind(4, std::int64_t(e.hlc));
     bind_origin(s, 5, e.origin);
-    s.bind(6, e.seq);
-    s.bindNoCopy(7, p.kiosk);
-    s.exec();
+    s->bind(6, e.seq);
+    s->bindNoCopy(7, p.kiosk);
+    s->exec();
 }
 
 void Projector::apply_undo(const JournalEvent& e, const json& p) {
@@ -273,37 +276,37 @@ void Projector::apply_undo(const JournalEvent& e, const json& p) {
     if (!target)
         throw StoreError("undo event " + std::to_string(e.seq) + " names no valid check-in");
     const std::int64_t target_seq = p.value("seq", std::int64_t(0));
-    auto& s = stmt("INSERT INTO undos (origin, seq, target_origin, target_seq) VALUES (?, ?, ?, ?) "
-                   "ON CONFLICT DO NOTHING");
+    auto s = stmt("INSERT INTO undos (origin, seq, target_origin, target_seq) VALUES (?, ?, ?, ?) "
+                  "ON CONFLICT DO NOTHING");
     bind_origin(s, 1, e.origin);
-    s.bind(2, e.seq);
+    s->bind(2, e.seq);
     bind_origin(s, 3, *target);
-    s.bind(4, target_seq);
-    if (s.exec() == 0 || defer_days_)
+    s->bind(4, target_seq);
+    if (s->exec() == 0 || defer_days_)
         return;
     // The cancelled check-in may not have arrived yet: then it will not count when it does.
-    auto& find = stmt("SELECT attendee_id, day FROM checkins WHERE origin = ? AND seq = ?");
+    auto find = stmt("SELECT attendee_id, day FROM checkins WHERE origin = ? AND seq = ?");
     bind_origin(find, 1, *target);
-    find.bind(2, target_seq);
-    if (!find.executeStep())
+    find->bind(2, target_seq);
+    if (!find->executeStep())
         return;
-    const std::string attendee = find.getColumn(0).getString(), day = find.getColumn(1).getString();
-    find.reset();
+    const std::string attendee = find->getColumn(0).getString(), day = find->getColumn(1).getString();
+    find->reset();
     recount_day(attendee, day);
 }
 
 // Undos are rare: the day's summary is recomputed from its check-ins (a scan of the journal's).
 void Projector::recount_day(const std::string& attendee_id, const std::string& day) {
-    auto& del = stmt("DELETE FROM checkin_days WHERE attendee_id = ? AND day = ?");
-    del.bind(1, attendee_id);
-    del.bind(2, day);
-    del.exec();
+    auto del = stmt("DELETE FROM checkin_days WHERE attendee_id = ? AND day = ?");
+    del->bind(1, attendee_id);
+    del->bind(2, day);
+    del->exec();
     static const std::string sql =
         "INSERT INTO checkin_days " + checkin_days_select("attendee_id = ?1 AND day = ?2");
-    auto& ins = stmt(sql.c_str());
-    ins.bind(1, attendee_id);
-    ins.bind(2, day);
-    ins.exec();
+    auto ins = stmt(sql.c_str());
+    ins->bind(1, attendee_id);
+    ins->bind(2, day);
+    ins->exec();
 }
 
 // The summary rows of the check-ins matching `where` (a condition on the checkins view), computed

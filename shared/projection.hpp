@@ -4,6 +4,7 @@
 // commutative and idempotent per event: a day keeps its earliest check-in not undone, undos name their
 // target, attendee fields are last-writer-wins by (hlc, origin). Callers own the transaction.
 #include "checkin_payload.hpp"
+#include "database.hpp"
 #include "journal.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -33,8 +34,8 @@ private:
     void recount_day(const std::string& attendee_id, const std::string& day);
     void reindex(std::int64_t num);
     // Prepared once per connection, looked up by the literal's address (no string built per event).
-    SQLite::Statement& stmt(const char* sql);
-    SQLite::Statement& field_update(const std::string& field); // "UPDATE attendees SET <field> ..."
+    BorrowedStatement stmt(const char* sql);
+    BorrowedStatement field_update(const std::string& field); // "UPDATE attendees SET <field> ..."
 
     SQLite::Database& db_;
     std::unordered_map<const char*, std::unique_ptr<SQLite::Statement>> cache_;

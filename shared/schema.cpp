@@ -180,6 +180,44 @@ CREATE TABLE checkin_days (
     PRIMARY KEY (attendee_id, day)
 ) WITHOUT ROWID;
 )sql";
+
+// Sync trust (issue 9): every device has a role and an Ed25519 key, every store knows the role of
+// each origin it accepts events from, enrolment codes expire, and refused events leave a bounded
+// record (reason, key, hash, size: never the payload).
+constexpr const char* kVersion5SyncTrust = R"sql(
+ALTER TABLE sync_devices ADD COLUMN role TEXT NOT NULL DEFAULT 'kiosk';
+ALTER TABLE sync_devices ADD COLUMN enrol_expires_ms INTEGER;
+
+-- The origins whose events this store accepts, with the role of the device writing under each.
+-- Central side: filled at join (the device's origin and public key are bound to its token then).
+-- Kiosk side: the server's list, refreshed with every pull; the server itself is the central role.
+CREATE TABLE sync_peers (
+    origin     BLOB PRIMARY KEY,
+    role       TEXT NOT NULL CHECK (role IN ('central', 'kiosk', 'desk')),
+    name       TEXT NOT NULL DEFAULT '',
+    device_key BLOB            -- Ed25519 public key: verifies the device's bundles
+) WITHOUT ROWID;
+INSERT INTO sync_peers (origin, role, name)
+    SELECT origin, 'kiosk', name FROM sync_devices WHERE origin IS NOT NULL AND joined_ms IS NOT NULL;
+
+-- Refused events (clone conflicts, forbidden kinds, malformed payloads): what, why and from whom,
+-- never the payload itself, and at most a few thousand rows (the oldest go first).
+DROP TABLE sync_conflicts;
+CREATE TABLE sync_refusals (
+    id           INTEGER PRIMARY KEY,
+    origin       BLOB    NOT NULL,
+    seq          INTEGER NOT NULL,
+    kind         INTEGER NOT NULL,
+    source       TEXT    NOT NULL,
+    reason       TEXT    NOT NULL,
+    payload_hash TEXT    NOT NULL,
+    payload_size INTEGER NOT NULL,
+    first_ms     INTEGER NOT NULL,
+    last_ms      INTEGER NOT NULL,
+    count        INTEGER NOT NULL DEFAULT 1,
+    UNIQUE (origin, seq, source, payload_hash)
+);
+)sql";
 } // namespace
 
 void apply_migration(SQLite::Database& db, int to_version) {
@@ -196,6 +234,9 @@ void apply_migration(SQLite::Database& db, int to_version) {
     case 4:
         db.exec(kVersion4CheckinDays);
         db.exec("INSERT INTO checkin_days " + checkin_days_select("1"));
+        return;
+    case 5:
+        db.exec(kVersion5SyncTrust);
         return;
     default:
         throw StoreError("no migration to schema " + std::to_string(to_version));

@@ -61,26 +61,25 @@ void Store::reload_event() {
     event_ = e ? *e : EventInfo{};
 }
 
-SQLite::Statement& Store::cached(const char* sql) {
+BorrowedStatement Store::cached(const char* sql) {
     auto& slot = statements_[sql];
     if (!slot)
         slot = std::make_unique<SQLite::Statement>(*db_, sql);
     slot->reset();
-    return *slot;
+    return BorrowedStatement(*slot);
 }
 
 void Store::load_clock() {
-    auto& q = cached("SELECT value FROM meta WHERE key = 'hlc'");
-    if (q.executeStep())
-        clock_.restore(std::uint64_t(q.getColumn(0).getInt64()));
-    q.reset();
+    auto q = cached("SELECT value FROM meta WHERE key = 'hlc'");
+    if (q->executeStep())
+        clock_.restore(std::uint64_t(q->getColumn(0).getInt64()));
 }
 
 void Store::save_clock() {
-    auto& q = cached("INSERT INTO meta (key, value) VALUES ('hlc', ?) "
-                     "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
-    q.bind(1, std::int64_t(clock_.last()));
-    q.exec();
+    auto q = cached("INSERT INTO meta (key, value) VALUES ('hlc', ?) "
+                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+    q->bind(1, std::int64_t(clock_.last()));
+    q->exec();
 }
 
 Store::Batch::Batch(Store& s) : store_(s) {
@@ -89,12 +88,10 @@ Store::Batch::Batch(Store& s) : store_(s) {
 }
 
 std::int64_t Store::read_next_seq() {
-    auto& q = cached("SELECT coalesce(max(seq), 0) + 1 FROM journal WHERE origin = ?");
-    q.bind(1, origin_.data(), int(origin_.size()));
-    q.executeStep();
-    const std::int64_t next = q.getColumn(0).getInt64();
-    q.reset();
-    return next;
+    auto q = cached("SELECT coalesce(max(seq), 0) + 1 FROM journal WHERE origin = ?");
+    q->bind(1, origin_.data(), int(origin_.size()));
+    q->executeStep();
+    return q->getColumn(0).getInt64();
 }
 
 JournalEvent Store::append(EventKind kind, const std::string& entity, const nlohmann::json& payload) {
@@ -115,17 +112,6 @@ JournalEvent Store::append(EventKind kind, const std::string& entity, const nloh
     projector_->apply(e, &payload);
     save_clock();
     return e;
-}
-
-bool Store::apply_remote(const JournalEvent& e) {
-    if (!inserter_->insert(e))
-        return false;
-    projector_->apply(e);
-    if (clock_.receive(e.hlc))
-        save_clock();
-    if (e.kind == EventKind::EventDefined)
-        reload_event();
-    return true;
 }
 
 std::optional<std::string> Store::meta(const std::string& key) {

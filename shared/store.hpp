@@ -56,9 +56,6 @@ public:
         Store& store_;
     };
 
-    // Applies an event from another origin (sync, bundles). Returns false when already known.
-    bool apply_remote(const JournalEvent& e);
-
     const EventInfo& event() const { return event_; }
     void reload_event();
 
@@ -73,7 +70,7 @@ private:
     void load_clock();
     void save_clock();
     std::int64_t read_next_seq();
-    SQLite::Statement& cached(const char* sql);
+    BorrowedStatement cached(const char* sql);
 
     std::string path_;
     std::unique_ptr<SQLite::Database> db_;

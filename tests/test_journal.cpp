@@ -5,6 +5,7 @@
 #include "projection.hpp"
 #include "store.hpp"
 #include "support/demo_event.hpp"
+#include "support/sync_peers.hpp"
 #include "support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
@@ -87,9 +88,13 @@ TEST_CASE("The same (origin, seq) with different content is refused, never merge
     test::TempDir dir;
     Store store = Store::create(dir.file("a.db"), test::demo_spec());
     auto e = read_journal(store.db()).front();
-    CHECK_FALSE(store.apply_remote(e)); // a repeat is a no-op
+    const auto repeat = test::merge_in(store, {e}); // a repeat is a no-op
+    CHECK(repeat.ok());
+    CHECK(repeat.already_known == 1);
     e.payload = R"({"name":"forged"})";
-    CHECK_THROWS_WITH(store.apply_remote(e), Catch::Contains("different content"));
+    const auto forged = test::merge_in(store, {e});
+    REQUIRE_FALSE(forged.ok());
+    CHECK_THAT(forged.rejected.front().reason, Catch::Contains("different content"));
     CHECK(store.event().name == "Numérique en Commun[s]");
 }
 
@@ -162,13 +167,11 @@ TEST_CASE("Attendee edits converge whatever the delivery order (last writer wins
     for (int round = 0; round < 6; ++round) {
         test::TempDir other;
         Store target = Store::create(other.file("t.db"), test::demo_spec());
+        test::trust(target, source, sync::Role::Central);
         std::shuffle(events.begin(), events.end(), rng);
-        WriteTransaction tx(target.db());
-        for (const auto& e : events)
-            target.apply_remote(e);
-        for (const auto& e : events) // repetitions change nothing
-            target.apply_remote(e);
-        tx.commit();
+        for (const auto& e : events) // one by one: each delivery order is its own sequence of batches
+            REQUIRE(test::merge_in(target, {e}).ok());
+        REQUIRE(test::merge_in(target, events).ok()); // repetitions change nothing
         const auto got = load_attendee(target.db(), a.id);
         REQUIRE(got);
         CHECK(got->first_name == "Léa");
@@ -203,12 +206,9 @@ TEST_CASE("The day summary keeps the earliest check-in not undone, whatever arri
     CHECK(summary(kiosk) == expected);
     // Another store receives them backwards: the undo before the check-in it cancels.
     Store other = Store::create(dir.file("o.db"), test::demo_spec());
-    {
-        WriteTransaction tx(other.db());
-        for (auto it = events.rbegin(); it != events.rend(); ++it)
-            other.apply_remote(*it);
-        tx.commit();
-    }
+    test::trust(other, kiosk, sync::Role::Central);
+    for (auto it = events.rbegin(); it != events.rend(); ++it)
+        REQUIRE(test::merge_in(other, {*it}).ok());
     CHECK(summary(other) == expected);
     CHECK(other.db().execAndGet("SELECT count(*) FROM checkins WHERE undone = 1").getInt() == 1);
 }
@@ -228,8 +228,14 @@ TEST_CASE("A schema 3 database migrates: its check-ins are summarised from the j
             REQUIRE(check_in(s, p.id, test::kSept28At0912).verdict == Verdict::Admitted);
         REQUIRE(undo_checkins(s, people[1].id, "2022-09-28") == 1);
         before = dump_projections(s.db());
-        // Back to schema 3 as it was: a checkins table, no summary.
+        // Back to schema 3 as it was: a checkins table, no summary, none of schema 5's sync trust.
         s.db().exec(
+            "DROP TABLE sync_peers; DROP TABLE sync_refusals; ALTER TABLE sync_devices DROP COLUMN role; "
+            "ALTER TABLE sync_devices DROP COLUMN enrol_expires_ms; CREATE TABLE sync_conflicts (origin BLOB "
+            "NOT NULL, seq INTEGER NOT NULL, device TEXT NOT NULL, payload TEXT NOT NULL, first_ms INTEGER "
+            "NOT NULL, count INTEGER NOT NULL DEFAULT 1, PRIMARY KEY (origin, seq, device)) WITHOUT ROWID; "
+            "INSERT INTO sync_devices (name, origin, enrolled_ms, joined_ms) VALUES ('Accueil 2', "
+            "x'000102030405060708090a0b0c0d0e0f', 1, 2); "
             "DROP VIEW checkins; DROP TABLE checkin_days; CREATE TABLE checkins (origin BLOB NOT NULL, "
             "seq INTEGER NOT NULL, attendee_id TEXT NOT NULL, day TEXT NOT NULL, at_ms INTEGER NOT NULL, "
             "hlc INTEGER NOT NULL, kiosk TEXT NOT NULL, undone INTEGER NOT NULL DEFAULT 0, PRIMARY KEY "
@@ -239,4 +245,7 @@ TEST_CASE("A schema 3 database migrates: its check-ins are summarised from the j
     CHECK(schema_version(s.db()) == kSchemaVersion);
     CHECK(dump_projections(s.db()) == before);
     CHECK(s.db().execAndGet("SELECT count(*) FROM checkin_days").getInt() == 2);
+    // Schema 5: a device that joined before roles existed is a kiosk (the narrowest role).
+    CHECK(s.db().execAndGet("SELECT role || ' ' || name FROM sync_peers").getString() == "kiosk Accueil 2");
+    CHECK(s.db().execAndGet("SELECT role FROM sync_devices").getString() == "kiosk");
 }

@@ -8,6 +8,7 @@
 #include "support/demo_event.hpp"
 #include "support/temp_dir.hpp"
 #include "sync/bundle.hpp"
+#include "sync/device_key.hpp"
 #include "sync/devices.hpp"
 #include "sync/merge.hpp"
 #include "sync/protocol.hpp"
@@ -27,12 +28,6 @@ namespace {
 MergeOptions no_guard() {
     MergeOptions o;
     o.guard_clock = false;
-    return o;
-}
-
-MergeOptions from_source(const std::string& source) {
-    MergeOptions o;
-    o.source = source;
     return o;
 }
 
@@ -86,13 +81,38 @@ std::vector<Attendee> roster(Store& s) {
     return out;
 }
 
-// A central store with a small roster, and kiosks that joined it.
+// What `accueil-sync join` does on both sides, without the network: the central store enrols the
+// device and binds its origin and key; the device pins the central's origin and key.
+void join_offline(Store& central, Store& device, const std::string& name, Role role) {
+    const std::string secret = enrol_device(central, name, role);
+    std::string why;
+    REQUIRE(join_device(central, secret, device.origin(), device_key_of(device).public_key(), why));
+    WriteTransaction tx(device.db());
+    device.set_meta("sync.server", "http://127.0.0.1:1");
+    device.set_meta("sync.server_origin", to_hex(central.origin()));
+    device.set_meta("sync.server_key", to_hex(device_key_of(central).public_key()));
+    device.set_meta("kiosk_name", name);
+    tx.commit();
+}
+
+// What the agent does with the server's list of devices on each pull.
+void learn_peers(Store& central, Store& device) {
+    auto peers = known_peers(central);
+    peers.erase(central.origin());
+    peers.erase(device.origin());
+    WriteTransaction tx(device.db());
+    replace_peers(device.db(), peers);
+    tx.commit();
+}
+
+// A central store with a small roster, and desks (they may edit people and undo any check-in) that
+// joined it.
 struct Desk {
     test::TempDir dir;
     Store central = Store::create(dir.file("central.db"), test::demo_spec());
     std::vector<Store> kiosks;
 
-    explicit Desk(int kiosk_count, int people = 12) {
+    explicit Desk(int kiosk_count, int people = 12, Role role = Role::Desk) {
         // Durability is not under test here; fsyncs would make the property test slow.
         central.db().exec("PRAGMA synchronous=OFF");
         WriteTransaction tx(central.db());
@@ -104,24 +124,43 @@ struct Desk {
         for (int k = 0; k < kiosk_count; ++k) {
             kiosks.push_back(create_joining_store(dir.file("kiosk" + std::to_string(k) + ".db")));
             kiosks.back().db().exec("PRAGMA synchronous=OFF");
-            kiosks.back().set_kiosk_name("Accueil " + std::to_string(k + 1));
-            pull(kiosks.back());
+            join_offline(central, kiosks.back(), "Accueil " + std::to_string(k + 1), role);
         }
+        for (auto& k : kiosks)
+            pull(k);
+    }
+    // A device that joins later.
+    Store join(const std::string& file, const std::string& name, WallClock wall = system_wall_ms,
+               Role role = Role::Desk) {
+        Store s = create_joining_store(dir.file(file), wall);
+        join_offline(central, s, name, role);
+        pull(s);
+        return s;
     }
     void pull(Store& kiosk) {
+        learn_peers(central, kiosk);
         bool more = true;
         while (more) {
             const auto ev = events_missing(central, local_vector(kiosk), 500, more, kiosk.origin());
-            REQUIRE(merge_events(kiosk, ev, no_guard()).ok());
+            MergeOptions o = no_guard();
+            o.channel = Channel::Pull;
+            REQUIRE(merge_events(kiosk, ev, o).ok());
         }
         // What came from the central store is known there: never to be sent back.
         WriteTransaction tx(kiosk.db());
         raise_acked(kiosk.db(), local_vector(central));
         tx.commit();
     }
+    MergeResult push_events(Store& kiosk, const std::vector<JournalEvent>& ev,
+                            const std::string& source = "") {
+        MergeOptions o;
+        o.channel = Channel::Push;
+        o.sender = kiosk.origin();
+        o.source = source.empty() ? kiosk.kiosk_name() : source;
+        return merge_events(central, ev, o);
+    }
     void push(Store& kiosk) {
-        const auto ev = unacked_events(kiosk, 100000);
-        const auto r = merge_events(central, ev);
+        const auto r = push_events(kiosk, unacked_events(kiosk, 100000));
         REQUIRE(r.ok());
         WriteTransaction tx(kiosk.db());
         raise_acked(kiosk.db(), r.marks);
@@ -195,17 +234,27 @@ TEST_CASE("Property: any delivery order, batching and repetition gives the same 
             INFO("trial " << trial);
             Store target = create_joining_store(dir.file("t" + std::to_string(trial) + ".db"));
             target.db().exec("PRAGMA synchronous=OFF");
+            join_offline(desk.central, target, "Témoin " + std::to_string(trial), Role::Kiosk);
+            learn_peers(desk.central, target);
             std::vector<JournalEvent> delivery = history;
             // Repetitions: a random third of the events come again.
             for (std::size_t i = 0; i < history.size() / 3; ++i)
                 delivery.push_back(history[rng() % history.size()]);
             std::shuffle(delivery.begin(), delivery.end(), rng);
+            // The event's definition comes first, as the server sends its own origin first: the door
+            // checks every check-in's day against it.
+            std::stable_partition(delivery.begin(), delivery.end(),
+                                  [](const JournalEvent& e) { return e.kind == EventKind::EventDefined; });
             std::size_t pos = 0;
             while (pos < delivery.size()) {
                 const std::size_t n = std::min<std::size_t>(1 + rng() % 40, delivery.size() - pos);
                 const std::vector<JournalEvent> batch(delivery.begin() + long(pos),
                                                       delivery.begin() + long(pos + n));
-                REQUIRE(merge_events(target, batch, no_guard()).ok());
+                MergeOptions o = no_guard();
+                o.channel = Channel::Pull;
+                const auto r = merge_events(target, batch, o);
+                INFO((r.ok() ? "" : r.rejected.front().reason));
+                REQUIRE(r.ok());
                 pos += n;
             }
             CHECK(count(target, "SELECT count(*) FROM journal") == int(history.size()));
@@ -236,9 +285,9 @@ TEST_CASE("Marks advance only over contiguous seqs, in the merge's transaction")
         check_in(k, people[std::size_t(i)].id, test::kSept28At0912);
     auto ev = unacked_events(k, 100);
     REQUIRE(ev.size() == 5);
-    CHECK(merge_events(desk.central, {ev[2], ev[4]}).marks.at(k.origin()) == 0);
-    CHECK(merge_events(desk.central, {ev[0]}).marks.at(k.origin()) == 1);
-    const auto r = merge_events(desk.central, {ev[1], ev[3], ev[0]});
+    CHECK(desk.push_events(k, {ev[2], ev[4]}).marks.at(k.origin()) == 0);
+    CHECK(desk.push_events(k, {ev[0]}).marks.at(k.origin()) == 1);
+    const auto r = desk.push_events(k, {ev[1], ev[3], ev[0]});
     CHECK(r.applied == 2);
     CHECK(r.already_known == 1);
     CHECK(r.marks.at(k.origin()) == 5);
@@ -264,7 +313,7 @@ TEST_CASE("A cloned kiosk database is detected: refused whole, recorded, never o
     check_in(b, people[2].id, test::kSept28At0912);
     desk.push(a);
     const std::string before = projection_dump(desk.central);
-    const auto r = merge_events(desk.central, unacked_events(b, 100), from_source("Accueil clone"));
+    const auto r = desk.push_events(b, unacked_events(b, 100), "Accueil clone");
     REQUIRE_FALSE(r.ok());
     REQUIRE(r.rejected.size() == 1);
     CHECK(r.rejected[0].seq == 1);
@@ -272,26 +321,31 @@ TEST_CASE("A cloned kiosk database is detected: refused whole, recorded, never o
     CHECK(r.applied == 0);
     // Nothing of the batch went in, not even the event that did not conflict.
     CHECK(projection_dump(desk.central) == before);
-    const auto c = conflicts(desk.central.db());
+    const auto c = refusals(desk.central.db());
     REQUIRE(c.size() == 1);
+    CHECK(c[0].is_conflict());
     CHECK(c[0].source == "Accueil clone");
-    CHECK_THAT(c[0].payload, Catch::Contains(people[1].id));
+    CHECK(c[0].kind == "check-in");
+    CHECK(c[0].payload_hash.size() == 32);
+    CHECK(c[0].payload_size > 0);
+    // Recorded without the payload: the refused version's contents are not kept.
+    CHECK(count(desk.central,
+                "SELECT count(*) FROM sync_refusals WHERE reason LIKE '%" + people[1].id + "%'") == 0);
     // Sent again: still refused, counted.
-    CHECK_FALSE(merge_events(desk.central, unacked_events(b, 100), from_source("Accueil clone")).ok());
-    CHECK(conflicts(desk.central.db())[0].count == 2);
+    CHECK_FALSE(desk.push_events(b, unacked_events(b, 100), "Accueil clone").ok());
+    CHECK(refusals(desk.central.db())[0].count == 2);
 }
 
 TEST_CASE("HLC guard: edits from a kiosk set to 2038 are refused, its check-ins are kept") {
     Desk desk(1);
     Store& normal = desk.kiosks[0];
     const std::int64_t y2038 = 2153000000000; // 2038-03-22
-    Store future = create_joining_store(desk.dir.file("future.db"), [] { return y2038; });
-    desk.pull(future);
+    Store future = desk.join("future.db", "Futur", [] { return y2038; });
     const auto people = roster(future);
 
     // Its check-in (a fact, with the scan time the camera saw) goes through.
     check_in(future, people[0].id, test::kSept28At0912);
-    auto r = merge_events(desk.central, unacked_events(future, 100));
+    auto r = desk.push_events(future, unacked_events(future, 100));
     REQUIRE(r.ok());
     CHECK(r.applied == 1);
     CHECK(HlcStamp::millis(desk.central.clock().last()) < y2038); // the clock did not jump to 2038
@@ -308,15 +362,13 @@ TEST_CASE("HLC guard: edits from a kiosk set to 2038 are refused, its check-ins 
         update_attendee(future, people[1], after);
         tx.commit();
     }
-    r = merge_events(desk.central, unacked_events(future, 100));
+    r = desk.push_events(future, unacked_events(future, 100));
     REQUIRE_FALSE(r.ok());
     CHECK_THAT(r.rejected.at(0).reason, Catch::Contains("clock"));
     CHECK(load_attendee(desk.central.db(), people[1].id)->email.empty());
 
     // A kiosk a day behind: accepted; a later edit elsewhere still wins over its edit.
-    Store late =
-        create_joining_store(desk.dir.file("late.db"), [] { return system_wall_ms() - test::kOneDayMs; });
-    desk.pull(late);
+    Store late = desk.join("late.db", "En retard", [] { return system_wall_ms() - test::kOneDayMs; });
     {
         WriteTransaction tx(late.db());
         Attendee after = people[2];
@@ -346,11 +398,13 @@ TEST_CASE("A malformed event refuses the batch and changes nothing") {
     bad.kind = EventKind::CheckInUndone;
     bad.payload = R"({"origin":"nothex","seq":1})";
     const std::string before = projection_dump(desk.central);
-    const auto r = merge_events(desk.central, {ev[0], bad});
+    const auto r = desk.push_events(k, {ev[0], bad});
     REQUIRE_FALSE(r.ok());
     CHECK_THAT(r.rejected[0].reason, Catch::Contains("malformed"));
     CHECK(projection_dump(desk.central) == before);
-    CHECK(conflicts(desk.central.db()).empty());
+    const auto refused = refusals(desk.central.db());
+    REQUIRE(refused.size() == 1);
+    CHECK_FALSE(refused[0].is_conflict());
 }
 
 TEST_CASE("Pull never returns the asker's own origin, dead letters are kept and skipped") {
@@ -409,8 +463,8 @@ TEST_CASE("Bundles round-trip and any flipped byte or truncation is refused whol
     const auto people = roster(k);
     for (int i = 0; i < 3; ++i)
         check_in(k, people[std::size_t(i)].id, test::kSept28At0912);
-    Bundle b{k.origin(), k.kiosk_name(), 42, unacked_events(k, 100)};
-    const std::string bytes = encode_bundle(b);
+    Bundle b{k.origin(), k.kiosk_name(), 42, unacked_events(k, 100), {}};
+    const std::string bytes = encode_bundle(b, device_key_of(k));
     const Bundle back = decode_bundle(bytes, "b");
     CHECK(back.events == b.events);
     CHECK(back.kiosk == "Accueil 1");
@@ -428,11 +482,17 @@ TEST_CASE("Bundles round-trip and any flipped byte or truncation is refused whol
     std::string other = bytes;
     other.replace(0, 16, "accueil-bundle 9");
     CHECK_THROWS_WITH(decode_bundle(other, "b"), Catch::Contains("another format version"));
+    other.replace(0, 16, "accueil-bundle 1"); // the unsigned format of earlier versions
+    CHECK_THROWS_WITH(decode_bundle(other, "b"), Catch::Contains("another format version"));
 
     // Files: written atomically, read back, merged with the same code path.
-    write_bundle_file(desk.dir.file("k.acc"), b);
+    write_bundle_file(desk.dir.file("k.acc"), b, device_key_of(k));
     CHECK_FALSE(std::filesystem::exists(desk.dir.file("k.acc.part")));
-    const auto r = merge_events(desk.central, read_bundle_file(desk.dir.file("k.acc")).events);
+    CHECK((std::filesystem::status(desk.dir.file("k.acc")).permissions() & std::filesystem::perms::all) ==
+          (std::filesystem::perms::owner_read | std::filesystem::perms::owner_write));
+    const auto read = read_bundle_file(desk.dir.file("k.acc"));
+    CHECK_NOTHROW(verify_bundle_signer(desk.central, read, "k.acc"));
+    const auto r = merge_events(desk.central, read.events);
     CHECK(r.applied == 3);
     CHECK_THROWS_AS(read_bundle_file(desk.dir.file("missing.acc")), InputError);
 }
@@ -494,15 +554,34 @@ TEST_CASE("Enrolment codes and devices: one-time codes, hashed tokens, revocatio
     Store central = Store::create(dir.file("c.db"), test::demo_spec());
     const std::string secret = enrol_device(central, "Accueil 2");
     CHECK(count(central, "SELECT count(*) FROM sync_devices WHERE enrol_hash = '" + secret + "'") == 0);
-    const auto joined = join_device(central, secret);
+    const Origin device = random_origin();
+    const auto key = SigningKey::generate().public_key();
+    std::string why;
+    const auto joined = join_device(central, secret, device, key, why);
     REQUIRE(joined);
     CHECK(joined->name == "Accueil 2");
-    CHECK_FALSE(join_device(central, secret)); // one time only
+    CHECK(joined->role == Role::Kiosk);
+    CHECK_FALSE(join_device(central, secret, device, key, why)); // one time only
+    CHECK_THAT(why, Catch::Contains("already used"));
+    // The origin and key are bound to the device at join.
+    CHECK(known_peers(central).at(device).name == "Accueil 2");
+    CHECK(known_peers(central).at(device).key == key);
+    // Another device name cannot join with the same database (a copied kiosk disk).
+    const std::string second = enrol_device(central, "Accueil 3", Role::Desk);
+    CHECK_FALSE(join_device(central, second, device, key, why));
+    CHECK_THAT(why, Catch::Contains("already joined as \"Accueil 2\""));
+    // Codes expire.
+    const std::string brief = enrol_device(central, "Accueil 4", Role::Kiosk, 1);
+    central.db().exec("UPDATE sync_devices SET enrol_expires_ms = 1 WHERE name = 'Accueil 4'");
+    CHECK_FALSE(join_device(central, brief, random_origin(), key, why));
+    CHECK_THAT(why, Catch::Contains("expired"));
+    CHECK_THROWS_AS(enrol_device(central, "Central", Role::Central), InputError);
     CHECK(authenticate(central, joined->token)->name == "Accueil 2");
     CHECK_FALSE(authenticate(central, random_secret_hex()));
     CHECK(count(central, "SELECT count(*) FROM sync_devices WHERE token_hash = '" + joined->token + "'") ==
           0);
     CHECK(list_devices(central).at(0).state() == "active");
+    CHECK(list_devices(central).at(1).role == Role::Desk);
     CHECK(revoke_device(central, "Accueil 2"));
     CHECK_FALSE(revoke_device(central, "Accueil 2"));
     REQUIRE(authenticate(central, joined->token));

@@ -1,6 +1,8 @@
 #include "sync/bundle.hpp"
 
 #include "errors.hpp"
+#include "sync/peers.hpp"
+#include "sync/strict_json.hpp"
 
 #include <sodium.h>
 
@@ -15,20 +17,23 @@
 namespace accueil::sync {
 
 namespace {
-constexpr const char* kMagic = "accueil-bundle 1\n";
-constexpr const char* kSumLabel = "blake2b-256 ";
+constexpr const char* kMagic = "accueil-bundle 2\n";
+constexpr const char* kSigLabel = "ed25519 "; // then the public key and the signature, in hex
 
-std::string checksum(std::string_view data) {
-    if (sodium_init() < 0)
-        throw StoreError("libsodium could not start");
-    unsigned char out[crypto_generichash_BYTES];
-    crypto_generichash(out, sizeof out, reinterpret_cast<const unsigned char*>(data.data()), data.size(),
-                       nullptr, 0);
-    return to_hex(out, sizeof out);
+std::optional<Signature> signature_from_hex(std::string_view hex) {
+    Signature s{};
+    if (hex.size() != 2 * s.size())
+        return std::nullopt;
+    const auto a = public_key_from_hex(hex.substr(0, 64)), b = public_key_from_hex(hex.substr(64));
+    if (!a || !b)
+        return std::nullopt;
+    std::copy(a->begin(), a->end(), s.begin());
+    std::copy(b->begin(), b->end(), s.begin() + 32);
+    return s;
 }
 } // namespace
 
-std::string encode_bundle(const Bundle& b) {
+std::string encode_bundle(const Bundle& b, const SigningKey& key) {
     const nlohmann::json body = {{"protocol", kProtocolVersion},
                                  {"origin", to_hex(b.origin)},
                                  {"kiosk", b.kiosk},
@@ -37,9 +42,11 @@ std::string encode_bundle(const Bundle& b) {
     std::string out = kMagic;
     out += body.dump();
     out += '\n';
-    const std::string sum = checksum(out);
-    out += kSumLabel;
-    out += sum;
+    const Signature sig = key.sign(reinterpret_cast<const std::uint8_t*>(out.data()), out.size());
+    out += kSigLabel;
+    out += to_hex(key.public_key());
+    out += ' ';
+    out += to_hex(sig.data(), sig.size());
     out += '\n';
     return out;
 }
@@ -51,22 +58,39 @@ Bundle decode_bundle(const std::string& bytes, const std::string& where) {
             throw InputError(where, "bundle of another format version; nothing merged");
         throw InputError(where, "not an accueil bundle; nothing merged");
     }
-    // The checksum line is the last line; anything missing after it means a truncated copy.
+    if (bytes.size() > kMaxBundleBytes)
+        throw InputError(where, "bundle larger than " + std::to_string(kMaxBundleBytes >> 20) +
+                                    " MB; nothing merged");
+    // The signature line is the last line; anything missing after it means a truncated copy.
     if (bytes.size() < magic.size() + 2 || bytes.back() != '\n')
-        throw InputError(where, "bundle is truncated (no checksum line); nothing merged");
+        throw InputError(where, "bundle is truncated (no signature line); nothing merged");
     const auto last = bytes.rfind('\n', bytes.size() - 2);
     if (last == std::string::npos || last < magic.size())
-        throw InputError(where, "bundle is truncated (no checksum line); nothing merged");
+        throw InputError(where, "bundle is truncated (no signature line); nothing merged");
     const std::string_view content(bytes.data(), last + 1);
-    const std::string sum_line = bytes.substr(last + 1, bytes.size() - last - 2);
-    if (!sum_line.starts_with(kSumLabel))
-        throw InputError(where, "bundle is truncated or damaged (no checksum line); nothing merged");
-    if (sum_line.substr(std::string(kSumLabel).size()) != checksum(content))
-        throw InputError(where, "bundle is damaged (checksum mismatch); nothing merged");
-    const auto body = nlohmann::json::parse(content.substr(magic.size()), nullptr, false);
-    if (body.is_discarded())
-        throw InputError(where, "bundle body is not valid JSON; nothing merged");
+    const std::string sig_line = bytes.substr(last + 1, bytes.size() - last - 2);
+    const std::string label = kSigLabel;
+    const auto space = sig_line.find(' ', label.size());
+    const auto key =
+        sig_line.starts_with(label) && space != std::string::npos
+            ? public_key_from_hex(std::string_view(sig_line).substr(label.size(), space - label.size()))
+            : std::nullopt;
+    const auto sig = key ? signature_from_hex(std::string_view(sig_line).substr(space + 1)) : std::nullopt;
+    if (!key || !sig)
+        throw InputError(where, "bundle is truncated or damaged (no signature line); nothing merged");
+    if (sodium_init() < 0)
+        throw StoreError("libsodium could not start");
+    if (crypto_sign_verify_detached(sig->data(), reinterpret_cast<const unsigned char*>(content.data()),
+                                    content.size(), key->data()) != 0)
+        throw InputError(where,
+                         "bundle is damaged or was altered (its signature does not verify); nothing merged");
+    std::string why;
+    const auto parsed = parse_strict_json(content.substr(magic.size()), {kMaxBundleBytes, 6}, why);
+    if (!parsed)
+        throw InputError(where, "bundle body is " + why + "; nothing merged");
+    const auto& body = *parsed;
     Bundle b;
+    b.signer = *key;
     try {
         check_protocol(body);
         const auto origin = origin_from_hex(body.value("origin", ""));
@@ -86,10 +110,24 @@ Bundle decode_bundle(const std::string& bytes, const std::string& where) {
     return b;
 }
 
-void write_bundle_file(const std::string& path, const Bundle& b) {
-    const std::string data = encode_bundle(b);
+void verify_bundle_signer(Store& store, const Bundle& b, const std::string& where) {
+    const auto peers = known_peers(store);
+    const auto it = peers.find(b.origin);
+    if (it == peers.end() || !it->second.key)
+        throw InputError(where, "bundle signed by a database that is not an enrolled device here (origin " +
+                                    to_hex(b.origin) + "); nothing merged");
+    if (*it->second.key != b.signer)
+        throw InputError(where, "bundle signed with another key than the one \"" + it->second.name +
+                                    "\" enrolled with (a forged bundle?); nothing merged");
+    if (it->second.revoked)
+        throw InputError(where, "bundle signed by \"" + it->second.name +
+                                    "\", which the organisers revoked; nothing merged");
+}
+
+void write_bundle_file(const std::string& path, const Bundle& b, const SigningKey& key) {
+    const std::string data = encode_bundle(b, key);
     const std::string tmp = path + ".part";
-    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0)
         throw InputError(path, "cannot write the bundle here");
     std::size_t done = 0;
@@ -117,6 +155,11 @@ void write_bundle_file(const std::string& path, const Bundle& b) {
 }
 
 Bundle read_bundle_file(const std::string& path) {
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(path, ec);
+    if (!ec && size > kMaxBundleBytes)
+        throw InputError(path, "bundle larger than " + std::to_string(kMaxBundleBytes >> 20) +
+                                   " MB; nothing merged");
     std::ifstream in(path, std::ios::binary);
     if (!in)
         throw InputError(path, "cannot read this file");

@@ -30,11 +30,15 @@ Device row_device(SQLite::Statement& q) {
     if (!q.getColumn(5).isNull())
         d.last_contact_ms = q.getColumn(5).getInt64();
     d.pending = q.getColumn(6).getInt64();
+    d.role = role_from_string(q.getColumn(7).getString()).value_or(Role::Kiosk);
+    if (!q.getColumn(8).isNull())
+        d.enrol_expires_ms = q.getColumn(8).getInt64();
     return d;
 }
 
 constexpr const char* kDeviceColumns =
-    "SELECT name, origin, enrolled_ms, joined_ms, revoked_ms, last_contact_ms, pending FROM sync_devices ";
+    "SELECT name, origin, enrolled_ms, joined_ms, revoked_ms, last_contact_ms, "
+    "pending, role, enrol_expires_ms FROM sync_devices ";
 } // namespace
 
 std::string random_secret_hex() {
@@ -52,41 +56,75 @@ std::string secret_hash(const std::string& secret) {
     return to_hex(out, sizeof out);
 }
 
-std::string enrol_device(Store& store, const std::string& name) {
+std::string enrol_device(Store& store, const std::string& name, Role role, std::int64_t valid_ms) {
     if (name.empty() || name.size() > 100)
         throw InputError("", "a device needs a name of 1 to 100 characters");
+    if (role == Role::Central)
+        throw InputError("--role",
+                         "a device is a kiosk or a desk; the central role is the organisers' store");
+    if (valid_ms <= 0)
+        throw InputError("--valid", "the code must be valid for some time (e.g. 2h, 24h)");
     const std::string secret = random_secret_hex();
     WriteTransaction tx(store.db());
-    SQLite::Statement q(store.db(),
-                        "INSERT INTO sync_devices (name, enrol_hash, enrolled_ms) VALUES (?, ?, ?) "
-                        "ON CONFLICT (name) DO UPDATE SET enrol_hash = excluded.enrol_hash, "
-                        "enrolled_ms = excluded.enrolled_ms, token_hash = NULL, joined_ms = NULL, "
-                        "revoked_ms = NULL");
+    SQLite::Statement q(
+        store.db(), "INSERT INTO sync_devices (name, enrol_hash, enrolled_ms, role, enrol_expires_ms) "
+                    "VALUES (?1, ?2, ?3, ?4, ?3 + ?5) "
+                    "ON CONFLICT (name) DO UPDATE SET enrol_hash = excluded.enrol_hash, "
+                    "enrolled_ms = excluded.enrolled_ms, token_hash = NULL, joined_ms = NULL, "
+                    "revoked_ms = NULL, role = excluded.role, enrol_expires_ms = excluded.enrol_expires_ms");
     q.bind(1, name);
     q.bind(2, secret_hash(secret));
     q.bind(3, store.wall_ms());
+    q.bind(4, to_string(role));
+    q.bind(5, valid_ms);
     q.exec();
     tx.commit();
     return secret;
 }
 
-std::optional<Joined> join_device(Store& store, const std::string& enrol_secret) {
+std::optional<Joined> join_device(Store& store, const std::string& enrol_secret, const Origin& origin,
+                                  const PublicKey& device_key, std::string& why) {
     WriteTransaction tx(store.db());
     SQLite::Statement q(store.db(),
-                        "SELECT name FROM sync_devices WHERE enrol_hash = ? AND revoked_ms IS NULL");
+                        "SELECT name, role, enrol_expires_ms FROM sync_devices WHERE enrol_hash = ? "
+                        "AND revoked_ms IS NULL");
     q.bind(1, secret_hash(enrol_secret));
-    if (!q.executeStep())
+    if (!q.executeStep()) {
+        why = "unknown or already used enrolment code; ask for a new one (accueil-sync enroll)";
         return std::nullopt;
-    Joined j{q.getColumn(0).getString(), random_secret_hex()};
+    }
+    Joined j{q.getColumn(0).getString(), random_secret_hex(),
+             role_from_string(q.getColumn(1).getString()).value_or(Role::Kiosk)};
+    const bool expired = !q.getColumn(2).isNull() && q.getColumn(2).getInt64() < store.wall_ms();
     q.reset();
+    if (expired) {
+        why = "this enrolment code has expired; ask for a new one (accueil-sync enroll)";
+        return std::nullopt;
+    }
+    if (origin == store.origin()) {
+        why = "this is the central database itself, not a kiosk";
+        return std::nullopt;
+    }
+    // One origin, one device: a copied kiosk disk cannot join as a second device and speak for the first.
+    SQLite::Statement other(store.db(), "SELECT name FROM sync_devices WHERE origin = ? AND name <> ?");
+    other.bind(1, origin.data(), int(origin.size()));
+    other.bind(2, j.name);
+    if (other.executeStep()) {
+        why = "this kiosk database already joined as \"" + other.getColumn(0).getString() +
+              "\"; a copy of it cannot join again (give the new device a new database)";
+        return std::nullopt;
+    }
+    other.reset();
     SQLite::Statement u(store.db(),
-                        "UPDATE sync_devices SET enrol_hash = NULL, token_hash = ?, joined_ms = ?, "
-                        "last_contact_ms = ? WHERE name = ?");
+                        "UPDATE sync_devices SET enrol_hash = NULL, enrol_expires_ms = NULL, token_hash = ?, "
+                        "joined_ms = ?, last_contact_ms = ?, origin = ? WHERE name = ?");
     u.bind(1, secret_hash(j.token));
     u.bind(2, store.wall_ms());
     u.bind(3, store.wall_ms());
-    u.bind(4, j.name);
+    u.bind(4, origin.data(), int(origin.size()));
+    u.bind(5, j.name);
     u.exec();
+    record_peer(store.db(), origin, Peer{j.role, j.name, device_key});
     tx.commit();
     return j;
 }
@@ -113,13 +151,12 @@ bool revoke_device(Store& store, const std::string& name) {
     return done;
 }
 
-void touch_device(Store& store, const std::string& name, const Origin& origin, std::int64_t pending) {
-    SQLite::Statement q(
-        store.db(), "UPDATE sync_devices SET last_contact_ms = ?, origin = ?, pending = ? WHERE name = ?");
+void touch_device(Store& store, const std::string& name, std::int64_t pending) {
+    SQLite::Statement q(store.db(),
+                        "UPDATE sync_devices SET last_contact_ms = ?, pending = ? WHERE name = ?");
     q.bind(1, store.wall_ms());
-    q.bind(2, origin.data(), int(origin.size()));
-    q.bind(3, pending);
-    q.bind(4, name);
+    q.bind(2, pending);
+    q.bind(3, name);
     q.exec();
 }
 

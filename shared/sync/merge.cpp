@@ -3,7 +3,10 @@
 #include "database.hpp"
 #include "errors.hpp"
 
+#include <sodium.h>
+
 #include <algorithm>
+#include <map>
 
 namespace accueil::sync {
 
@@ -28,13 +31,6 @@ JournalEvent row_event(SQLite::Statement& q) {
     return e;
 }
 
-bool is_fact(EventKind k) {
-    return k == EventKind::CheckIn || k == EventKind::CheckInUndone;
-}
-
-std::string key_text(const Origin& o, std::int64_t seq) {
-    return to_hex(o) + "/" + std::to_string(seq);
-}
 } // namespace
 
 struct Merger::Impl {
@@ -47,12 +43,20 @@ struct Merger::Impl {
           save_hlc(s.db(), "INSERT INTO meta (key, value) VALUES ('hlc', ?) "
                            "ON CONFLICT (key) DO UPDATE SET value = excluded.value") {}
 
-    // The contiguous mark of `origin`: the old one, walked forward over the seqs now present.
-    std::int64_t advance_mark(const Origin& origin) {
+    // What this store holds of `origin` without a gap: its mark, or the last seq of our own origin.
+    std::int64_t current_mark(const Origin& origin) {
+        if (origin == store.origin())
+            return next_seq(store.db(), origin) - 1;
         mark_get.reset();
         bind_origin(mark_get, 1, origin);
-        std::int64_t mark = mark_get.executeStep() ? mark_get.getColumn(0).getInt64() : 0;
+        const std::int64_t mark = mark_get.executeStep() ? mark_get.getColumn(0).getInt64() : 0;
         mark_get.reset();
+        return mark;
+    }
+
+    // The contiguous mark of `origin`: the old one, walked forward over the seqs now present.
+    std::int64_t advance_mark(const Origin& origin) {
+        std::int64_t mark = current_mark(origin);
         after.reset();
         bind_origin(after, 1, origin);
         after.bind(2, mark);
@@ -75,26 +79,76 @@ struct Merger::Impl {
 Merger::Merger(Store& store) : impl_(std::make_unique<Impl>(store)) {}
 Merger::~Merger() = default;
 
+namespace {
+std::string payload_hash(const std::string& payload) {
+    if (sodium_init() < 0)
+        throw StoreError("libsodium could not start");
+    unsigned char out[16];
+    crypto_generichash(out, sizeof out, reinterpret_cast<const unsigned char*>(payload.data()),
+                       payload.size(), nullptr, 0);
+    return to_hex(out, sizeof out);
+}
+
+// Kept after the rollback, in their own transaction, so organisers see every refusal (a cloned disk,
+// a forged event) with its reason; bounded in size whatever is sent.
+void record_refusals(Store& store, const std::vector<JournalEvent>& events,
+                     const std::vector<Rejection>& rejected, const std::string& source) {
+    std::map<std::pair<Origin, std::int64_t>, const JournalEvent*> by_key;
+    for (const auto& e : events)
+        by_key.emplace(std::pair{e.origin, e.seq}, &e);
+    WriteTransaction tx(store.db());
+    SQLite::Statement q(
+        store.db(),
+        "INSERT INTO sync_refusals (origin, seq, kind, source, reason, payload_hash, payload_size, "
+        "first_ms, last_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8) "
+        "ON CONFLICT (origin, seq, source, payload_hash) DO UPDATE SET count = count + 1, "
+        "last_ms = excluded.last_ms, reason = excluded.reason");
+    std::size_t n = 0;
+    for (const auto& x : rejected) {
+        if (++n > std::size_t(kMaxRefusalRows))
+            break;
+        const auto it = by_key.find({x.origin, x.seq});
+        const JournalEvent* e = it == by_key.end() ? nullptr : it->second;
+        q.reset();
+        bind_origin(q, 1, x.origin);
+        q.bind(2, x.seq);
+        q.bind(3, e ? int(e->kind) : 0);
+        q.bind(4, source.substr(0, 200));
+        q.bind(5, x.reason.substr(0, 400));
+        q.bind(6, e ? payload_hash(e->payload) : std::string());
+        q.bind(7, e ? std::int64_t(e->payload.size()) : std::int64_t(0));
+        q.bind(8, store.wall_ms());
+        q.exec();
+    }
+    store.db().exec("DELETE FROM sync_refusals WHERE id <= (SELECT max(id) FROM sync_refusals) - " +
+                    std::to_string(kMaxRefusalRows));
+    tx.commit();
+}
+} // namespace
+
 MergeResult Merger::merge(const std::vector<JournalEvent>& events, const MergeOptions& options) {
     Store& store = impl_->store;
     MergeResult r;
     r.received = events.size();
-    std::vector<JournalEvent> conflicting;
     bool event_changed = false;
     {
         WriteTransaction tx(store.db());
         const std::uint64_t clock_before = store.clock().last();
-        std::vector<Origin> touched;
+        Admission door(store, {options.channel, options.sender, options.guard_clock});
+        std::map<Origin, std::int64_t> marks; // each origin's mark when the batch began
         for (const auto& e : events) {
-            if (touched.empty() || touched.back() != e.origin)
-                touched.push_back(e.origin);
-            if (options.guard_clock && !is_fact(e.kind) && !store.clock().trusted(e.hlc)) {
-                r.rejected.push_back({e.origin, e.seq,
-                                      "clock: event " + key_text(e.origin, e.seq) +
-                                          " is stamped more than 5 minutes ahead of this machine's clock "
-                                          "(is the sender's date wrong?)"});
+            auto mark = marks.find(e.origin);
+            if (mark == marks.end())
+                mark = marks.emplace(e.origin, impl_->current_mark(e.origin)).first;
+            // Each event passes the door before it is written; once one is refused nothing more is
+            // written (the transaction rolls back), but the rest are still checked, so the sender
+            // learns every refusal of the batch at once.
+            if (auto why = door.check(e, mark->second)) {
+                r.rejected.push_back({e.origin, e.seq, std::move(*why)});
                 continue;
             }
+            if (!r.rejected.empty())
+                continue;
             try {
                 if (impl_->inserter.insert(e)) {
                     impl_->projector.apply(e);
@@ -102,6 +156,7 @@ MergeResult Merger::merge(const std::vector<JournalEvent>& events, const MergeOp
                         store.clock().restore(e.hlc);
                     else
                         store.clock().receive(e.hlc);
+                    door.written(e);
                     event_changed = event_changed || e.kind == EventKind::EventDefined;
                     ++r.applied;
                 } else {
@@ -111,18 +166,20 @@ MergeResult Merger::merge(const std::vector<JournalEvent>& events, const MergeOp
                 const bool conflict = std::string_view(err.what()).starts_with("journal conflict");
                 r.rejected.push_back(
                     {e.origin, e.seq, std::string(conflict ? "conflict: " : "malformed: ") + err.what()});
-                if (conflict)
-                    conflicting.push_back(e);
+            } catch (const std::exception& err) {
+                // A payload the door let through but the projection cannot read is still refused,
+                // never a crash: the batch rolls back.
+                r.rejected.push_back({e.origin, e.seq, std::string("malformed: ") + err.what()});
             }
         }
         if (!r.rejected.empty()) {
             r.applied = r.already_known = 0;
             // Leaving the scope rolls everything back: the batch is refused whole.
         } else {
-            std::sort(touched.begin(), touched.end());
-            touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
-            for (const auto& o : touched)
+            for (const auto& [o, before] : marks) {
+                (void)before;
                 r.marks[o] = impl_->advance_mark(o);
+            }
             if (store.clock().last() != clock_before) {
                 impl_->save_hlc.reset();
                 impl_->save_hlc.bind(1, std::int64_t(store.clock().last()));
@@ -135,24 +192,8 @@ MergeResult Merger::merge(const std::vector<JournalEvent>& events, const MergeOp
     }
     if (event_changed && r.ok())
         store.reload_event();
-    if (!conflicting.empty()) {
-        // Kept after the rollback, in their own transaction, so organisers see every clone attempt.
-        WriteTransaction tx(store.db());
-        SQLite::Statement q(
-            store.db(),
-            "INSERT INTO sync_conflicts (origin, seq, device, payload, first_ms) "
-            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (origin, seq, device) DO UPDATE SET count = count + 1");
-        for (const auto& e : conflicting) {
-            q.reset();
-            bind_origin(q, 1, e.origin);
-            q.bind(2, e.seq);
-            q.bind(3, options.source);
-            q.bind(4, std::string(to_string(e.kind)) + " " + e.entity + " " + e.payload);
-            q.bind(5, store.wall_ms());
-            q.exec();
-        }
-        tx.commit();
-    }
+    if (!r.rejected.empty())
+        record_refusals(store, events, r.rejected, options.source);
     return r;
 }
 
@@ -179,8 +220,15 @@ std::vector<JournalEvent> events_missing(Store& store, const VersionVector& thei
     more = false;
     SQLite::Statement q(store.db(), "SELECT origin, seq, hlc, kind, entity, payload FROM journal "
                                     "WHERE origin = ? AND seq > ? ORDER BY seq LIMIT ?");
+    // Our own origin first: a new kiosk needs the event, its keys and the roster before the check-ins
+    // of other devices can be checked against them.
+    std::vector<Origin> order{store.origin()};
     for (const auto& [origin, mine] : local_vector(store)) {
         (void)mine;
+        if (origin != store.origin())
+            order.push_back(origin);
+    }
+    for (const auto& origin : order) {
         if (exclude && *exclude == origin)
             continue;
         const auto it = theirs.find(origin);
@@ -288,13 +336,25 @@ std::vector<DeadLetter> dead_letters(SQLite::Database& db) {
     return out;
 }
 
-std::vector<Conflict> conflicts(SQLite::Database& db) {
-    std::vector<Conflict> out;
-    SQLite::Statement q(db, "SELECT origin, seq, device, payload, first_ms, count FROM sync_conflicts "
-                            "ORDER BY first_ms, seq");
-    while (q.executeStep())
-        out.push_back({column_origin(q, 0), q.getColumn(1).getInt64(), q.getColumn(2).getString(),
-                       q.getColumn(3).getString(), q.getColumn(4).getInt64(), q.getColumn(5).getInt()});
+std::vector<Refusal> refusals(SQLite::Database& db) {
+    std::vector<Refusal> out;
+    SQLite::Statement q(
+        db, "SELECT origin, seq, kind, source, reason, payload_hash, payload_size, first_ms, last_ms, "
+            "count FROM sync_refusals ORDER BY id");
+    while (q.executeStep()) {
+        Refusal x;
+        x.origin = column_origin(q, 0);
+        x.seq = q.getColumn(1).getInt64();
+        x.kind = to_string(EventKind(q.getColumn(2).getInt()));
+        x.source = q.getColumn(3).getString();
+        x.reason = q.getColumn(4).getString();
+        x.payload_hash = q.getColumn(5).getString();
+        x.payload_size = q.getColumn(6).getInt64();
+        x.first_ms = q.getColumn(7).getInt64();
+        x.last_ms = q.getColumn(8).getInt64();
+        x.count = q.getColumn(9).getInt();
+        out.push_back(std::move(x));
+    }
     return out;
 }
 

@@ -3,6 +3,7 @@
 // idempotent on (origin, seq) and independent of delivery order, and advances each origin's
 // contiguous high-water mark in that same transaction. The server, the agent and bundles all use it.
 #include "store.hpp"
+#include "sync/admission.hpp"
 #include "sync/protocol.hpp"
 
 #include <functional>
@@ -13,6 +14,10 @@
 namespace accueil::sync {
 
 struct MergeOptions {
+    // How the batch came (every batch passes the door in sync/admission.hpp): a push names the device's
+    // origin, and only that origin's events are accepted from it.
+    Channel channel = Channel::Bundle;
+    std::optional<Origin> sender;
     // Refuse edits stamped further ahead of our clock than Hlc::kMaxDriftMs (a kiosk set to 2038
     // would otherwise win every last-writer-wins edit). Check-ins are facts and always accepted.
     bool guard_clock = true;
@@ -79,15 +84,23 @@ struct DeadLetter {
 };
 std::vector<DeadLetter> dead_letters(SQLite::Database& db);
 
-struct Conflict {
+// Refused events, newest last: bounded (the oldest go beyond kMaxRefusalRows), and never the payload,
+// only its hash and size, so a flood of refused batches cannot fill the disk.
+constexpr int kMaxRefusalRows = 5000;
+struct Refusal {
     Origin origin{};
     std::int64_t seq = 0;
+    std::string kind;
     std::string source;
-    std::string payload;
+    std::string reason;
+    std::string payload_hash;
+    std::int64_t payload_size = 0;
     std::int64_t first_ms = 0;
+    std::int64_t last_ms = 0;
     int count = 0;
+    bool is_conflict() const { return reason.starts_with("conflict"); }
 };
-std::vector<Conflict> conflicts(SQLite::Database& db);
+std::vector<Refusal> refusals(SQLite::Database& db);
 
 // Attendees checked in more than once on the same day (active check-ins): flagged, never dropped.
 struct DuplicateCheckin {

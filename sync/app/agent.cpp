@@ -4,8 +4,10 @@
 #include "database.hpp"
 #include "errors.hpp"
 #include "server.hpp"
+#include "sync/device_key.hpp"
 #include "sync/devices.hpp"
 #include "sync/merge.hpp"
+#include "sync/peers.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -86,23 +88,33 @@ bool pull_all(Store& kiosk, Client& client, RoundResult& r) {
         }
         std::vector<JournalEvent> events;
         VersionVector server_vector;
+        std::map<Origin, Peer> peers;
         try {
             events = events_from_json(reply.body.at("events"));
             server_vector = vector_from_json(reply.body.at("vector"));
+            peers = peers_from_json(reply.body.at("peers"));
         } catch (const std::exception& e) {
             r.error = std::string("unreadable answer from the server: ") + e.what();
             return false;
         }
         // A different server database (restored or replaced): what it acknowledged before means nothing.
         const std::string server = reply.body.value("server", "");
-        if (kiosk.meta("sync.server_origin").value_or("") != server) {
+        {
             WriteTransaction tx(kiosk.db());
-            reset_acked(kiosk.db());
-            kiosk.set_meta("sync.server_origin", server);
+            if (kiosk.meta("sync.server_origin").value_or("") != server) {
+                reset_acked(kiosk.db());
+                kiosk.set_meta("sync.server_origin", server);
+            }
+            // The server says who writes under each origin; our own door checks its events with it.
+            peers.erase(kiosk.origin());
+            if (const auto central = origin_from_hex(server))
+                peers.erase(*central);
+            replace_peers(kiosk.db(), peers);
             tx.commit();
         }
         // The kiosk's clock may be wrong (a day behind): the guard belongs to the central server.
         MergeOptions opt;
+        opt.channel = Channel::Pull;
         opt.guard_clock = false;
         opt.source = "server";
         opt.trusted_until = reply.body.value("clock", std::uint64_t(0));
@@ -282,20 +294,30 @@ int join_server(const std::string& text, const std::string& db) {
         throw InputError("", "this is not an accueil enrolment code (it starts with accueil1:)");
     const bool fresh = !std::filesystem::exists(db);
     Store kiosk = fresh ? create_joining_store(db, sync_wall_ms) : Store::open(db, sync_wall_ms);
+    const SigningKey device_key = device_key_of(kiosk);
     Client client(code->url(), code->fingerprint, "");
-    const auto reply = client.post(
-        "/v1/join",
-        {{"protocol", kProtocolVersion}, {"secret", code->token}, {"origin", to_hex(kiosk.origin())}});
+    const auto reply = client.post("/v1/join", {{"protocol", kProtocolVersion},
+                                                {"secret", code->token},
+                                                {"origin", to_hex(kiosk.origin())},
+                                                {"device_key", to_hex(device_key.public_key())}});
     if (!reply.ok()) {
         // A fresh file stays: joining again with a new code reuses it.
         throw InputError("", "cannot join " + code->url() + ": " + reply.error);
     }
     const std::string token = reply.body.value("token", "");
     const std::string name = reply.body.value("name", "");
-    if (token.size() != 64)
-        throw InputError("", "the server's answer has no device token");
+    const std::string server = reply.body.value("server", "");
+    const std::string server_key = reply.body.value("server_key", "");
+    if (token.size() != 64 || !origin_from_hex(server) || !public_key_from_hex(server_key))
+        throw InputError("",
+                         "the server's answer has no device token, origin or key (another accueil version?)");
     {
         WriteTransaction tx(kiosk.db());
+        // Pinned now: the central's origin is the only one that may define the event and its keys,
+        // and its key signs the bundles it hands out.
+        kiosk.set_meta("sync.server_origin", server);
+        kiosk.set_meta("sync.server_key", server_key);
+        kiosk.set_meta("sync.role", reply.body.value("role", "kiosk"));
         kiosk.set_meta("sync.server", code->url());
         kiosk.set_meta("sync.fingerprint", code->fingerprint);
         kiosk.set_meta("sync.token", token);

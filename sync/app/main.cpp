@@ -7,13 +7,18 @@
 #include "server.hpp"
 #include "store.hpp"
 #include "sync/bundle.hpp"
+#include "sync/device_key.hpp"
 #include "sync/devices.hpp"
 #include "sync/merge.hpp"
+#include "sync/peers.hpp"
 #include "tls.hpp"
 
 #include <CLI/CLI.hpp>
 #include <SQLiteCpp/Exception.h>
 
+#include <sys/stat.h>
+
+#include <algorithm>
 #include <ctime>
 #include <functional>
 #include <iostream>
@@ -35,7 +40,37 @@ std::string when(std::optional<std::int64_t> ms, const std::string& tz) {
     return local_day(*ms, tz) + " " + local_hh_mm(*ms, tz) + " (" + span + " ago)";
 }
 
-int cmd_enroll(const std::string& db, const std::string& name, std::string url, std::string png) {
+// "24h", "2h", "90min", "3600s" → milliseconds; nothing when it is not one of those.
+std::optional<std::int64_t> parse_duration_ms(const std::string& text) {
+    std::size_t used = 0;
+    long long n = 0;
+    try {
+        n = std::stoll(text, &used);
+    } catch (const std::exception&) {
+        return std::nullopt;
+    }
+    const std::string unit = text.substr(used);
+    if (n <= 0 || n > 24 * 365)
+        return std::nullopt;
+    if (unit == "h")
+        return n * 3600 * 1000;
+    if (unit == "min" || unit == "m")
+        return n * 60 * 1000;
+    if (unit == "s")
+        return n * 1000;
+    if (unit == "d")
+        return n * 24 * 3600 * 1000;
+    return std::nullopt;
+}
+
+int cmd_enroll(const std::string& db, const std::string& name, std::string url, std::string png,
+               const std::string& role_text, const std::string& valid) {
+    const auto role = role_from_string(role_text);
+    if (!role || *role == Role::Central)
+        throw InputError("--role", "\"" + role_text + "\" is not a device role (kiosk or desk)");
+    const auto valid_ms = parse_duration_ms(valid);
+    if (!valid_ms)
+        throw InputError("--valid", "\"" + valid + "\" is not a duration (e.g. 2h, 24h, 30min, 3d)");
     Store central = Store::open(db, sync_wall_ms);
     if (url.empty())
         url = central.meta("sync.url").value_or("");
@@ -46,15 +81,17 @@ int cmd_enroll(const std::string& db, const std::string& name, std::string url, 
         throw InputError("--url", "\"" + url + "\" is not http(s)://host:port");
     if (code->scheme == "https")
         code->fingerprint = certificate_fingerprint(ensure_certificate(db).cert);
-    code->token = enrol_device(central, name);
+    code->token = enrol_device(central, name, *role, *valid_ms);
     const std::string text = format_enrolment_code(*code);
     if (png.empty())
         png = db + ".enrol.png";
     qr_png(text, png);
-    std::cout << "Enrôlement de « " << name << " » / enrolment of \"" << name << "\"\n"
+    std::cout << "Enrôlement de « " << name << " » (" << to_string(*role) << ") / enrolment of \"" << name
+              << "\" (" << to_string(*role) << ")\n"
               << "Sur le poste, scannez ce code ou tapez / on the kiosk, scan this code or run:\n"
               << "  accueil-sync join CODE --db kiosk.db\n"
-              << "Code valable une fois / one-time code. Image: " << png << "\n\n"
+              << "Code valable une fois, pendant " << valid << " / one-time code, valid for " << valid
+              << ". Image: " << png << "\n\n"
               << qr_terminal(text) << "\n"
               << text << "\n";
     return 0;
@@ -72,7 +109,7 @@ int cmd_export(const std::string& db, const std::string& out, bool all) {
     Store kiosk = Store::open(db, sync_wall_ms);
     Bundle b{kiosk.origin(), kiosk.kiosk_name(), sync_wall_ms(),
              all ? read_journal(kiosk.db()) : unacked_events(kiosk, std::size_t(-1))};
-    write_bundle_file(out, b);
+    write_bundle_file(out, b, device_key_of(kiosk));
     std::cout << "accueil-sync: " << b.events.size() << " events written to " << out << "\n";
     return 0;
 }
@@ -83,9 +120,12 @@ int cmd_merge(const std::string& db, const std::vector<std::string>& files) {
     for (const auto& f : files)
         bundles.push_back(read_bundle_file(f));
     Store store = Store::open(db, sync_wall_ms);
+    for (std::size_t i = 0; i < files.size(); ++i)
+        verify_bundle_signer(store, bundles[i], files[i]);
     int status = 0;
     for (std::size_t i = 0; i < files.size(); ++i) {
         MergeOptions opt;
+        opt.channel = Channel::Bundle;
         opt.source = "bundle " + bundles[i].kiosk + " (" + files[i] + ")";
         const auto r = merge_events(store, bundles[i].events, opt);
         if (!r.ok()) {
@@ -117,19 +157,24 @@ int cmd_status(const std::string& db) {
     if (!devices.empty()) {
         std::cout << "Postes / devices:\n";
         for (const auto& d : devices)
-            std::cout << "  " << d.name << ": " << d.state() << ", last contact "
-                      << when(d.last_contact_ms, s.event().timezone) << ", pending " << d.pending << "\n";
+            std::cout << "  " << d.name << " (" << to_string(d.role) << "): " << d.state()
+                      << ", last contact " << when(d.last_contact_ms, s.event().timezone) << ", pending "
+                      << d.pending << "\n";
     }
     const auto dl = dead_letters(s.db());
     std::cout << "Refusés / dead letters: " << dl.size() << "\n";
     for (const auto& d : dl)
         std::cout << "  " << to_hex(d.origin) << "/" << d.seq << " " << d.kind << " " << d.entity << ": "
                   << d.reason << "\n";
-    const auto c = conflicts(s.db());
-    std::cout << "Conflits (bases clonées) / conflicts (cloned databases): " << c.size() << "\n";
-    for (const auto& x : c)
-        std::cout << "  " << to_hex(x.origin) << "/" << x.seq << " from " << x.source << " (" << x.count
-                  << "×): " << x.payload << "\n";
+    const auto refused = refusals(s.db());
+    const auto clones =
+        std::count_if(refused.begin(), refused.end(), [](const Refusal& x) { return x.is_conflict(); });
+    std::cout << "Événements refusés / refused events: " << refused.size()
+              << " (dont conflits de bases clonées / "
+              << "of which cloned-database conflicts: " << clones << ")\n";
+    for (const auto& x : refused)
+        std::cout << "  " << x.kind << " " << to_hex(x.origin) << "/" << x.seq << " from " << x.source << " ("
+                  << x.count << "×, " << x.payload_size << " bytes): " << x.reason << "\n";
     const auto dup = duplicate_checkins(s.db());
     std::cout << "Doublons / duplicate check-ins: " << dup.size() << "\n";
     for (const auto& d : dup)
@@ -141,6 +186,8 @@ int cmd_status(const std::string& db) {
 } // namespace
 
 int main(int argc, char** argv) {
+    // Databases (names, e-mails, device tokens), bundles and enrolment pictures are the owner's only.
+    ::umask(077);
     CLI::App app{"accueil-sync — kiosks' journals merge into the central store"};
     app.require_subcommand(1);
     std::function<int()> run;
@@ -156,7 +203,7 @@ int main(int argc, char** argv) {
                           "Cap the database size (tests of a full disk)");
     serve_cmd->callback([&] { run = [&] { return serve(serve_opt); }; });
 
-    std::string db, name, url, png, code, out;
+    std::string db, name, url, png, code, out, role = "kiosk", valid = "24h";
     bool all = false;
     std::vector<std::string> files;
     auto* enroll = app.add_subcommand("enroll", "Make a one-time enrolment code for a kiosk");
@@ -164,7 +211,13 @@ int main(int argc, char** argv) {
     enroll->add_option("--name", name, "Kiosk name, e.g. \"Accueil 2\"")->required();
     enroll->add_option("--url", url, "Server address for the kiosk (default: the one `serve` uses)");
     enroll->add_option("--png", png, "Where to write the QR image (default: <db>.enrol.png)");
-    enroll->callback([&] { run = [&] { return cmd_enroll(db, name, url, png); }; });
+    enroll
+        ->add_option("--role", role,
+                     "kiosk (self-service: check-ins only) or desk (volunteers: may edit people)")
+        ->capture_default_str();
+    enroll->add_option("--valid", valid, "How long the code can be used, e.g. 2h, 24h, 3d")
+        ->capture_default_str();
+    enroll->callback([&] { run = [&] { return cmd_enroll(db, name, url, png, role, valid); }; });
 
     auto* join = app.add_subcommand("join", "Join a server with an enrolment code (kiosk side)");
     join->add_option("code", code, "The enrolment code (accueil1:...)")->required();

@@ -6,7 +6,11 @@
 
 #include <iostream>
 
+#include <sys/stat.h>
+
 int main(int argc, char** argv) {
+    // Databases (names, e-mails, device tokens) and everything else this program writes: owner only.
+    ::umask(077);
     CLI::App app{"accueil — offline-first conference check-in (organiser tools)"};
     app.require_subcommand(1);
     accueil::cli::Action run;

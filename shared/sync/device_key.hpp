@@ -1,0 +1,13 @@
+#pragma once
+// Each store's Ed25519 device key (DESIGN.md §4): made when a kiosk joins (its public half goes to
+// the server with the join) or when the central store first needs it; signs the bundles it writes.
+// The seed lives in the database's meta table, which only its owner may read.
+#include "badge/event_keys.hpp"
+#include "store.hpp"
+
+namespace accueil::sync {
+
+// This store's key, made and saved (in its own transaction) on first use.
+SigningKey device_key_of(Store& store);
+
+} // namespace accueil::sync
