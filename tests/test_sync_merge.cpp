@@ -1,6 +1,10 @@
 // The merge function, bundles and the protocol's encoding (issue 3). The property test delivers one
 // random history in random orders, batches and repetitions and requires identical projections.
 #include "attendee_ops.hpp"
+#include "sync/peers.hpp"
+#include "sync/strict_json.hpp"
+#include "badge/event_keys.hpp"
+#include "badge/badge_code.hpp"
 #include "checkin.hpp"
 #include "database.hpp"
 #include "errors.hpp"
@@ -589,4 +593,261 @@ TEST_CASE("Enrolment codes and devices: one-time codes, hashed tokens, revocatio
     CHECK(list_devices(central).at(0).state() == "revoked");
     CHECK_THROWS_AS(enrol_device(central, ""), InputError);
     CHECK_THROWS_AS(create_joining_store(dir.file("c.db")), StoreError);
+}
+
+namespace {
+// An event written by hand under `from`'s origin, as someone with a copy of its disk could.
+JournalEvent forge(Store& from, EventKind kind, const std::string& entity, const std::string& payload,
+                   std::int64_t seq = 0) {
+    return JournalEvent{from.origin(),
+                        seq ? seq : next_seq(from.db(), from.origin()),
+                        HlcStamp::pack(system_wall_ms(), 0),
+                        kind,
+                        entity,
+                        payload};
+}
+
+std::string journal_dump(Store& s) {
+    std::ostringstream out;
+    for (const auto& e : read_journal(s.db()))
+        out << to_hex(e.origin) << "/" << e.seq << " " << e.payload << "\n";
+    return out.str();
+}
+
+// Pushes one forged event and requires it refused with `reason`, leaving the central store as it was
+// (journal and projections), with one bounded refusal record more.
+void require_refused(Desk& desk, Store& sender, const JournalEvent& e, const std::string& reason) {
+    const std::string before = journal_dump(desk.central) + projection_dump(desk.central);
+    const auto refused_before = refusals(desk.central.db()).size();
+    const auto r = desk.push_events(sender, {e});
+    INFO(to_string(e.kind) << " " << e.payload.substr(0, 200));
+    REQUIRE_FALSE(r.ok());
+    CHECK_THAT(r.rejected.at(0).reason, Catch::Contains(reason));
+    CHECK(journal_dump(desk.central) + projection_dump(desk.central) == before);
+    CHECK(refusals(desk.central.db()).size() == refused_before + 1);
+}
+} // namespace
+
+TEST_CASE("A kiosk's token can only check people in under its own name") {
+    Desk desk(2, 12, Role::Kiosk);
+    Store& a = desk.kiosks[0];
+    Store& b = desk.kiosks[1];
+    const auto people = roster(a);
+    REQUIRE(check_in(b, people[0].id, test::kSept28At0912).verdict == Verdict::Admitted);
+    desk.push(b);
+    const auto b_checkin = read_journal(desk.central.db()).back();
+    REQUIRE(b_checkin.kind == EventKind::CheckIn);
+    const auto key = SigningKey::generate();
+
+    SECTION("a badge-signing key") {
+        require_refused(desk, a,
+                        forge(a, EventKind::KeyAdded, "key",
+                              R"({"public_key":")" + to_hex(key.public_key()) + R"(","label":"","at":1})"),
+                        "forbidden: a kiosk may not send key-added");
+        CHECK(load_event_keys(desk.central.db()).empty());
+    }
+    SECTION("the event itself") {
+        require_refused(desk, a,
+                        forge(a, EventKind::EventDefined, "event",
+                              R"({"uid":"x","name":"Pirate","timezone":"UTC","days":[{"date":"2030-01-01","label":""}]})"),
+                        "forbidden");
+    }
+    SECTION("a new attendee or an edit") {
+        require_refused(desk, a, forge(a, EventKind::AttendeeCreated, random_attendee_id(), R"({"first_name":"X"})"),
+                        "forbidden");
+        require_refused(desk, a,
+                        forge(a, EventKind::AttendeeUpdated, people[1].id, R"({"email":"attacker@example.org"})"),
+                        "only from a signed badge");
+    }
+    SECTION("another kiosk's check-ins") {
+        require_refused(desk, a,
+                        forge(a, EventKind::CheckInUndone, people[0].id,
+                              R"({"origin":")" + to_hex(b.origin()) + R"(","seq":)" + std::to_string(b_checkin.seq) +
+                                  "}"),
+                        "only its own check-ins");
+        CHECK(count(desk.central, "SELECT count(*) FROM checkins WHERE undone = 0") == 1);
+    }
+    SECTION("another kiosk's origin and sequence numbers") {
+        JournalEvent stolen = forge(b, EventKind::CheckIn, people[2].id,
+                                    R"({"day":"2022-09-28","at":1664349120000,"kiosk":"Accueil 2"})");
+        require_refused(desk, a, stolen, "another origin's event");
+        // b's real next arrival still goes in.
+        REQUIRE(check_in(b, people[3].id, test::kSept28At0912).verdict == Verdict::Admitted);
+        CHECK(desk.push_events(b, unacked_events(b, 100)).ok());
+    }
+    SECTION("a check-in under another device's name") {
+        require_refused(desk, a,
+                        forge(a, EventKind::CheckIn, people[2].id,
+                              R"({"day":"2022-09-28","at":1664349120000,"kiosk":"Accueil 2"})"),
+                        "under its own name");
+    }
+    SECTION("the central store's own origin, or an origin nobody enrolled, in a bundle") {
+        Store stranger = create_joining_store(desk.dir.file("stranger.db"));
+        MergeOptions o;
+        o.channel = Channel::Bundle;
+        const auto r = merge_events(
+            desk.central,
+            {forge(stranger, EventKind::CheckIn, people[2].id,
+                   R"({"day":"2022-09-28","at":1664349120000,"kiosk":"X"})"),
+             forge(desk.central, EventKind::KeyAdded, "key",
+                   R"({"public_key":")" + to_hex(key.public_key()) + R"(","label":"","at":1})")},
+            o);
+        REQUIRE(r.rejected.size() == 2);
+        CHECK_THAT(r.rejected[0].reason, Catch::Contains("not an enrolled device"));
+        CHECK_THAT(r.rejected[1].reason, Catch::Contains("own origin"));
+        CHECK(load_event_keys(desk.central.db()).empty());
+    }
+}
+
+TEST_CASE("Late registrant: a kiosk records what a signed badge says, and only that") {
+    Desk desk(1, 3, Role::Kiosk);
+    Store& k = desk.kiosks[0];
+    const auto key = init_event_key(desk.central, desk.dir.file("central.db.key"), "");
+    desk.pull(k);
+    Attendee late;
+    {
+        WriteTransaction tx(desk.central.db());
+        late = create_attendee(desk.central,
+                               Attendee{.first_name = "Élodie", .last_name = "Brûlé", .category = "Bénévole"});
+        tx.commit();
+    }
+    const auto code = badge_code_for(late, desk.central.event(), key);
+    // The kiosk has not pulled since: it learns the person from the badge, and the server takes it.
+    const auto r = check_in(k, code, test::kSept28At0912);
+    REQUIRE(r.verdict == Verdict::Admitted);
+    REQUIRE(r.created_from_badge);
+    const auto facts = unacked_events(k, 10).front();
+    REQUIRE(facts.kind == EventKind::AttendeeUpdated);
+    CHECK_THAT(facts.payload, Catch::Contains(code));
+    desk.push(k);
+    CHECK(load_attendee(desk.central.db(), late.id)->first_name == "Élodie");
+
+    // The same event with a field the badge does not say is refused.
+    auto tampered = forge(k, EventKind::AttendeeUpdated, late.id,
+                          R"({"category_key":"orateur","badge":")" + code + R"("})");
+    require_refused(desk, k, tampered, "not what the signed badge says");
+    // A badge signed with another key is refused too.
+    const auto other = badge_code_for(late, desk.central.event(), SigningKey::generate());
+    require_refused(desk, k,
+                    forge(k, EventKind::AttendeeUpdated, late.id, R"({"source":"badge","badge":")" + other + R"("})"),
+                    "does not verify");
+
+    // The flow that wedged the server: after that merge, no statement holds a read snapshot, so a
+    // write from another process (an `enroll`) does not lock the central store out of its next write.
+    CHECK(busy_statements(desk.central.db()).empty());
+    CHECK_FALSE(in_transaction(desk.central.db()));
+    {
+        Store other_process = Store::open(desk.central.path());
+        enrol_device(other_process, "Accueil 9");
+    }
+    REQUIRE(check_in(k, code, test::kSept28At0912 + test::kOneDayMs).verdict == Verdict::Admitted);
+    CHECK(desk.push_events(k, unacked_events(k, 10)).ok());
+}
+
+TEST_CASE("Nothing a device sends can break the stores that receive it") {
+    Desk desk(1, 3, Role::Desk);
+    Store& d = desk.kiosks[0];
+    const auto people = roster(d);
+    SECTION("a desk may edit people, with the right types") {
+        require_refused(desk, d, forge(d, EventKind::AttendeeUpdated, people[0].id, R"({"first_name":42})"),
+                        "\"first_name\" must be text");
+        require_refused(desk, d, forge(d, EventKind::AttendeeUpdated, people[0].id, R"({"days":"2031-01-01"})"),
+                        "not a day of the event");
+        require_refused(desk, d, forge(d, EventKind::AttendeeUpdated, "not-an-id", R"({"first_name":"A"})"),
+                        "not an attendee id");
+        require_refused(desk, d,
+                        forge(d, EventKind::AttendeeUpdated, people[0].id,
+                              R"({"first_name":")" + std::string(5000, 'a') + R"("})"),
+                        "at most 200 bytes");
+        CHECK(desk.push_events(d, {forge(d, EventKind::AttendeeUpdated, people[0].id, R"({"first_name":"Zoé"})")})
+                  .ok());
+        CHECK(load_attendee(desk.central.db(), people[0].id)->first_name == "Zoé");
+    }
+    SECTION("a sequence number far ahead") {
+        require_refused(desk, d,
+                        forge(d, EventKind::CheckIn, people[0].id,
+                              R"({"day":"2022-09-28","at":1664349120000,"kiosk":"Accueil 1"})", INT64_MAX),
+                        "past what this origin has sent");
+        // The device's real events still follow.
+        REQUIRE(check_in(d, people[0].id, test::kSept28At0912).verdict == Verdict::Admitted);
+        CHECK(desk.push_events(d, unacked_events(d, 10)).ok());
+    }
+    SECTION("a payload nested 300,000 deep, or too large") {
+        const std::string deep = R"({"first_name":)" + std::string(300000, '[') + std::string(300000, ']') + "}";
+        require_refused(desk, d, forge(d, EventKind::AttendeeUpdated, people[0].id, deep), "payload");
+        std::string why;
+        CHECK_FALSE(parse_strict_json(std::string(300000, '[') + std::string(300000, ']'), {1u << 24, 6}, why));
+        CHECK_THAT(why, Catch::Contains("nested deeper"));
+        require_refused(desk, d,
+                        forge(d, EventKind::AttendeeUpdated, people[0].id,
+                              R"({"organisation":")" + std::string(100000, 'x') + R"("})"),
+                        "payload of 100");
+        // The refusal records keep the size and a hash, not the 100 kB.
+        CHECK(count(desk.central, "SELECT max(length(reason) + length(payload_hash)) FROM sync_refusals") < 1000);
+    }
+    SECTION("two readers of one payload cannot disagree: duplicate keys are refused") {
+        require_refused(
+            desk, d,
+            forge(d, EventKind::CheckIn, people[0].id,
+                  R"({"day":"2022-09-28","day":"2022-09-29","at":1664349120000,"kiosk":"Accueil 1"})"),
+            "twice");
+        require_refused(desk, d,
+                        forge(d, EventKind::AttendeeUpdated, people[0].id, R"({"first_name":"A","first_name":"B"})"),
+                        "appears twice");
+        require_refused(desk, d,
+                        forge(d, EventKind::CheckIn, people[0].id,
+                              R"({"day":"2022-09-28","at":1664349120000,"kiosk":"Accueil 1","extra":1})"),
+                        "unknown field");
+    }
+    SECTION("an event definition that is not one reaches no store") {
+        // Even from a device trusted as central (a kiosk pulling from the server checks the same way).
+        Store kiosk = desk.join("k.db", "Accueil K", system_wall_ms, Role::Kiosk);
+        const auto before = journal_dump(kiosk) + projection_dump(kiosk);
+        const auto bad = forge(desk.central, EventKind::EventDefined, "event",
+                               R"({"uid":"u","name":"N","timezone":"Europe/Paris","days":["2022-09-28"]})");
+        MergeOptions o;
+        o.channel = Channel::Pull;
+        const auto r = merge_events(kiosk, {bad}, o);
+        REQUIRE_FALSE(r.ok());
+        CHECK_THAT(r.rejected[0].reason, Catch::Contains("each day is"));
+        CHECK(journal_dump(kiosk) + projection_dump(kiosk) == before);
+        // The store still opens and answers.
+        Store again = Store::open(kiosk.path());
+        CHECK(again.event().days.size() == 3);
+    }
+}
+
+TEST_CASE("Bundles are signed by their device: a hand-made or re-signed one is refused whole") {
+    Desk desk(1, 3, Role::Kiosk);
+    Store& k = desk.kiosks[0];
+    REQUIRE(check_in(k, roster(k)[0].id, test::kSept28At0912).verdict == Verdict::Admitted);
+    Bundle b{k.origin(), k.kiosk_name(), 1, unacked_events(k, 100), {}};
+    // Signed by the kiosk: accepted.
+    CHECK_NOTHROW(verify_bundle_signer(desk.central, decode_bundle(encode_bundle(b, device_key_of(k)), "k"), "k"));
+    // The same events signed by a key someone made: refused before anything is merged.
+    const auto forger = SigningKey::generate();
+    CHECK_THROWS_WITH(verify_bundle_signer(desk.central, decode_bundle(encode_bundle(b, forger), "f"), "f"),
+                      Catch::Contains("another key"));
+    // An unenrolled database's bundle: refused.
+    Store stranger = create_joining_store(desk.dir.file("s.db"));
+    Bundle s{stranger.origin(), "x", 1, {}, {}};
+    CHECK_THROWS_WITH(
+        verify_bundle_signer(desk.central, decode_bundle(encode_bundle(s, device_key_of(stranger)), "s"), "s"),
+        Catch::Contains("not an enrolled device"));
+    // A revoked device's bundle: refused.
+    REQUIRE(revoke_device(desk.central, "Accueil 1"));
+    CHECK_THROWS_WITH(verify_bundle_signer(desk.central, decode_bundle(encode_bundle(b, device_key_of(k)), "k"), "k"),
+                      Catch::Contains("revoked"));
+    // A bundle with a key it may not add, signed by the kiosk itself: the door refuses it.
+    WriteTransaction tx(desk.central.db());
+    desk.central.db().exec("UPDATE sync_devices SET revoked_ms = NULL");
+    tx.commit();
+    Bundle evil{k.origin(), k.kiosk_name(), 1,
+                {forge(k, EventKind::KeyAdded, "key",
+                       R"({"public_key":")" + to_hex(forger.public_key()) + R"(","label":"","at":1})")},
+                {}};
+    const auto read = decode_bundle(encode_bundle(evil, device_key_of(k)), "e");
+    CHECK_NOTHROW(verify_bundle_signer(desk.central, read, "e"));
+    CHECK_FALSE(merge_events(desk.central, read.events).ok());
+    CHECK(load_event_keys(desk.central.db()).empty());
 }
