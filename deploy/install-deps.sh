@@ -9,7 +9,7 @@ packages=(
   libutf8proc-dev
   libsodium-dev
   libcli11-dev nlohmann-json3-dev libsimdjson-dev libspdlog-dev libfmt-dev
-  libcpp-httplib-dev libssl-dev
+  libcpp-httplib-dev libssl-dev libmicrohttpd-dev
   libqrencode-dev libzxing-dev libpng-dev libstb-dev
   libcairo2-dev libpango1.0-dev fonts-dejavu-core
   libimgui-dev libglfw3-dev libgl-dev libv4l-dev libasound2-dev

@@ -7,6 +7,7 @@
 #include "store.hpp"
 #include "support/child_process.hpp"
 #include "support/demo_event.hpp"
+#include "support/sockets.hpp"
 #include "support/temp_dir.hpp"
 #include "sync/bundle.hpp"
 #include "sync/merge.hpp"
@@ -552,4 +553,144 @@ TEST_CASE("The central database is full: the batch fails whole and goes in later
     CHECK(desk.once(k).code == 0);
     CHECK(count_in(desk.central, "SELECT count(*) FROM attendees") == 80);
     desk.require_converged(5);
+}
+
+// Issue 9, a bounded server: idle sockets, oversized chunked bodies and half-sent requests must not stop
+// the server from answering the kiosks. Idle connections come from other loopback addresses (each one
+// "another machine" for the per-IP limit); the server process is found by its command line.
+namespace {
+
+pid_t server_pid(const Desk& desk) {
+    return pid_with_args({"serve", desk.central});
+}
+
+// 200 idle connections from 10 addresses (20 each, under the per-IP limit), nothing sent on them.
+std::vector<Socket> idle_sockets(int port, int count = 200) {
+    std::vector<Socket> out;
+    for (int i = 0; i < count; ++i)
+        out.push_back(connect_from("127.0.0." + std::to_string(10 + i / 20), port));
+    return out;
+}
+
+} // namespace
+
+TEST_CASE("200 idle sockets held open: a kiosk still joins, pushes and pulls") {
+    Desk desk(true);
+    desk.start_server();
+    const pid_t pid = server_pid(desk);
+    REQUIRE(pid > 0);
+    const int fds_before = open_fds(pid);
+    const auto idle = idle_sockets(desk.port);
+    for (const auto& s : idle)
+        REQUIRE(s.ok());
+    // The server has taken every one of them (accepted, not just waiting in the listen queue).
+    REQUIRE(wait_until([&] { return open_fds(pid) >= fds_before + 200; }, 5s));
+
+    const auto start = std::chrono::steady_clock::now();
+    const auto k1 = desk.add_kiosk("Accueil 1");
+    const auto k2 = desk.add_kiosk("Accueil 2");
+    check_in_on(k1, slice(desk.people, 0, 5));
+    check_in_on(k2, slice(desk.people, 5, 5));
+    CHECK(desk.once(k1).code == 0);
+    CHECK(desk.once(k2).code == 0); // pushes its 5, pulls k1's
+    CHECK(desk.once(k1).code == 0); // pulls k2's
+    const auto took = std::chrono::steady_clock::now() - start;
+    CHECK(took < 8s);
+    // All of that happened while the idle sockets were still held by the server.
+    int still_open = 0;
+    for (const auto& s : idle)
+        still_open += !s.closed_by_peer();
+    CHECK(still_open == 200);
+    desk.require_converged(10);
+    // Idle connections do not stay for ever: the server closes them (no request within 8 s) and
+    // releases their sockets.
+    CHECK(wait_until(
+        [&] {
+            for (const auto& s : idle)
+                if (!s.closed_by_peer())
+                    return false;
+            return true;
+        },
+        30s));
+    CHECK(wait_until([&] { return open_fds(pid) < fds_before + 10; }, 10s));
+}
+
+TEST_CASE("More connections from one address than the per-IP limit: the extra ones are closed") {
+    Desk desk;
+    desk.start_server();
+    std::vector<Socket> many;
+    for (int i = 0; i < 60; ++i)
+        many.push_back(connect_from("127.0.0.9", desk.port));
+    // 32 are kept (the per-IP limit), the others closed at once; other addresses are still served.
+    CHECK(wait_until(
+        [&] {
+            int closed = 0;
+            for (const auto& s : many)
+                closed += s.closed_by_peer();
+            return closed == 28;
+        },
+        5s));
+    CHECK(http_get(desk.port, "/v1/hello").first == 200);
+}
+
+TEST_CASE("A chunked push larger than 16 MB without a token is cut off, the memory stays flat") {
+    Desk desk;
+    desk.start_server();
+    const pid_t pid = server_pid(desk);
+    REQUIRE(pid > 0);
+    CHECK(http_get(desk.port, "/v1/hello").first == 200);
+    const long rss_before = vm_rss_kib(pid);
+    REQUIRE(rss_before > 0);
+
+    Socket s = connect_from("127.0.0.1", desk.port);
+    REQUIRE(s.ok());
+    s.set_timeouts(20s);
+    REQUIRE(s.send_all("POST /v1/push HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Accueil-Protocol: 1\r\n"
+                       "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"));
+    // Up to 256 MB in 1 MB chunks, until the server stops taking them.
+    const std::string chunk = "100000\r\n" + std::string(1u << 20, 'x') + "\r\n";
+    std::size_t sent = 0;
+    while (sent < (256u << 20) && s.send_all(chunk))
+        sent += 1u << 20;
+    const std::string answer = s.read_all(10s);
+    INFO("sent " << sent / (1u << 20) << " MB; answer: " << answer.substr(0, 200));
+    CHECK(sent < (64u << 20)); // nothing much read past the 16 MB limit
+    CHECK((answer.empty() || answer.starts_with("HTTP/1.1 413")));
+    const long grown_kib = vm_rss_kib(pid) - rss_before;
+    INFO("server memory grew by " << grown_kib << " KiB");
+    CHECK(grown_kib < 40 * 1024);
+
+    // The server still answers, and a kiosk still syncs.
+    CHECK(http_get(desk.port, "/v1/hello").first == 200);
+    const auto k = desk.add_kiosk("Accueil 1");
+    check_in_on(k, slice(desk.people, 0, 3));
+    CHECK(desk.once(k).code == 0);
+    desk.require_converged(3);
+}
+
+TEST_CASE("Half-sent requests (slowloris) are closed after the timeout while kiosks are served") {
+    Desk desk;
+    desk.start_server();
+    const auto k = desk.add_kiosk("Accueil 1");
+    std::vector<Socket> slow;
+    for (int i = 0; i < 30; ++i) {
+        slow.push_back(connect_from("127.0.0.20", desk.port));
+        REQUIRE(slow.back().send_all("POST /v1/push HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Accueil-"));
+    }
+    const auto start = std::chrono::steady_clock::now();
+    // Meanwhile, everyone else is answered at once.
+    CHECK(http_get(desk.port, "/v1/hello", 3s).first == 200);
+    check_in_on(k, slice(desk.people, 0, 4));
+    CHECK(desk.once(k).code == 0);
+    CHECK(std::chrono::steady_clock::now() - start < 5s);
+    // The half-sent requests are dropped (no complete request within 8 s), not left for ever.
+    CHECK(wait_until(
+        [&] {
+            for (const auto& s : slow)
+                if (!s.closed_by_peer())
+                    return false;
+            return true;
+        },
+        15s));
+    desk.require_converged(4);
 }

@@ -1,0 +1,398 @@
+#include "http_server.hpp"
+
+#include "errors.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <microhttpd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <cerrno>
+#include <chrono>
+#include <condition_variable>
+#include <cstdarg>
+#include <cstdio>
+#include <cstring>
+#include <deque>
+#include <iostream>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace accueil::sync::http {
+
+namespace {
+
+std::string lower(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    return s;
+}
+
+Response error_response(int status, const std::string& message) {
+    return {status, "application/json", nlohmann::json{{"error", message}}.dump(), false};
+}
+
+// What libmicrohttpd keeps for one request (its "connection closure"), from the headers to the end.
+struct Call {
+    Request request;
+    bool too_large = false;
+    std::optional<Response> response; // set by a worker while the connection is suspended
+};
+
+// A fixed set of threads running jobs in order of arrival. post() is refused once stopping.
+class Workers {
+public:
+    explicit Workers(unsigned n) {
+        for (unsigned i = 0; i < n; ++i)
+            threads_.emplace_back([this] { run(); });
+    }
+    ~Workers() { stop(); }
+
+    bool post(std::function<void()> job) {
+        {
+            std::lock_guard lock(mutex_);
+            if (stopping_)
+                return false;
+            jobs_.push_back(std::move(job));
+        }
+        wake_.notify_one();
+        return true;
+    }
+    // Runs every job already posted, then ends the threads.
+    void stop() {
+        {
+            std::lock_guard lock(mutex_);
+            stopping_ = true;
+        }
+        wake_.notify_all();
+        for (auto& t : threads_)
+            if (t.joinable())
+                t.join();
+    }
+
+private:
+    void run() {
+        for (;;) {
+            std::function<void()> job;
+            {
+                std::unique_lock lock(mutex_);
+                wake_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
+                if (jobs_.empty())
+                    return;
+                job = std::move(jobs_.front());
+                jobs_.pop_front();
+            }
+            job();
+        }
+    }
+
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    std::deque<std::function<void()>> jobs_;
+    bool stopping_ = false;
+    std::vector<std::thread> threads_;
+};
+
+} // namespace
+
+std::string Request::get_header_value(std::string name) const {
+    const auto it = headers.find(lower(std::move(name)));
+    return it == headers.end() ? std::string() : it->second;
+}
+
+struct Server::Impl {
+    Limits limits;
+    std::map<std::pair<std::string, std::string>, Handler> routes; // (method, path)
+    std::unique_ptr<Workers> workers;
+    MHD_Daemon* daemon = nullptr;
+    int listen_fd = -1;
+    TlsPem tls; // libmicrohttpd keeps pointers to these strings while it runs
+
+    // Connections that have not sent a request yet, and since when: the watchdog thread shuts down
+    // the sockets of those over Limits::first_request_timeout_s. An entry leaves under `fresh_mutex`
+    // before libmicrohttpd closes its socket, so the watchdog never touches a reused descriptor.
+    struct Fresh {
+        int fd;
+        std::chrono::steady_clock::time_point since;
+    };
+    std::mutex fresh_mutex;
+    std::unordered_map<MHD_Connection*, Fresh> fresh;
+    std::condition_variable watchdog_wake;
+    bool watchdog_stop = false;
+    std::thread watchdog;
+
+    std::atomic<bool> running{false}; // runtime messages are printed, start-up ones only kept
+    std::mutex log_mutex;
+    std::string last_log;
+    std::chrono::steady_clock::time_point last_printed{};
+
+    ~Impl() {
+        // Handlers under way finish and their connections are resumed before the daemon stops
+        // (libmicrohttpd refuses to stop with a connection still suspended).
+        if (workers)
+            workers->stop();
+        if (watchdog.joinable()) {
+            {
+                std::lock_guard lock(fresh_mutex);
+                watchdog_stop = true;
+            }
+            watchdog_wake.notify_all();
+            watchdog.join();
+        }
+        if (daemon)
+            MHD_stop_daemon(daemon);
+        if (listen_fd >= 0)
+            ::close(listen_fd);
+    }
+
+    // libmicrohttpd's messages: kept for start-up errors, printed at most once a second (a flood of
+    // refused connections must not become a flood of lines).
+    static void log(void* cls, const char* format, va_list args) {
+        char line[512];
+        std::vsnprintf(line, sizeof line, format, args);
+        static_cast<Impl*>(cls)->note(line);
+    }
+    void note(std::string text) {
+        while (!text.empty() && text.back() == '\n')
+            text.pop_back();
+        std::lock_guard lock(log_mutex);
+        last_log = text;
+        const auto now = std::chrono::steady_clock::now();
+        if (running && now - last_printed >= std::chrono::seconds(1)) {
+            last_printed = now;
+            std::cerr << "accueil-sync: http: " << text << "\n";
+        }
+    }
+
+    static void connection_event(void* cls, MHD_Connection* connection, void**,
+                                 MHD_ConnectionNotificationCode code) {
+        auto* self = static_cast<Impl*>(cls);
+        std::lock_guard lock(self->fresh_mutex);
+        if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+            const auto* info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
+            if (info)
+                self->fresh[connection] = {info->connect_fd, std::chrono::steady_clock::now()};
+        } else {
+            self->fresh.erase(connection);
+        }
+    }
+
+    void watch() {
+        const auto limit = std::chrono::seconds(limits.first_request_timeout_s);
+        std::unique_lock lock(fresh_mutex);
+        while (!watchdog_stop) {
+            watchdog_wake.wait_for(lock, std::chrono::milliseconds(250));
+            const auto now = std::chrono::steady_clock::now();
+            for (auto it = fresh.begin(); it != fresh.end();) {
+                if (now - it->second.since < limit) {
+                    ++it;
+                    continue;
+                }
+                // libmicrohttpd sees the socket end and closes the connection itself.
+                ::shutdown(it->second.fd, SHUT_RDWR);
+                it = fresh.erase(it);
+            }
+        }
+    }
+
+    static void completed(void*, MHD_Connection*, void** closure, MHD_RequestTerminationCode) {
+        delete static_cast<Call*>(*closure);
+        *closure = nullptr;
+    }
+
+    static MHD_Result queue(MHD_Connection* connection, const Response& r) {
+        MHD_Response* response;
+        if (r.abort_mid_response) {
+            // The length is announced, then the first read of the body fails: the connection breaks.
+            response = MHD_create_response_from_callback(
+                r.body.size(), 4096,
+                [](void*, std::uint64_t, char*, std::size_t) -> ssize_t {
+                    return MHD_CONTENT_READER_END_WITH_ERROR;
+                },
+                nullptr, nullptr);
+        } else {
+            response = MHD_create_response_from_buffer(r.body.size(), const_cast<char*>(r.body.data()),
+                                                       MHD_RESPMEM_MUST_COPY);
+        }
+        if (!response)
+            return MHD_NO;
+        MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE, r.content_type.c_str());
+        const MHD_Result ok = MHD_queue_response(connection, unsigned(r.status), response);
+        MHD_destroy_response(response);
+        return ok;
+    }
+
+    static MHD_Result header_into(void* cls, MHD_ValueKind, const char* key, const char* value) {
+        static_cast<Request*>(cls)->headers[lower(key)] = value ? value : "";
+        return MHD_YES;
+    }
+
+    static MHD_Result access(void* cls, MHD_Connection* connection, const char* url, const char* method,
+                             const char*, const char* upload, std::size_t* upload_size, void** closure) {
+        auto* self = static_cast<Impl*>(cls);
+        auto* call = static_cast<Call*>(*closure);
+
+        if (!call) {
+            // First call: the headers are in, nothing of the body has been read yet. Refusals made
+            // here are answered at once and the body is never read.
+            call = new Call;
+            *closure = call;
+            {
+                std::lock_guard lock(self->fresh_mutex);
+                self->fresh.erase(connection);
+            }
+            call->request.method = method;
+            call->request.path = url;
+            if (!self->routes.contains({call->request.method, call->request.path})) {
+                const bool path_known = std::any_of(self->routes.begin(), self->routes.end(),
+                                                    [&](const auto& r) { return r.first.second == url; });
+                return queue(connection,
+                             path_known
+                                 ? error_response(405, std::string(method) + " is not allowed on " + url)
+                                 : error_response(404, std::string("no such path: ") + url));
+            }
+            const char* length =
+                MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+            if (length && std::strtoull(length, nullptr, 10) > self->limits.max_body_bytes)
+                return queue(connection, too_large(self->limits));
+            return MHD_YES;
+        }
+
+        if (*upload_size > 0) {
+            // A piece of the body (chunked bodies have no length up front): counted as it arrives.
+            std::string& body = call->request.body;
+            const std::size_t n = *upload_size;
+            if (body.size() + n > self->limits.max_body_bytes) {
+                // libmicrohttpd 0.9.75 cannot answer in the middle of a body: the connection is
+                // closed, nothing more is read.
+                self->note("request body over the limit (chunked upload); connection closed");
+                return MHD_NO;
+            }
+            if (body.size() + n > body.capacity()) // grow by doubling, never past the limit
+                body.reserve(
+                    std::min(self->limits.max_body_bytes, std::max(body.size() + n, 2 * body.capacity())));
+            body.append(upload, n);
+            *upload_size = 0;
+            return MHD_YES;
+        }
+
+        if (call->response) // the handler has run (the connection was resumed): send its answer
+            return queue(connection, *call->response);
+
+        // The whole request is in: it goes to a worker while the connection waits, suspended.
+        MHD_get_connection_values(connection, MHD_HEADER_KIND, header_into, &call->request);
+        if (const auto* info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+            info && info->client_addr && info->client_addr->sa_family == AF_INET) {
+            char ip[INET_ADDRSTRLEN] = "";
+            const auto* in = reinterpret_cast<const sockaddr_in*>(info->client_addr);
+            inet_ntop(AF_INET, &in->sin_addr, ip, sizeof ip);
+            call->request.peer = ip;
+        }
+        MHD_suspend_connection(connection);
+        const bool posted = self->workers->post([self, connection, call] {
+            const auto& handler = self->routes.at({call->request.method, call->request.path});
+            try {
+                call->response = handler(call->request);
+            } catch (const std::exception& e) {
+                call->response = error_response(500, std::string("internal error: ") + e.what());
+            }
+            MHD_resume_connection(connection);
+        });
+        if (!posted) { // stopping: no handler will run any more
+            call->response = error_response(503, "the server is stopping; retry later");
+            MHD_resume_connection(connection);
+        }
+        return MHD_YES;
+    }
+
+    static Response too_large(const Limits& limits) {
+        return error_response(413, "request body larger than " + std::to_string(limits.max_body_bytes >> 20) +
+                                       " MB");
+    }
+};
+
+Server::Server(Limits limits) : impl_(std::make_unique<Impl>()) {
+    impl_->limits = limits;
+}
+
+Server::~Server() = default;
+
+void Server::route(const std::string& method, const std::string& path, Handler handler) {
+    impl_->routes[{method, path}] = std::move(handler);
+}
+
+void Server::listen(const std::string& host, int port, const TlsPem* tls) {
+    Impl& m = *impl_;
+    const std::string where = host + ":" + std::to_string(port);
+
+    // Our own listening socket: a taken port is told apart from a bad certificate, and no
+    // SO_REUSEPORT lets a second server share the port unnoticed.
+    addrinfo hints{};
+    hints.ai_family = AF_INET;
+    hints.ai_socktype = SOCK_STREAM;
+    addrinfo* found = nullptr;
+    if (getaddrinfo(host.c_str(), nullptr, &hints, &found) != 0 || !found)
+        throw InputError("--listen", "\"" + host + "\" is not an IPv4 address or a known host name");
+    sockaddr_in addr = *reinterpret_cast<const sockaddr_in*>(found->ai_addr);
+    freeaddrinfo(found);
+    addr.sin_port = htons(std::uint16_t(port));
+    m.listen_fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (m.listen_fd < 0)
+        throw StoreError(std::string("cannot open a socket: ") + std::strerror(errno));
+    const int on = 1;
+    ::setsockopt(m.listen_fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+    if (::bind(m.listen_fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+        ::listen(m.listen_fd, 512) != 0)
+        throw InputError("--listen",
+                         "cannot listen on " + where + " (address in use?): " + std::strerror(errno));
+
+    if (tls && MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES)
+        throw StoreError("this libmicrohttpd was built without TLS support");
+    m.workers = std::make_unique<Workers>(m.limits.workers);
+    // libmicrohttpd owns the listening socket from here on (it closes it when it stops or fails).
+    const int listen_fd = std::exchange(m.listen_fd, -1);
+    unsigned flags =
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
+    std::vector<MHD_OptionItem> options = {
+        {MHD_OPTION_LISTEN_SOCKET, listen_fd, nullptr},
+        {MHD_OPTION_THREAD_POOL_SIZE, m.limits.io_threads, nullptr},
+        {MHD_OPTION_CONNECTION_LIMIT, m.limits.connections, nullptr},
+        {MHD_OPTION_PER_IP_CONNECTION_LIMIT, m.limits.per_ip_connections, nullptr},
+        {MHD_OPTION_CONNECTION_TIMEOUT, m.limits.idle_timeout_s, nullptr},
+        {MHD_OPTION_CONNECTION_MEMORY_LIMIT, 64 * 1024, nullptr}, // headers and read buffer
+        {MHD_OPTION_NOTIFY_COMPLETED, reinterpret_cast<intptr_t>(&Impl::completed), nullptr},
+        {MHD_OPTION_NOTIFY_CONNECTION, reinterpret_cast<intptr_t>(&Impl::connection_event), &m},
+        {MHD_OPTION_EXTERNAL_LOGGER, reinterpret_cast<intptr_t>(&Impl::log), &m},
+    };
+    if (tls) {
+        flags |= MHD_USE_TLS;
+        m.tls = *tls;
+        options.push_back({MHD_OPTION_HTTPS_MEM_CERT, 0, m.tls.cert.data()});
+        options.push_back({MHD_OPTION_HTTPS_MEM_KEY, 0, m.tls.key.data()});
+    }
+    options.push_back({MHD_OPTION_END, 0, nullptr});
+    m.daemon = MHD_start_daemon(flags, 0, nullptr, nullptr, &Impl::access, &m, MHD_OPTION_ARRAY,
+                                options.data(), MHD_OPTION_END);
+    if (!m.daemon) {
+        std::lock_guard lock(m.log_mutex);
+        if (tls)
+            throw StoreError("the TLS certificate or key cannot be used (" + m.last_log + ")");
+        throw StoreError("cannot start the HTTP server on " + where + " (" + m.last_log + ")");
+    }
+    m.running = true;
+    m.watchdog = std::thread([&m] { m.watch(); });
+}
+
+} // namespace accueil::sync::http

@@ -1,0 +1,178 @@
+// Server under load (issue 9): 200 idle sockets held open (from 10 other loopback addresses) while 20
+// kiosks push their check-ins at once, each 5 batches of 100 over its own keep-alive connection; the
+// time of each push, request sent to answer read. The real server process on 127.0.0.1, plain HTTP:
+// what is measured is the transport and the merge, not TLS (a kiosk keeps its connection open).
+#include "bench_util.hpp"
+
+#include "attendee_ops.hpp"
+#include "checkin.hpp"
+#include "database.hpp"
+#include "store.hpp"
+#include "support/child_process.hpp"
+#include "support/demo_event.hpp"
+#include "support/sockets.hpp"
+#include "sync/merge.hpp"
+#include "sync/protocol.hpp"
+
+#include <atomic>
+#include <filesystem>
+#include <memory>
+#include <thread>
+
+using namespace accueil;
+using namespace accueil::bench;
+
+namespace {
+const std::string kSync = std::string(ACCUEIL_BIN_DIR) + "/accueil-sync";
+
+std::string meta(const std::string& db, const std::string& key) {
+    SQLite::Database d(db, SQLite::OPEN_READONLY, 5000);
+    SQLite::Statement q(d, "SELECT value FROM meta WHERE key = ?");
+    q.bind(1, key);
+    return q.executeStep() ? q.getColumn(0).getString() : "";
+}
+
+// One POST on a kept-alive connection; the status of the answer (0 when none came).
+int post(const test::Socket& s, const std::string& path, const std::string& body, const std::string& token) {
+    const std::string req =
+        "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + sync::kProtocolHeader + ": " +
+        std::to_string(sync::kProtocolVersion) + "\r\nAuthorization: Bearer " + token +
+        "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" +
+        body;
+    if (!s.send_all(req))
+        return 0;
+    std::string in;
+    char buf[16384];
+    std::size_t header_end = std::string::npos, length = 0;
+    for (;;) {
+        if (header_end == std::string::npos && (header_end = in.find("\r\n\r\n")) != std::string::npos) {
+            const auto at = in.find("Content-Length: ");
+            length = at == std::string::npos ? 0 : std::stoul(in.substr(at + 16));
+        }
+        if (header_end != std::string::npos && in.size() >= header_end + 4 + length)
+            break;
+        const auto n = ::recv(s.fd(), buf, sizeof buf, 0);
+        if (n <= 0)
+            return 0;
+        in.append(buf, std::size_t(n));
+    }
+    return in.size() >= 12 ? std::stoi(in.substr(9, 3)) : 0;
+}
+} // namespace
+
+void bench_push_load() {
+    constexpr int kKiosks = 20, kBatches = 5, kPerBatch = 100, kIdle = 200, kRoster = 1700;
+    const auto dir = std::filesystem::temp_directory_path() / "accueil-bench-push-load";
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    const std::string central = (dir / "central.db").string();
+    std::vector<std::string> people;
+    {
+        Store c = Store::create(central, test::demo_spec());
+        WriteTransaction tx(c.db());
+        for (int i = 0; i < kRoster; ++i)
+            people.push_back(create_attendee(c, Attendee{.first_name = "Prénom" + std::to_string(i),
+                                                         .last_name = "Nom" + std::to_string(i),
+                                                         .category = "Participant"})
+                                 .id);
+        tx.commit();
+    }
+    const int port = test::free_port();
+    test::Process server(
+        {kSync, "serve", "--db", central, "--listen", "127.0.0.1:" + std::to_string(port), "--insecure"},
+        (dir / "server").string());
+    if (!test::wait_until([&] { return server.out().find("serving") != std::string::npos; },
+                          std::chrono::seconds(10))) {
+        std::printf("push load: the server did not start (%s)\n", server.err().c_str());
+        return;
+    }
+
+    // 20 kiosks join, then each checks in 500 people while offline: 5 batches ready to push.
+    struct Kiosk {
+        std::string token;
+        std::vector<std::string> bodies;
+    };
+    std::vector<Kiosk> kiosks(kKiosks);
+    for (int k = 0; k < kKiosks; ++k) {
+        test::Process enroll({kSync, "enroll", "--db", central, "--name", "Accueil " + std::to_string(k + 1)},
+                             (dir / ("enroll" + std::to_string(k))).string());
+        enroll.wait();
+        const std::string db = (dir / ("kiosk" + std::to_string(k) + ".db")).string();
+        test::Process join({kSync, "join", test::last_line(enroll.out()), "--db", db},
+                           (dir / ("join" + std::to_string(k))).string());
+        if (join.wait() != 0) {
+            std::printf("push load: a kiosk could not join (%s)\n", join.err().c_str());
+            return;
+        }
+        kiosks[std::size_t(k)].token = meta(db, "sync.token");
+        Store s = Store::open(db);
+        for (int i = 0; i < kBatches * kPerBatch; ++i)
+            check_in(s, people[std::size_t((k * 97 + i) % kRoster)], test::kSept28At0912 + i * 1000);
+        const auto events = sync::unacked_events(s, kBatches * kPerBatch);
+        for (std::size_t i = 0; i < events.size(); i += kPerBatch) {
+            const std::vector<JournalEvent> batch(
+                events.begin() + long(i), events.begin() + long(std::min(events.size(), i + kPerBatch)));
+            kiosks[std::size_t(k)].bodies.push_back(nlohmann::json{
+                {"protocol", sync::kProtocolVersion},
+                {"origin", to_hex(s.origin())},
+                {"pending", std::int64_t(events.size() - i)},
+                {"events", sync::events_to_json(batch)}}.dump());
+        }
+    }
+
+    // The idle sockets: accepted by the server (its open files grow by as many), nothing sent.
+    const pid_t pid = test::pid_with_args({"serve", central});
+    const int fds_before = test::open_fds(pid);
+    std::vector<test::Socket> idle;
+    for (int i = 0; i < kIdle; ++i)
+        idle.push_back(test::connect_from("127.0.0." + std::to_string(10 + i / 20), port));
+    const bool held =
+        test::wait_until([&] { return test::open_fds(pid) >= fds_before + kIdle; }, std::chrono::seconds(5));
+
+    std::vector<std::vector<double>> times(kKiosks);
+    std::atomic<int> failed{0};
+    std::atomic<int> ready{0};
+    std::vector<std::thread> pushers;
+    const auto start = Clock::now();
+    for (int k = 0; k < kKiosks; ++k)
+        pushers.emplace_back([&, k] {
+            const auto& kiosk = kiosks[std::size_t(k)];
+            const test::Socket s = test::connect_from("127.0.0.1", port);
+            s.set_timeouts(std::chrono::seconds(30));
+            ++ready;
+            while (ready < kKiosks) // all start together
+                std::this_thread::yield();
+            for (const auto& body : kiosk.bodies) {
+                const auto t0 = Clock::now();
+                const int status = post(s, "/v1/push", body, kiosk.token);
+                times[std::size_t(k)].push_back(seconds_since(t0) * 1e3);
+                failed += status != 200;
+            }
+        });
+    for (auto& t : pushers)
+        t.join();
+    const double wall = seconds_since(start);
+    int still_open = 0;
+    for (const auto& s : idle)
+        still_open += !s.closed_by_peer();
+
+    std::vector<double> all;
+    for (const auto& t : times)
+        all.insert(all.end(), t.begin(), t.end());
+    std::int64_t merged = 0;
+    {
+        SQLite::Database d(central, SQLite::OPEN_READONLY, 5000);
+        merged = d.execAndGet("SELECT count(*) FROM checkins").getInt64();
+    }
+    std::printf("%-52s p50 %7.1f ms   p99 %7.1f ms   (n=%zu, %d failed; budget p99 ≤ 1 s)\n",
+                "push, 200 idle sockets open, 20 kiosks pushing", percentile(all, 50), percentile(all, 99),
+                all.size(), failed.load());
+    std::printf("%-52s %9.2f s   (%lld check-ins merged; %s; %d of %d idle sockets still open at the end)\n",
+                "all 100 pushes of 100 check-ins", wall, static_cast<long long>(merged),
+                held ? "the server held every idle socket" : "the idle sockets were NOT all accepted",
+                still_open, kIdle);
+    server.signal(SIGTERM);
+    server.wait();
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+}
