@@ -8,6 +8,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+#include <fstream>
+
 using namespace accueil;
 
 namespace {
@@ -176,4 +179,113 @@ TEST_CASE_METHOD(ImportFixture, "A bad --map is refused before anything is read 
 
 TEST_CASE_METHOD(ImportFixture, "A missing file is a clear error") {
     CHECK_THROWS_WITH(import_roster_file(store, dir.file("absent.csv"), {}), Catch::Contains("cannot open"));
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Issue 9, finding 8: encodings are not guessed silently, and sizes are bounded.
+
+namespace {
+// UTF-8 with two stray Latin-1 bytes (0xE9 "é" typed in another program), on lines 3 and 5.
+const std::string kMixed = "Prénom;Nom;E-mail\n"
+                           "Léa;Dupré;lea@example.fr\n"
+                           "Zo\xe9;Martin;zoe@example.fr\n"
+                           "Jean-Noël;N'Diaye;jn@example.fr\n"
+                           "Ren\xe9;Roux;rene@example.fr\n";
+
+std::string import_error(ImportFixture& f, const std::string& bytes, ImportOptions options = {}) {
+    try {
+        f.import(bytes, options);
+    } catch (const InputError& e) {
+        return e.what();
+    }
+    return "";
+}
+} // namespace
+
+TEST_CASE_METHOD(ImportFixture, "A UTF-8 file with stray Latin-1 bytes is refused naming its lines") {
+    import(kRoster);
+    const auto before = snapshot();
+    const std::string message = import_error(*this, kMixed);
+    CHECK_THAT(message, Catch::StartsWith("inscrits.csv:3: not valid UTF-8 on lines 3 and 5"));
+    CHECK_THAT(message, Catch::Contains("Zo<E9>;Martin") && Catch::Contains("Ren<E9>;Roux"));
+    CHECK_THAT(message,
+               Catch::Contains("the rest of the file is UTF-8") && Catch::Contains("--encoding cp1252"));
+    CHECK(snapshot() == before);
+}
+
+TEST_CASE_METHOD(ImportFixture, "A cell of a stored field longer than 500 characters is refused") {
+    import(kRoster);
+    const auto before = snapshot();
+    const std::string message = import_error(*this, "Prénom;Nom;Structure\nLéa;Dupré;Mairie\nZoé;Martin;" +
+                                                        std::string(501, 'x') + "\n");
+    CHECK_THAT(message, Catch::StartsWith("inscrits.csv:3: ") && Catch::Contains("\"Structure\"") &&
+                            Catch::Contains("501 characters") && Catch::Contains("at most 500"));
+    // 500 characters, accented ones counting once, are accepted.
+    std::string accented;
+    for (int i = 0; i < 500; ++i)
+        accented += "é";
+    CHECK(snapshot() == before);
+    CHECK(import("Prénom;Nom;Structure\nZoé;Martin;" + accented + "\n").created == 1);
+}
+
+TEST_CASE_METHOD(ImportFixture, "Rows over 64 KB, too many columns or rows and huge files are refused") {
+    import(kRoster);
+    const auto before = snapshot();
+    // A free-text column nothing reads may hold long answers, but not a whole row over 64 KB (a quote
+    // opened by mistake swallows the file this way).
+    CHECK_THAT(import_error(*this, "Prénom;Nom;Commentaire\nLéa;Dupré;ok\nZoé;Martin;\"" +
+                                       std::string(70000, 'x') + "\"\n"),
+               Catch::StartsWith("inscrits.csv:3: ") && Catch::Contains("65,536 bytes"));
+    std::string wide = "Prénom;Nom";
+    for (int i = 0; i < 199; ++i)
+        wide += ";c" + std::to_string(i);
+    CHECK_THAT(import_error(*this, wide + "\nLéa;Dupré" + std::string(199, ';') + "\n"),
+               Catch::StartsWith("inscrits.csv:1: ") && Catch::Contains("at most 200 columns"));
+    std::string tall = "Prénom;Nom\n";
+    for (int i = 0; i < 200001; ++i)
+        tall += ";\n"; // rows without a name: they would only be skipped
+    CHECK_THAT(import_error(*this, tall),
+               Catch::StartsWith("inscrits.csv:200002: ") && Catch::Contains("at most 200,000 rows"));
+    // Refused from its size alone, before it is read (a sparse file: nothing is written to disk).
+    const std::string huge = dir.file("huge.csv");
+    std::ofstream(huge, std::ios::binary) << "Prénom;Nom\n";
+    std::filesystem::resize_file(huge, 100 * 1024 * 1024 + 1);
+    try {
+        import_roster_file(store, huge, {});
+        FAIL("a 100 MB file was accepted");
+    } catch (const InputError& e) {
+        CHECK_THAT(e.what(), Catch::StartsWith(huge + ": ") && Catch::Contains("at most 100 MB"));
+    }
+    CHECK(snapshot() == before);
+}
+
+TEST_CASE_METHOD(ImportFixture, "--encoding utf-8 refuses the lines that are not UTF-8, cp1252 reads all") {
+    import(kRoster);
+    const auto before = snapshot();
+    // Windows-1252 from Excel: read as such by default, refused line by line when said to be UTF-8.
+    const std::string cp1252 = "Pr\xe9nom;Nom;E-mail\nL\xe9"
+                               "a;Dupr\xe9;lea@example.fr\nZo\xe9;Martin;zoe@example.fr\n";
+    ImportOptions utf8;
+    utf8.encoding = TextEncoding::Utf8;
+    const std::string message = import_error(*this, cp1252, utf8);
+    CHECK_THAT(message, Catch::StartsWith("inscrits.csv:1: not valid UTF-8 on lines 1, 2 and 3") &&
+                            Catch::Contains("Pr<E9>nom;Nom") && Catch::Contains("--encoding cp1252"));
+    CHECK(snapshot() == before);
+
+    // French typography in Windows-1252: "Café" then a no-break space and "»" are the bytes E9 A0 BB,
+    // valid UTF-8 by chance. Guessing refuses the file as mixed; --encoding cp1252 reads it whole.
+    const std::string quoted = "Pr\xe9nom;Nom;E-mail;Structure\n"
+                               "Zo\xe9;Martin;zoe@example.fr;\xab\xa0Le Caf\xe9\xa0\xbb\n";
+    CHECK_THAT(import_error(*this, quoted),
+               Catch::StartsWith("inscrits.csv:1: not valid UTF-8 on lines 1 and 2"));
+    CHECK(snapshot() == before);
+    ImportOptions cp;
+    cp.encoding = TextEncoding::Windows1252;
+    const auto s = import(quoted, cp);
+    CHECK(s.created == 1);
+    CHECK(s.encoding == "Windows-1252");
+    const auto zoe = find_by_email(store.db(), "zoe@example.fr");
+    REQUIRE(zoe);
+    CHECK(zoe->first_name == "Zoé");
+    CHECK(zoe->organisation == "«\u00a0Le Café\u00a0»");
 }

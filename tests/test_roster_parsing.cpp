@@ -105,6 +105,55 @@ TEST_CASE("The first invalid UTF-8 byte is located") {
     CHECK(first_invalid_utf8("\xED\xA0\x80") == 0); // UTF-16 surrogate
 }
 
+TEST_CASE("UTF-8 with stray invalid bytes is refused, listing the lines, not read as Windows-1252") {
+    // Rule: valid multi-byte UTF-8 somewhere AND invalid bytes elsewhere means a mixed file.
+    const std::string mixed = "Prénom;Nom\nZo\xE9;Martin\nLéa;Dupré\nRen\xE9\xE9;Roux\n";
+    const auto r = decode_text(mixed);
+    CHECK_FALSE(r);
+    CHECK(r.error_line == 2);
+    CHECK(r.text.empty());
+    CHECK_THAT(r.error, Contains("not valid UTF-8 on lines 2 and 4") && Contains("Zo<E9>;Martin") &&
+                            Contains("Ren<E9><E9>;Roux") && Contains("the rest of the file is UTF-8"));
+    CHECK(input_error([&] {
+              decode_text_or_throw(mixed, "roster.csv");
+          }).starts_with("roster.csv:2: not valid UTF-8 on lines 2 and 4"));
+    // Many bad lines: the first ten are named, the others counted.
+    std::string many = "Prénom;Nom\n";
+    for (int i = 0; i < 25; ++i)
+        many += "Ren\xE9;Roux\n";
+    CHECK_THAT(decode_text(many).error, Contains("lines 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 and 15 more lines"));
+    // Without any valid multi-byte sequence the file is still Windows-1252 (old Excel exports).
+    CHECK(decode_text("Pr\xE9nom;Nom\nZo\xE9;Martin\n").encoding == "Windows-1252");
+}
+
+TEST_CASE("The encoding can be said instead of guessed") {
+    CHECK(parse_text_encoding("auto") == TextEncoding::Auto);
+    CHECK(parse_text_encoding("UTF-8") == TextEncoding::Utf8);
+    CHECK(parse_text_encoding("utf8") == TextEncoding::Utf8);
+    CHECK(parse_text_encoding("cp1252") == TextEncoding::Windows1252);
+    CHECK(parse_text_encoding("Windows-1252") == TextEncoding::Windows1252);
+    CHECK_FALSE(parse_text_encoding("latin9"));
+
+    const std::string cp1252 = "Nom\nDupr\xE9\n\nL\xE9"
+                               "a\n";
+    const auto refused = decode_text(cp1252, TextEncoding::Utf8);
+    CHECK_FALSE(refused);
+    CHECK(refused.error_line == 2);
+    CHECK(refused.invalid_lines == std::vector<int>{2, 4});
+    CHECK_THAT(refused.error, Contains("not valid UTF-8 on lines 2 and 4") && Contains("Dupr<E9>"));
+    CHECK(decode_text("Nom\nDupré\n", TextEncoding::Utf8).text == "Nom\nDupré\n");
+
+    // Said to be Windows-1252, every byte is converted, even those that happen to be valid UTF-8.
+    const auto forced = decode_text("Caf\xE9\xA0\xBB Dupré", TextEncoding::Windows1252);
+    REQUIRE(forced);
+    CHECK(forced.encoding == "Windows-1252");
+    CHECK(forced.text == "Café\u00a0» DuprÃ©");
+    const auto undefined = decode_text("Nom\nA\x81\n", TextEncoding::Windows1252);
+    CHECK_FALSE(undefined);
+    CHECK(undefined.error_line == 2);
+    CHECK_THAT(undefined.error, Contains("0x81") && Contains("Windows-1252"));
+}
+
 // ---------------------------------------------------------------------------------------------------
 // CSV
 
@@ -222,6 +271,29 @@ TEST_CASE("A large roster keeps every row and its line numbers") {
     CHECK(t.rows.back().fields[0] == "Dupré19999");
     CHECK(t.rows.back().fields[3] == "Mairie;\nLyon");
     CHECK(t.rows.back().line == 2 + 2 * 19999); // each row spans two physical lines
+}
+
+TEST_CASE("Rows, columns and row sizes are bounded, with the line where the limit is passed") {
+    const std::string big_cell(70000, 'x');
+    CHECK_THAT(input_error([&] { read_csv("Nom;Note\nDupré;ok\nMartin;\"" + big_cell + "\"\n", "r.csv"); }),
+               Contains("r.csv:3: ") && Contains("65,536 bytes"));
+    CHECK_THAT(input_error([&] { read_csv("Nom;Note\nDupré;" + big_cell + "\n", "r.csv"); }),
+               Contains("r.csv:2: ") && Contains("65,536 bytes"));
+    // A row with far too many delimiters stops at the limit, not at its end.
+    CHECK_THAT(
+        input_error([] { read_csv("Nom;Note\nDupré;ok\n" + std::string(100000, ';') + "\n", "r.csv"); }),
+        Contains("r.csv:3: ") && Contains("at most 200 columns"));
+    std::string wide = "Nom";
+    for (int i = 0; i < 200; ++i)
+        wide += ";c" + std::to_string(i);
+    CHECK_THAT(input_error([&] { read_csv(wide + "\n", "r.csv"); }),
+               Contains("r.csv:1: ") && Contains("at most 200 columns"));
+    std::string tall = "Nom\n";
+    for (int i = 0; i < 200000; ++i)
+        tall += "x\n";
+    CHECK(read_csv(tall, "r.csv").rows.size() == 200000); // the limit itself is fine
+    CHECK_THAT(input_error([&] { read_csv(tall + "x\n", "r.csv"); }),
+               Contains("r.csv:200002: ") && Contains("at most 200,000 rows"));
 }
 
 // ---------------------------------------------------------------------------------------------------

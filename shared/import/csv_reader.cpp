@@ -19,6 +19,17 @@ bool is_blank(std::string_view s) {
     return s.find_first_not_of(" \t") == std::string_view::npos;
 }
 
+// 65536 -> "65,536", as the limits are written in messages.
+std::string with_thousands(std::size_t n) {
+    std::string digits = std::to_string(n), out;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && (digits.size() - i) % 3 == 0)
+            out.push_back(',');
+        out.push_back(digits[i]);
+    }
+    return out;
+}
+
 std::string describe(char delimiter) {
     return delimiter == '\t' ? std::string("TAB") : std::string("'") + delimiter + "'";
 }
@@ -27,8 +38,9 @@ std::string describe(char delimiter) {
 // handled in a single place.
 class Parser {
 public:
-    Parser(std::string_view text, const std::string& file_name, char delimiter, int first_line)
-        : s_(text), file_(file_name), delim_(delimiter), line_(first_line) {
+    Parser(std::string_view text, const std::string& file_name, char delimiter, int first_line,
+           const CsvLimits& limits)
+        : s_(text), file_(file_name), delim_(delimiter), line_(first_line), limits_(limits) {
         stops_['\n'] = stops_['\r'] = stops_[static_cast<unsigned char>(delimiter)] = true;
     }
 
@@ -43,12 +55,23 @@ public:
         rec.line = line_;
         rec.fields.clear();
         rec.fields.reserve(width_hint_); // one allocation per record instead of a growing vector
+        const std::size_t start = pos_;
         for (;;) {
+            if (rec.fields.size() == limits_.max_columns)
+                throw InputError(where(rec.line),
+                                 "this line has more than " + with_thousands(limits_.max_columns) +
+                                     " fields; at most " + with_thousands(limits_.max_columns) +
+                                     " columns are accepted (is this the right file?)");
             rec.fields.emplace_back();
             if (s_[pos_] == '"')
                 read_quoted(rec.fields.back());
             else
                 read_plain(rec.fields.back());
+            if (pos_ - start > limits_.max_row_bytes)
+                throw InputError(where(rec.line),
+                                 "this row is longer than " + with_thousands(limits_.max_row_bytes) +
+                                     " bytes, the most a row may have (a quote opened by mistake and closed "
+                                     "much later turns many lines into one cell?)");
             if (pos_ >= s_.size())
                 return true;
             if (s_[pos_] == delim_) {
@@ -127,6 +150,7 @@ private:
     char delim_;
     int line_;
     std::size_t pos_ = 0;
+    const CsvLimits& limits_;
     std::size_t width_hint_ = 8;
     std::array<bool, 256> stops_{}; // the bytes that end an unquoted field: one load per byte
 };
@@ -180,7 +204,8 @@ char sniff_delimiter(std::string_view text) {
     return best < 0 ? ',' : kCandidates[std::size_t(best)];
 }
 
-CsvTable read_csv(std::string_view text, const std::string& file_name, char delimiter) {
+CsvTable read_csv(std::string_view text, const std::string& file_name, char delimiter,
+                  const CsvLimits& limits) {
     if (text.starts_with("\xEF\xBB\xBF"))
         text.remove_prefix(3);
     int first_line = 1;
@@ -198,7 +223,7 @@ CsvTable read_csv(std::string_view text, const std::string& file_name, char deli
         throw InputError(file_name, "a quote or a line break cannot be the field delimiter");
     CsvTable table;
     table.delimiter = delimiter ? delimiter : sniff_delimiter(text);
-    Parser parser(text, file_name, table.delimiter, first_line);
+    Parser parser(text, file_name, table.delimiter, first_line, limits);
     if (!parser.next(table.header))
         throw InputError(file_name,
                          "the file is empty: expected a header line such as \"Nom;Prénom;E-mail\"");
@@ -210,7 +235,7 @@ CsvTable read_csv(std::string_view text, const std::string& file_name, char deli
     while (needed > 0 && is_blank(table.header.fields[needed - 1]))
         --needed;
 
-    table.rows.reserve(text.size() / 64);
+    table.rows.reserve(std::min(text.size() / 64, limits.max_rows));
     CsvRecord rec;
     while (parser.next(rec)) {
         auto& f = rec.fields;
@@ -227,6 +252,10 @@ CsvTable read_csv(std::string_view text, const std::string& file_name, char deli
                                  std::to_string(table.header.line) + ") has " + std::to_string(width) +
                                  " (a missing quote, or a " + describe(table.delimiter) +
                                  " inside a cell that is not quoted?)");
+        if (table.rows.size() == limits.max_rows)
+            throw InputError(file_name + ":" + std::to_string(rec.line),
+                             "the file has more than " + with_thousands(limits.max_rows) + " rows; at most " +
+                                 with_thousands(limits.max_rows) + " rows are accepted (split the file?)");
         table.rows.push_back(std::move(rec));
         rec = CsvRecord{};
     }

@@ -10,6 +10,7 @@
 #include "import/text_encoding.hpp"
 #include "text_fold.hpp"
 
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <sstream>
@@ -70,6 +71,23 @@ private:
     std::unordered_map<std::string, std::size_t> by_code_, by_email_;
 };
 
+// Characters of a UTF-8 string (the import decodes every file to UTF-8 first).
+std::size_t utf8_length(std::string_view s) {
+    std::size_t n = 0;
+    for (const char c : s)
+        n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    return n;
+}
+
+void check_file_size(std::size_t bytes, const std::string& name) {
+    constexpr std::size_t kMB = 1024 * 1024;
+    if (bytes > kMaxRosterFileBytes)
+        throw InputError(name, "the file is " + std::to_string((bytes + kMB - 1) / kMB) + " MB; at most " +
+                                   std::to_string(kMaxRosterFileBytes / kMB) +
+                                   " MB are accepted (a roster of 1,700 people takes about 200 KB): is "
+                                   "this the right file?");
+}
+
 struct Change {
     bool create = false;
     Attendee before, after;
@@ -79,7 +97,8 @@ struct Change {
 
 ImportSummary import_roster_bytes(Store& store, std::string_view bytes, const std::string& name,
                                   const ImportOptions& options) {
-    const DecodedText decoded = decode_text_or_throw(bytes, name);
+    check_file_size(bytes.size(), name);
+    const DecodedText decoded = decode_text_or_throw(bytes, name, options.encoding);
     const CsvTable table = read_csv(decoded.text, name);
     const HeaderMap map =
         map_header(table.header.fields, options.mappings, name + ":" + std::to_string(table.header.line));
@@ -104,6 +123,18 @@ ImportSummary import_roster_bytes(Store& store, std::string_view bytes, const st
     changes.reserve(table.rows.size());
     for (const CsvRecord& row : table.rows) {
         const std::string where = name + ":" + std::to_string(row.line);
+        for (std::size_t f = 0; f < kRosterFieldCount; ++f) {
+            const auto col = map.columns[f];
+            if (!col || *col >= row.fields.size() || row.fields[*col].size() <= kMaxRosterFieldChars)
+                continue; // no more bytes than the limit: no more characters either
+            const std::size_t length = utf8_length(trimmed(row.fields[*col]));
+            if (length > kMaxRosterFieldChars)
+                throw InputError(where, "the \"" + table.header.fields[*col] + "\" cell is " +
+                                            std::to_string(length) + " characters long; at most " +
+                                            std::to_string(kMaxRosterFieldChars) + " are accepted for " +
+                                            std::string(roster_field_name(RosterField(f))) +
+                                            " (is this the right column, or a quote misplaced?)");
+        }
         Attendee in;
         in.first_name = cell(row, RosterField::FirstName);
         in.last_name = cell(row, RosterField::LastName);
@@ -193,6 +224,9 @@ ImportSummary import_roster_file(Store& store, const std::string& path, const Im
     std::ifstream in(path, std::ios::binary);
     if (!in)
         throw InputError(path, "cannot open the file");
+    std::error_code ec; // judged from its size before it is read
+    if (const auto size = std::filesystem::file_size(path, ec); !ec)
+        check_file_size(std::size_t(size), path);
     std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     if (in.bad())
         throw InputError(path, "cannot read the file");

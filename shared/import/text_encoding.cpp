@@ -7,6 +7,8 @@
 #include <array>
 #include <cstdint>
 #include <cstdio>
+#include <optional>
+#include <vector>
 
 namespace accueil {
 namespace {
@@ -40,13 +42,16 @@ void append_utf8(std::string& out, char32_t cp) {
     }
 }
 
-// 1-based line of a byte offset; CRLF, LF and a lone CR each end a line, as in the CSV reader.
+// CRLF, LF and a lone CR each end a line, as in the CSV reader.
+bool is_line_end(std::string_view text, std::size_t i) {
+    return text[i] == '\n' || (text[i] == '\r' && (i + 1 >= text.size() || text[i + 1] != '\n'));
+}
+
+// 1-based line of a byte offset.
 int line_at(std::string_view text, std::size_t offset) {
     int line = 1;
-    for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
-        if (text[i] == '\n' || (text[i] == '\r' && (i + 1 >= text.size() || text[i + 1] != '\n')))
-            ++line;
-    }
+    for (std::size_t i = 0; i < offset && i < text.size(); ++i)
+        line += is_line_end(text, i);
     return line;
 }
 
@@ -60,6 +65,106 @@ DecodedText failure(int line, std::string why) {
     DecodedText r;
     r.error = std::move(why);
     r.error_line = line;
+    return r;
+}
+
+// Where a file is and is not valid UTF-8, in one pass.
+constexpr std::size_t kListedLines = 10;
+struct Utf8Scan {
+    bool has_multibyte = false;             // a valid sequence of 2 to 4 bytes somewhere
+    std::size_t invalid_line_count = 0;     // lines holding at least one byte that is not valid UTF-8
+    std::vector<int> invalid_lines;         // the first kListedLines of them
+    std::vector<std::size_t> first_invalid; // the offset of the first invalid byte on each of those
+};
+
+Utf8Scan scan_utf8(std::string_view bytes) {
+    Utf8Scan scan;
+    const auto* data = reinterpret_cast<const utf8proc_uint8_t*>(bytes.data());
+    int line = 1, last_invalid_line = 0;
+    std::size_t i = 0;
+    while (i < bytes.size()) {
+        if (data[i] < 0x80) { // ASCII: the bulk of any roster
+            line += is_line_end(bytes, i);
+            ++i;
+            continue;
+        }
+        utf8proc_int32_t cp;
+        const utf8proc_ssize_t n = utf8proc_iterate(data + i, utf8proc_ssize_t(bytes.size() - i), &cp);
+        if (n > 0 && cp >= 0) {
+            scan.has_multibyte = true;
+            i += std::size_t(n);
+            continue;
+        }
+        if (line != last_invalid_line) {
+            last_invalid_line = line;
+            ++scan.invalid_line_count;
+            if (scan.invalid_lines.size() < kListedLines) {
+                scan.invalid_lines.push_back(line);
+                scan.first_invalid.push_back(i);
+            }
+        }
+        ++i;
+    }
+    return scan;
+}
+
+// Up to 30 bytes either side of an invalid byte, within its line, as a person can find them in a
+// spreadsheet: valid text as is, invalid bytes as <E9>.
+std::string excerpt(std::string_view bytes, std::size_t bad) {
+    constexpr std::size_t kSide = 30;
+    std::size_t begin = bad, end = bad;
+    while (begin > 0 && bad - begin < kSide && bytes[begin - 1] != '\n' && bytes[begin - 1] != '\r')
+        --begin;
+    while (begin < bad && (static_cast<unsigned char>(bytes[begin]) & 0xC0) == 0x80)
+        ++begin; // not in the middle of a character
+    while (end < bytes.size() && end - bad < kSide && bytes[end] != '\n' && bytes[end] != '\r')
+        ++end;
+    const auto* data = reinterpret_cast<const utf8proc_uint8_t*>(bytes.data());
+    std::string out = begin > 0 && bytes[begin - 1] != '\n' && bytes[begin - 1] != '\r' ? "..." : "";
+    for (std::size_t i = begin; i < end;) {
+        const auto c = static_cast<unsigned char>(bytes[i]);
+        if (c < 0x80) {
+            out.push_back(c < 0x20 ? ' ' : char(c));
+            ++i;
+            continue;
+        }
+        utf8proc_int32_t cp;
+        const utf8proc_ssize_t n = utf8proc_iterate(data + i, utf8proc_ssize_t(bytes.size() - i), &cp);
+        if (n > 0 && cp >= 0) {
+            out.append(bytes.substr(i, std::size_t(n)));
+            i += std::size_t(n);
+        } else {
+            char hex[8];
+            std::snprintf(hex, sizeof hex, "<%02X>", unsigned(c));
+            out += hex;
+            ++i;
+        }
+    }
+    if (end < bytes.size() && bytes[end] != '\n' && bytes[end] != '\r')
+        out += "...";
+    return out;
+}
+
+// "not valid UTF-8 on lines 14 and 230 (line 14: "Dupr<E9>", ...)" followed by `advice`.
+DecodedText utf8_refusal(std::string_view bytes, const Utf8Scan& scan, const std::string& advice) {
+    const auto& lines = scan.invalid_lines;
+    const std::size_t more = scan.invalid_line_count - lines.size();
+    std::string why = lines.size() == 1 ? "not valid UTF-8 on line " : "not valid UTF-8 on lines ";
+    for (std::size_t k = 0; k < lines.size(); ++k) {
+        if (k > 0)
+            why += k + 1 == lines.size() && more == 0 ? " and " : ", ";
+        why += std::to_string(lines[k]);
+    }
+    if (more > 0)
+        why += " and " + std::to_string(more) + (more == 1 ? " more line" : " more lines");
+    why += " (";
+    constexpr std::size_t kExcerpts = 3;
+    for (std::size_t k = 0; k < lines.size() && k < kExcerpts; ++k)
+        why += (k ? ", line " : "line ") + std::to_string(lines[k]) + ": \"" +
+               excerpt(bytes, scan.first_invalid[k]) + "\"";
+    why += ")" + advice;
+    DecodedText r = failure(lines.front(), why);
+    r.invalid_lines = lines;
     return r;
 }
 
@@ -125,37 +230,67 @@ std::string windows1252_to_utf8(std::string_view bytes) {
     return out;
 }
 
-DecodedText decode_text(std::string_view bytes) {
+std::optional<TextEncoding> parse_text_encoding(std::string_view name) {
+    std::string key;
+    for (const char c : name)
+        key.push_back(c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c);
+    if (key == "auto")
+        return TextEncoding::Auto;
+    if (key == "utf-8" || key == "utf8")
+        return TextEncoding::Utf8;
+    if (key == "cp1252" || key == "windows-1252")
+        return TextEncoding::Windows1252;
+    return std::nullopt;
+}
+
+DecodedText decode_text(std::string_view bytes, TextEncoding encoding) {
     // Spreadsheet files given instead of their CSV export: say so rather than "not UTF-8".
     if (bytes.starts_with("PK\x03\x04") || bytes.starts_with("\xD0\xCF\x11\xE0"))
         return failure(1, "this is a spreadsheet or archive file (.xlsx, .ods, .xls), not CSV text: "
                           "save it as CSV first");
-    if (bytes.starts_with("\xFF\xFE"))
+    if (encoding == TextEncoding::Auto && bytes.starts_with("\xFF\xFE"))
         return decode_utf16(bytes, true);
-    if (bytes.starts_with("\xFE\xFF"))
+    if (encoding == TextEncoding::Auto && bytes.starts_with("\xFE\xFF"))
         return decode_utf16(bytes, false);
 
     DecodedText r;
-    const std::size_t bad_utf8 = first_invalid_utf8(bytes);
-    // A UTF-8 BOM says what the file means to be: reading it as Windows-1252 would only hide damage.
-    if (bad_utf8 != std::string_view::npos && bytes.starts_with("\xEF\xBB\xBF"))
-        return failure(line_at(bytes, bad_utf8), "invalid UTF-8 (byte " +
-                                                     hex_byte(static_cast<unsigned char>(bytes[bad_utf8])) +
-                                                     ") in a file that starts with a UTF-8 byte order mark");
-    if (bad_utf8 == std::string_view::npos) {
-        const bool bom = bytes.starts_with("\xEF\xBB\xBF");
+    const bool bom = bytes.starts_with("\xEF\xBB\xBF");
+    const Utf8Scan scan = encoding == TextEncoding::Windows1252 ? Utf8Scan{} : scan_utf8(bytes);
+    if (encoding != TextEncoding::Windows1252 && scan.invalid_line_count == 0) {
         r.encoding = bom ? "UTF-8 (BOM)" : "UTF-8";
         r.text.assign(bom ? bytes.substr(3) : bytes);
+    } else if (encoding == TextEncoding::Utf8) {
+        return utf8_refusal(bytes, scan,
+                            "; the file is read as UTF-8 as --encoding utf-8 says. Fix those lines, or read "
+                            "the file as Windows-1252 with --encoding cp1252");
+    } else if (encoding == TextEncoding::Auto && bom) {
+        // A UTF-8 BOM says what the file means to be: reading it as Windows-1252 would only hide damage.
+        return utf8_refusal(bytes, scan,
+                            " in a file that starts with a UTF-8 byte order mark. Fix those lines (type "
+                            "their accented letters again), or save the file again as CSV UTF-8");
+    } else if (encoding == TextEncoding::Auto && scan.has_multibyte) {
+        return utf8_refusal(bytes, scan,
+                            "; the rest of the file is UTF-8. Fix those lines (type their accented letters "
+                            "again, or save the file as CSV UTF-8), or, if the whole file is Windows-1252, "
+                            "say so with --encoding cp1252");
     } else {
         for (std::size_t i = 0; i < bytes.size(); ++i) {
             const auto c = static_cast<unsigned char>(bytes[i]);
-            if (undefined_in_cp1252(c))
-                return failure(line_at(bytes, bad_utf8),
-                               "the file is neither UTF-8 (byte " +
-                                   hex_byte(static_cast<unsigned char>(bytes[bad_utf8])) + " at line " +
-                                   std::to_string(line_at(bytes, bad_utf8)) + ") nor Windows-1252 (byte " +
-                                   hex_byte(c) + " at line " + std::to_string(line_at(bytes, i)) +
-                                   "); save it as CSV UTF-8");
+            if (!undefined_in_cp1252(c))
+                continue;
+            if (encoding == TextEncoding::Windows1252)
+                return failure(line_at(bytes, i), "byte " + hex_byte(c) + " on line " +
+                                                      std::to_string(line_at(bytes, i)) +
+                                                      " has no meaning in Windows-1252: the file is not "
+                                                      "Windows-1252 (try --encoding auto, or save it as "
+                                                      "CSV UTF-8)");
+            const std::size_t bad_utf8 = scan.first_invalid[0];
+            return failure(line_at(bytes, bad_utf8),
+                           "the file is neither UTF-8 (byte " +
+                               hex_byte(static_cast<unsigned char>(bytes[bad_utf8])) + " at line " +
+                               std::to_string(line_at(bytes, bad_utf8)) + ") nor Windows-1252 (byte " +
+                               hex_byte(c) + " at line " + std::to_string(line_at(bytes, i)) +
+                               "); save it as CSV UTF-8");
         }
         r.encoding = "Windows-1252";
         r.text = windows1252_to_utf8(bytes);
@@ -167,8 +302,9 @@ DecodedText decode_text(std::string_view bytes) {
     return r;
 }
 
-DecodedText decode_text_or_throw(std::string_view bytes, const std::string& file_name) {
-    DecodedText r = decode_text(bytes);
+DecodedText decode_text_or_throw(std::string_view bytes, const std::string& file_name,
+                                 TextEncoding encoding) {
+    DecodedText r = decode_text(bytes, encoding);
     if (!r)
         throw InputError(file_name + ":" + std::to_string(r.error_line), r.error);
     return r;

@@ -1,5 +1,6 @@
 #include "commands.hpp"
 #include "import/roster_import.hpp"
+#include "import/text_encoding.hpp"
 #include "store.hpp"
 
 #include <iostream>
@@ -27,13 +28,26 @@ void add_import_command(CLI::App& app, Action& run) {
     auto db = std::make_shared<std::string>();
     auto file = std::make_shared<std::string>();
     auto options = std::make_shared<ImportOptions>();
+    auto encoding = std::make_shared<std::string>("auto");
     cmd->add_option("--db", *db, "Database file")->required();
-    cmd->add_option("file", *file, "CSV or TSV file (UTF-8 or Windows-1252; , ; or TAB)")->required();
+    cmd->add_option("file", *file, "CSV or TSV file (UTF-8, Windows-1252 or UTF-16 with a BOM; , ; or TAB)")
+        ->required();
+    cmd->add_option("--encoding", *encoding,
+                    "auto: UTF-8, or Windows-1252 when nothing in the file is UTF-8 (a file mixing both is "
+                    "refused, naming the lines); utf-8: refuse lines that are not UTF-8; cp1252: read the "
+                    "whole file as Windows-1252")
+        ->check(CLI::Validator(
+            [](std::string& value) {
+                return parse_text_encoding(value) ? std::string() : "must be auto, utf-8 or cp1252";
+            },
+            "auto|utf-8|cp1252"))
+        ->capture_default_str();
     cmd->add_flag("--dry-run", options->dry_run, "Report what would happen without changing anything");
     cmd->add_option("--map", options->mappings,
                     "Override a column's meaning: \"column=field\" (first_name, last_name, full_name, email, "
                     "organisation, category, days, code)");
     cmd->callback([=, &run] {
+        options->encoding = *parse_text_encoding(*encoding);
         run = [=] {
             Store store = Store::open(*db);
             const auto summary = import_roster_file(store, *file, *options);
