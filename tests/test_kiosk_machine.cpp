@@ -1,7 +1,7 @@
 // The kiosk state machine (DESIGN.md §6), without a window: every screen × every input that matters,
 // as one GENERATE table (start scene, input, time since the scene began → next screen and effects),
-// then the rules that need a sequence: timeouts, the same code within 4 s, queued scans, language and
-// contrast switches, and the words the screens say.
+// then the rules that need a sequence: timeouts (the Checking screen's too), a dead worker, the same
+// code within 4 s, queued scans, language and contrast switches, and the words the screens say.
 #include "machine.hpp"
 #include "scenes.hpp"
 
@@ -102,6 +102,8 @@ const std::vector<Row> kTable = {
     {"scan", "a key", key("A"), 10, S::Scan, {}},
     {"scan", "tick much later", Tick{}, 3600000, S::Scan, {}},
     {"scan", "a failure", Failure{"disk"}, 10, S::OutOfOrder, {"log", "sound error"}},
+    {"scan", "the worker lost its database", WorkerState{false, "disk"}, 10, S::OutOfOrder, {"log", "sound error"}},
+    {"scan", "the worker is running", WorkerState{true, ""}, 10, S::Scan, {}},
     {"scan", "camera gone", CameraState{false, "unplugged"}, 10, S::Scan, {}},
     {"scan", "sync state", SyncState{true, true, 3}, 10, S::Scan, {}},
     {"scan", "switch language", tap(Intent::SwitchLanguage), 10, S::Scan, {}},
@@ -120,7 +122,11 @@ const std::vector<Row> kTable = {
     {"checking", "tap ok", tap(Intent::Ok), 10, S::Checking, {}},
     {"checking", "tap back", tap(Intent::Back), 10, S::Checking, {}},
     {"checking", "tap no badge", tap(Intent::NoBadge), 10, S::Checking, {}},
-    {"checking", "tick much later (no timeout)", Tick{}, 3600000, S::Checking, {}},
+    {"checking", "tick before the deadline", Tick{}, 4999, S::Checking, {}},
+    {"checking", "tick at the deadline: no answer in 5 s", Tick{}, 5000, S::OutOfOrder, {"log", "sound error"}},
+    {"checking", "tick much later", Tick{}, 3600000, S::OutOfOrder, {"log", "sound error"}},
+    {"checking", "the worker lost its database", WorkerState{false, "disk"}, 10, S::OutOfOrder, {"log", "sound error"}},
+    {"checking", "the worker is running", WorkerState{true, ""}, 10, S::Checking, {}},
     {"checking", "a stray search answer", search_done(""), 10, S::Checking, {}},
     {"checking", "a failure", Failure{"disk"}, 10, S::OutOfOrder, {"log", "sound error"}},
 
@@ -153,6 +159,7 @@ const std::vector<Row> kTable = {
     {"search", "tick at the timeout", Tick{}, 20000, S::Scan, {}},
     {"search", "a badge shown after all", code("C1"), 10, S::Checking, {"checkin C1"}},
     {"search", "a failure", Failure{"disk"}, 10, S::OutOfOrder, {"log", "sound error"}},
+    {"search", "the worker lost its database", WorkerState{false, "disk"}, 10, S::OutOfOrder, {"log", "sound error"}},
 
     // ---- Search with "DU" typed and three matches.
     {"search-results", "a third letter", key("P"), 10, S::Search, {"search DUP"}},
@@ -194,6 +201,20 @@ const std::vector<Row> kTable = {
     {"out-of-order", "tick before the retry", Tick{}, 14999, S::OutOfOrder, {}},
     {"out-of-order", "tick at the retry", Tick{}, 15000, S::Scan, {}},
     {"out-of-order", "another failure", Failure{"again"}, 10, S::OutOfOrder, {"log"}},
+    {"out-of-order", "the worker is running (it never stopped)", WorkerState{true, ""}, 10, S::OutOfOrder, {}},
+    {"out-of-order", "the worker lost its database", WorkerState{false, "disk"}, 10, S::OutOfOrder, {"log"}},
+
+    // ---- Worker down (its database failed): out of order, whatever happens, until it is back.
+    {"worker-down", "a code", code("C1"), 10, S::OutOfOrder, {}},
+    {"worker-down", "a stray verdict", verdict(Verdict::Admitted), 10, S::OutOfOrder, {}},
+    {"worker-down", "tap ok", tap(Intent::Ok), 10, S::OutOfOrder, {}},
+    {"worker-down", "tap back", tap(Intent::Back), 10, S::OutOfOrder, {}},
+    {"worker-down", "tap no badge", tap(Intent::NoBadge), 10, S::OutOfOrder, {}},
+    {"worker-down", "tick at the usual retry", Tick{}, 15000, S::OutOfOrder, {}},
+    {"worker-down", "tick much later", Tick{}, 3600000, S::OutOfOrder, {}},
+    {"worker-down", "down again", WorkerState{false, "still"}, 10, S::OutOfOrder, {}},
+    {"worker-down", "a frame failure", Failure{"frame"}, 10, S::OutOfOrder, {"log"}},
+    {"worker-down", "the worker is back", WorkerState{true, ""}, 10, S::Scan, {}},
 };
 // clang-format on
 
@@ -220,12 +241,12 @@ TEST_CASE("Every kiosk transition: screen x input gives the expected screen and 
 
 TEST_CASE("Every sample scene is reachable and lands on its screen") {
     const std::vector<std::pair<std::string, Screen>> expected = {
-        {"scan", S::Scan},          {"scan-no-camera", S::Scan},     {"checking", S::Checking},
-        {"admitted", S::Verdict},   {"already", S::Verdict},         {"not-today", S::Verdict},
-        {"replaced", S::Verdict},   {"invalid", S::Verdict},         {"unknown", S::Verdict},
-        {"search", S::Search},      {"search-results", S::Search},   {"confirm", S::Confirm},
-        {"desk", S::GoToDesk},      {"out-of-order", S::OutOfOrder}, {"joined", S::Verdict},
-        {"join-failed", S::Verdict}};
+        {"scan", S::Scan},        {"scan-no-camera", S::Scan},     {"checking", S::Checking},
+        {"admitted", S::Verdict}, {"already", S::Verdict},         {"not-today", S::Verdict},
+        {"replaced", S::Verdict}, {"invalid", S::Verdict},         {"unknown", S::Verdict},
+        {"search", S::Search},    {"search-results", S::Search},   {"confirm", S::Confirm},
+        {"desk", S::GoToDesk},    {"out-of-order", S::OutOfOrder}, {"worker-down", S::OutOfOrder},
+        {"joined", S::Verdict},   {"join-failed", S::Verdict}};
     REQUIRE(scene_names().size() == expected.size());
     for (const auto& [name, screen] : expected) {
         INFO(name);
@@ -287,13 +308,110 @@ TEST_CASE("Codes seen during a check-in are queued and run after the verdict has
     CHECK(f.screen() == S::Scan);
 }
 
+TEST_CASE("No answer within 5 s on the Checking screen: out of order, logged, and a late answer is dropped") {
+    Machine m(strings(), MachineOptions{});
+    auto effects = m.handle(CodeDecoded{"C1", kT0}, kT0);
+    REQUIRE(effects.size() == 1);
+    const auto first_job = std::get<StartCheckin>(effects[0]).job;
+    m.handle(CodeDecoded{"C2", kT0 + 100}, kT0 + 100); // queued behind it
+    CHECK(describe(m.handle(Tick{}, kT0 + 4999)).empty());
+    CHECK(m.screen() == S::Checking);
+    effects = m.handle(Tick{}, kT0 + 5000);
+    CHECK(describe(effects) == E{"log", "sound error"});
+    CHECK_THAT(std::get<LogError>(effects[0]).what, Catch::Contains("no answer"));
+    CHECK(m.screen() == S::OutOfOrder);
+    CHECK(m.idle()); // the queued scan went to the desk with everyone else
+    auto vm = m.view(kT0 + 5000);
+    CHECK(vm.title == "Hors service");
+    CHECK(vm.sentence == "Merci d'aller à l'accueil.");
+    CHECK(vm.hint == "Ce poste n'a pas répondu à temps. Votre arrivée n'est peut-être pas enregistrée.");
+    m.handle(Tap{Intent::SwitchLanguage}, kT0 + 5000);
+    CHECK(m.view(kT0 + 5000).hint == "This kiosk did not answer in time. Your arrival may not be recorded.");
+    m.handle(Tap{Intent::SwitchLanguage}, kT0 + 5000);
+
+    // The answer comes after all: not shown, not even to the next person.
+    CHECK(
+        describe(m.handle(VerdictReady{{Verdict::Admitted, "Léa", "", ""}, first_job}, kT0 + 6000)).empty());
+    m.handle(Tick{}, kT0 + 20000);
+    REQUIRE(m.screen() == S::Scan);
+    effects = m.handle(CodeDecoded{"C3", kT0 + 21000}, kT0 + 21000);
+    const auto next_job = std::get<StartCheckin>(effects.at(0)).job;
+    CHECK(next_job != first_job);
+    m.handle(VerdictReady{{Verdict::Admitted, "Léa", "", ""}, first_job}, kT0 + 21100);
+    CHECK(m.screen() == S::Checking);
+    m.handle(VerdictReady{{Verdict::Admitted, "Zoé", "", ""}, next_job}, kT0 + 21200);
+    CHECK(m.screen() == S::Verdict);
+    CHECK(m.view(kT0 + 21200).title == "Bienvenue Zoé\u202F!");
+
+    // The identity-checked path has the same deadline.
+    Machine c = at_scene("confirm");
+    effects = c.handle(Tap{Intent::PickOption, "", 0}, kT0);
+    REQUIRE(c.screen() == S::Checking);
+    c.handle(Tick{}, kT0 + 5000);
+    CHECK(c.screen() == S::OutOfOrder);
+
+    // An enrolment code talks to the server and downloads the roster: a minute.
+    Machine j(strings(), MachineOptions{});
+    j.handle(CodeDecoded{"accueil1:https:10.0.0.2:8443:x:y", kT0}, kT0);
+    REQUIRE(j.deadline());
+    CHECK(*j.deadline() == kT0 + 60000);
+    j.handle(Tick{}, kT0 + 59999);
+    CHECK(j.screen() == S::Checking);
+    j.handle(Tick{}, kT0 + 60000);
+    CHECK(j.screen() == S::OutOfOrder);
+}
+
+TEST_CASE("A worker without its database keeps the kiosk out of order, saying why, until it is back") {
+    Machine m(strings(), MachineOptions{});
+    m.handle(CodeDecoded{"C1", kT0}, kT0);
+    m.handle(CodeDecoded{"C2", kT0 + 10}, kT0 + 10);
+    const auto effects =
+        m.handle(WorkerState{false, "cannot open the database: file is not a database"}, kT0 + 20);
+    CHECK(describe(effects) == E{"log", "sound error"});
+    CHECK_THAT(std::get<LogError>(effects[0]).what, Catch::Contains("file is not a database"));
+    CHECK(m.screen() == S::OutOfOrder);
+    CHECK_FALSE(m.deadline()); // no retry while the worker is down
+    CHECK(m.idle());
+    auto vm = m.view(kT0 + 20);
+    CHECK(vm.title == "Hors service");
+    CHECK(vm.hint == "Ce poste n'arrive pas à lire ses données. Il réessaie tout seul.");
+    CHECK(vm.actions.empty());
+    m.handle(Tap{Intent::SwitchLanguage}, kT0 + 30);
+    vm = m.view(kT0 + 30);
+    CHECK(vm.title == "Out of order");
+    CHECK(vm.sentence == "Please go to the desk.");
+    CHECK(vm.hint == "This kiosk cannot read its data. It keeps trying by itself.");
+    m.handle(Tap{Intent::SwitchLanguage}, kT0 + 40);
+
+    // Long after the usual 15 s, taps, codes and a frame failure: still out of order, same reason.
+    CHECK(describe(m.handle(Tick{}, kT0 + 15020)).empty());
+    CHECK(describe(m.handle(Tap{Intent::Ok}, kT0 + 16000)).empty());
+    CHECK(describe(m.handle(CodeDecoded{"C3", kT0 + 17000}, kT0 + 17000)).empty());
+    m.handle(Failure{"frame: something"}, kT0 + 18000);
+    m.handle(Tick{}, kT0 + 3600000);
+    CHECK(m.screen() == S::OutOfOrder);
+    CHECK(m.view(kT0 + 3600000).hint == "Ce poste n'arrive pas à lire ses données. Il réessaie tout seul.");
+
+    // The database opens again: back to the start, and scans work.
+    CHECK(describe(m.handle(WorkerState{true, ""}, kT0 + 3600100)).empty());
+    CHECK(m.screen() == S::Scan);
+    CHECK(describe(m.handle(CodeDecoded{"C4", kT0 + 3600200}, kT0 + 3600200)) == E{"checkin C4"});
+    // A failure after that is an ordinary one again: 15 s, then the kiosk tries again.
+    m.handle(Failure{"frame"}, kT0 + 3600300);
+    CHECK(m.view(kT0 + 3600300).hint == "Un problème est survenu. Il a été noté.");
+    m.handle(Tick{}, kT0 + 3615300);
+    CHECK(m.screen() == S::Scan);
+}
+
 TEST_CASE("Timeouts: deadlines per screen, and taps on typing screens give the time back") {
     MachineOptions o;
     o.verdict_ms = 3000;
     Machine m(strings(), o);
     CHECK_FALSE(m.deadline());
     m.handle(CodeDecoded{"C1", kT0}, kT0);
-    CHECK_FALSE(m.deadline()); // checking never times out: the arrival is being written
+    REQUIRE(m.deadline()); // checking has a deadline too: a worker that never answers
+    CHECK(*m.deadline() == kT0 + 5000);
+    CHECK(m.view(kT0).seconds_left == -1); // a safeguard, not a countdown
     m.handle(VerdictReady{{Verdict::Admitted, "Léa", "", ""}}, kT0 + 100);
     REQUIRE(m.deadline());
     CHECK(*m.deadline() == kT0 + 3100);
@@ -316,7 +434,7 @@ TEST_CASE("Timeouts: deadlines per screen, and taps on typing screens give the t
     CHECK(m.typed().empty()); // nothing typed outlives the person who typed it
 }
 
-TEST_CASE("A match without an e-mail cannot be confirmed here: the desk") {
+TEST_CASE("A match the kiosk cannot ask about (no question) is confirmed at the desk") {
     Machine m(strings(), MachineOptions{});
     m.handle(Tap{Intent::NoBadge}, kT0);
     m.handle(Tap{Intent::Key, "Z"}, kT0);
@@ -477,6 +595,21 @@ TEST_CASE("Masked names and spoken times") {
     CHECK(spoken_time(Lang::En, "09:12") == "9:12");
     CHECK(spoken_time(Lang::Fr, "14:05") == "14 h 05");
     CHECK(spoken_time(Lang::Fr, "garbage") == "garbage");
+}
+
+TEST_CASE("The identity question asks for the whole last name, which the screen does not show") {
+    Machine m = at_scene("confirm");
+    auto vm = m.view(kT0);
+    CHECK(vm.title == "Êtes-vous Églantine D.\u202F?");
+    CHECK(vm.sentence == "Touchez votre nom de famille\u202F:");
+    REQUIRE(vm.choices.size() == 5);
+    CHECK(vm.choices[0].label == "DUPRÉ-LAMOTTE"); // as given, without an ellipsis
+    CHECK(vm.choices[4].intent == Intent::NoneOfThese);
+    CHECK(vm.title.find("Dupré") == std::string::npos);
+    m.handle(Tap{Intent::SwitchLanguage}, kT0);
+    vm = m.view(kT0);
+    CHECK(vm.title == "Are you Églantine D.?");
+    CHECK(vm.sentence == "Touch your last name:");
 }
 
 TEST_CASE("The view model changes only when something visible does: the idle kiosk redraws once a minute") {

@@ -35,8 +35,7 @@ std::string utc_date(int offset) {
 } // namespace
 
 TEST_CASE("Replayed badge pictures check each person in exactly once") {
-    if (!test::xvfb_or_skip())
-        return;
+    test::require_xvfb();
     const std::string bin = test::kiosk_binary();
     REQUIRE(fs::exists(bin));
     test::TempDir dir;

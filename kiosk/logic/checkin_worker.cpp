@@ -10,12 +10,14 @@
 
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
-#include <random>
-#include <set>
+#include <optional>
+#include <stdexcept>
+#include <utility>
 
 namespace accueil::kiosk {
 
@@ -31,22 +33,18 @@ VerdictInfo verdict_info(const CheckinResult& r, const std::string& timezone) {
     return v;
 }
 
-namespace {
-// The identity question: the first four characters of the e-mail address, lower case.
-std::string email_start(const std::string& email) {
-    std::string out;
-    for (char c : email) {
-        if (c == '@' || out.size() == 4)
-            break;
-        out += char(std::tolower(static_cast<unsigned char>(c)));
-    }
-    return out;
+RosterWords roster_words(Store& store) {
+    RosterWords words;
+    SQLite::Statement q(store.db(), "SELECT first_name, last_name, email, organisation FROM attendees");
+    while (q.executeStep())
+        for (int i = 0; i < 4; ++i)
+            words.add(q.getColumn(i).getString());
+    return words;
 }
-} // namespace
 
 std::vector<Match> masked_search(Store& store, const std::string& query, std::size_t limit,
-                                 std::uint32_t seed) {
-    std::mt19937 rng(seed);
+                                 std::uint32_t salt, const RosterWords* roster) {
+    std::optional<RosterWords> read_here;
     std::vector<Match> out;
     const auto words = fold_words(query);
     for (const auto& a : search_attendees(store.db(), query, int(limit) * 4)) {
@@ -65,31 +63,11 @@ std::vector<Match> masked_search(Store& store, const std::string& query, std::si
         m.masked_name = mask_name(a.first_name, a.last_name);
         if (m.masked_name.empty())
             continue; // nothing to show without exposing something else
-        const std::string right = email_start(a.email);
-        if (right.size() >= 2) {
-            // Decoys from other people's addresses, preferably starting like the right one, so the
-            // answer is not the odd one out; topped up with random letters on a tiny roster.
-            std::set<std::string> options{right};
-            SQLite::Statement q(store.db(),
-                                "SELECT email FROM attendees WHERE email <> '' AND id <> ? "
-                                "ORDER BY (substr(lower(email), 1, 1) = ?) DESC, random() LIMIT 12");
-            q.bind(1, a.id);
-            q.bind(2, right.substr(0, 1));
-            while (options.size() < 4 && q.executeStep()) {
-                const std::string o = email_start(q.getColumn(0).getString());
-                if (o.size() == right.size())
-                    options.insert(o);
-            }
-            while (options.size() < 4) {
-                std::string o = right.substr(0, 1);
-                while (o.size() < right.size())
-                    o += char('a' + rng() % 26);
-                options.insert(o);
-            }
-            m.options.assign(options.begin(), options.end());
-            std::shuffle(m.options.begin(), m.options.end(), rng);
-            m.correct = int(std::find(m.options.begin(), m.options.end(), right) - m.options.begin());
-        }
+        if (!roster)
+            roster = &read_here.emplace(roster_words(store));
+        auto q = make_identity_question(a.last_name, *roster, identity_seed(store.event().uid, a.id) ^ salt);
+        m.options = std::move(q.options);
+        m.correct = q.correct;
         out.push_back(std::move(m));
     }
     return out;
@@ -120,8 +98,8 @@ bool is_busy_error(const std::exception& e) {
     return false;
 }
 
-CheckinWorker::CheckinWorker(std::string db_path, Mailbox& mailbox)
-    : db_path_(std::move(db_path)), mailbox_(mailbox) {
+CheckinWorker::CheckinWorker(std::string db_path, Mailbox& mailbox, WorkerOptions options)
+    : db_path_(std::move(db_path)), mailbox_(mailbox), opt_(options) {
     thread_ = std::thread([this] { run(); });
 }
 
@@ -138,6 +116,8 @@ CheckinWorker::~CheckinWorker() {
 void CheckinWorker::submit(WorkerJob job) {
     {
         std::lock_guard lock(mutex_);
+        if (down_)
+            return; // the kiosk is out of order (it was told): nobody waits for this answer
         if (std::holds_alternative<StartSearch>(job)) // only the newest query matters
             std::erase_if(jobs_, [](const WorkerJob& j) { return std::holds_alternative<StartSearch>(j); });
         jobs_.push_back(std::move(job));
@@ -162,29 +142,105 @@ bool CheckinWorker::wait_ready(int timeout_ms) {
            ready_;
 }
 
+bool CheckinWorker::running() const {
+    std::lock_guard lock(mutex_);
+    return ready_ && !down_;
+}
+
+namespace {
+// Device and inode of a file; zeros when it is not there.
+std::pair<std::uint64_t, std::uint64_t> file_id(const std::string& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0)
+        return {0, 0};
+    return {std::uint64_t(st.st_dev), std::uint64_t(st.st_ino)};
+}
+
+// A failure of the store itself (not a busy database, not a bad job): worth opening it again.
+struct StoreFailed : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+} // namespace
+
 void CheckinWorker::run() {
+    // The supervisor: whatever ends serve() but a stop (the store cannot be opened, a disk error, a bug)
+    // puts the kiosk out of order, and the store is opened again after 1 s, 2 s, 4 s ... at most 30 s.
+    bool opened_once = false;
+    for (int failures = 0;;) {
+        try {
+            // A kiosk started on a database that does not exist yet is a new one: it waits, with an
+            // empty roster, for the enrolment code. Once it had a database, a missing one is a failure.
+            serve(!opened_once && failures == 0);
+            return; // stopped
+        } catch (const std::exception& e) {
+            went_down(e.what());
+        } catch (...) {
+            went_down("unknown error");
+        }
+        {
+            std::lock_guard lock(mutex_);
+            if (ready_) // it had been open: a new run of failures
+                failures = 0;
+            opened_once = opened_once || ready_;
+            ready_ = false;
+        }
+        ++failures;
+        const int backoff = std::min<std::int64_t>(
+            std::int64_t(opt_.min_backoff_ms) << std::min(failures - 1, 20), opt_.max_backoff_ms);
+        std::unique_lock lock(mutex_);
+        if (cv_.wait_for(lock, std::chrono::milliseconds(backoff), [&] { return stop_; }))
+            return;
+    }
+}
+
+void CheckinWorker::went_down(const std::string& what) {
+    bool first = false;
+    {
+        std::lock_guard lock(mutex_);
+        first = !down_;
+        down_ = true;
+        jobs_.clear(); // the screen sent those people to the desk
+        busy_ = false;
+    }
+    cv_.notify_all();
+    if (first) {
+        spdlog::error("check-in worker stopped: {}; opening the database again", what);
+        mailbox_.push(WorkerState{false, what});
+    } else {
+        spdlog::warn("the database still fails: {}", what);
+    }
+}
+
+void CheckinWorker::serve(bool may_create) {
     std::optional<Store> store;
     try {
-        // A kiosk started on a database that does not exist yet is a new one: it waits, with an empty
-        // roster, for the enrolment code that connects it to the organisers' server.
-        if (std::filesystem::exists(db_path_))
-            store.emplace(Store::open(db_path_));
-        else
+        if (may_create && !std::filesystem::exists(db_path_))
             store.emplace(sync::create_joining_store(db_path_));
+        else
+            store.emplace(Store::open(db_path_));
+    } catch (const std::exception& e) {
+        throw StoreFailed(std::string("cannot open the database: ") + e.what());
+    }
+    // The file this connection has open: if it is removed or replaced (a restore, a clean-up script),
+    // check-ins would go to a file nobody reads any more, so that is a failure too.
+    const auto opened_file = file_id(db_path_);
+    const auto same_file = [&] { return file_id(db_path_) == opened_file; };
+    bool was_down = false;
+    {
         std::lock_guard lock(mutex_);
         timezone_ = store->event().timezone;
         kiosk_name_ = store->kiosk_name();
         ready_ = true;
-    } catch (const std::exception& e) {
-        mailbox_.push(Failure{std::string("cannot open the database: ") + e.what()});
-        std::lock_guard lock(mutex_);
-        stop_ = true;
+        was_down = std::exchange(down_, false);
     }
     cv_.notify_all();
-    if (store) {
-        last_sync_ = read_sync_state(*store);
-        mailbox_.push(last_sync_);
+    roster_version_ = -1;
+    if (was_down) {
+        spdlog::info("database open again: the kiosk is back in service");
+        mailbox_.push(WorkerState{true, ""});
     }
+    last_sync_ = read_sync_state(*store);
+    mailbox_.push(last_sync_);
     for (;;) {
         WorkerJob job;
         {
@@ -195,31 +251,36 @@ void CheckinWorker::run() {
                 return;
             job = jobs_.front();
         }
+        if (!same_file())
+            throw StoreFailed("the database file " + db_path_ + " was removed or replaced");
         // Retry while another process (the sync agent, a second kiosk) holds the write lock; the job
         // stays at the head of the queue until it went through, so the scan is never dropped.
         for (int attempt = 0;; ++attempt) {
             try {
                 process(*store, job);
                 break;
-            } catch (const std::exception& e) {
-                if (!is_busy_error(e)) {
-                    mailbox_.push(Failure{e.what()});
-                    break;
-                }
+            } catch (const SQLite::Exception& e) {
+                if (!is_busy_error(e))
+                    throw StoreFailed(e.what()); // unreadable, removed, corrupt, full: open it again
                 spdlog::warn("database busy, retrying ({})", e.what());
                 std::unique_lock lock(mutex_);
                 if (cv_.wait_for(lock, std::chrono::milliseconds(std::min(50 << std::min(attempt, 4), 1000)),
                                  [&] { return stop_; }))
                     return;
+            } catch (const std::exception& e) {
+                mailbox_.push(Failure{e.what()}); // this job only: the store itself is fine
+                break;
             }
         }
         std::lock_guard lock(mutex_);
-        jobs_.pop_front();
+        if (!jobs_.empty())
+            jobs_.pop_front();
     }
 }
 
-void CheckinWorker::join(Store& store, const std::string& code) {
+void CheckinWorker::join(Store& store, const std::string& code, std::uint64_t job) {
     Joined j;
+    j.job = job;
     j.server = store.meta("sync.server").value_or("");
     if (!j.server.empty()) {
         // Once joined, only a person at the kiosk's keyboard can point it elsewhere: a code shown
@@ -249,18 +310,26 @@ void CheckinWorker::join(Store& store, const std::string& code) {
 
 void CheckinWorker::process(Store& store, const WorkerJob& job) {
     if (const auto* c = std::get_if<StartCheckin>(&job); c && is_enrolment_code(c->code)) {
-        join(store, c->code);
+        join(store, c->code, c->job);
     } else if (c) {
         const auto r = check_in(store, c->code, c->at_ms);
-        mailbox_.push(VerdictReady{verdict_info(r, store.event().timezone)});
+        mailbox_.push(VerdictReady{verdict_info(r, store.event().timezone), c->job});
     } else if (const auto* a = std::get_if<StartCheckinAttendee>(&job)) {
         const auto attendee = load_attendee(store.db(), a->attendee_id);
         CheckinResult r;
         if (attendee)
             r = check_in_attendee(store, *attendee, a->at_ms);
-        mailbox_.push(VerdictReady{verdict_info(r, store.event().timezone)});
+        mailbox_.push(VerdictReady{verdict_info(r, store.event().timezone), a->job});
     } else if (const auto* s = std::get_if<StartSearch>(&job)) {
-        mailbox_.push(SearchDone{s->query, masked_search(store, s->query, 5, ++searches_ * 2654435761u)});
+        // The roster's words are read again only when the database changed since (another process
+        // committed: data_version; this connection wrote: total_changes).
+        const std::int64_t version = store.db().execAndGet("PRAGMA data_version").getInt64() * 1000003 +
+                                     sqlite3_total_changes(store.db().getHandle());
+        if (version != roster_version_) {
+            roster_ = roster_words(store);
+            roster_version_ = version;
+        }
+        mailbox_.push(SearchDone{s->query, masked_search(store, s->query, 5, 0, &roster_)});
     } else {
         // Only a change wakes the UI: an idle kiosk polls this every few seconds.
         const auto now = read_sync_state(store);

@@ -1,6 +1,7 @@
 #include "machine.hpp"
 
 #include "event_calendar.hpp"
+#include "join_runner.hpp"
 
 #include <algorithm>
 
@@ -134,8 +135,10 @@ void Machine::go(Screen s, std::int64_t now) {
     entered_at_ = now;
     switch (s) {
     case Screen::Scan:
-    case Screen::Checking:
         deadline_ = 0;
+        break;
+    case Screen::Checking:
+        deadline_ = now + opt_.checking_ms; // a worker that never answers must not freeze the kiosk
         break;
     case Screen::Verdict:
         deadline_ = now + opt_.verdict_ms;
@@ -148,7 +151,7 @@ void Machine::go(Screen s, std::int64_t now) {
         deadline_ = now + opt_.desk_ms;
         break;
     case Screen::OutOfOrder:
-        deadline_ = now + opt_.out_of_order_ms;
+        deadline_ = worker_down_ ? 0 : now + opt_.out_of_order_ms; // no retry while the worker is down
         break;
     }
     if (s == Screen::Scan) {
@@ -168,7 +171,21 @@ std::vector<Effect> Machine::handle(const Input& input, std::int64_t now_ms) {
 
 void Machine::start_checkin(const CodeDecoded& c, std::int64_t now, std::vector<Effect>& out) {
     go(Screen::Checking, now);
-    out.push_back(StartCheckin{c.code, c.at_ms});
+    if (is_enrolment_code(c.code))
+        deadline_ = now + opt_.joining_ms; // it talks to the server and downloads the roster
+    out.push_back(StartCheckin{c.code, c.at_ms, ++last_job_});
+}
+
+void Machine::out_of_order(const std::string& reason_key, const std::string& what, std::int64_t now,
+                           std::vector<Effect>& out) {
+    failure_ = what;
+    pending_.clear(); // the screen sends everyone to the desk
+    out.push_back(LogError{what});
+    if (screen_ != Screen::OutOfOrder)
+        out.push_back(PlaySound{Sound::Error});
+    if (!worker_down_ || fault_key_.empty())
+        fault_key_ = reason_key;
+    go(Screen::OutOfOrder, now);
 }
 
 void Machine::on(const CodeDecoded& c, std::int64_t now, std::vector<Effect>& out) {
@@ -196,7 +213,7 @@ void Machine::on(const CodeDecoded& c, std::int64_t now, std::vector<Effect>& ou
 }
 
 void Machine::on(const VerdictReady& v, std::int64_t now, std::vector<Effect>& out) {
-    if (screen_ != Screen::Checking)
+    if (!answers_current(v.job))
         return; // a late answer for a flow that was abandoned (out of order)
     verdict_ = v.info;
     joined_.reset();
@@ -242,9 +259,12 @@ void Machine::on(const Tap& t, std::int64_t now, std::vector<Effect>& out) {
         return;
     case Screen::Checking:
         return; // nothing to cancel: the arrival is being written
+    case Screen::OutOfOrder:
+        if (worker_down_)
+            return; // nothing works until the database is back: the screen stays
+        [[fallthrough]];
     case Screen::Verdict:
     case Screen::GoToDesk:
-    case Screen::OutOfOrder:
         if (t.intent == Intent::Ok || t.intent == Intent::Back)
             go(Screen::Scan, now);
         else if (t.intent == Intent::NoBadge && screen_ != Screen::OutOfOrder)
@@ -297,7 +317,7 @@ void Machine::on(const Tap& t, std::int64_t now, std::vector<Effect>& out) {
             if (t.index == chosen_.correct) {
                 const std::string id = chosen_.attendee_id;
                 go(Screen::Checking, now);
-                out.push_back(StartCheckinAttendee{id, now});
+                out.push_back(StartCheckinAttendee{id, now, ++last_job_});
             } else {
                 // One try only: guessing someone else's arrival must not be a game.
                 desk_reason_ = "desk.not_confirmed";
@@ -327,17 +347,35 @@ void Machine::on(const Tick&, std::int64_t now, std::vector<Effect>& out) {
         start_checkin(next, now, out);
         return;
     }
-    if (deadline_ != 0 && now >= deadline_)
+    if (deadline_ == 0 || now < deadline_)
+        return;
+    if (screen_ == Screen::Checking)
+        out_of_order("out_of_order.reason.no_answer",
+                     "no answer from the check-in worker after " +
+                         std::to_string((now - entered_at_) / 1000) + " s",
+                     now, out);
+    else
         go(Screen::Scan, now);
 }
 
 void Machine::on(const Failure& f, std::int64_t now, std::vector<Effect>& out) {
-    failure_ = f.what;
-    pending_.clear();
-    out.push_back(LogError{f.what});
-    if (screen_ != Screen::OutOfOrder)
-        out.push_back(PlaySound{Sound::Error});
-    go(Screen::OutOfOrder, now);
+    out_of_order("out_of_order.reason.error", f.what, now, out);
+}
+
+void Machine::on(const WorkerState& w, std::int64_t now, std::vector<Effect>& out) {
+    if (!w.running) {
+        if (worker_down_)
+            return; // already said
+        worker_down_ = true;
+        fault_key_.clear();
+        out_of_order("out_of_order.reason.database", "check-in worker down: " + w.what, now, out);
+        return;
+    }
+    if (!worker_down_)
+        return;
+    worker_down_ = false;
+    if (screen_ == Screen::OutOfOrder)
+        go(Screen::Scan, now); // back in service
 }
 
 void Machine::on(const CameraState& c, std::int64_t, std::vector<Effect>&) {
@@ -354,7 +392,7 @@ void Machine::on(const Joined& j, std::int64_t now, std::vector<Effect>& out) {
         opt_.kiosk_name = j.kiosk_name;
     if (j.ok && !j.timezone.empty())
         opt_.timezone = j.timezone;
-    if (screen_ != Screen::Checking)
+    if (!answers_current(j.job))
         return;
     joined_ = j;
     go(Screen::Verdict, now);
@@ -399,6 +437,7 @@ ViewModel Machine::view(std::int64_t now) const {
         vm.icon = Icon::Hourglass;
         vm.title = tr("checking.title");
         vm.sentence = tr("checking.sentence");
+        vm.seconds_left = -1; // its deadline is a safeguard, not something to count down
         break;
     case Screen::Verdict: {
         if (joined_) {
@@ -493,7 +532,7 @@ ViewModel Machine::view(std::int64_t now) const {
         vm.can_extend = true;
         vm.more_time_label = tr("common.more_time");
         for (std::size_t i = 0; i < chosen_.options.size(); ++i)
-            vm.choices.push_back({Intent::PickOption, chosen_.options[i] + "…", int(i), false});
+            vm.choices.push_back({Intent::PickOption, chosen_.options[i], int(i), false});
         vm.choices.push_back({Intent::NoneOfThese, tr("confirm.none"), -1, false});
         vm.actions.push_back({Intent::Back, tr("common.back"), -1, false});
         break;
@@ -509,6 +548,7 @@ ViewModel Machine::view(std::int64_t now) const {
         vm.icon = Icon::Stop;
         vm.title = tr("out_of_order.title");
         vm.sentence = tr("out_of_order.sentence");
+        vm.hint = tr(fault_key_.empty() ? "out_of_order.reason.error" : fault_key_);
         vm.seconds_left = -1; // it retries by itself; no countdown to worry anyone
         break;
     }

@@ -27,7 +27,8 @@ struct VerdictInfo {
 struct Match {
     std::string attendee_id;
     std::string masked_name;          // "Églantine D."
-    std::vector<std::string> options; // e-mail beginnings to choose from; empty when there is no e-mail
+    std::vector<std::string> options; // last names to choose from (identity_question.hpp); empty when
+                                      // the kiosk cannot ask (the desk checks instead)
     int correct = -1;                 // index of the right option
 };
 
@@ -38,6 +39,7 @@ struct CodeDecoded {
 };
 struct VerdictReady {
     VerdictInfo info;
+    std::uint64_t job = 0; // the StartCheckin it answers (0: whichever is on screen)
 };
 struct SearchDone {
     std::string query;
@@ -53,6 +55,12 @@ struct Tap {
 struct Tick {}; // the clock moved: timeouts
 struct Failure {
     std::string what; // logged; the screen says "out of order"
+};
+// The check-in worker lost its database (running = false: out of order until it is back) or has it
+// again (running = true).
+struct WorkerState {
+    bool running = false;
+    std::string what; // why not, for the log
 };
 struct CameraState {
     bool available = false;
@@ -71,18 +79,23 @@ struct Joined {
     std::string kiosk_name; // the name the organisers gave it (when ok)
     std::string timezone;   // the event's (when ok)
     std::string error;      // why not, for the volunteer setting it up
+    std::uint64_t job = 0;  // the StartCheckin it answers (0: whichever is on screen)
 };
-using Input =
-    std::variant<CodeDecoded, VerdictReady, SearchDone, Tap, Tick, Failure, CameraState, SyncState, Joined>;
+using Input = std::variant<CodeDecoded, VerdictReady, SearchDone, Tap, Tick, Failure, WorkerState,
+                           CameraState, SyncState, Joined>;
 
 // ---- effects, carried out by the host (worker threads, sound)
+// `job` numbers each check-in, so that a late answer (after the Checking screen gave up) is never
+// shown to the next person.
 struct StartCheckin {
     std::string code;
     std::int64_t at_ms = 0;
+    std::uint64_t job = 0;
 };
 struct StartCheckinAttendee {
     std::string attendee_id;
     std::int64_t at_ms = 0;
+    std::uint64_t job = 0;
 };
 struct StartSearch {
     std::string query;
@@ -101,7 +114,9 @@ struct MachineOptions {
     std::int64_t verdict_ms = 5000;       // a result screen, then back to the start
     std::int64_t typing_ms = 20000;       // search and confirm screens, extended by any tap
     std::int64_t desk_ms = 10000;         // "please go to the desk"
-    std::int64_t out_of_order_ms = 15000; // then the kiosk tries again
+    std::int64_t out_of_order_ms = 15000; // then the kiosk tries again (unless its worker is down)
+    std::int64_t checking_ms = 5000;      // no verdict by then: out of order, "go to the desk"
+    std::int64_t joining_ms = 60000;      // the same for an enrolment code (network, roster download)
     std::int64_t same_code_ms = 4000;     // the same code again within this is ignored
     std::size_t min_search_chars = 2;     // fewer letters list nobody
     std::size_t max_matches = 4;
@@ -121,7 +136,9 @@ public:
     // When a timeout will next change the screen (the UI may sleep until then).
     std::optional<std::int64_t> deadline() const;
     // No check-in in flight and nothing queued: used to end a replay run.
-    bool seconds_left_visible() const { return deadline_ != 0 && screen_ != Screen::OutOfOrder; }
+    bool seconds_left_visible() const {
+        return deadline_ != 0 && screen_ != Screen::OutOfOrder && screen_ != Screen::Checking;
+    }
     bool idle() const { return screen_ != Screen::Checking && pending_.empty(); }
 
 private:
@@ -131,12 +148,18 @@ private:
     void on(const Tap& t, std::int64_t now, std::vector<Effect>& out);
     void on(const Tick& t, std::int64_t now, std::vector<Effect>& out);
     void on(const Failure& f, std::int64_t now, std::vector<Effect>& out);
+    void on(const WorkerState& w, std::int64_t now, std::vector<Effect>& out);
     void on(const CameraState& c, std::int64_t now, std::vector<Effect>& out);
     void on(const SyncState& s, std::int64_t now, std::vector<Effect>& out);
     void on(const Joined& j, std::int64_t now, std::vector<Effect>& out);
 
     void go(Screen s, std::int64_t now);
     void start_checkin(const CodeDecoded& c, std::int64_t now, std::vector<Effect>& out);
+    bool answers_current(std::uint64_t job) const {
+        return screen_ == Screen::Checking && (job == 0 || job == last_job_);
+    }
+    void out_of_order(const std::string& reason_key, const std::string& what, std::int64_t now,
+                      std::vector<Effect>& out);
     void typed_changed(std::vector<Effect>& out);
     std::string tr(const std::string& key) const { return strings_.get(lang_, key); }
 
@@ -147,6 +170,7 @@ private:
     bool high_contrast_ = false;
     std::int64_t deadline_ = 0; // 0: none
     std::int64_t entered_at_ = 0;
+    std::uint64_t last_job_ = 0; // the check-in the Checking screen waits for
 
     VerdictInfo verdict_;
     std::optional<Joined> joined_;    // the verdict screen shows an enrolment's outcome instead
@@ -161,6 +185,8 @@ private:
     std::string desk_reason_; // key of the sentence on the desk screen
 
     std::string failure_;
+    std::string fault_key_;    // the out-of-order screen's reason, in words (out_of_order.reason.*)
+    bool worker_down_ = false; // out of order until the worker has its database again
     CameraState camera_{};
     SyncState sync_{};
 };

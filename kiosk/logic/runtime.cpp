@@ -17,7 +17,7 @@ Runtime::~Runtime() {
 void Runtime::start(std::function<void()> wake) {
     mailbox_.set_wake(std::move(wake));
     sound_ = std::make_unique<SoundPlayer>(opt_.sound);
-    worker_ = std::make_unique<CheckinWorker>(opt_.db_path, mailbox_);
+    worker_ = std::make_unique<CheckinWorker>(opt_.db_path, mailbox_, opt_.worker);
     capture_ = std::make_unique<Capture>(opt_.capture, mailbox_);
 }
 

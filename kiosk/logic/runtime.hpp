@@ -18,6 +18,7 @@ struct RuntimeOptions {
     std::string db_path;
     CaptureOptions capture;
     MachineOptions machine;
+    WorkerOptions worker;
     bool sound = true;
     std::int64_t sync_refresh_ms = 5000;
 };

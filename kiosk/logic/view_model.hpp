@@ -7,10 +7,10 @@ namespace accueil::kiosk {
 
 enum class Screen {
     Scan,       // "Scannez votre badge" with the camera preview
-    Checking,   // the check-in is being recorded (rarely visible: under a second)
+    Checking,   // the check-in is being recorded (rarely visible: under a second; 5 s at most)
     Verdict,    // one of the check-in core's verdicts
     Search,     // "Je n'ai pas mon badge": type your name
-    Confirm,    // prove it is you: the beginning of your e-mail
+    Confirm,    // prove it is you: pick your last name among invented ones
     GoToDesk,   // self-service cannot help: please see a volunteer
     OutOfOrder, // something failed: logged, and people are sent to the desk
 };

@@ -1,4 +1,5 @@
-// "One moment": shown only while the check-in is being written (usually a few milliseconds).
+// "One moment": shown only while the check-in is being written (usually a few milliseconds; after 5 s
+// without an answer the machine gives up: out of order).
 #include "ui.hpp"
 
 namespace accueil::kiosk::ui {

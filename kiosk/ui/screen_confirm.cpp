@@ -1,4 +1,4 @@
-// Identity check before a check-in without a badge: which letters start your e-mail address?
+// Identity check before a check-in without a badge: which of these last names is yours?
 #include "ui.hpp"
 
 #include <algorithm>

@@ -1,6 +1,7 @@
 #pragma once
-// Running the kiosk window under Xvfb (Mesa llvmpipe) from a test; skipped, with a warning, where the
-// xvfb package is not installed.
+// Running the kiosk window under Xvfb (Mesa llvmpipe) from a test. A test that needs it fails where the
+// xvfb package is not installed: a missing tool must not turn into a pass (deploy/install-deps.sh
+// installs it).
 #include "kiosk_test_util.hpp"
 
 #include <catch2/catch.hpp>
@@ -14,13 +15,10 @@ inline bool have_xvfb() {
     return std::system("command -v xvfb-run > /dev/null 2>&1") == 0;
 }
 
-// True when xvfb-run is there; otherwise warns that the test is skipped (and asserts why).
-inline bool xvfb_or_skip() {
-    if (have_xvfb())
-        return true;
-    WARN("skipped: xvfb-run is not installed (Debian package xvfb)");
-    CHECK_FALSE(have_xvfb());
-    return false;
+// Stops the test with a failure when xvfb-run is not there.
+inline void require_xvfb() {
+    INFO("xvfb-run is not installed (Debian package xvfb; deploy/install-deps.sh installs it)");
+    REQUIRE(have_xvfb());
 }
 
 // A shell command run inside a fresh virtual screen, with its output (stdout and stderr) captured.
