@@ -13,9 +13,9 @@ const std::vector<std::string>& scene_names() {
 namespace {
 std::vector<Match> sample_matches() {
     // As the worker asks it (identity_question.hpp): the whole last name, among invented ones.
-    return {{"A1", "Églantine D.", {"DUPRÉ-LAMOTTE", "DUCHÊNE", "DELMAS", "DESCAMPS"}, 0},
-            {"A2", "Léa D.", {"DUCLOS", "D'ARBOIS", "DUFRESNE", "DELAHAYE"}, 1},
-            {"A3", "Jean-Noël D.", {"DROUET", "DUBREUIL", "DUMOULIN", "DE LA FONTAINE"}, 3}};
+    return {{"A1", "Églantine D.", {"DUPRÉ", "DUCHÊNE", "DELMAS", "DESCAMPS"}, 0},
+            {"A2", "Léa D.", {"DUCLOS", "DURAND", "DUFRESNE", "DELAHAYE"}, 1},
+            {"A3", "Jean-Noël D.", {"D'AMICO", "D'ANGELO", "D'HONDT", "D'ARBOIS"}, 3}};
 }
 } // namespace
 
