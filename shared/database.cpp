@@ -6,9 +6,24 @@
 
 #include <filesystem>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 namespace accueil {
 
 void apply_migration(SQLite::Database& db, int to_version); // schema.cpp
+
+namespace {
+// Names, e-mails and device secrets: the database and its WAL and shared-memory files are the owner's
+// only, whoever made them and whatever umask was in force then (each program also sets umask 077).
+void restrict_to_owner(const std::string& path) {
+    for (const auto& f : {path, path + "-wal", path + "-shm"}) {
+        struct stat st {};
+        if (::stat(f.c_str(), &st) == 0 && (st.st_mode & 077) != 0 && st.st_uid == ::geteuid())
+            ::chmod(f.c_str(), st.st_mode & 0700);
+    }
+}
+} // namespace
 
 int schema_version(SQLite::Database& db) {
     return db.execAndGet("PRAGMA user_version").getInt();
@@ -24,6 +39,7 @@ SQLite::Database open_database(const std::string& path, OpenMode mode) {
     } catch (const SQLite::Exception& e) {
         throw StoreError(path + ": not an accueil database (" + e.what() + ")");
     }
+    restrict_to_owner(path);
     db.exec("PRAGMA synchronous=FULL");
     db.exec("PRAGMA foreign_keys=ON");
     // 16 MB of page cache (default 2 MB): a 100,000-row import stays in memory until its commit.

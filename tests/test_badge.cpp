@@ -10,6 +10,7 @@
 #include "errors.hpp"
 #include "store.hpp"
 #include "support/demo_event.hpp"
+#include "support/sync_peers.hpp"
 #include "support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
@@ -250,13 +251,8 @@ TEST_CASE("A kiosk that never heard of an attendee admits a signed badge and lea
                                 Attendee{.first_name = "Anne", .last_name = "Old", .category = "Bénévole"});
         tx.commit();
     }
-    auto sync_to_kiosk = [&] {
-        WriteTransaction tx(kiosk.db());
-        for (const auto& e : read_journal(central.db()))
-            kiosk.apply_remote(e);
-        tx.commit();
-        kiosk.reload_event();
-    };
+    test::trust(kiosk, central, sync::Role::Central);
+    auto sync_to_kiosk = [&] { REQUIRE(test::merge_in(kiosk, read_journal(central.db())).ok()); };
     sync_to_kiosk(); // the kiosk's last contact
     REQUIRE(kiosk.event().uid == central.event().uid);
     REQUIRE(load_event_keys(kiosk.db()).size() == 1);

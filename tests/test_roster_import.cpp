@@ -259,7 +259,8 @@ TEST_CASE_METHOD(ImportFixture, "Rows over 64 KB, too many columns or rows and h
     CHECK(snapshot() == before);
 }
 
-TEST_CASE_METHOD(ImportFixture, "--encoding utf-8 refuses the lines that are not UTF-8, cp1252 reads all") {
+TEST_CASE_METHOD(ImportFixture,
+                 "Import with --encoding utf-8 refuses the lines that are not UTF-8, cp1252 reads all") {
     import(kRoster);
     const auto before = snapshot();
     // Windows-1252 from Excel: read as such by default, refused line by line when said to be UTF-8.

@@ -2,6 +2,8 @@
 // bundles and every failure of issue 3. Each test ends with the same check: the central store and
 // every kiosk hold exactly the same check-ins, none lost, none doubled.
 #include "attendee_ops.hpp"
+#include "badge/badge_code.hpp"
+#include "badge/event_keys.hpp"
 #include "checkin.hpp"
 #include "database.hpp"
 #include "store.hpp"
@@ -10,6 +12,7 @@
 #include "support/sockets.hpp"
 #include "support/temp_dir.hpp"
 #include "sync/bundle.hpp"
+#include "sync/device_key.hpp"
 #include "sync/merge.hpp"
 #include "sync/protocol.hpp"
 
@@ -27,6 +30,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -155,16 +159,16 @@ struct Desk {
         server.reset();
     }
 
-    std::string enroll(const std::string& name) {
-        const auto r = run({"enroll", "--db", central, "--name", name});
+    std::string enroll(const std::string& name, const std::string& role = "kiosk") {
+        const auto r = run({"enroll", "--db", central, "--name", name, "--role", role});
         REQUIRE(r.code == 0);
         return last_line(r.out);
     }
 
     // Enrols and joins a new kiosk; returns its database path.
-    std::string add_kiosk(const std::string& name, const Env& env = {}) {
+    std::string add_kiosk(const std::string& name, const Env& env = {}, const std::string& role = "kiosk") {
         const std::string db = dir.file("kiosk" + std::to_string(kiosks.size()) + ".db");
-        const auto r = run({"join", enroll(name), "--db", db}, env);
+        const auto r = run({"join", enroll(name, role), "--db", db}, env);
         INFO(r.out << r.err);
         REQUIRE(r.code == 0);
         kiosks.push_back(db);
@@ -242,7 +246,8 @@ TEST_CASE("Three kiosks check people in while the server is down, it starts, all
     CHECK(count_in(desk.central, "SELECT count(*) FROM (SELECT 1 FROM checkins GROUP BY attendee_id, day "
                                  "HAVING count(*) > 1)") == 2);
     const auto status = desk.run({"status", "--db", desk.central});
-    CHECK_THAT(status.out, Catch::Contains("Accueil 2: active") && Catch::Contains("duplicate check-ins: 2"));
+    CHECK_THAT(status.out,
+               Catch::Contains("Accueil 2 (kiosk): active") && Catch::Contains("duplicate check-ins: 2"));
     // New arrivals are pushed and spread within seconds while everyone is online.
     check_in_on(k2, slice(desk.people, 30, 3));
     CHECK(wait_until([&] { return desk.converged(35); }, 10s));
@@ -281,8 +286,8 @@ TEST_CASE("A lost response, the same batch twice and batches out of order change
         Store ks = Store::open(k);
         later = sync::unacked_events(ks, 100);
         REQUIRE(later.size() == 10);
-        sync::Bundle b{ks.origin(), "Accueil 1", 0, {later.begin() + 5, later.end()}};
-        sync::write_bundle_file(desk.dir.file("later.acc"), b);
+        sync::Bundle b{ks.origin(), "Accueil 1", 0, {later.begin() + 5, later.end()}, {}};
+        sync::write_bundle_file(desk.dir.file("later.acc"), b, sync::device_key_of(ks));
     }
     r = desk.run({"merge", desk.dir.file("later.acc"), "--db", desk.central});
     // The server is running on that file: the bundle goes in through SQLite's locking like any writer.
@@ -340,9 +345,16 @@ TEST_CASE(
         raw_post(desk.port, "/v1/push", R"({"protocol":1,"origin":")" + origin + R"(","events":[]})",
                  {"X-Accueil-Protocol: 1", "Authorization: Bearer " + std::string(64, 'a')});
     CHECK(s == 401);
+    std::tie(s, body) = raw_post(desk.port, "/v1/join",
+                                 R"({"protocol":1,"secret":"nope","origin":")" + to_hex(random_origin()) +
+                                     R"(","device_key":")" + std::string(64, 'a') + R"("})",
+                                 {"X-Accueil-Protocol: 1"});
+    CHECK(s == 403);
+    CHECK_THAT(body, Catch::Contains("unknown or already used"));
+    // A join that does not bind a device key (an older kiosk, or someone by hand): refused, saying why.
     std::tie(s, body) =
         raw_post(desk.port, "/v1/join", R"({"protocol":1,"secret":"nope"})", {"X-Accueil-Protocol: 1"});
-    CHECK(s == 403);
+    CHECK(s == 400);
     const std::string huge = R"({"protocol":1,"pad":")" + std::string(17u << 20, 'x') + "\"}";
     std::tie(s, body) = raw_post(desk.port, "/v1/push", huge, {"X-Accueil-Protocol: 1", auth});
     CHECK(s == 413);
@@ -383,8 +395,9 @@ TEST_CASE("Clocks: a kiosk a day behind and one set to 2038, the guard keeps edi
     const std::int64_t to2038 = 2153000000000 - system_wall_ms();
     const Env env_behind{{"ACCUEIL_FAKE_CLOCK_OFFSET_MS", std::to_string(behind)}};
     const Env env_2038{{"ACCUEIL_FAKE_CLOCK_OFFSET_MS", std::to_string(to2038)}};
-    const auto late = desk.add_kiosk("En retard", env_behind);
-    const auto future = desk.add_kiosk("En 2038", env_2038);
+    // Desks: they may edit people, so their clocks matter to last-writer-wins.
+    const auto late = desk.add_kiosk("En retard", env_behind, "desk");
+    const auto future = desk.add_kiosk("En 2038", env_2038, "desk");
     check_in_on(late, slice(desk.people, 0, 5), behind);
     check_in_on(future, slice(desk.people, 5, 5), to2038);
     {
@@ -438,15 +451,16 @@ TEST_CASE("A cloned kiosk database is refused with a clear error and never overw
     const auto r = desk.once(clone);
     CHECK(r.code == 1);
     CHECK_THAT(r.err, Catch::Contains("cloned"));
-    CHECK(count_in(desk.central, "SELECT count(*) FROM sync_conflicts") == 3);
+    CHECK(count_in(desk.central, "SELECT count(*) FROM sync_refusals WHERE reason LIKE 'conflict%'") == 3);
     CHECK(count_in(clone, "SELECT count(*) FROM sync_dead_letters") == 3);
-    CHECK_THAT(desk.run({"status", "--db", desk.central}).out, Catch::Contains("cloned databases): 3"));
+    CHECK_THAT(desk.run({"status", "--db", desk.central}).out,
+               Catch::Contains("cloned-database conflicts: 3"));
     // The original's check-ins stand; the clone's stayed out and wait, visible, in its dead letters.
     CHECK(checkins_in(desk.central) == checkins_in(a));
     desk.require_converged(3);
 }
 
-TEST_CASE("A revoked device is cut off, its events still arrive by bundle") {
+TEST_CASE("A revoked device is cut off, by network and by bundle; it still receives the central's bundle") {
     Desk desk;
     desk.start_server();
     const auto ok = desk.add_kiosk("Accueil 1");
@@ -461,15 +475,20 @@ TEST_CASE("A revoked device is cut off, its events still arrive by bundle") {
     CHECK(count_in(cut, "SELECT count(*) FROM sync_dead_letters") == 0); // not refused: just not sent
     CHECK(meta_in(cut, "sync.pending") == "4");
     CHECK(desk.once(ok).code == 0);
-    CHECK_THAT(desk.run({"status", "--db", desk.central}).out, Catch::Contains("Accueil 2: revoked"));
-    // USB stick both ways.
+    CHECK_THAT(desk.run({"status", "--db", desk.central}).out, Catch::Contains("Accueil 2 (kiosk): revoked"));
+    // Its USB stick is refused whole: a stolen kiosk cannot come back through a bundle.
     CHECK(desk.run({"export", "--db", cut, "--out", desk.dir.file("cut.acc")}).code == 0);
-    CHECK(desk.run({"merge", desk.dir.file("cut.acc"), "--db", desk.central}).code == 0);
+    const auto merged = desk.run({"merge", desk.dir.file("cut.acc"), "--db", desk.central});
+    CHECK(merged.code == 2);
+    CHECK_THAT(merged.err, Catch::Contains("revoked") && Catch::Contains("nothing merged"));
+    // The central store's bundle, signed with the key the kiosk pinned at join, still reaches it.
     CHECK(desk.run({"export", "--all", "--db", desk.central, "--out", desk.dir.file("central.acc")}).code ==
           0);
     CHECK(desk.run({"merge", desk.dir.file("central.acc"), "--db", cut}).code == 0);
     CHECK(desk.once(ok).code == 0);
-    desk.require_converged(8);
+    CHECK(checkins_in(desk.central).size() == 4);
+    CHECK(checkins_in(cut).size() == 8);
+    CHECK(checkins_in(desk.central) == checkins_in(ok));
 }
 
 TEST_CASE("HTTPS with a pinned certificate, a server with another certificate is refused") {
@@ -514,7 +533,7 @@ TEST_CASE("A bundle with one flipped byte is refused whole, the good one merges"
     std::ofstream(desk.dir.file("short.acc"), std::ios::binary) << slurp(file).substr(0, bytes.size() - 30);
     auto r = desk.run({"merge", file, desk.dir.file("bad.acc"), "--db", desk.central});
     CHECK(r.code == 2);
-    CHECK_THAT(r.err, Catch::Contains("checksum"));
+    CHECK_THAT(r.err, Catch::Contains("signature"));
     r = desk.run({"merge", desk.dir.file("short.acc"), "--db", desk.central});
     CHECK(r.code == 2);
     CHECK(count_in(desk.central, "SELECT count(*) FROM checkins") == 0);
@@ -529,7 +548,7 @@ TEST_CASE("A bundle with one flipped byte is refused whole, the good one merges"
 TEST_CASE("The central database is full: the batch fails whole and goes in later") {
     Desk desk;
     desk.start_server();
-    const auto k = desk.add_kiosk("Accueil 1");
+    const auto k = desk.add_kiosk("Accueil 1", {}, "desk"); // a desk: it registers walk-ins
     desk.stop_server();
     const int pages = count_in(desk.central, "PRAGMA page_count");
     desk.start_server({}, {"--max-db-pages", std::to_string(pages + 2)});
@@ -537,8 +556,9 @@ TEST_CASE("The central database is full: the batch fails whole and goes in later
         Store ks = Store::open(k);
         WriteTransaction tx(ks.db());
         for (int i = 0; i < 40; ++i) // make the batch big: 40 walk-ins with long names
-            create_attendee(ks,
-                            Attendee{.first_name = std::string(400, 'x'), .last_name = std::to_string(i)});
+            create_attendee(ks, Attendee{.first_name = std::string(190, 'x'),
+                                         .last_name = std::to_string(i),
+                                         .organisation = std::string(190, 'o')});
         tx.commit();
     }
     check_in_on(k, slice(desk.people, 0, 5));
@@ -693,4 +713,144 @@ TEST_CASE("Half-sent requests (slowloris) are closed after the timeout while kio
         },
         15s));
     desk.require_converged(4);
+}
+
+// Issue 9, sync trust, with the real programs: what a kiosk may say, the flow that wedged the server,
+// bundles, owner-only files and expiring codes.
+namespace {
+const std::string kAccueil = std::string(ACCUEIL_BIN_DIR) + "/accueil";
+
+bool owner_only(const std::string& path) {
+    struct stat st {};
+    return ::stat(path.c_str(), &st) == 0 && (st.st_mode & 077) == 0;
+}
+} // namespace
+
+TEST_CASE("Late registrant by badge, then an enrolment beside the running server: it keeps taking pushes") {
+    Desk desk;
+    {
+        Process keys({kAccueil, "keys", "init", "--db", desk.central}, desk.log("keys"));
+        REQUIRE(keys.wait() == 0);
+    }
+    desk.start_server();
+    const auto k = desk.add_kiosk("Accueil 1");
+    // Registered after the kiosk's last pull; badge printed by the organisers.
+    std::string code, late_id;
+    {
+        Store c = Store::open(desk.central);
+        WriteTransaction tx(c.db());
+        const auto late = create_attendee(
+            c, Attendee{.first_name = "Élodie", .last_name = "Brûlé", .category = "Participant"});
+        tx.commit();
+        late_id = late.id;
+        code = badge_code_for(late, c.event(), read_key_file(default_key_path(desk.central)));
+    }
+    {
+        Store ks = Store::open(k);
+        const auto r = check_in(ks, code, test::kSept28At0912);
+        REQUIRE(r.verdict == Verdict::Admitted);
+        REQUIRE(r.created_from_badge);
+    }
+    CHECK(desk.once(k).code == 0);
+    // An organiser enrols another device while the server runs: before, every later write of the server
+    // answered 503 "database is locked".
+    desk.enroll("Accueil 2");
+    check_in_on(k, slice(desk.people, 0, 3));
+    const auto r = desk.once(k);
+    INFO(r.out << r.err);
+    CHECK(r.code == 0);
+    desk.add_kiosk("Accueil 3");
+    CHECK(count_in(desk.central, "SELECT count(*) FROM checkins") == 4);
+    CHECK(desk.server->err().find("BUG") == std::string::npos);
+    desk.require_converged(4);
+}
+
+TEST_CASE("Over HTTP, a kiosk's token cannot add a key, speak for another kiosk, or take its numbers") {
+    Desk desk;
+    desk.start_server();
+    const auto a = desk.add_kiosk("Accueil 1");
+    const auto b = desk.add_kiosk("Accueil 2");
+    check_in_on(b, slice(desk.people, 0, 2));
+    REQUIRE(desk.once(b).code == 0);
+    const int before = count_in(desk.central, "SELECT count(*) FROM journal");
+    const std::string token = meta_in(a, "sync.token");
+    const std::vector<std::string> hdr{"X-Accueil-Protocol: 1", "Authorization: Bearer " + token};
+    Store as = Store::open(a);
+    Store bs = Store::open(b);
+    const auto key = SigningKey::generate();
+    auto body = [](const Store& origin, const std::vector<JournalEvent>& ev) {
+        return nlohmann::json{
+            {"protocol", 1}, {"origin", to_hex(origin.origin())}, {"events", sync::events_to_json(ev)}}
+            .dump();
+    };
+    const JournalEvent add_key{as.origin(),
+                               next_seq(as.db(), as.origin()),
+                               HlcStamp::pack(system_wall_ms(), 0),
+                               EventKind::KeyAdded,
+                               "key",
+                               R"({"public_key":")" + to_hex(key.public_key()) + R"(","label":"","at":1})"};
+    auto [s, reply] = raw_post(desk.port, "/v1/push", body(as, {add_key}), hdr);
+    CHECK(s == 409);
+    CHECK_THAT(reply, Catch::Contains("forbidden"));
+    // Under the other kiosk's origin, with its next sequence number: refused before any merge.
+    JournalEvent stolen{bs.origin(),
+                        next_seq(bs.db(), bs.origin()),
+                        HlcStamp::pack(system_wall_ms(), 0),
+                        EventKind::CheckIn,
+                        desk.people[5],
+                        R"({"day":"2022-09-28","at":1664349120000,"kiosk":"Accueil 2"})"};
+    std::tie(s, reply) = raw_post(desk.port, "/v1/push", body(bs, {stolen}), hdr);
+    CHECK(s == 403);
+    std::tie(s, reply) = raw_post(desk.port, "/v1/push", body(as, {stolen}), hdr);
+    CHECK(s == 409);
+    CHECK_THAT(reply, Catch::Contains("another origin"));
+    CHECK(count_in(desk.central, "SELECT count(*) FROM journal") == before);
+    CHECK(count_in(desk.central, "SELECT count(*) FROM event_keys") == 0);
+    // Organisers see what was refused and why; b's own arrivals still go in.
+    CHECK_THAT(desk.run({"status", "--db", desk.central}).out,
+               Catch::Contains("refused events: 2") && Catch::Contains("a kiosk may not send key-added"));
+    check_in_on(b, slice(desk.people, 5, 1));
+    CHECK(desk.once(b).code == 0);
+    CHECK(count_in(desk.central, "SELECT count(*) FROM checkins") == 3);
+}
+
+TEST_CASE("A bundle signed by anyone but its enrolled device is refused by merge, and files are owner-only") {
+    Desk desk(true);
+    desk.start_server();
+    const auto k = desk.add_kiosk("Accueil 1");
+    check_in_on(k, slice(desk.people, 0, 2));
+    const std::string good = desk.dir.file("k.acc");
+    REQUIRE(desk.run({"export", "--db", k, "--out", good}).code == 0);
+    {
+        Store ks = Store::open(k);
+        const sync::Bundle forged{ks.origin(), "Accueil 1", 1, sync::unacked_events(ks, 100), {}};
+        sync::write_bundle_file(desk.dir.file("forged.acc"), forged, SigningKey::generate());
+    }
+    const auto r = desk.run({"merge", desk.dir.file("forged.acc"), "--db", desk.central});
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Catch::Contains("another key"));
+    CHECK(count_in(desk.central, "SELECT count(*) FROM checkins") == 0);
+    CHECK(desk.run({"merge", good, "--db", desk.central}).code == 0);
+    CHECK(count_in(desk.central, "SELECT count(*) FROM checkins") == 2);
+    // Names, e-mails, tokens and live enrolment codes: readable by their owner only.
+    // (A kiosk's WAL file exists only while a connection is open; the server holds the central one.)
+    for (const auto& f :
+         {desk.central, desk.central + "-wal", desk.central + "-shm", desk.central + ".enrol.png", k, good}) {
+        INFO(f);
+        CHECK(owner_only(f));
+    }
+}
+
+TEST_CASE("Enrolment codes expire") {
+    Desk desk;
+    desk.start_server();
+    const auto r = desk.run({"enroll", "--db", desk.central, "--name", "Accueil 1", "--valid", "2h"});
+    REQUIRE(r.code == 0);
+    const std::string code = last_line(r.out);
+    CHECK(desk.run({"enroll", "--db", desk.central, "--name", "X", "--valid", "soon"}).code == 2);
+    desk.stop_server();
+    desk.start_server({{"ACCUEIL_FAKE_CLOCK_OFFSET_MS", std::to_string(3 * 3600 * 1000)}});
+    const auto joined = desk.run({"join", code, "--db", desk.dir.file("k.db")});
+    CHECK(joined.code != 0);
+    CHECK_THAT(joined.err, Catch::Contains("expired"));
 }

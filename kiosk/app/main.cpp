@@ -25,6 +25,8 @@
 #include <fstream>
 #include <iostream>
 
+#include <sys/stat.h>
+
 using namespace accueil::kiosk;
 
 namespace {
@@ -552,6 +554,8 @@ int run_window(const Options& o, const Strings& strings) {
 } // namespace
 
 int main(int argc, char** argv) {
+    // Databases (names, e-mails, device tokens) and everything else this program writes: owner only.
+    ::umask(077);
     CLI::App app{"accueil-kiosk: self-service check-in touchscreen"};
     Options o;
     app.add_option("--db", o.db, "the kiosk's database (made with `accueil init`)");

@@ -166,6 +166,8 @@ MergeResult Merger::merge(const std::vector<JournalEvent>& events, const MergeOp
                 const bool conflict = std::string_view(err.what()).starts_with("journal conflict");
                 r.rejected.push_back(
                     {e.origin, e.seq, std::string(conflict ? "conflict: " : "malformed: ") + err.what()});
+            } catch (const SQLite::Exception&) {
+                throw; // the store itself failing (disk full, I/O): nothing committed, the sender retries
             } catch (const std::exception& err) {
                 // A payload the door let through but the projection cannot read is still refused,
                 // never a crash: the batch rolls back.

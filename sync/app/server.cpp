@@ -183,8 +183,8 @@ private:
         const bool open_tx = in_transaction(store_.db());
         if (busy.empty() && !open_tx)
             return;
-        std::cerr << "accueil-sync: BUG: a request left " << (open_tx ? "a transaction and " : "") << busy.size()
-                  << " statement(s) open:";
+        std::cerr << "accueil-sync: BUG: a request left " << (open_tx ? "a transaction and " : "")
+                  << busy.size() << " statement(s) open:";
         for (const auto& sql : busy)
             std::cerr << " [" << sql.substr(0, 120) << "]";
         std::cerr << "\n";
