@@ -6,9 +6,12 @@
 #include "ids.hpp"
 #include "store.hpp"
 #include "sync/merge.hpp"
+#include "sync/peers.hpp"
 #include "sync/wal_checkpointer.hpp"
 
+#include <cstdio>
 #include <filesystem>
+#include <map>
 
 using namespace accueil;
 using namespace accueil::bench;
@@ -51,6 +54,17 @@ double merge_rate(const std::filesystem::path& file, const std::vector<JournalEv
     // Configured as `accueil-sync serve` runs it: checkpoints on their own thread.
     central.db().exec("PRAGMA wal_autocheckpoint=0");
     const sync::WalCheckpointer checkpointer(file.string());
+    // The kiosks joined this store (their origins and names bound to their tokens), as in real life:
+    // every batch passes the door (sync/admission.hpp), whose cost is part of the figure.
+    {
+        WriteTransaction tx(central.db());
+        std::map<Origin, std::string> names;
+        for (const auto& e : events)
+            names.emplace(e.origin, "Accueil " + std::to_string(names.size() + 1));
+        for (const auto& [origin, name] : names)
+            sync::record_peer(central.db(), origin, sync::Peer{sync::Role::Kiosk, name, std::nullopt});
+        tx.commit();
+    }
     sync::Merger merger(central);
     const auto start = Clock::now();
     std::size_t applied = 0;
@@ -58,7 +72,13 @@ double merge_rate(const std::filesystem::path& file, const std::vector<JournalEv
         const std::vector<JournalEvent> part(events.begin() + std::ptrdiff_t(i),
                                              events.begin() +
                                                  std::ptrdiff_t(std::min(i + batch, events.size())));
-        applied += merger.merge(part).applied;
+        sync::MergeOptions o;
+        o.channel = sync::Channel::Push;
+        o.sender = part.front().origin; // batches never straddle two kiosks (20,000 events each)
+        const auto r = merger.merge(part, o);
+        if (!r.ok())
+            std::fprintf(stderr, "bench: batch refused: %s\n", r.rejected.front().reason.c_str());
+        applied += r.applied;
     }
     return double(applied) / seconds_since(start);
 }
@@ -102,12 +122,12 @@ void bench_sync() {
     const double raw_rate = double(events.size()) / seconds_since(start);
     // A roster 60 times the event's: the per-day summary no longer stays in a few pages.
     const double big = merge_rate(dir / "central-big.db", kiosk_events(10, 20'000, 100'000), batch);
-    std::printf("%-52s %9.0f events/s (%zu check-ins, 1,700 attendees × 3 days, batches of %zu; budget ≥ "
-                "300,000)\n",
+    std::printf("%-52s %9.0f events/s (%zu check-ins, 1,700 attendees × 3 days, batches of %zu)\n",
                 "central merge of kiosk check-ins", merge, events.size(), batch);
-    std::printf("%-52s %9.0f rows/s   (ratio merge/raw %.2f; budget ≥ 0.5)\n",
+    std::printf("%-52s %9.0f rows/s   (ratio merge/raw %.2f; budget ≥ 0.6)\n",
                 "raw SQLite bulk insert, same rows", raw_rate, merge / raw_rate);
-    std::printf("%-52s %9.0f events/s (same, 100,000 attendees)\n", "central merge, large roster", big);
+    std::printf("%-52s %9.0f events/s (same, 100,000 attendees; ratio to raw %.2f; budget ≥ 0.3)\n",
+                "central merge, large roster", big, big / raw_rate);
     std::error_code ec;
     std::filesystem::remove_all(dir, ec);
     bench_convergence();
