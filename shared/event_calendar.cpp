@@ -164,8 +164,15 @@ std::optional<EventInfo> load_event_info(SQLite::Database& db) {
     e.uid = q.getColumn(0).getString();
     e.name = q.getColumn(1).getString();
     e.timezone = q.getColumn(2).getString();
-    for (const auto& d : nlohmann::json::parse(q.getColumn(3).getString()))
-        e.days.push_back({d.value("date", ""), d.value("label", "")});
+    // Written only after the sync door checked it (sync/admission.cpp); read defensively all the same,
+    // so a store damaged by an older version still opens instead of aborting every program.
+    const auto days = nlohmann::json::parse(q.getColumn(3).getString(), nullptr, false);
+    if (days.is_array())
+        for (const auto& d : days)
+            if (d.is_object() && d.contains("date") && d["date"].is_string())
+                e.days.push_back({d["date"].get<std::string>(), d.contains("label") && d["label"].is_string()
+                                                                    ? d["label"].get<std::string>()
+                                                                    : ""});
     return e;
 }
 

@@ -90,3 +90,16 @@ TEST_CASE("Time zone arithmetic follows the event's zone") {
     CHECK_FALSE(parse_instant("28/09/2022 9h12", "Europe/Paris"));
     CHECK_FALSE(parse_instant("2022-09-28T25:00", "Europe/Paris"));
 }
+
+TEST_CASE("A store whose event days were damaged by an older version still opens") {
+    test::TempDir dir;
+    const std::string path = dir.file("old.db");
+    {
+        Store s = Store::create(path, test::demo_spec());
+        // What an unchecked merge once committed: days that are not objects.
+        s.db().exec(R"(UPDATE event_info SET days = '["2022-09-28", 3, {"date": 5}]')");
+    }
+    Store s = Store::open(path);
+    CHECK(s.event().days.empty());
+    CHECK(s.event().name == "Numérique en Commun[s]");
+}
