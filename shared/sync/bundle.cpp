@@ -93,12 +93,12 @@ Bundle decode_bundle(const std::string& bytes, const std::string& where) {
     b.signer = *key;
     try {
         check_protocol(body);
-        const auto origin = origin_from_hex(body.value("origin", ""));
+        const auto origin = origin_from_hex(text_field(body, "origin"));
         if (!origin)
             throw InputError("", "bundle does not name its origin");
         b.origin = *origin;
-        b.kiosk = body.value("kiosk", "");
-        b.created_ms = body.value("created_ms", std::int64_t(0));
+        b.kiosk = text_field(body, "kiosk").substr(0, 100);
+        b.created_ms = integer_field(body, "created_ms", 0);
         if (!body.contains("events"))
             throw InputError("", "bundle holds no \"events\"");
         b.events = events_from_json(body["events"]);

@@ -132,6 +132,24 @@ VersionVector vector_from_json(const json& j) {
     return v;
 }
 
+std::int64_t integer_field(const json& j, const char* key, std::int64_t fallback) {
+    if (!j.is_object())
+        return fallback;
+    const auto it = j.find(key);
+    if (it == j.end() || !it->is_number_integer())
+        return fallback;
+    if (it->is_number_unsigned() && it->get<std::uint64_t>() > std::uint64_t(INT64_MAX))
+        return fallback;
+    return it->get<std::int64_t>();
+}
+
+std::string text_field(const json& j, const char* key, const std::string& fallback) {
+    if (!j.is_object())
+        return fallback;
+    const auto it = j.find(key);
+    return it != j.end() && it->is_string() ? it->get<std::string>() : fallback;
+}
+
 void check_protocol(const json& j) {
     if (!j.is_object())
         throw InputError("", "the body is not a JSON object");
@@ -159,10 +177,11 @@ std::vector<Rejection> rejections_from_json(const json& j) {
     for (const auto& x : j) {
         if (!x.is_object())
             continue;
-        const auto o = origin_from_hex(x.value("o", ""));
-        if (!o || !x.contains("s") || !x["s"].is_number_integer())
+        const auto o = origin_from_hex(text_field(x, "o"));
+        const std::int64_t seq = integer_field(x, "s", 0);
+        if (!o || seq < 1)
             continue;
-        out.push_back({*o, x["s"].get<std::int64_t>(), x.value("reason", "refused")});
+        out.push_back({*o, seq, text_field(x, "reason", "refused").substr(0, 400)});
     }
     return out;
 }

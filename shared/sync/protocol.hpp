@@ -34,6 +34,11 @@ std::vector<JournalEvent> events_from_json(const nlohmann::json& j);
 nlohmann::json vector_to_json(const VersionVector& v);
 VersionVector vector_from_json(const nlohmann::json& j);
 
+// `j[key]` when it is a whole number that fits, else `fallback`: never a conversion of 1e300 (UB) or a
+// type error on a peer's malformed message.
+std::int64_t integer_field(const nlohmann::json& j, const char* key, std::int64_t fallback);
+std::string text_field(const nlohmann::json& j, const char* key, const std::string& fallback = "");
+
 // Throws InputError with a clear sentence when `j` is not an object of our protocol version.
 void check_protocol(const nlohmann::json& j);
 

@@ -98,7 +98,7 @@ bool pull_all(Store& kiosk, Client& client, RoundResult& r) {
             return false;
         }
         // A different server database (restored or replaced): what it acknowledged before means nothing.
-        const std::string server = reply.body.value("server", "");
+        const std::string server = text_field(reply.body, "server");
         {
             WriteTransaction tx(kiosk.db());
             if (kiosk.meta("sync.server_origin").value_or("") != server) {
@@ -117,7 +117,7 @@ bool pull_all(Store& kiosk, Client& client, RoundResult& r) {
         opt.channel = Channel::Pull;
         opt.guard_clock = false;
         opt.source = "server";
-        opt.trusted_until = reply.body.value("clock", std::uint64_t(0));
+        opt.trusted_until = std::uint64_t(std::max<std::int64_t>(0, integer_field(reply.body, "clock", 0)));
         const auto delay = test_hook("ACCUEIL_SYNC_TEST_APPLY_DELAY_MS");
         if (delay > 0 && !events.empty())
             opt.before_commit = [delay] { std::this_thread::sleep_for(std::chrono::milliseconds(delay)); };
@@ -142,7 +142,7 @@ bool pull_all(Store& kiosk, Client& client, RoundResult& r) {
             raise_acked(kiosk.db(), server_vector);
             tx.commit();
         }
-        if (!reply.body.value("more", false))
+        if (!(reply.body.contains("more") && reply.body["more"] == true))
             return true;
     }
 }
@@ -304,10 +304,10 @@ int join_server(const std::string& text, const std::string& db) {
         // A fresh file stays: joining again with a new code reuses it.
         throw InputError("", "cannot join " + code->url() + ": " + reply.error);
     }
-    const std::string token = reply.body.value("token", "");
-    const std::string name = reply.body.value("name", "");
-    const std::string server = reply.body.value("server", "");
-    const std::string server_key = reply.body.value("server_key", "");
+    const std::string token = text_field(reply.body, "token");
+    const std::string name = text_field(reply.body, "name");
+    const std::string server = text_field(reply.body, "server");
+    const std::string server_key = text_field(reply.body, "server_key");
     if (token.size() != 64 || !origin_from_hex(server) || !public_key_from_hex(server_key))
         throw InputError("",
                          "the server's answer has no device token, origin or key (another accueil version?)");
@@ -317,7 +317,7 @@ int join_server(const std::string& text, const std::string& db) {
         // and its key signs the bundles it hands out.
         kiosk.set_meta("sync.server_origin", server);
         kiosk.set_meta("sync.server_key", server_key);
-        kiosk.set_meta("sync.role", reply.body.value("role", "kiosk"));
+        kiosk.set_meta("sync.role", text_field(reply.body, "role", "kiosk"));
         kiosk.set_meta("sync.server", code->url());
         kiosk.set_meta("sync.fingerprint", code->fingerprint);
         kiosk.set_meta("sync.token", token);

@@ -207,16 +207,16 @@ private:
     }
 
     static Origin sender_origin(const json& body) {
-        const auto o = origin_from_hex(body.value("origin", ""));
+        const auto o = origin_from_hex(text_field(body, "origin"));
         if (!o)
             throw InputError("", "the request does not give the kiosk's origin");
         return *o;
     }
 
     void join(const json& body, http::Response& res) {
-        const auto secret = body.value("secret", "");
+        const auto secret = text_field(body, "secret");
         const Origin origin = sender_origin(body);
-        const auto device_key = public_key_from_hex(body.value("device_key", ""));
+        const auto device_key = public_key_from_hex(text_field(body, "device_key"));
         if (!device_key)
             throw InputError(
                 "", "the request does not give the device's public key (update this kiosk's accueil)");
@@ -251,7 +251,7 @@ private:
         const auto r = merger_.merge(events, opt);
         {
             // The kiosk counted this batch in its pending events: once committed, they are here.
-            const std::int64_t pending = body.value("pending", std::int64_t(0));
+            const std::int64_t pending = integer_field(body, "pending", 0);
             WriteTransaction tx(store_.db());
             touch_device(store_, device.name,
                          r.ok() ? std::max<std::int64_t>(0, pending - std::int64_t(events.size())) : pending);
@@ -274,13 +274,13 @@ private:
     void pull(const json& body, const Device& device, http::Response& res) {
         const Origin origin = device_origin(body, device);
         const auto theirs = vector_from_json(body.value("vector", json::object()));
-        const std::size_t limit = std::clamp<std::int64_t>(body.value("limit", std::int64_t(kMaxBatchEvents)),
-                                                           1, std::int64_t(kMaxBatchEvents));
+        const std::size_t limit = std::clamp<std::int64_t>(
+            integer_field(body, "limit", std::int64_t(kMaxBatchEvents)), 1, std::int64_t(kMaxBatchEvents));
         bool more = false;
         const auto events = events_missing(store_, theirs, limit, more, origin);
         {
             WriteTransaction tx(store_.db());
-            touch_device(store_, device.name, body.value("pending", std::int64_t(0)));
+            touch_device(store_, device.name, integer_field(body, "pending", 0));
             tx.commit();
         }
         reply(res, 200,
