@@ -851,3 +851,17 @@ TEST_CASE("Bundles are signed by their device: a hand-made or re-signed one is r
     CHECK_FALSE(merge_events(desk.central, read.events).ok());
     CHECK(load_event_keys(desk.central.db()).empty());
 }
+
+TEST_CASE("A bundle's numbers out of range are read as absent, never converted (found by the fuzzer)") {
+    const auto key = SigningKey::generate();
+    for (const std::string created : {"1e300", "1664349120664349120000", "\"soon\"", "-1.5"}) {
+        std::string content = "accueil-bundle 2\n{\"protocol\":1,\"origin\":\"" + to_hex(random_origin()) +
+                              "\",\"kiosk\":7,\"created_ms\":" + created + ",\"events\":[]}\n";
+        const auto sig = key.sign(reinterpret_cast<const std::uint8_t*>(content.data()), content.size());
+        content += "ed25519 " + to_hex(key.public_key()) + " " + to_hex(sig.data(), sig.size()) + "\n";
+        INFO(created);
+        const auto b = decode_bundle(content, "x");
+        CHECK(b.created_ms == 0);
+        CHECK(b.kiosk.empty());
+    }
+}
