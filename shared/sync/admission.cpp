@@ -227,8 +227,8 @@ std::optional<std::string> Admission::Impl::check_payload(const JournalEvent& e,
     if (!p.is_object())
         return "the payload is not a JSON object";
     auto only = [&](std::initializer_list<const char*> allowed) -> std::optional<std::string> {
-        for (const auto& [k, v] : p.items()) {
-            (void)v;
+        for (const auto& item : p.items()) {
+            const std::string& k = item.key(); // not a structured binding: clang 14 cannot capture those
             if (std::find_if(allowed.begin(), allowed.end(), [&](const char* a) { return k == a; }) ==
                 allowed.end())
                 return "unknown field \"" + k.substr(0, 40) + "\"";
