@@ -1,5 +1,5 @@
 #pragma once
-// Hybrid logical clock (DESIGN.md §3): 48-bit milliseconds and a 16-bit counter in one 64-bit stamp.
+// Hybrid logical clock: 48-bit milliseconds and a 16-bit counter in one 64-bit stamp.
 // It never goes backwards, even when the wall clock does; the owner persists `last()` with each event.
 #include <cstdint>
 #include <functional>

@@ -1,5 +1,5 @@
 #pragma once
-// Journal events (DESIGN.md §3): the only source of truth, keyed (origin, seq), stamped with an HLC.
+// Journal events: the only source of truth, keyed (origin, seq), stamped with an HLC.
 #include "ids.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>

@@ -1,4 +1,4 @@
-// The kiosk state machine (DESIGN.md §6), without a window: every screen × every input that matters,
+// The kiosk state machine, without a window: every screen × every input that matters,
 // as one GENERATE table (start scene, input, time since the scene began → next screen and effects),
 // then the rules that need a sequence: timeouts (the Checking screen's too), a dead worker, the same
 // code within 4 s, queued scans, language and contrast switches, and the words the screens say.

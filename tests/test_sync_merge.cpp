@@ -1,10 +1,8 @@
 // The merge function, bundles and the protocol's encoding (issue 3). The property test delivers one
 // random history in random orders, batches and repetitions and requires identical projections.
 #include "attendee_ops.hpp"
-#include "sync/peers.hpp"
-#include "sync/strict_json.hpp"
-#include "badge/event_keys.hpp"
 #include "badge/badge_code.hpp"
+#include "badge/event_keys.hpp"
 #include "checkin.hpp"
 #include "database.hpp"
 #include "errors.hpp"
@@ -15,7 +13,9 @@
 #include "sync/device_key.hpp"
 #include "sync/devices.hpp"
 #include "sync/merge.hpp"
+#include "sync/peers.hpp"
 #include "sync/protocol.hpp"
+#include "sync/strict_json.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -647,23 +647,27 @@ TEST_CASE("A kiosk's token can only check people in under its own name") {
         CHECK(load_event_keys(desk.central.db()).empty());
     }
     SECTION("the event itself") {
-        require_refused(desk, a,
-                        forge(a, EventKind::EventDefined, "event",
-                              R"({"uid":"x","name":"Pirate","timezone":"UTC","days":[{"date":"2030-01-01","label":""}]})"),
-                        "forbidden");
+        require_refused(
+            desk, a,
+            forge(
+                a, EventKind::EventDefined, "event",
+                R"({"uid":"x","name":"Pirate","timezone":"UTC","days":[{"date":"2030-01-01","label":""}]})"),
+            "forbidden");
     }
     SECTION("a new attendee or an edit") {
-        require_refused(desk, a, forge(a, EventKind::AttendeeCreated, random_attendee_id(), R"({"first_name":"X"})"),
-                        "forbidden");
         require_refused(desk, a,
-                        forge(a, EventKind::AttendeeUpdated, people[1].id, R"({"email":"attacker@example.org"})"),
-                        "only from a signed badge");
+                        forge(a, EventKind::AttendeeCreated, random_attendee_id(), R"({"first_name":"X"})"),
+                        "forbidden");
+        require_refused(
+            desk, a,
+            forge(a, EventKind::AttendeeUpdated, people[1].id, R"({"email":"attacker@example.org"})"),
+            "only from a signed badge");
     }
     SECTION("another kiosk's check-ins") {
         require_refused(desk, a,
                         forge(a, EventKind::CheckInUndone, people[0].id,
-                              R"({"origin":")" + to_hex(b.origin()) + R"(","seq":)" + std::to_string(b_checkin.seq) +
-                                  "}"),
+                              R"({"origin":")" + to_hex(b.origin()) + R"(","seq":)" +
+                                  std::to_string(b_checkin.seq) + "}"),
                         "only its own check-ins");
         CHECK(count(desk.central, "SELECT count(*) FROM checkins WHERE undone = 0") == 1);
     }
@@ -685,13 +689,13 @@ TEST_CASE("A kiosk's token can only check people in under its own name") {
         Store stranger = create_joining_store(desk.dir.file("stranger.db"));
         MergeOptions o;
         o.channel = Channel::Bundle;
-        const auto r = merge_events(
-            desk.central,
-            {forge(stranger, EventKind::CheckIn, people[2].id,
-                   R"({"day":"2022-09-28","at":1664349120000,"kiosk":"X"})"),
-             forge(desk.central, EventKind::KeyAdded, "key",
-                   R"({"public_key":")" + to_hex(key.public_key()) + R"(","label":"","at":1})")},
-            o);
+        const auto r =
+            merge_events(desk.central,
+                         {forge(stranger, EventKind::CheckIn, people[2].id,
+                                R"({"day":"2022-09-28","at":1664349120000,"kiosk":"X"})"),
+                          forge(desk.central, EventKind::KeyAdded, "key",
+                                R"({"public_key":")" + to_hex(key.public_key()) + R"(","label":"","at":1})")},
+                         o);
         REQUIRE(r.rejected.size() == 2);
         CHECK_THAT(r.rejected[0].reason, Catch::Contains("not an enrolled device"));
         CHECK_THAT(r.rejected[1].reason, Catch::Contains("own origin"));
@@ -707,8 +711,8 @@ TEST_CASE("Late registrant: a kiosk records what a signed badge says, and only t
     Attendee late;
     {
         WriteTransaction tx(desk.central.db());
-        late = create_attendee(desk.central,
-                               Attendee{.first_name = "Élodie", .last_name = "Brûlé", .category = "Bénévole"});
+        late = create_attendee(
+            desk.central, Attendee{.first_name = "Élodie", .last_name = "Brûlé", .category = "Bénévole"});
         tx.commit();
     }
     const auto code = badge_code_for(late, desk.central.event(), key);
@@ -728,9 +732,10 @@ TEST_CASE("Late registrant: a kiosk records what a signed badge says, and only t
     require_refused(desk, k, tampered, "not what the signed badge says");
     // A badge signed with another key is refused too.
     const auto other = badge_code_for(late, desk.central.event(), SigningKey::generate());
-    require_refused(desk, k,
-                    forge(k, EventKind::AttendeeUpdated, late.id, R"({"source":"badge","badge":")" + other + R"("})"),
-                    "does not verify");
+    require_refused(
+        desk, k,
+        forge(k, EventKind::AttendeeUpdated, late.id, R"({"source":"badge","badge":")" + other + R"("})"),
+        "does not verify");
 
     // The flow that wedged the server: after that merge, no statement holds a read snapshot, so a
     // write from another process (an `enroll`) does not lock the central store out of its next write.
@@ -751,7 +756,8 @@ TEST_CASE("Nothing a device sends can break the stores that receive it") {
     SECTION("a desk may edit people, with the right types") {
         require_refused(desk, d, forge(d, EventKind::AttendeeUpdated, people[0].id, R"({"first_name":42})"),
                         "\"first_name\" must be text");
-        require_refused(desk, d, forge(d, EventKind::AttendeeUpdated, people[0].id, R"({"days":"2031-01-01"})"),
+        require_refused(desk, d,
+                        forge(d, EventKind::AttendeeUpdated, people[0].id, R"({"days":"2031-01-01"})"),
                         "not a day of the event");
         require_refused(desk, d, forge(d, EventKind::AttendeeUpdated, "not-an-id", R"({"first_name":"A"})"),
                         "not an attendee id");
@@ -759,7 +765,8 @@ TEST_CASE("Nothing a device sends can break the stores that receive it") {
                         forge(d, EventKind::AttendeeUpdated, people[0].id,
                               R"({"first_name":")" + std::string(5000, 'a') + R"("})"),
                         "at most 200 bytes");
-        CHECK(desk.push_events(d, {forge(d, EventKind::AttendeeUpdated, people[0].id, R"({"first_name":"Zoé"})")})
+        CHECK(desk.push_events(
+                      d, {forge(d, EventKind::AttendeeUpdated, people[0].id, R"({"first_name":"Zoé"})")})
                   .ok());
         CHECK(load_attendee(desk.central.db(), people[0].id)->first_name == "Zoé");
     }
@@ -773,17 +780,20 @@ TEST_CASE("Nothing a device sends can break the stores that receive it") {
         CHECK(desk.push_events(d, unacked_events(d, 10)).ok());
     }
     SECTION("a payload nested 300,000 deep, or too large") {
-        const std::string deep = R"({"first_name":)" + std::string(300000, '[') + std::string(300000, ']') + "}";
+        const std::string deep =
+            R"({"first_name":)" + std::string(300000, '[') + std::string(300000, ']') + "}";
         require_refused(desk, d, forge(d, EventKind::AttendeeUpdated, people[0].id, deep), "payload");
         std::string why;
-        CHECK_FALSE(parse_strict_json(std::string(300000, '[') + std::string(300000, ']'), {1u << 24, 6}, why));
+        CHECK_FALSE(
+            parse_strict_json(std::string(300000, '[') + std::string(300000, ']'), {1u << 24, 6}, why));
         CHECK_THAT(why, Catch::Contains("nested deeper"));
         require_refused(desk, d,
                         forge(d, EventKind::AttendeeUpdated, people[0].id,
                               R"({"organisation":")" + std::string(100000, 'x') + R"("})"),
                         "payload of 100");
         // The refusal records keep the size and a hash, not the 100 kB.
-        CHECK(count(desk.central, "SELECT max(length(reason) + length(payload_hash)) FROM sync_refusals") < 1000);
+        CHECK(count(desk.central, "SELECT max(length(reason) + length(payload_hash)) FROM sync_refusals") <
+              1000);
     }
     SECTION("two readers of one payload cannot disagree: duplicate keys are refused") {
         require_refused(
@@ -791,9 +801,10 @@ TEST_CASE("Nothing a device sends can break the stores that receive it") {
             forge(d, EventKind::CheckIn, people[0].id,
                   R"({"day":"2022-09-28","day":"2022-09-29","at":1664349120000,"kiosk":"Accueil 1"})"),
             "twice");
-        require_refused(desk, d,
-                        forge(d, EventKind::AttendeeUpdated, people[0].id, R"({"first_name":"A","first_name":"B"})"),
-                        "appears twice");
+        require_refused(
+            desk, d,
+            forge(d, EventKind::AttendeeUpdated, people[0].id, R"({"first_name":"A","first_name":"B"})"),
+            "appears twice");
         require_refused(desk, d,
                         forge(d, EventKind::CheckIn, people[0].id,
                               R"({"day":"2022-09-28","at":1664349120000,"kiosk":"Accueil 1","extra":1})"),
@@ -823,7 +834,8 @@ TEST_CASE("Bundles are signed by their device: a hand-made or re-signed one is r
     REQUIRE(check_in(k, roster(k)[0].id, test::kSept28At0912).verdict == Verdict::Admitted);
     Bundle b{k.origin(), k.kiosk_name(), 1, unacked_events(k, 100), {}};
     // Signed by the kiosk: accepted.
-    CHECK_NOTHROW(verify_bundle_signer(desk.central, decode_bundle(encode_bundle(b, device_key_of(k)), "k"), "k"));
+    CHECK_NOTHROW(
+        verify_bundle_signer(desk.central, decode_bundle(encode_bundle(b, device_key_of(k)), "k"), "k"));
     // The same events signed by a key someone made: refused before anything is merged.
     const auto forger = SigningKey::generate();
     CHECK_THROWS_WITH(verify_bundle_signer(desk.central, decode_bundle(encode_bundle(b, forger), "f"), "f"),
@@ -831,18 +843,21 @@ TEST_CASE("Bundles are signed by their device: a hand-made or re-signed one is r
     // An unenrolled database's bundle: refused.
     Store stranger = create_joining_store(desk.dir.file("s.db"));
     Bundle s{stranger.origin(), "x", 1, {}, {}};
-    CHECK_THROWS_WITH(
-        verify_bundle_signer(desk.central, decode_bundle(encode_bundle(s, device_key_of(stranger)), "s"), "s"),
-        Catch::Contains("not an enrolled device"));
+    CHECK_THROWS_WITH(verify_bundle_signer(
+                          desk.central, decode_bundle(encode_bundle(s, device_key_of(stranger)), "s"), "s"),
+                      Catch::Contains("not an enrolled device"));
     // A revoked device's bundle: refused.
     REQUIRE(revoke_device(desk.central, "Accueil 1"));
-    CHECK_THROWS_WITH(verify_bundle_signer(desk.central, decode_bundle(encode_bundle(b, device_key_of(k)), "k"), "k"),
-                      Catch::Contains("revoked"));
+    CHECK_THROWS_WITH(
+        verify_bundle_signer(desk.central, decode_bundle(encode_bundle(b, device_key_of(k)), "k"), "k"),
+        Catch::Contains("revoked"));
     // A bundle with a key it may not add, signed by the kiosk itself: the door refuses it.
     WriteTransaction tx(desk.central.db());
     desk.central.db().exec("UPDATE sync_devices SET revoked_ms = NULL");
     tx.commit();
-    Bundle evil{k.origin(), k.kiosk_name(), 1,
+    Bundle evil{k.origin(),
+                k.kiosk_name(),
+                1,
                 {forge(k, EventKind::KeyAdded, "key",
                        R"({"public_key":")" + to_hex(forger.public_key()) + R"(","label":"","at":1})")},
                 {}};

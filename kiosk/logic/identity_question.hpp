@@ -1,5 +1,5 @@
 #pragma once
-// The identity question of the self-service "I lost my badge" flow (DESIGN.md §7: confirm identity
+// The identity question of the self-service "I lost my badge" flow (confirm identity
 // before checking in without a badge). The screen shows the first name and the initial of the last
 // name ("Léa G."); the question asks for the whole last name, among three invented ones that start with
 // the same letter. The decoys come from a built-in list of common French surnames, never from the

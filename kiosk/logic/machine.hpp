@@ -1,5 +1,5 @@
 #pragma once
-// The self-service kiosk as a pure state machine (DESIGN.md §6): inputs in (a decoded code, a computed
+// The self-service kiosk as a pure state machine: inputs in (a decoded code, a computed
 // verdict, a tap, the clock), effects out (start a check-in, a search, play a sound) and a view model
 // that the drawing layer only draws. No ImGui, no threads, no I/O: every transition is testable.
 #include "checkin.hpp"

@@ -1,4 +1,4 @@
-// Colours, font sizes and the font atlas (DESIGN.md §7: capitals >= 6 mm, high contrast mode).
+// Colours, font sizes and the font atlas (capitals >= 6 mm, high contrast mode).
 #include "ui.hpp"
 
 #include <imgui.h>

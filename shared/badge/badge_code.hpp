@@ -1,5 +1,5 @@
 #pragma once
-// Badge codes (DESIGN.md §5, format in shared/badge/FORMAT.md): a compact versioned payload signed
+// Badge codes (format in shared/badge/FORMAT.md): a compact versioned payload signed
 // with the event's Ed25519 key, written in upper-case base32 so the QR symbol uses the alphanumeric
 // mode and stays at version 7 or less at error correction level M. Parsing never throws: garbage in
 // gives an error value out.

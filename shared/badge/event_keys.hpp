@@ -1,5 +1,5 @@
 #pragma once
-// The event's badge-signing keys (DESIGN.md §5). The organiser's machine holds the Ed25519 private
+// The event's badge-signing keys. The organiser's machine holds the Ed25519 private
 // key in a file only its owner can read; the public keys travel as KeyAdded journal events, so every
 // kiosk learns them with the event data and verifies badges offline. Several keys may be valid at
 // once, so a key can be rotated without reprinting every badge.

@@ -1,5 +1,5 @@
 #pragma once
-// The one door into a store for events from elsewhere (DESIGN.md §4, trust model): pushes from
+// The one door into a store for events from elsewhere: pushes from
 // devices, bundles from USB sticks and pulls from the server all pass here, event by event, before
 // the event is written. Checked: the origin (the sender's own for pushes, an enrolled device's
 // otherwise), the kind allowed for that origin's role, the payload's schema (one strict JSON reading:

@@ -1,5 +1,5 @@
 #pragma once
-// Bundles: journal events on a USB stick when there is no network at all (DESIGN.md §4). One file:
+// Bundles: journal events on a USB stick when there is no network at all. One file:
 // a header line, the events as JSON, and a last line with the Ed25519 signature of everything before
 // it by the device that wrote it. A file that does not check out (corrupt, truncated, another
 // version, a signature that does not verify) is refused whole; whether the signer may be believed is

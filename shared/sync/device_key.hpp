@@ -1,5 +1,5 @@
 #pragma once
-// Each store's Ed25519 device key (DESIGN.md §4): made when a kiosk joins (its public half goes to
+// Each store's Ed25519 device key: made when a kiosk joins (its public half goes to
 // the server with the join) or when the central store first needs it; signs the bundles it writes.
 // The seed lives in the database's meta table, which only its owner may read.
 #include "badge/event_keys.hpp"

@@ -1,5 +1,5 @@
 #pragma once
-// The merge (DESIGN.md §3–4): applies a batch of journal events from elsewhere in one transaction,
+// The merge: applies a batch of journal events from elsewhere in one transaction,
 // idempotent on (origin, seq) and independent of delivery order, and advances each origin's
 // contiguous high-water mark in that same transaction. The server, the agent and bundles all use it.
 #include "store.hpp"

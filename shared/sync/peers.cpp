@@ -106,6 +106,22 @@ void record_peer(SQLite::Database& db, const Origin& origin, const Peer& peer) {
     q.exec();
 }
 
+bool peers_unchanged(SQLite::Database& db, const std::map<Origin, Peer>& peers) {
+    SQLite::Statement q(db, "SELECT origin, role, name FROM sync_peers");
+    std::size_t rows = 0;
+    while (q.executeStep()) {
+        ++rows;
+        const auto o = q.getColumn(0);
+        if (o.getBytes() != int(sizeof(Origin)))
+            return false;
+        const auto it = peers.find(origin_from_blob(o.getBlob(), o.getBytes()));
+        if (it == peers.end() || q.getColumn(1).getString() != to_string(it->second.role) ||
+            q.getColumn(2).getString() != it->second.name)
+            return false;
+    }
+    return rows == peers.size();
+}
+
 void replace_peers(SQLite::Database& db, const std::map<Origin, Peer>& peers) {
     db.exec("DELETE FROM sync_peers");
     for (const auto& [origin, peer] : peers)

@@ -1,5 +1,5 @@
 #pragma once
-// Device roles and the origins a store accepts events from (DESIGN.md §4, trust model). The central
+// Device roles and the origins a store accepts events from. The central
 // store (the organisers') may say anything; a desk may edit attendees and register walk-ins; a kiosk
 // may only check people in under its own name, undo its own check-ins, and record what a verified
 // signed badge says of a person it did not know yet.
@@ -40,6 +40,9 @@ std::map<Origin, Peer> peers_from_json(const nlohmann::json& j);
 
 // Records (or updates) an origin's role. Call inside a WriteTransaction.
 void record_peer(SQLite::Database& db, const Origin& origin, const Peer& peer);
+// Kiosk side: whether the stored list already says what `peers` says (origin, role, name), so the
+// agent writes, and locks the kiosk's database, only when the server's list changed.
+bool peers_unchanged(SQLite::Database& db, const std::map<Origin, Peer>& peers);
 // Kiosk side: the server's list replaces ours. Call inside a WriteTransaction.
 void replace_peers(SQLite::Database& db, const std::map<Origin, Peer>& peers);
 

@@ -1,5 +1,5 @@
 #pragma once
-// The sync protocol's data (DESIGN.md §4): journal events as JSON, batches, version vectors and the
+// The sync protocol's data: journal events as JSON, batches, version vectors and the
 // enrolment code. Shared by the server, the agent and bundles; no transport code here.
 #include "journal.hpp"
 

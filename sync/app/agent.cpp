@@ -99,16 +99,17 @@ bool pull_all(Store& kiosk, Client& client, RoundResult& r) {
         }
         // A different server database (restored or replaced): what it acknowledged before means nothing.
         const std::string server = text_field(reply.body, "server");
-        {
+        // The server says who writes under each origin; our own door checks its events with it.
+        peers.erase(kiosk.origin());
+        if (const auto central = origin_from_hex(server))
+            peers.erase(*central);
+        const bool new_server = kiosk.meta("sync.server_origin").value_or("") != server;
+        if (new_server || !peers_unchanged(kiosk.db(), peers)) { // an idle agent writes nothing
             WriteTransaction tx(kiosk.db());
-            if (kiosk.meta("sync.server_origin").value_or("") != server) {
+            if (new_server) {
                 reset_acked(kiosk.db());
                 kiosk.set_meta("sync.server_origin", server);
             }
-            // The server says who writes under each origin; our own door checks its events with it.
-            peers.erase(kiosk.origin());
-            if (const auto central = origin_from_hex(server))
-                peers.erase(*central);
             replace_peers(kiosk.db(), peers);
             tx.commit();
         }

@@ -1,5 +1,5 @@
 // accueil-sync: the central server (`serve`), the kiosk agent (`agent`), enrolment (`enroll`, `join`,
-// `revoke`), bundles for USB sticks (`export`, `merge`) and `status` (DESIGN.md §4, issue 3).
+// `revoke`), bundles for USB sticks (`export`, `merge`) and `status` (issue 3).
 #include "agent.hpp"
 #include "database.hpp"
 #include "errors.hpp"

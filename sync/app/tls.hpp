@@ -1,6 +1,6 @@
 #pragma once
 // TLS for accueil-sync: the server's self-signed certificate (made on first start) and the
-// fingerprint pinning kiosks use instead of a certificate authority (DESIGN.md §4).
+// fingerprint pinning kiosks use instead of a certificate authority.
 #include <string>
 
 typedef struct ssl_ctx_st SSL_CTX;

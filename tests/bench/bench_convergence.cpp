@@ -41,17 +41,7 @@ void bench_convergence() {
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
     const std::string central = (dir / "central.db").string();
-    std::vector<std::string> people;
-    {
-        Store c = Store::create(central, test::demo_spec());
-        WriteTransaction tx(c.db());
-        for (int i = 0; i < kPerKiosk; ++i)
-            people.push_back(create_attendee(c, Attendee{.first_name = "Prénom" + std::to_string(i),
-                                                         .last_name = "Nom" + std::to_string(i),
-                                                         .category = "Participant"})
-                                 .id);
-        tx.commit();
-    }
+    const std::vector<std::string> people = test::create_central_with_roster(central, kPerKiosk);
     const std::string listen = "127.0.0.1:" + std::to_string(test::free_port());
     const std::vector<std::string> serve{kSync, "serve", "--db", central, "--listen", listen, "--insecure"};
     auto up = [&](test::Process& server) {

@@ -1,4 +1,4 @@
-// Kiosk figures (DESIGN.md §9): a 1280x720 camera frame to a decoded code through the kiosk's own
+// Kiosk figures: a 1280x720 camera frame to a decoded code through the kiosk's own
 // decode_frame, and a decoded code to a verdict with its durable commit, through the check-in worker's
 // code (and through the worker thread itself, mailbox included).
 #include "bench_util.hpp"

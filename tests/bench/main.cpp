@@ -1,4 +1,4 @@
-// accueil-bench: prints the figures the budgets of DESIGN.md §9 are checked against. Never asserts.
+// accueil-bench: prints the figures the performance budgets are checked against. Never asserts.
 #include <cstdio>
 #include <cstring>
 #include <functional>
