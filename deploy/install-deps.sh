@@ -17,6 +17,8 @@ packages=(
   xvfb xauth libgl1-mesa-dri
   clang libclang-rt-14-dev
   poppler-utils
+  libcups2-dev cups-ipp-utils cups-client
+  libespeak-ng-dev espeak-ng-data
 )
 
 SUDO=""
