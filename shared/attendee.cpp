@@ -19,10 +19,22 @@ std::string Attendee::full_name() const {
 }
 
 const std::vector<std::string>& attendee_fields() {
-    static const std::vector<std::string> fields = {"first_name",    "last_name",    "email", "organisation",
-                                                    "category",      "category_key", "days",  "ext_code",
-                                                    "badge_version", "source"};
+    static const std::vector<std::string> fields = {
+        "first_name", "last_name", "email",         "organisation", "category", "category_key",
+        "days",       "ext_code",  "badge_version", "source",       "has_note"};
     return fields;
+}
+
+std::size_t attendee_field_limit(const std::string& field) {
+    if (field == "email")
+        return 254;
+    if (field == "category" || field == "category_key")
+        return 100;
+    if (field == "source")
+        return 40;
+    if (field == "days")
+        return 11 * 64;
+    return 200;
 }
 
 std::string join_days(const std::vector<std::string>& days) {
@@ -59,7 +71,8 @@ nlohmann::json attendee_to_json(const Attendee& a) {
             {"days", join_days(a.days)},
             {"ext_code", a.ext_code},
             {"badge_version", a.badge_version},
-            {"source", a.source}};
+            {"source", a.source},
+            {"has_note", a.has_note}};
 }
 
 Attendee attendee_from_json(const std::string& id, const nlohmann::json& f) {
@@ -75,6 +88,9 @@ Attendee attendee_from_json(const std::string& id, const nlohmann::json& f) {
     a.ext_code = f.value("ext_code", "");
     a.badge_version = f.value("badge_version", 1);
     a.source = f.value("source", "");
+    // Journals written before notes existed have no "has_note": no note.
+    const auto note = f.find("has_note");
+    a.has_note = note != f.end() && note->is_boolean() && note->get<bool>();
     return a;
 }
 
@@ -101,6 +117,7 @@ Attendee attendee_from_row(SQLite::Statement& q) {
     a.ext_code = q.getColumn(8).getString();
     a.badge_version = q.getColumn(9).getInt();
     a.source = q.getColumn(10).getString();
+    a.has_note = q.getColumn(11).getInt() != 0;
     return a;
 }
 

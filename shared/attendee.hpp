@@ -22,6 +22,9 @@ struct Attendee {
     std::string ext_code{};          // ticket code from an external ticketing export
     int badge_version = 1;
     std::string source{}; // "import", "walk-in", "badge" ...
+    // Whether an attention note exists (its text is in `attendee_notes`, on desks and the central store
+    // only: shared/attendee_notes.hpp). Travels everywhere, so a kiosk can send the person to the desk.
+    bool has_note = false;
 
     bool may_enter(const std::string& day) const;
     std::string full_name() const;
@@ -30,6 +33,10 @@ struct Attendee {
 
 // The editable fields, in a fixed order: the journal payload keys and the `attendees` columns.
 const std::vector<std::string>& attendee_fields();
+
+// The longest value, in UTF-8 bytes, each text field may hold (the sync door refuses longer ones, and
+// the desk's form checks the same: shared/desk.hpp); far above any real roster (names of 200 bytes).
+std::size_t attendee_field_limit(const std::string& field);
 
 nlohmann::json attendee_to_json(const Attendee& a); // every field but id
 Attendee attendee_from_json(const std::string& id, const nlohmann::json& fields);
@@ -41,7 +48,7 @@ std::vector<std::string> split_days(const std::string& joined);
 // The columns attendee_from_row() reads, in its order: "SELECT " kAttendeeColumns " FROM attendees ...".
 #define ACCUEIL_ATTENDEE_COLUMNS                                                                             \
     "id, first_name, last_name, email, organisation, category, category_key, days, ext_code, "               \
-    "badge_version, source"
+    "badge_version, source, has_note"
 Attendee attendee_from_row(SQLite::Statement& q);
 
 std::optional<Attendee> load_attendee(SQLite::Database& db, const std::string& id);

@@ -117,6 +117,17 @@ CheckinResult check_in_signed_badge(Store& store, const BadgePayload& p, std::st
             r.verdict = Verdict::ReplacedBadge;
             r.attendee = a;
             r.day = local_day(at_ms, store.event().timezone);
+            // Journalled so the desks see it whichever device it happened at (shared/desk.hpp alerts);
+            // on an event day only, as the sync door accepts (sync/admission.cpp).
+            if (store.event().has_day(r.day)) {
+                WriteTransaction tx(store.db());
+                store.append(EventKind::ReplacedBadgeScanned, id,
+                             {{"day", r.day},
+                              {"at", at_ms},
+                              {"kiosk", store.kiosk_name()},
+                              {"version", int(p.badge_version)}});
+                tx.commit();
+            }
             return r;
         }
         if (p.badge_version > a->badge_version) {

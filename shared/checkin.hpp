@@ -33,7 +33,8 @@ struct CheckinResult {
 
 // A signed badge code (see badge/badge_code.hpp) is verified against the event's public keys: a valid
 // one for an attendee unknown here creates that attendee from the badge; an older badge version than
-// the attendee's is a ReplacedBadge; a forged, altered or foreign one an InvalidBadge (no store change).
+// the attendee's is a ReplacedBadge (journalled as a ReplacedBadgeScanned event on an event day, for the
+// desks' alerts); a forged, altered or foreign one an InvalidBadge (no store change).
 // Any other code is looked up (external ticket code, then attendee id). The check-in is recorded if
 // admitted.
 CheckinResult check_in(Store& store, std::string_view code, std::int64_t at_ms);

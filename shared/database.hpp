@@ -9,7 +9,7 @@
 
 namespace accueil {
 
-constexpr int kSchemaVersion = 5;
+constexpr int kSchemaVersion = 6;
 
 enum class OpenMode { MustExist, CreateIfMissing };
 

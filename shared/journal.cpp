@@ -18,6 +18,10 @@ const char* to_string(EventKind kind) {
         return "check-in-undone";
     case EventKind::KeyAdded:
         return "key-added";
+    case EventKind::NoteSet:
+        return "note-set";
+    case EventKind::ReplacedBadgeScanned:
+        return "replaced-badge-scanned";
     }
     return "unknown";
 }

@@ -19,6 +19,12 @@ enum class EventKind : int {
     CheckIn = 4,         // entity attendee id; payload {day, at, kiosk}
     CheckInUndone = 5,   // entity attendee id; payload {origin, seq} of the cancelled check-in
     KeyAdded = 6,        // entity "key"; payload {public_key (64 hex), label, at}: a badge-signing key
+    // Entity attendee id; payload {note: text of at most 500 characters, "" clears}. Health and access
+    // needs: only the central store and desks ever hold these events (see shared/attendee_notes.hpp).
+    NoteSet = 7,
+    // Entity attendee id; payload {day, at, kiosk, version}: a replaced (older version) badge was scanned
+    // at `kiosk`. Recorded so desks see such scans from every device (shared/desk.hpp volunteer_alerts).
+    ReplacedBadgeScanned = 8,
 };
 const char* to_string(EventKind kind);
 

@@ -107,6 +107,10 @@ void Projector::apply(const JournalEvent& e, const nlohmann::json* parsed) {
         return apply_attendee_fields(e, *parsed);
     case EventKind::CheckInUndone:
         return apply_undo(e, *parsed);
+    case EventKind::NoteSet:
+        return apply_note(e, *parsed);
+    case EventKind::ReplacedBadgeScanned:
+        return; // read straight from the journal (shared/desk.cpp volunteer_alerts)
     case EventKind::CheckIn:
     case EventKind::KeyAdded:
         break; // handled above
@@ -139,8 +143,8 @@ void Projector::apply_attendee_fields(const JournalEvent& e, const json& p) {
         const bool creation = e.kind == EventKind::AttendeeCreated;
         Attendee a = attendee_from_json(e.entity, p);
         auto ins = stmt("INSERT INTO attendees (id, first_name, last_name, email, organisation, category, "
-                        "category_key, days, ext_code, badge_version, source, stamp_hlc, stamp_origin) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                        "category_key, days, ext_code, badge_version, source, stamp_hlc, stamp_origin, "
+                        "has_note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         ins->bind(1, a.id);
         ins->bind(2, a.first_name);
         ins->bind(3, a.last_name);
@@ -155,6 +159,7 @@ void Projector::apply_attendee_fields(const JournalEvent& e, const json& p) {
         ins->bind(12, creation ? std::int64_t(e.hlc) : std::int64_t(0));
         const Origin zero{};
         bind_origin(ins, 13, creation ? e.origin : zero);
+        ins->bind(14, a.has_note ? 1 : 0);
         ins->exec();
         const std::int64_t num = db_.getLastInsertRowid();
         if (!creation) {
@@ -202,6 +207,8 @@ void Projector::apply_attendee_fields(const JournalEvent& e, const json& p) {
         const json& v = p[field];
         if (v.is_number_integer())
             upd->bind(1, v.get<std::int64_t>());
+        else if (v.is_boolean()) // has_note: stored as 0/1, as the creation writes it
+            upd->bind(1, v.get<bool>() ? 1 : 0);
         else
             upd->bind(1, v.is_string() ? v.get<std::string>() : v.dump());
         upd->bind(2, num);
@@ -218,6 +225,20 @@ void Projector::apply_attendee_fields(const JournalEvent& e, const json& p) {
     }
     if (changed)
         reindex(num);
+}
+
+void Projector::apply_note(const JournalEvent& e, const json& p) {
+    const auto note = p.find("note");
+    if (note == p.end() || !note->is_string())
+        throw StoreError("note event " + std::to_string(e.seq) + " holds no note text");
+    auto s = stmt("INSERT INTO attendee_notes (attendee_id, note, hlc, origin) VALUES (?1, ?2, ?3, ?4) "
+                  "ON CONFLICT (attendee_id) DO UPDATE SET note = excluded.note, hlc = excluded.hlc, "
+                  "origin = excluded.origin WHERE (excluded.hlc, excluded.origin) > (hlc, origin)");
+    s->bind(1, e.entity);
+    s->bind(2, note->get<std::string>());
+    s->bind(3, std::int64_t(e.hlc));
+    bind_origin(s, 4, e.origin);
+    s->exec();
 }
 
 void Projector::reindex(std::int64_t num) {
@@ -321,7 +342,8 @@ std::string checkin_days_select(const std::string& where) {
 void rebuild_projections(SQLite::Database& db) {
     WriteTransaction tx(db);
     db.exec("DELETE FROM attendee_search; DELETE FROM attendee_stamps; DELETE FROM attendees; "
-            "DELETE FROM checkin_days; DELETE FROM undos; DELETE FROM event_info; DELETE FROM event_keys;");
+            "DELETE FROM checkin_days; DELETE FROM undos; DELETE FROM event_info; DELETE FROM event_keys; "
+            "DELETE FROM attendee_notes;");
     Projector projector(db);
     projector.defer_checkin_days();
     scan_journal(db, [&](const JournalEvent& e) { projector.apply(e); });

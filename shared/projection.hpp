@@ -31,6 +31,7 @@ private:
     void apply_attendee_fields(const JournalEvent& e, const nlohmann::json& p);
     void apply_checkin(const JournalEvent& e, const CheckinPayload& p);
     void apply_undo(const JournalEvent& e, const nlohmann::json& p);
+    void apply_note(const JournalEvent& e, const nlohmann::json& p);
     void recount_day(const std::string& attendee_id, const std::string& day);
     void reindex(std::int64_t num);
     // Prepared once per connection, looked up by the literal's address (no string built per event).

@@ -218,6 +218,20 @@ CREATE TABLE sync_refusals (
     UNIQUE (origin, seq, source, payload_hash)
 );
 )sql";
+
+// Desk data (issue 10): attention notes. `has_note` travels to every device; the text lives in
+// `attendee_notes`, projected from NoteSet events, which only desks and the central store receive
+// (shared/attendee_notes.hpp). Last writer wins by (hlc, origin); a cleared note keeps its row (note '')
+// so an older NoteSet arriving later cannot bring the text back.
+constexpr const char* kVersion6Notes = R"sql(
+ALTER TABLE attendees ADD COLUMN has_note INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE attendee_notes (
+    attendee_id TEXT    PRIMARY KEY,
+    note        TEXT    NOT NULL,
+    hlc         INTEGER NOT NULL,
+    origin      BLOB    NOT NULL
+) WITHOUT ROWID;
+)sql";
 } // namespace
 
 void apply_migration(SQLite::Database& db, int to_version) {
@@ -237,6 +251,9 @@ void apply_migration(SQLite::Database& db, int to_version) {
         return;
     case 5:
         db.exec(kVersion5SyncTrust);
+        return;
+    case 6:
+        db.exec(kVersion6Notes);
         return;
     default:
         throw StoreError("no migration to schema " + std::to_string(to_version));

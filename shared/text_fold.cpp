@@ -142,4 +142,27 @@ std::string label_key(std::string_view utf8) {
     return key;
 }
 
+std::size_t utf8_length(std::string_view s) {
+    std::size_t n = 0;
+    for (const char c : s)
+        n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    return n;
+}
+
+bool has_control_characters(std::string_view s, bool allow_line_breaks) {
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (c == '\t' || c == '\n' || c == '\r') {
+            if (!allow_line_breaks)
+                return true;
+        } else if (c < 0x20 || c == 0x7F) {
+            return true;
+        } else if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80 &&
+                   static_cast<unsigned char>(s[i + 1]) <= 0x9F) {
+            return true; // U+0080 to U+009F
+        }
+    }
+    return false;
+}
+
 } // namespace accueil

@@ -18,4 +18,11 @@ std::string label_key(std::string_view utf8);
 
 bool is_valid_utf8(std::string_view bytes);
 
+// Characters (code points) of a valid UTF-8 string.
+std::size_t utf8_length(std::string_view utf8);
+
+// Whether the text holds a control character (C0, DEL or C1); tabs and line breaks count only when
+// `allow_line_breaks` is false. Names and labels never hold one; they would garble badges and screens.
+bool has_control_characters(std::string_view utf8, bool allow_line_breaks = false);
+
 } // namespace accueil

@@ -12,7 +12,7 @@ namespace accueil {
 namespace {
 
 constexpr std::array<std::string_view, kRosterFieldCount> kFieldNames = {
-    "first_name", "last_name", "full_name", "email", "organisation", "category", "days", "code"};
+    "first_name", "last_name", "full_name", "email", "organisation", "category", "days", "code", "note"};
 
 // Words that qualify a header without changing what it holds: "E-mail du participant", "Votre nom".
 bool is_filler_word(std::string_view w) {
@@ -113,6 +113,11 @@ const std::unordered_map<std::string, Synonym>& synonyms() {
              {"Code", "Secret", "Ticket secret", "Ticket code", "Code billet", "Code du billet", "Barcode",
               "Code-barre", "Code-barres", "Code barre", "Numéro de billet", "N° de billet", "N° billet",
               "No billet", "Ticket number", "Ticket ID", "QR code", "Code QR"}},
+            {F::Note,
+             false,
+             {"Remarques", "Remarque", "Besoin d'accessibilité", "Besoins d'accessibilité", "Note accueil",
+              "Notes accueil", "Notes", "Note", "Accessibility needs", "Accessibility need", "Remarks",
+              "Remark"}},
             {F::ExternalCode,
              true,
              {"Order code", "Order ID", "Order number", "Order #", "Code de commande", "Numéro de commande",

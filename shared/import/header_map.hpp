@@ -10,10 +10,21 @@
 
 namespace accueil {
 
-enum class RosterField { FirstName, LastName, FullName, Email, Organisation, Category, Days, ExternalCode };
-inline constexpr std::size_t kRosterFieldCount = 8;
+// Note: an attention note for the welcome desk (shared/attendee_notes.hpp), e.g. a "Remarques" column.
+enum class RosterField {
+    FirstName,
+    LastName,
+    FullName,
+    Email,
+    Organisation,
+    Category,
+    Days,
+    ExternalCode,
+    Note
+};
+inline constexpr std::size_t kRosterFieldCount = 9;
 
-// "first_name", "last_name", "full_name", "email", "organisation", "category", "days", "code".
+// "first_name", "last_name", "full_name", "email", "organisation", "category", "days", "code", "note".
 std::string_view roster_field_name(RosterField field);
 // The reverse, for --map; also accepts "-" and "_" alike, "organization" and "external_code".
 std::optional<RosterField> parse_roster_field(std::string_view name);

@@ -1,5 +1,6 @@
 #include "import/roster_import.hpp"
 
+#include "attendee_notes.hpp"
 #include "attendee_ops.hpp"
 #include "database.hpp"
 #include "errors.hpp"
@@ -71,14 +72,6 @@ private:
     std::unordered_map<std::string, std::size_t> by_code_, by_email_;
 };
 
-// Characters of a UTF-8 string (the import decodes every file to UTF-8 first).
-std::size_t utf8_length(std::string_view s) {
-    std::size_t n = 0;
-    for (const char c : s)
-        n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-    return n;
-}
-
 void check_file_size(std::size_t bytes, const std::string& name) {
     constexpr std::size_t kMB = 1024 * 1024;
     if (bytes > kMaxRosterFileBytes)
@@ -91,7 +84,17 @@ void check_file_size(std::size_t bytes, const std::string& name) {
 struct Change {
     bool create = false;
     Attendee before, after;
+    std::optional<std::string> note; // the attention note to journal, when the file changes it
 };
+
+// Every attendee's note text, read only when the file has a note column.
+std::unordered_map<std::string, std::string> existing_notes(SQLite::Database& db) {
+    std::unordered_map<std::string, std::string> out;
+    SQLite::Statement q(db, "SELECT attendee_id, note FROM attendee_notes WHERE note <> ''");
+    while (q.executeStep())
+        out.emplace(q.getColumn(0).getString(), q.getColumn(1).getString());
+    return out;
+}
 
 } // namespace
 
@@ -117,6 +120,8 @@ ImportSummary import_roster_bytes(Store& store, std::string_view bytes, const st
     // First pass: every row is read and checked before anything is written, so a bad row anywhere
     // leaves the store exactly as it was.
     ExistingRoster roster(store.db());
+    const auto notes = map.has(RosterField::Note) ? existing_notes(store.db())
+                                                  : std::unordered_map<std::string, std::string>();
     // Codes seen in this file: an order code shared by everyone in one order must not merge them.
     std::unordered_map<std::string, std::pair<int, std::string>> file_codes; // code -> (line, who)
     std::vector<Change> changes;
@@ -154,6 +159,10 @@ ImportSummary import_roster_bytes(Store& store, std::string_view bytes, const st
         }
         if (!in.email.empty() && in.email.find('@') == std::string::npos)
             throw InputError(where, "\"" + in.email + "\" is not an e-mail address");
+        const std::string note = cell(row, RosterField::Note);
+        if (auto bad = note_problem(note))
+            throw InputError(where, *bad);
+        in.has_note = !note.empty();
         if (map.has(RosterField::Days)) {
             const auto parsed = days.parse(cell(row, RosterField::Days));
             if (!parsed)
@@ -176,7 +185,7 @@ ImportSummary import_roster_bytes(Store& store, std::string_view bytes, const st
             in.source = options.source;
             in.id = random_attendee_id();
             roster.add(in);
-            changes.push_back({true, {}, in});
+            changes.push_back({true, {}, in, note.empty() ? std::nullopt : std::optional(note)});
             ++summary.created;
             continue;
         }
@@ -196,11 +205,18 @@ ImportSummary import_roster_bytes(Store& store, std::string_view bytes, const st
             after.days = in.days;
         if (map.has(RosterField::ExternalCode) && !in.ext_code.empty())
             after.ext_code = in.ext_code;
-        if (after == *existing) {
+        std::optional<std::string> note_change;
+        if (map.has(RosterField::Note)) {
+            after.has_note = in.has_note;
+            const auto old = notes.find(existing->id);
+            if (note != (old == notes.end() ? std::string() : old->second))
+                note_change = note;
+        }
+        if (after == *existing && !note_change) {
             ++summary.unchanged;
             continue;
         }
-        changes.push_back({false, *existing, after});
+        changes.push_back({false, *existing, after, note_change});
         *existing = after;
         roster.index(roster.index_of(existing));
         ++summary.updated;
@@ -215,6 +231,9 @@ ImportSummary import_roster_bytes(Store& store, std::string_view bytes, const st
             create_attendee(store, c.after);
         else
             update_attendee(store, c.before, c.after);
+        // has_note went with the fields above; the text goes only to desks (attendee_notes.hpp).
+        if (c.note)
+            store.append(EventKind::NoteSet, c.after.id, {{"note", *c.note}});
     }
     tx.commit();
     return summary;

@@ -1,6 +1,7 @@
 #include "sync/admission.hpp"
 
 #include "attendee.hpp"
+#include "attendee_notes.hpp"
 #include "badge/badge_code.hpp"
 #include "badge/event_keys.hpp"
 #include "checkin_payload.hpp"
@@ -20,20 +21,24 @@ constexpr std::size_t kMaxPayloadDepth = 4; // the event definition: object > da
 constexpr std::int64_t kLatestInstantMs = 4'102'444'800'000; // 2100-01-01: past it, a clock is broken
 
 bool is_fact(EventKind k) {
-    return k == EventKind::CheckIn || k == EventKind::CheckInUndone;
+    return k == EventKind::CheckIn || k == EventKind::CheckInUndone || k == EventKind::ReplacedBadgeScanned;
 }
 
 // What each role may journal (issue 9): the event and its keys are the organisers' alone; attendee
-// edits are the desk's; a kiosk checks in, undoes its own check-ins, and records a signed badge.
+// edits and attention notes are the desk's; a kiosk checks in, undoes its own check-ins, records a
+// signed badge, and reports the replaced badges it scanned. A kiosk never writes a note nor `has_note`
+// (shared/attendee_notes.hpp): NoteSet is not its kind, and check_badge_facts refuses the field.
 bool kind_allowed(Role role, EventKind kind) {
     switch (role) {
     case Role::Central:
         return true;
     case Role::Desk:
         return kind == EventKind::CheckIn || kind == EventKind::CheckInUndone ||
-               kind == EventKind::AttendeeCreated || kind == EventKind::AttendeeUpdated;
+               kind == EventKind::AttendeeCreated || kind == EventKind::AttendeeUpdated ||
+               kind == EventKind::NoteSet || kind == EventKind::ReplacedBadgeScanned;
     case Role::Kiosk:
         return kind == EventKind::CheckIn || kind == EventKind::CheckInUndone ||
+               kind == EventKind::ReplacedBadgeScanned ||
                kind == EventKind::AttendeeUpdated; // only from a verified badge: see check_badge_facts
     }
     return false;
@@ -50,18 +55,6 @@ bool is_text(const json& v, std::size_t max_bytes, bool may_be_empty = true) {
     return s.size() <= max_bytes && (may_be_empty || !s.empty()) && s.find('\0') == std::string::npos;
 }
 
-// The longest value each attendee field may hold; far above any real roster (names of 200 bytes).
-std::size_t field_limit(const std::string& field) {
-    if (field == "email")
-        return 254;
-    if (field == "category" || field == "category_key")
-        return 100;
-    if (field == "source")
-        return 40;
-    if (field == "days")
-        return 11 * 64;
-    return 200;
-}
 } // namespace
 
 struct Admission::Impl {
@@ -74,6 +67,8 @@ struct Admission::Impl {
     std::optional<std::string> check_attendee_fields(const json& p, bool allow_badge);
     std::optional<std::string> check_badge_facts(const JournalEvent& e, const json& p);
     std::optional<std::string> check_days(const std::string& joined);
+    std::optional<std::string> check_replaced_scan(const json& p, const Peer& peer);
+    bool held(const JournalEvent& e);
 
     Store& store;
     AdmitContext context;
@@ -82,7 +77,20 @@ struct Admission::Impl {
     std::vector<EventKey> keys;
     std::int64_t own_last;
     CheckinPayloadReader checkins;
+    std::unique_ptr<SQLite::Statement> held_query; // prepared on first use
 };
+
+bool Admission::Impl::held(const JournalEvent& e) {
+    if (!held_query)
+        held_query = std::make_unique<SQLite::Statement>(
+            store.db(), "SELECT 1 FROM journal WHERE origin = ? AND seq = ?");
+    held_query->reset();
+    held_query->bind(1, e.origin.data(), int(e.origin.size()));
+    held_query->bind(2, e.seq);
+    const bool found = held_query->executeStep();
+    held_query->reset();
+    return found;
+}
 
 Admission::Admission(Store& store, AdmitContext context) : impl_(std::make_unique<Impl>(store, context)) {}
 Admission::~Admission() = default;
@@ -108,8 +116,11 @@ std::optional<std::string> Admission::Impl::check(const JournalEvent& e, std::in
             return std::nullopt; // ours, already held: the journal compares the content
         return "forbidden: " + key + " claims this database's own origin, which only this database writes";
     }
-    if (e.seq <= mark)
-        return std::nullopt; // held already; the journal refuses it if the content differs
+    // Held already: the journal refuses it if the content differs. A seq under the mark that is not
+    // held was withheld from this store (a kiosk's marks pass over the notes it must not receive,
+    // sync/merge.hpp): it is checked like any new event.
+    if (e.seq <= mark && held(e))
+        return std::nullopt;
     const auto peer = peers.find(e.origin);
     if (peer == peers.end())
         return "forbidden: " + key + " comes from an origin that is not an enrolled device here";
@@ -149,15 +160,20 @@ std::optional<std::string> Admission::Impl::check_attendee_fields(const json& p,
         }
         if (std::find(fields.begin(), fields.end(), field) == fields.end())
             return "unknown attendee field \"" + field.substr(0, 40) + "\"";
+        if (field == "has_note") {
+            if (!value.is_boolean())
+                return "\"has_note\" must be true or false";
+            continue;
+        }
         if (field == "badge_version") {
             if (!value.is_number_integer() || value.get<std::int64_t>() < 1 ||
                 value.get<std::int64_t>() > 65535)
                 return "\"badge_version\" must be a whole number from 1 to 65535";
             continue;
         }
-        if (!is_text(value, field_limit(field)))
-            return "\"" + field + "\" must be text of at most " + std::to_string(field_limit(field)) +
-                   " bytes";
+        if (!is_text(value, attendee_field_limit(field)))
+            return "\"" + field + "\" must be text of at most " +
+                   std::to_string(attendee_field_limit(field)) + " bytes";
         if (field == "days")
             if (auto bad = check_days(value.get<std::string>()))
                 return bad;
@@ -190,6 +206,30 @@ std::optional<std::string> Admission::Impl::check_badge_facts(const JournalEvent
     return std::nullopt;
 }
 
+// Bounded like a check-in: a day of the event, a sane time, the sender's own device name.
+std::optional<std::string> Admission::Impl::check_replaced_scan(const json& p, const Peer& peer) {
+    for (const auto& item : p.items()) {
+        const std::string& k = item.key();
+        if (k != "day" && k != "at" && k != "kiosk" && k != "version")
+            return "unknown field \"" + k.substr(0, 40) + "\"";
+    }
+    if (p.size() != 4)
+        return "a replaced-badge scan is {day, at, kiosk, version}";
+    if (!p["day"].is_string() || !event.has_day(p["day"].get<std::string>()))
+        return "\"day\" must be a day of the event";
+    if (!p["at"].is_number_integer() || p["at"].get<std::int64_t>() <= 0 ||
+        p["at"].get<std::int64_t>() > kLatestInstantMs)
+        return "scan time out of range";
+    if (!is_text(p["kiosk"], 100, false))
+        return "a scan names its device (1 to 100 bytes)";
+    if (peer.role != Role::Central && !peer.name.empty() && p["kiosk"].get<std::string>() != peer.name)
+        return "a device reports scans under its own name (\"" + peer.name + "\")";
+    if (!p["version"].is_number_integer() || p["version"].get<std::int64_t>() < 1 ||
+        p["version"].get<std::int64_t>() > 65535)
+        return "\"version\" must be a whole number from 1 to 65535";
+    return std::nullopt;
+}
+
 std::optional<std::string> Admission::Impl::check_payload(const JournalEvent& e, const Peer& peer) {
     if (e.entity.empty() || e.entity.size() > kMaxEntityBytes)
         return "entity of " + std::to_string(e.entity.size()) + " bytes";
@@ -198,7 +238,8 @@ std::optional<std::string> Admission::Impl::check_payload(const JournalEvent& e,
                std::to_string(kMaxPayloadBytes) + ")";
     const bool about_attendee = e.kind == EventKind::AttendeeCreated ||
                                 e.kind == EventKind::AttendeeUpdated || e.kind == EventKind::CheckIn ||
-                                e.kind == EventKind::CheckInUndone;
+                                e.kind == EventKind::CheckInUndone || e.kind == EventKind::NoteSet ||
+                                e.kind == EventKind::ReplacedBadgeScanned;
     if (about_attendee && !looks_like_attendee_id(e.entity))
         return "\"" + e.entity.substr(0, 20) + "\" is not an attendee id";
 
@@ -255,6 +296,15 @@ std::optional<std::string> Admission::Impl::check_payload(const JournalEvent& e,
     }
     case EventKind::AttendeeCreated:
         return check_attendee_fields(p, false);
+    case EventKind::NoteSet: {
+        if (auto bad = only({"note"}))
+            return bad;
+        if (!p["note"].is_string())
+            return "\"note\" must be text";
+        return note_problem(p["note"].get<std::string>());
+    }
+    case EventKind::ReplacedBadgeScanned:
+        return check_replaced_scan(p, peer);
     case EventKind::AttendeeUpdated:
         if (auto bad = check_attendee_fields(p, true))
             return bad;

@@ -4,6 +4,10 @@
 // it by the device that wrote it. A file that does not check out (corrupt, truncated, another
 // version, a signature that does not verify) is refused whole; whether the signer may be believed is
 // the store's question (verify_bundle_signer), asked before anything is merged.
+// Attention notes (shared/attendee_notes.hpp): a bundle holds what its writer's journal holds, so one
+// written by a desk or the central store may carry note texts; such bundles are meant for the central
+// store. Merged into a store that joined as a kiosk, the notes are passed over and never written
+// (sync/merge.cpp), but the stick itself still holds them: hand kiosks only bundles from kiosks.
 #include "badge/event_keys.hpp"
 #include "store.hpp"
 #include "sync/protocol.hpp"

@@ -125,6 +125,24 @@ std::optional<Joined> join_device(Store& store, const std::string& enrol_secret,
     u.bind(5, j.name);
     u.exec();
     record_peer(store.db(), origin, Peer{j.role, j.name, device_key});
+    if (j.role == Role::Desk) {
+        // A desk reprints badges and prints walk-ins' badges offline, never holding the event's main
+        // private key: its device key becomes a badge key, journalled here so every kiosk accepts what
+        // it signs (shared/desk.hpp desk_signing_key). Badge and bundle signatures cannot be confused:
+        // a badge signs "accueil-badge" || payload, a bundle its text starting "accueil-bundle"
+        // (shared/badge/FORMAT.md, shared/sync/bundle.cpp). There is no key removal in the journal yet:
+        // revoking the desk stops its syncs and bundles, but the badges it signed, and any its disk
+        // could still sign, keep verifying until the event gets a new key set.
+        std::string label = "desk " + j.name;
+        if (label.size() > 100) { // the door's bound on key labels; cut before a whole character
+            label.resize(100);
+            while (!label.empty() && (static_cast<unsigned char>(label.back()) & 0xC0) == 0x80)
+                label.pop_back();
+            if (!label.empty() && static_cast<unsigned char>(label.back()) >= 0xC0)
+                label.pop_back();
+        }
+        add_event_key(store, device_key, label);
+    }
     tx.commit();
     return j;
 }

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 namespace accueil::sync {
 
@@ -54,14 +55,27 @@ struct Merger::Impl {
         return mark;
     }
 
-    // The contiguous mark of `origin`: the old one, walked forward over the seqs now present.
-    std::int64_t advance_mark(const Origin& origin) {
-        std::int64_t mark = current_mark(origin);
+    // The contiguous mark of `origin`: the old one (or `at_least`), walked forward over the seqs now
+    // present and those `skipped` (withheld from this store: never to be written here).
+    std::int64_t advance_mark(const Origin& origin, const std::set<std::int64_t>* skipped = nullptr,
+                              std::int64_t at_least = 0) {
+        std::int64_t mark = std::max(current_mark(origin), at_least);
         after.reset();
         bind_origin(after, 1, origin);
         after.bind(2, mark);
-        while (after.executeStep() && after.getColumn(0).getInt64() == mark + 1)
-            ++mark;
+        bool row = after.executeStep();
+        for (;;) {
+            if (skipped && skipped->count(mark + 1)) {
+                ++mark;
+            } else if (row && after.getColumn(0).getInt64() == mark + 1) {
+                ++mark;
+                row = after.executeStep();
+            } else if (row && after.getColumn(0).getInt64() <= mark) {
+                row = after.executeStep();
+            } else {
+                break;
+            }
+        }
         after.reset();
         mark_put.reset();
         bind_origin(mark_put, 1, origin);
@@ -135,7 +149,9 @@ MergeResult Merger::merge(const std::vector<JournalEvent>& events, const MergeOp
         WriteTransaction tx(store.db());
         const std::uint64_t clock_before = store.clock().last();
         Admission door(store, {options.channel, options.sender, options.guard_clock});
-        std::map<Origin, std::int64_t> marks; // each origin's mark when the batch began
+        const Role here = own_role(store);
+        std::map<Origin, std::set<std::int64_t>> skipped; // withheld from this store: not written
+        std::map<Origin, std::int64_t> marks;             // each origin's mark when the batch began
         for (const auto& e : events) {
             auto mark = marks.find(e.origin);
             if (mark == marks.end())
@@ -149,6 +165,12 @@ MergeResult Merger::merge(const std::vector<JournalEvent>& events, const MergeOp
             }
             if (!r.rejected.empty())
                 continue;
+            // A kiosk never keeps a note's text, whoever sends it (a central bundle, an older server):
+            // the event is passed over, and its seq counted as held for the marks.
+            if (withheld_from(here, e.kind)) {
+                skipped[e.origin].insert(e.seq);
+                continue;
+            }
             try {
                 if (impl_->inserter.insert(e)) {
                     impl_->projector.apply(e);
@@ -180,8 +202,13 @@ MergeResult Merger::merge(const std::vector<JournalEvent>& events, const MergeOp
         } else {
             for (const auto& [o, before] : marks) {
                 (void)before;
-                r.marks[o] = impl_->advance_mark(o);
+                const auto sk = skipped.find(o);
+                r.marks[o] = impl_->advance_mark(o, sk == skipped.end() ? nullptr : &sk->second);
             }
+            if (options.channel == Channel::Pull)
+                for (const auto& [o, through] : options.covered)
+                    if (o != store.origin() && through > impl_->current_mark(o))
+                        r.marks[o] = impl_->advance_mark(o, nullptr, through);
             if (store.clock().last() != clock_before) {
                 impl_->save_hlc.reset();
                 impl_->save_hlc.bind(1, std::int64_t(store.clock().last()));
@@ -216,12 +243,25 @@ VersionVector local_vector(Store& store) {
     return v;
 }
 
+bool withheld_from(Role receiver, EventKind kind) {
+    return receiver == Role::Kiosk && kind == EventKind::NoteSet;
+}
+
 std::vector<JournalEvent> events_missing(Store& store, const VersionVector& theirs, std::size_t limit,
                                          bool& more, const std::optional<Origin>& exclude) {
-    std::vector<JournalEvent> out;
-    more = false;
+    auto batch = events_for_peer(store, theirs, limit, Role::Central, exclude);
+    more = batch.more;
+    return std::move(batch.events);
+}
+
+PeerBatch events_for_peer(Store& store, const VersionVector& theirs, std::size_t limit, Role receiver,
+                          const std::optional<Origin>& exclude) {
+    PeerBatch batch;
+    auto& out = batch.events;
+    bool& more = batch.more;
+    // No LIMIT: withheld rows are stepped over; the loop stops at the first row past `limit`.
     SQLite::Statement q(store.db(), "SELECT origin, seq, hlc, kind, entity, payload FROM journal "
-                                    "WHERE origin = ? AND seq > ? ORDER BY seq LIMIT ?");
+                                    "WHERE origin = ? AND seq > ? ORDER BY seq");
     // Our own origin first: a new kiosk needs the event, its keys and the roster before the check-ins
     // of other devices can be checked against them.
     std::vector<Origin> order{store.origin()};
@@ -242,16 +282,29 @@ std::vector<JournalEvent> events_missing(Store& store, const VersionVector& thei
         q.reset();
         bind_origin(q, 1, origin);
         q.bind(2, from);
-        q.bind(3, std::int64_t(limit - out.size() + 1));
+        std::int64_t contiguous = from; // every seq up to it is sent, withheld or below `from`
+        bool gap = false, withheld = false;
         while (q.executeStep()) {
-            if (out.size() >= limit) {
+            const std::int64_t seq = q.getColumn(1).getInt64();
+            const auto kind = EventKind(q.getColumn(3).getInt());
+            const bool keep = !withheld_from(receiver, kind);
+            if (keep && out.size() >= limit) {
                 more = true;
                 break;
             }
-            out.push_back(row_event(q));
+            gap = gap || seq != contiguous + 1;
+            if (!gap)
+                contiguous = seq;
+            if (keep)
+                out.push_back(row_event(q));
+            else
+                withheld = true;
         }
+        q.reset();
+        if (withheld && contiguous > from)
+            batch.covered[origin] = contiguous;
     }
-    return out;
+    return batch;
 }
 
 namespace {

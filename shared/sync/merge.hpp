@@ -4,6 +4,7 @@
 // contiguous high-water mark in that same transaction. The server, the agent and bundles all use it.
 #include "store.hpp"
 #include "sync/admission.hpp"
+#include "sync/peers.hpp"
 #include "sync/protocol.hpp"
 
 #include <functional>
@@ -29,6 +30,10 @@ struct MergeOptions {
     std::string source = "local";
     // Called inside the transaction just before commit (tests inject a crash window here).
     std::function<void()> before_commit;
+    // Pulls only: the server's word (events_for_peer's `covered`) that every event of an origin up to
+    // this seq is in this batch, was sent before, or is withheld from this store. The marks pass over
+    // the withheld ones, so the next pull starts after them instead of asking again forever.
+    VersionVector covered;
 };
 
 struct MergeResult {
@@ -59,9 +64,24 @@ MergeResult merge_events(Store& store, const std::vector<JournalEvent>& events,
 // What this journal holds: the merge's marks plus our own origin's last seq.
 VersionVector local_vector(Store& store);
 
+// Whether a device of role `receiver` must never receive an event of this kind: attention notes'
+// texts go to desks and the central store only (shared/attendee_notes.hpp).
+bool withheld_from(Role receiver, EventKind kind);
+
 // Events we hold that the holder of `theirs` lacks (seq above its mark), origin by origin, at most
-// `limit`; `more` tells whether some were left for the next call. Events of `exclude` (the asker's
-// own origin: it is their only writer) are never returned.
+// `limit`, without those withheld_from(receiver); `more` tells whether some were left for the next call.
+// `covered`: per origin, the last seq up to which every event is returned, was below `theirs` or is
+// withheld (only origins where that passes `theirs`); the receiver's merge raises its marks to it
+// (MergeOptions::covered). Events of `exclude` (the asker's own origin: it is their only writer) are
+// never returned.
+struct PeerBatch {
+    std::vector<JournalEvent> events;
+    bool more = false;
+    VersionVector covered;
+};
+PeerBatch events_for_peer(Store& store, const VersionVector& theirs, std::size_t limit, Role receiver,
+                          const std::optional<Origin>& exclude = std::nullopt);
+// The same for a receiver that may hold everything (a desk, a central store, a bundle for central).
 std::vector<JournalEvent> events_missing(Store& store, const VersionVector& theirs, std::size_t limit,
                                          bool& more, const std::optional<Origin>& exclude = std::nullopt);
 

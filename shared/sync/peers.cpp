@@ -34,6 +34,14 @@ bool is_joined_device(Store& store) {
     return server && !server->empty();
 }
 
+Role own_role(Store& store) {
+    if (!is_joined_device(store))
+        return Role::Central;
+    // A joined store that does not say otherwise is a kiosk: the least trusted reading.
+    const auto role = role_from_string(store.meta("sync.role").value_or("kiosk"));
+    return role && *role != Role::Central ? *role : Role::Kiosk;
+}
+
 std::map<Origin, Peer> known_peers(Store& store) {
     std::map<Origin, Peer> out;
     SQLite::Statement q(store.db(), "SELECT p.origin, p.role, p.name, p.device_key, EXISTS (SELECT 1 FROM "

@@ -33,6 +33,9 @@ std::map<Origin, Peer> known_peers(Store& store);
 
 // Whether this store is a kiosk or desk that joined a server (it has a server address).
 bool is_joined_device(Store& store);
+// This store's own role: the one the server gave at join, or Central for a store that joined nothing
+// (the organisers' machine, a local-only demo).
+Role own_role(Store& store);
 
 // The server's list for kiosks ([{origin, role, name}]) and back; a malformed list throws InputError.
 nlohmann::json peers_to_json(const std::map<Origin, Peer>& peers);

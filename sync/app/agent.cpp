@@ -89,7 +89,10 @@ bool pull_all(Store& kiosk, Client& client, RoundResult& r) {
         std::vector<JournalEvent> events;
         VersionVector server_vector;
         std::map<Origin, Peer> peers;
+        VersionVector covered;
         try {
+            if (reply.body.contains("covered")) // what the server withheld from us (notes, for a kiosk)
+                covered = vector_from_json(reply.body.at("covered"));
             events = events_from_json(reply.body.at("events"));
             server_vector = vector_from_json(reply.body.at("vector"));
             peers = peers_from_json(reply.body.at("peers"));
@@ -118,6 +121,7 @@ bool pull_all(Store& kiosk, Client& client, RoundResult& r) {
         opt.channel = Channel::Pull;
         opt.guard_clock = false;
         opt.source = "server";
+        opt.covered = std::move(covered);
         opt.trusted_until = std::uint64_t(std::max<std::int64_t>(0, integer_field(reply.body, "clock", 0)));
         const auto delay = test_hook("ACCUEIL_SYNC_TEST_APPLY_DELAY_MS");
         if (delay > 0 && !events.empty())

@@ -276,16 +276,18 @@ private:
         const auto theirs = vector_from_json(body.value("vector", json::object()));
         const std::size_t limit = std::clamp<std::int64_t>(
             integer_field(body, "limit", std::int64_t(kMaxBatchEvents)), 1, std::int64_t(kMaxBatchEvents));
-        bool more = false;
-        const auto events = events_missing(store_, theirs, limit, more, origin);
+        // Attention notes never leave for a kiosk (shared/attendee_notes.hpp); `covered` lets its marks
+        // pass over them.
+        const auto batch = events_for_peer(store_, theirs, limit, device.role, origin);
         {
             WriteTransaction tx(store_.db());
             touch_device(store_, device.name, integer_field(body, "pending", 0));
             tx.commit();
         }
         reply(res, 200,
-              {{"events", events_to_json(events)},
-               {"more", more},
+              {{"events", events_to_json(batch.events)},
+               {"more", batch.more},
+               {"covered", vector_to_json(batch.covered)},
                {"vector", vector_to_json(local_vector(store_))},
                {"server", to_hex(store_.origin())},
                // Who writes under each origin, so the kiosk's own door checks what it receives.

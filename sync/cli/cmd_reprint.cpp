@@ -5,6 +5,7 @@
 #include "checkin.hpp"
 #include "commands.hpp"
 #include "database.hpp"
+#include "desk.hpp"
 #include "errors.hpp"
 #include "store.hpp"
 
@@ -35,14 +36,8 @@ void add_reprint_command(CLI::App& app, Action& run) {
             const auto before = find_by_code(store, *who);
             if (!before)
                 throw InputError("", "no attendee has the id or ticket code \"" + *who + "\"");
-            Attendee after = *before;
-            after.badge_version = before->badge_version + 1;
-            const std::string code = badge_code_for(after, store.event(), signing); // validates the version
-            {
-                WriteTransaction tx(store.db());
-                update_attendee(store, *before, after);
-                tx.commit();
-            }
+            std::string code;
+            const Attendee after = reprint_badge(store, before->id, signing, &code); // the desk's too
             const std::string path =
                 png->empty() ? "badge-" + after.id + "-v" + std::to_string(after.badge_version) + ".png"
                              : *png;
