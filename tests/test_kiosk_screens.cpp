@@ -2,6 +2,8 @@
 // normal and high contrast, at 1280x800 and 800x480. Each picture must exist, have the window's size and
 // not be blank; the verdict screens must show their verdict's colour (a tint in normal mode, a frame in
 // high contrast); the two languages must differ. Without xvfb-run (Debian package xvfb) they fail.
+// And the real kiosk on a database, closed by SIGTERM through its orderly teardown.
+#include "support/demo_event.hpp"
 #include "support/temp_dir.hpp"
 #include "support/xvfb.hpp"
 
@@ -191,4 +193,40 @@ TEST_CASE("accueil-kiosk --screenshot renders the one screen asked for, and refu
     CHECK(run.status == 2);
     CHECK_THAT(run.out, Catch::Contains("no-such-screen"));
     CHECK_FALSE(fs::exists(tmp.file("x.png")));
+}
+
+TEST_CASE("SIGTERM closes the kiosk through its orderly teardown, with exit status 0") {
+    test::require_xvfb();
+    const std::string bin = test::kiosk_binary();
+    REQUIRE(fs::exists(bin));
+    test::TempDir tmp;
+    const std::string db = tmp.file("kiosk.db");
+    Store::create(db, test::demo_spec()).set_kiosk_name("Accueil 4");
+
+    test::XvfbServer x(tmp.file("xvfb"));
+    REQUIRE(x.display() != ":");
+    test::Process kiosk({bin, "--db", db, "--camera", "none", "--no-sound", "--size", "800x480"},
+                        tmp.file("kiosk"), {{"DISPLAY", x.display()}});
+    auto log = [&] { return kiosk.out() + kiosk.err(); };
+    // Up: the window drew its first frame (and so the runtime and its workers are running).
+    REQUIRE(test::wait_until([&] { return log().find("first frame drawn") != std::string::npos; }));
+    kiosk.signal(SIGTERM);
+    INFO(log());
+    REQUIRE(test::wait_until([&] { return log().find("exiting with status") != std::string::npos; },
+                             std::chrono::seconds(20)));
+    CHECK(kiosk.wait() == 0);
+    const std::string out = log();
+    INFO(out);
+    // In this order: the signal, the loop's end, the workers joined, the exit.
+    const auto signal = out.find("SIGTERM received");
+    const auto closed = out.find("window closed");
+    const auto joined = out.find("workers joined, database closed");
+    const auto exiting = out.find("exiting with status 0");
+    REQUIRE(signal != std::string::npos);
+    REQUIRE(closed != std::string::npos);
+    REQUIRE(joined != std::string::npos);
+    REQUIRE(exiting != std::string::npos);
+    CHECK(signal < closed);
+    CHECK(closed < joined);
+    CHECK(joined < exiting);
 }

@@ -2,6 +2,7 @@
 // Running the kiosk window under Xvfb (Mesa llvmpipe) from a test. A test that needs it fails where the
 // xvfb package is not installed: a missing tool must not turn into a pass (deploy/install-deps.sh
 // installs it).
+#include "child_process.hpp"
 #include "kiosk_test_util.hpp"
 
 #include <catch2/catch.hpp>
@@ -26,5 +27,24 @@ inline Run run_in_xvfb(const std::string& command, int timeout_seconds = 300) {
     return run_command("timeout " + std::to_string(timeout_seconds) +
                        " xvfb-run -a -s '-screen 0 1280x800x24' sh -c " + quote(command) + " 2>&1");
 }
+
+// An Xvfb server of our own, for a test that must signal the kiosk itself (xvfb-run stands between a
+// test and its command). Xvfb writes its display number to its standard output once it accepts
+// clients (-displayfd 1); killed with the object.
+class XvfbServer {
+public:
+    explicit XvfbServer(const std::string& log_prefix, const std::string& screen = "1280x800x24")
+        : server_({"/usr/bin/Xvfb", "-displayfd", "1", "-screen", "0", screen, "-nolisten", "tcp"},
+                  log_prefix) {
+        wait_until([&] { return !last_line(server_.out()).empty(); }, std::chrono::seconds(20));
+        display_ = ":" + last_line(server_.out());
+    }
+    // ":N", or ":" when the server did not start.
+    const std::string& display() const { return display_; }
+
+private:
+    Process server_;
+    std::string display_;
+};
 
 } // namespace accueil::test

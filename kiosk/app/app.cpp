@@ -1,0 +1,137 @@
+#include "app.hpp"
+
+#include "frame_loop.hpp"
+#include "kiosk_screen.hpp"
+#include "screenshots.hpp"
+#include "signals.hpp"
+#include "window.hpp"
+
+#include "capture.hpp" // wall_ms
+#include "store.hpp"
+
+#include <CLI/CLI.hpp>
+#include <GLFW/glfw3.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+
+namespace accueil::kiosk::app {
+
+std::pair<int, int> parse_size(const std::string& s) {
+    int w = 0, h = 0;
+    if (std::sscanf(s.c_str(), "%dx%d", &w, &h) != 2 || w < 320 || h < 240 || w > 8192 || h > 8192)
+        throw CLI::ValidationError("--size", "expected WIDTHxHEIGHT, e.g. 1280x800");
+    return {w, h};
+}
+
+int print_codes(const Options& o) {
+    if (!std::filesystem::exists(o.replay)) {
+        std::fprintf(stderr, "accueil-kiosk: %s: no such file or folder\n", o.replay.c_str());
+        return 1;
+    }
+    for (const auto& file : list_pictures(o.replay)) {
+        std::string error, text;
+        if (auto img = load_grey_image(file, &error)) {
+            if (auto r = decode_frame(*img); r.text)
+                text = escape_code_text(*r.text);
+        } else {
+            std::fprintf(stderr, "accueil-kiosk: %s\n", error.c_str());
+        }
+        std::printf("%s\t%s\n", file.c_str(), text.c_str());
+    }
+    return 0;
+}
+
+namespace {
+
+MachineOptions machine_options(const Options& o) {
+    MachineOptions mo;
+    mo.verdict_ms = std::int64_t(o.verdict_seconds * 1000);
+    mo.typing_ms = std::int64_t(std::max(20.0, o.typing_seconds) * 1000); // never under 20 s (§7)
+    return mo;
+}
+
+// Screenshot mode: a machine with sample data, no workers, no database.
+int run_screenshots(const Options& o, const Strings& strings, AppWindow& window, InputLog& input,
+                    const LoopOptions& lo, int w, int h) {
+    MachineOptions mo = machine_options(o);
+    mo.kiosk_name = "Accueil 1";
+    std::optional<GreyImage> preview;
+    if (!o.replay.empty())
+        if (auto img = load_grey_image(list_pictures(o.replay).front()))
+            preview = thumbnail(*img, 480);
+    ScreenshotScreen screen(strings, mo,
+                            planned_shots(o.screenshot, o.screenshot_dir, o.screen, o.lang, o.contrast, w, h),
+                            std::move(preview));
+    if (!screen.ready()) {
+        std::fprintf(stderr, "accueil-kiosk: unknown --screen %s\n", o.screen.c_str());
+        return 2;
+    }
+    return run_frames(window, input, screen, lo);
+}
+
+int run_kiosk(const Options& o, const Strings& strings, AppWindow& window, InputLog& input,
+              const LoopOptions& lo) {
+    MachineOptions mo = machine_options(o);
+    // The kiosk name and time zone come from the store, opened on the worker thread.
+    RuntimeOptions ro;
+    ro.db_path = o.db;
+    ro.sound = !o.no_sound;
+    ro.capture.camera = o.camera;
+    ro.capture.replay = o.replay;
+    ro.capture.replay_interval_ms = o.replay_interval_ms;
+    ro.capture.replay_loop = o.replay_loop;
+    {
+        // A short-lived read of the store's identity; the worker keeps its own connection.
+        try {
+            auto store = accueil::Store::open(o.db);
+            mo.kiosk_name = store.kiosk_name();
+            mo.timezone = store.event().timezone;
+        } catch (const std::exception& e) {
+            spdlog::error("{}", e.what()); // the runtime reports it too: the screen says out of order
+        }
+    }
+    ro.machine = mo;
+    int status = 0;
+    {
+        Runtime runtime(strings, ro);
+        runtime.start([] { glfwPostEmptyEvent(); });
+        if (o.contrast == "high")
+            runtime.tap(Tap{Intent::ToggleContrast}, wall_ms());
+        if (o.lang == "en")
+            runtime.tap(Tap{Intent::SwitchLanguage}, wall_ms());
+        KioskScreen screen(runtime, o.exit_after_replay);
+        status = run_frames(window, input, screen, lo);
+        spdlog::info("window closed: stopping the camera, the check-in worker and the sound");
+    }
+    spdlog::info("workers joined, database closed");
+    return status;
+}
+
+} // namespace
+
+int run_window(const Options& o, const Strings& strings) {
+    // Before any thread starts (the renderer's, the kiosk's workers): they all inherit the mask.
+    block_termination_signals();
+    const bool screenshot = !o.screenshot.empty() || !o.screenshot_dir.empty();
+    WindowOptions wo;
+    wo.fullscreen = !o.windowed && o.size.empty() && !screenshot;
+    wo.resizable = !screenshot;
+    if (!o.size.empty())
+        std::tie(wo.width, wo.height) = parse_size(o.size);
+
+    // Declared in set-up order: torn down in mirror order (the input log outlives the window's
+    // callbacks; the watcher stops before the window it closes).
+    InputLog input;
+    AppWindow window(wo, input);
+    TerminationWatcher watcher([&window](int) { window.request_close(); });
+    LoopOptions lo{o.font_regular, o.font_bold, o.measure_idle};
+    const int status = screenshot ? run_screenshots(o, strings, window, input, lo, wo.width, wo.height)
+                                  : run_kiosk(o, strings, window, input, lo);
+    spdlog::info("exiting with status {}", status);
+    return status;
+}
+
+} // namespace accueil::kiosk::app

@@ -1,0 +1,44 @@
+#pragma once
+// The kiosk program behind its options (main.cpp parses them): the window with the kiosk's runtime, or
+// with sample scenes for screenshots, or the frame pipeline alone (--print-codes).
+#include "strings.hpp"
+
+#include <cstdint>
+#include <string>
+
+namespace accueil::kiosk::app {
+
+struct Options {
+    std::string db;
+    std::string camera;
+    std::string replay;
+    std::int64_t replay_interval_ms = 1500;
+    bool replay_loop = false;
+    bool print_codes = false;
+    bool exit_after_replay = false;
+    std::string screenshot;
+    std::string screenshot_dir;
+    std::string screen = "scan";
+    std::string lang = "fr";
+    std::string contrast = "normal";
+    std::string size;
+    bool windowed = false;
+    double verdict_seconds = 5;
+    double typing_seconds = 20;
+    bool no_sound = false;
+    double measure_idle = 0;
+    std::string assets = Strings::default_assets_dir();
+    std::string font_regular = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+    std::string font_bold = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf";
+};
+
+// WIDTHxHEIGHT; throws CLI::ValidationError naming --size.
+std::pair<int, int> parse_size(const std::string& s);
+
+// --replay PATH --print-codes: the frame pipeline alone, no window, one line per picture.
+int print_codes(const Options& o);
+
+// The window until it closes; returns the exit status.
+int run_window(const Options& o, const Strings& strings);
+
+} // namespace accueil::kiosk::app

@@ -1,0 +1,59 @@
+#pragma once
+// Screenshot mode: sample scenes (scenes.hpp) drawn into PNG files, with no workers and no database.
+// --screenshot FILE renders the one asked for; --screenshot-dir DIR every scene x language x mode, in
+// one process (starting a window per picture is the slow part).
+#include "kiosk_screen.hpp"
+#include "machine.hpp"
+#include "strings.hpp"
+#include "view_model.hpp"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace accueil::kiosk::app {
+
+// One picture to render: a sample scene in a language and display mode.
+struct Shot {
+    std::string screen, lang, contrast, path;
+};
+
+// --screenshot FILE: {screen, lang, contrast, FILE}; --screenshot-dir DIR: every scene in fr and en,
+// normal and high, named SCENE-LANG-CONTRAST-WxH.png.
+std::vector<Shot> planned_shots(const std::string& file, const std::string& dir, const std::string& screen,
+                                const std::string& lang, const std::string& contrast, int w, int h);
+
+// Writes the back buffer (w x h) as a PNG.
+bool write_screenshot(const std::string& path, int w, int h);
+
+// Drives the shots one after the other: each scene set up on a fresh sample machine, drawn three frames
+// (ImGui lays a new window out over the first ones), then written.
+class ScreenshotScreen final : public ViewModelScreen {
+public:
+    ScreenshotScreen(const Strings& strings, const MachineOptions& options, std::vector<Shot> shots,
+                     std::optional<GreyImage> preview);
+    // False when the first shot's scene is unknown.
+    bool ready() const { return sample_ != nullptr; }
+
+    bool pump(std::int64_t) override { return false; }
+    std::optional<GreyImage> take_preview() override { return std::exchange(preview_, std::nullopt); }
+    void update_view(std::int64_t now_ms) override { view_.set(sample_->view(now_ms)); }
+    void tap(const Tap& t, std::int64_t now_ms) override { sample_->handle(t, now_ms); }
+    void after_render(const ui::Ui& ui, int fb_w, int fb_h) override;
+    bool continuous() const override { return true; }
+    std::optional<int> done() const override { return status_; }
+
+private:
+    bool set_up(const Shot& s);
+
+    const Strings& strings_;
+    MachineOptions options_;
+    std::vector<Shot> shots_;
+    std::size_t shot_ = 0;
+    int shot_frames_ = 0;
+    std::unique_ptr<Machine> sample_;
+    std::optional<GreyImage> preview_;
+    std::optional<int> status_;
+};
+
+} // namespace accueil::kiosk::app
