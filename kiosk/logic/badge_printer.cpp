@@ -70,7 +70,7 @@ struct Net {
 };
 
 // One connection, bounded by the connect timeout and the stop flag; no connection is reused, so
-// libcups never takes its own 30 s reconnect path (cups/request.c) on a printer that went away.
+// libcups never takes its own 30 s reconnect path on a printer that went away.
 HttpPtr connect_to(const Net& net, const std::string& host, int port, http_encryption_t enc,
                    Deadline& deadline, std::string& error) {
     HttpPtr http(httpConnect2(host.c_str(), port, nullptr, AF_UNSPEC, enc, 1, 0, nullptr));
@@ -83,7 +83,7 @@ HttpPtr connect_to(const Net& net, const std::string& host, int port, http_encry
     httpSetTimeout(http.get(), kWaitSlice, keep_waiting, &deadline);
     if (httpReconnect2(http.get(), int(net.timeouts.connect.count()), net.cancel) != 0) {
         // libcups keeps no socket error when every address failed: it says EHOSTDOWN
-        // (cups/http-addrlist.c), for a refused connection as well.
+        // for a refused connection as well.
         const int err = httpError(http.get());
         if (err == EHOSTDOWN)
             error = "nothing answers there (connection refused, or the printer is off)";
@@ -280,7 +280,7 @@ std::optional<std::string> validate_printer_settings(const PrinterSettings& s) {
             return "malformed printer URI: " + s.printer;
         return std::nullopt;
     }
-    // CUPS queue names (lpadmin(8)): up to 127 printable characters, no space, '/', '#', '\\', '?' or quote.
+    // CUPS queue names: up to 127 printable characters, no space, '/', '#', '\\', '?' or quote.
     if (s.printer.size() > 127)
         return "printer name longer than 127 characters";
     for (unsigned char c : s.printer)

@@ -29,7 +29,7 @@ const char* to_string(PrintState s) {
 
 namespace {
 
-// A printer-state-reasons keyword without its severity suffix (RFC 8011 5.4.12). The suffix is not
+// A printer-state-reasons keyword without its severity suffix. The suffix is not
 // trusted: printers pick it from their own state (ippeveprinter says "media-empty-warning" while
 // processing, "-error" when stopped), and a job that waits for paper waits whatever the suffix.
 std::string_view keyword_of(std::string_view r) {

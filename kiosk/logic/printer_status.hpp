@@ -29,7 +29,7 @@ struct PrintStatus {
     bool final = false;  // no further report for this job
 };
 
-// IPP enums (RFC 8011 5.3.7 and 5.4.11), named here to keep CUPS headers out of this one.
+// IPP job-state and printer-state values, named here to keep CUPS headers out of this one.
 namespace ipp_job {
 constexpr int Pending = 3, Held = 4, Processing = 5, Stopped = 6, Canceled = 7, Aborted = 8, Completed = 9;
 }
