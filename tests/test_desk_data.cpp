@@ -43,6 +43,14 @@ std::vector<HistoryKind> kinds(const std::vector<HistoryEntry>& h) {
     return out;
 }
 
+// A push through the central store's door; the first refusal's reason in the report when refused.
+bool pushed(Store& central, Store& device) {
+    const auto r = test::push_from(central, device);
+    INFO((r.ok() ? std::string() : r.rejected.front().reason));
+    CHECK(r.ok());
+    return r.ok();
+}
+
 // A central store with its event key file beside it, as `accueil keys init` leaves it.
 struct Central {
     test::TempDir dir;
@@ -108,13 +116,13 @@ TEST_CASE("Person history: creation, note, arrival, undo, edit, reprint and old 
 
 TEST_CASE("Person history names the device that wrote each event") {
     Central c;
-    Store desk = create_joining_store(c.dir.file("desk.db"));
+    Store desk = create_joining_store(c.dir.file("desk.db"), [&c] { return c.now; });
     test::join_offline(c.store, desk, "Bureau 1", Role::Desk);
     test::pull_as(c.store, desk, Role::Desk);
     const Attendee sam =
         add(desk, Attendee{.first_name = "Sam", .last_name = "Nouveau", .source = "walk-in"});
     REQUIRE(check_in(desk, sam.id, test::kSept28At0912).verdict == Verdict::Admitted);
-    REQUIRE(test::push_from(c.store, desk).ok());
+    REQUIRE(pushed(c.store, desk));
     const auto h = person_history(c.store, sam.id);
     REQUIRE(h.size() == 2);
     CHECK(h[0].kind == HistoryKind::CheckedIn);
@@ -231,7 +239,7 @@ TEST_CASE("A desk signs badges with its device key, which every kiosk accepts; n
     const Attendee after = reprint_badge(desk, lea.id, *desk_key, &code);
     CHECK(after.badge_version == 2);
     CHECK(load_attendee(desk.db(), lea.id)->badge_version == 2);
-    REQUIRE(test::push_from(c.store, desk).ok());
+    REQUIRE(pushed(c.store, desk));
     test::pull_as(c.store, kiosk, Role::Kiosk);
     CHECK(verify_badge_code(code, kiosk.event().uid, load_event_keys(kiosk.db())));
     CHECK(check_in(kiosk, old_code, test::kSept28At0912).verdict == Verdict::ReplacedBadge);
@@ -279,7 +287,7 @@ TEST_CASE(
     const Attendee again =
         add(desk, Attendee{.first_name = "LEA", .last_name = "Dupre", .source = "walk-in"});
     for (Store* s : {&k1, &k2, &desk})
-        REQUIRE(test::push_from(c.store, *s).ok());
+        REQUIRE(pushed(c.store, *s));
     test::pull_as(c.store, desk, Role::Desk);
 
     for (Store* s : {&c.store, &desk}) {
