@@ -17,7 +17,7 @@ packages=(
   xvfb xauth libgl1-mesa-dri
   clang libclang-rt-14-dev
   poppler-utils
-  libcups2-dev cups-ipp-utils cups-client
+  libcups2-dev cups-ipp-utils cups-client dbus
   libespeak-ng-dev espeak-ng-data
 )
 

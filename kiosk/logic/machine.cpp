@@ -4,6 +4,7 @@
 #include "join_runner.hpp"
 
 #include <algorithm>
+#include <tuple>
 
 // GCC 12 reports a false "may be used uninitialized" inside std::variant's move constructor when
 // effects are pushed (GCC bug 105562 and friends); the code is plain value semantics.
@@ -43,22 +44,6 @@ std::size_t utf8_len(unsigned char c) {
     return 1;
 }
 
-std::size_t utf8_chars(const std::string& s) {
-    std::size_t n = 0;
-    for (unsigned char c : s)
-        n += (c & 0xC0) != 0x80;
-    return n;
-}
-
-void pop_utf8(std::string& s) {
-    while (!s.empty()) {
-        const unsigned char c = static_cast<unsigned char>(s.back());
-        s.pop_back();
-        if ((c & 0xC0) != 0x80)
-            return;
-    }
-}
-
 // Upper-case the first letter for display ("églantine" typed in an import stays readable).
 std::string first_code_point(const std::string& s) {
     if (s.empty())
@@ -84,6 +69,24 @@ const char* verdict_stem(Verdict v) {
     return "verdict.unknown";
 }
 
+} // namespace
+
+std::size_t utf8_chars(const std::string& s) {
+    std::size_t n = 0;
+    for (unsigned char c : s)
+        n += (c & 0xC0) != 0x80;
+    return n;
+}
+
+void pop_utf8(std::string& s) {
+    while (!s.empty()) {
+        const unsigned char c = static_cast<unsigned char>(s.back());
+        s.pop_back();
+        if ((c & 0xC0) != 0x80)
+            return;
+    }
+}
+
 Sound verdict_sound(Verdict v) {
     switch (v) {
     case Verdict::Admitted:
@@ -101,7 +104,6 @@ Sound verdict_sound(Verdict v) {
     }
     return Sound::UnknownCode;
 }
-} // namespace
 
 std::string mask_name(const std::string& first_name, const std::string& last_name) {
     std::string out = first_name;
@@ -119,6 +121,17 @@ std::string spoken_time(Lang lang, const std::string& hh_mm) {
     if (lang == Lang::Fr)
         return std::to_string(h) + " h " + mm;
     return std::to_string(h) + ":" + mm;
+}
+
+std::pair<std::string, Tone> sync_status(const Strings& strings, Lang lang, const SyncState& sync) {
+    std::pair<std::string, Tone> out{strings.get(lang, "status.local_only"), Tone::Neutral};
+    if (!sync.known)
+        return out;
+    out = sync.online ? std::pair{strings.get(lang, "status.online"), Tone::Success}
+                      : std::pair{strings.get(lang, "status.offline"), Tone::Warning};
+    if (sync.pending > 0)
+        out.first += " · " + strings.format(lang, "status.pending", {{"n", std::to_string(sync.pending)}});
+    return out;
 }
 
 Machine::Machine(const Strings& strings, MachineOptions options)
@@ -406,18 +419,7 @@ ViewModel Machine::view(std::int64_t now) const {
     vm.high_contrast = high_contrast_;
     vm.kiosk_name = opt_.kiosk_name;
     vm.clock = local_hh_mm(now, opt_.timezone);
-    if (!sync_.known) {
-        vm.sync_text = tr("status.local_only");
-    } else if (sync_.online) {
-        vm.sync_text = tr("status.online");
-        vm.sync_tone = Tone::Success;
-    } else {
-        vm.sync_text = tr("status.offline");
-        vm.sync_tone = Tone::Warning;
-    }
-    if (sync_.known && sync_.pending > 0)
-        vm.sync_text +=
-            " · " + strings_.format(lang_, "status.pending", {{"n", std::to_string(sync_.pending)}});
+    std::tie(vm.sync_text, vm.sync_tone) = sync_status(strings_, lang_, sync_);
     vm.language_label = tr("lang.other");
     vm.contrast_label = tr(high_contrast_ ? "contrast.normal" : "contrast.high");
     if (deadline_ != 0)

@@ -191,8 +191,15 @@ private:
     SyncState sync_{};
 };
 
+// Characters (code points) of UTF-8 text, and the last one removed: typing and Backspace.
+std::size_t utf8_chars(const std::string& s);
+void pop_utf8(std::string& s);
+// The tune of a verdict.
+Sound verdict_sound(Verdict v);
 // "Églantine D.": the first name and the initial of the last name, nothing else.
 std::string mask_name(const std::string& first_name, const std::string& last_name);
+// The status line's sync words ("Hors ligne · 3 en attente") and their tone.
+std::pair<std::string, Tone> sync_status(const Strings& strings, Lang lang, const SyncState& sync);
 // "9 h 12" in French, "9:12" in English, from "09:12".
 std::string spoken_time(Lang lang, const std::string& hh_mm);
 
