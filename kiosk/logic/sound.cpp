@@ -1,8 +1,8 @@
 #include "sound.hpp"
 
-#include <alsa/asoundlib.h>
-#include <spdlog/spdlog.h>
+#include "audio_out.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <utility>
 
@@ -33,9 +33,14 @@ std::vector<Note> tune(Sound s) {
     }
     return {};
 }
-
-void silent_alsa_errors(const char*, int, const char*, int, const char*, ...) {}
 } // namespace
+
+std::chrono::milliseconds tune_length(Sound s) {
+    int ms = 0;
+    for (const auto& n : tune(s))
+        ms += n.ms;
+    return std::chrono::milliseconds(ms);
+}
 
 std::vector<std::int16_t> synthesise(Sound s) {
     std::vector<std::int16_t> out;
@@ -84,9 +89,7 @@ void SoundPlayer::play(Sound s) {
 }
 
 void SoundPlayer::run() {
-    snd_lib_error_set_handler(silent_alsa_errors); // "no card" is expected on many kiosks
-    snd_pcm_t* pcm = nullptr;
-    bool warned = false;
+    AudioOut out(kSoundRate, "sounds");
     for (;;) {
         Sound s;
         {
@@ -97,36 +100,9 @@ void SoundPlayer::run() {
             s = queue_.front();
             queue_.pop_front();
         }
-        if (!pcm) {
-            int err = snd_pcm_open(&pcm, "default", SND_PCM_STREAM_PLAYBACK, 0);
-            if (err == 0)
-                err = snd_pcm_set_params(pcm, SND_PCM_FORMAT_S16_LE, SND_PCM_ACCESS_RW_INTERLEAVED, 1,
-                                         kSoundRate, 1, 100000);
-            if (err < 0) {
-                if (pcm)
-                    snd_pcm_close(pcm);
-                pcm = nullptr;
-                if (!warned)
-                    spdlog::info("no sound device ({}): the kiosk stays silent", snd_strerror(err));
-                warned = true;
-                continue;
-            }
-        }
-        const auto samples = synthesise(s);
-        snd_pcm_sframes_t done = 0;
-        while (done < snd_pcm_sframes_t(samples.size())) {
-            snd_pcm_sframes_t n =
-                snd_pcm_writei(pcm, samples.data() + done, samples.size() - std::size_t(done));
-            if (n < 0)
-                n = snd_pcm_recover(pcm, int(n), 1);
-            if (n < 0)
-                break;
-            done += n;
-        }
-        snd_pcm_drain(pcm);
+        out.write(synthesise(s));
+        out.finish();
     }
-    if (pcm)
-        snd_pcm_close(pcm);
 }
 
 } // namespace accueil::kiosk

@@ -3,6 +3,7 @@
 // never waits for the sound card. No sound device: silent, logged once, never an error.
 #include "view_model.hpp"
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -16,6 +17,8 @@ constexpr int kSoundRate = 22050;
 
 // The samples (mono, 16-bit, kSoundRate Hz) of a sound: tests check the sounds are distinct.
 std::vector<std::int16_t> synthesise(Sound s);
+// How long a tune lasts: the spoken verdict (speech.hpp) starts after it, not over it.
+std::chrono::milliseconds tune_length(Sound s);
 
 class SoundPlayer {
 public:
