@@ -102,7 +102,17 @@ PersonDetail require_person(Store& store, const std::string& id, std::int64_t no
     return std::move(*p);
 }
 
-// The form as an attendee record: every event day chosen is "every day" (an empty list).
+// Whether the attendee's days mean every day of the event: none listed, or all of them (rosters list
+// them all: shared/demo_roster.cpp).
+bool every_day(std::vector<std::string> days, const EventInfo& event) {
+    std::vector<std::string> all = event.dates();
+    std::sort(days.begin(), days.end());
+    std::sort(all.begin(), all.end());
+    return days.empty() || days == all;
+}
+
+// The form as an attendee record: every event day chosen is "every day" (an empty list), unless the
+// record already says every day its own way (all days listed): a form saved unchanged changes nothing.
 Attendee apply_form(Attendee a, const PersonForm& f, const EventInfo& event) {
     a.first_name = f.first_name;
     a.last_name = f.last_name;
@@ -118,8 +128,9 @@ Attendee apply_form(Attendee a, const PersonForm& f, const EventInfo& event) {
     for (const auto& d : f.days)
         if (!event.has_day(d))
             days.push_back(d);
-    a.days = days.size() == event.dates().size() && days.size() == f.days.size() ? std::vector<std::string>{}
-                                                                                 : days;
+    if (days.size() == event.dates().size() && days.size() == f.days.size())
+        days = every_day(a.days, event) ? a.days : std::vector<std::string>{};
+    a.days = std::move(days);
     return a;
 }
 
@@ -225,7 +236,11 @@ DeskInput desk_save(Store& store, const DeskDoSave& request, std::int64_t now_ms
     std::vector<FieldError> errors = validate_attendee(after, event);
     if (form.days.empty())
         errors.push_back({"days", "desk.error.days_none"});
-    if (note_problem(form.note))
+    // The note is judged as it will be saved (set_attendee_note trims it), and too long is said so.
+    const std::string note = trimmed(form.note);
+    if (is_valid_utf8(note) && utf8_length(note) > kMaxNoteChars)
+        errors.push_back({"note", "desk.error.too_long"});
+    else if (note_problem(note))
         errors.push_back({"note", "desk.error.invalid_text"});
     if (!errors.empty())
         return DeskFormRefused{std::move(errors)};
@@ -248,7 +263,7 @@ DeskInput desk_save(Store& store, const DeskDoSave& request, std::int64_t now_ms
             id = create_attendee(store, after).id;
         }
         const std::string old_note = attendee_note(store.db(), id).value_or("");
-        if (trimmed(form.note) != old_note)
+        if (note != old_note)
             set_attendee_note(store, id, form.note);
         tx.commit();
     }
