@@ -204,7 +204,7 @@ TEST_CASE("Desk flow: a walk-in with errors beside the fields, then a likely dup
     CHECK(std::get<DeskDoSave>(sent[1]).form.last_name == "Dupont");
     m.handle(DeskFormRefused{{{"email", "desk.error.email"}, {"days", "desk.error.days_none"}}}, 0);
     auto v = m.view();
-    CHECK(v.fields[int(FormField::Email)].error == "Adresse e-mail incomplète (exemple : nom@exemple.fr)");
+    CHECK(v.fields[int(FormField::Email)].error == "E-mail incomplet (ex. : nom@exemple.fr)");
     CHECK(v.fields[int(FormField::FirstName)].error.empty());
     CHECK(v.days_error == "Choisissez au moins un jour");
     // Fixing a field takes its message away.
