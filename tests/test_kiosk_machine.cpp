@@ -552,8 +552,9 @@ TEST_CASE("The words of the verdict screens, in French and English") {
         CHECK(vm.title == w.fr_title);
         CHECK(vm.sentence == w.fr_sentence);
         CHECK_FALSE(vm.hint.empty());
-        REQUIRE(vm.actions.size() == 1);
+        REQUIRE(vm.actions.size() == 2);
         CHECK(vm.actions[0].intent == Intent::Ok);
+        CHECK(vm.actions[1].intent == Intent::Repeat); // spoken verdicts can be heard again
         m.handle(Tap{Intent::SwitchLanguage}, kT0);
         CHECK(m.view(kT0).title == w.en_title);
     }
@@ -623,4 +624,57 @@ TEST_CASE("The view model changes only when something visible does: the idle kio
     Machine v = at_scene("admitted");
     CHECK(v.view(kT0 + 1) == v.view(kT0 + 999));
     CHECK_FALSE(v.view(kT0 + 999) == v.view(kT0 + 1001));
+}
+
+TEST_CASE("Spoken verdicts: what the screen says, the name only in headphones; any act stops it") {
+    Machine m(strings(), MachineOptions{});
+    m.handle(CodeDecoded{"CODE", kT0}, kT0);
+    const auto effects = m.handle(VerdictReady{VerdictInfo{Verdict::Admitted, "Léa", "", ""}}, kT0);
+    const Speak* speak = nullptr;
+    for (const auto& e : effects)
+        if (const auto* s = std::get_if<Speak>(&e))
+            speak = s;
+    REQUIRE(speak != nullptr);
+    CHECK(speak->public_text == "Bienvenue\u202f! Votre arrivée est enregistrée. Bonne journée\u202f!");
+    CHECK(speak->private_text == "Bienvenue Léa\u202f! Votre arrivée est enregistrée. Bonne journée\u202f!");
+    REQUIRE(speak->after.has_value());
+    CHECK(*speak->after == Sound::Admitted); // after the tune, not over it
+    // Repeat says it again and leaves time to hear it; any other act stops the speech.
+    const auto repeat = m.handle(Tap{Intent::Repeat}, kT0 + 4000);
+    REQUIRE(repeat.size() == 1);
+    CHECK(std::holds_alternative<RepeatSpeech>(repeat[0]));
+    CHECK(m.screen() == Screen::Verdict);
+    CHECK(*m.deadline() >= kT0 + 4000 + 5000);
+    const auto ok = m.handle(Tap{Intent::Ok}, kT0 + 5000);
+    REQUIRE(!ok.empty());
+    CHECK(std::holds_alternative<StopSpeech>(ok[0]));
+    // The other language says it again in that language.
+    m.handle(CodeDecoded{"CODE2", kT0 + 6000}, kT0 + 6000);
+    m.handle(VerdictReady{VerdictInfo{Verdict::NotToday, "Léa", "", ""}}, kT0 + 6000);
+    const auto english = m.handle(Tap{Intent::SwitchLanguage}, kT0 + 6500);
+    bool said = false;
+    for (const auto& e : english)
+        if (const auto* s = std::get_if<Speak>(&e))
+            said = s->public_text.rfind("Not registered today", 0) == 0;
+    CHECK(said);
+    // A device with speech off shows no Repeat button and says nothing.
+    MachineOptions quiet;
+    quiet.speech = false;
+    Machine q(strings(), quiet);
+    q.handle(CodeDecoded{"CODE", kT0}, kT0);
+    for (const auto& e : q.handle(VerdictReady{VerdictInfo{Verdict::Admitted, "Léa", "", ""}}, kT0))
+        CHECK_FALSE(std::holds_alternative<Speak>(e));
+    CHECK(q.view(kT0).actions.size() == 1);
+}
+
+TEST_CASE("A person with an attention note is admitted and sent to the desk, never told why") {
+    Machine m(strings(), MachineOptions{});
+    m.handle(CodeDecoded{"CODE", kT0}, kT0);
+    VerdictInfo info{Verdict::Admitted, "Léa", "", ""};
+    info.see_desk = true;
+    m.handle(VerdictReady{info}, kT0);
+    const auto vm = m.view(kT0);
+    CHECK(vm.tone == Tone::Success);
+    CHECK(vm.title == "Bienvenue Léa\u202f!");
+    CHECK(vm.hint == "Merci de passer à l'accueil\u00a0: une personne vous y attend.");
 }

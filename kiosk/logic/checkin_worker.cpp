@@ -30,6 +30,8 @@ VerdictInfo verdict_info(const CheckinResult& r, const std::string& timezone) {
         v.first_hh_mm = local_hh_mm(r.first_at_ms, timezone);
         v.first_kiosk = r.first_kiosk;
     }
+    // An attention note: the kiosk admits them and sends them to the desk, never saying why.
+    v.see_desk = r.verdict == Verdict::Admitted && r.attendee && r.attendee->has_note;
     return v;
 }
 

@@ -232,6 +232,26 @@ void Machine::on(const VerdictReady& v, std::int64_t now, std::vector<Effect>& o
     joined_.reset();
     go(Screen::Verdict, now);
     out.push_back(PlaySound{verdict_sound(v.info.verdict)});
+    speak(now, verdict_sound(v.info.verdict), out);
+}
+
+void Machine::speak(std::int64_t now, std::optional<Sound> after, std::vector<Effect>& out) const {
+    if (!opt_.speech)
+        return;
+    // What the screen shows, in its language; the name only in the headphones' version.
+    const ViewModel vm = view(now);
+    auto join = [](std::initializer_list<const std::string*> parts) {
+        std::string s;
+        for (const auto* p : parts)
+            if (!p->empty())
+                s += (s.empty() ? "" : " ") + *p;
+        return s;
+    };
+    std::string title = vm.title;
+    if (screen_ == Screen::Verdict && !joined_ && verdict_.verdict == Verdict::Admitted)
+        title = tr("verdict.admitted.title_noname");
+    out.push_back(
+        Speak{join({&title, &vm.sentence, &vm.hint}), join({&vm.title, &vm.sentence, &vm.hint}), after});
 }
 
 void Machine::on(const SearchDone& s, std::int64_t, std::vector<Effect>&) {
@@ -251,12 +271,22 @@ void Machine::typed_changed(std::vector<Effect>& out) {
 }
 
 void Machine::on(const Tap& t, std::int64_t now, std::vector<Effect>& out) {
+    if (t.intent == Intent::Repeat) {
+        out.push_back(RepeatSpeech{});
+        deadline_ = std::max(deadline_, now + opt_.verdict_ms); // time to hear it again
+        return;
+    }
+    // The person acts: speech stops (a language switch says the screen again in the new language).
+    out.push_back(StopSpeech{});
     // Language and contrast work on every screen and never reset what the person was doing.
     if (t.intent == Intent::SwitchLanguage || t.intent == Intent::ToggleContrast) {
-        if (t.intent == Intent::SwitchLanguage)
+        if (t.intent == Intent::SwitchLanguage) {
             lang_ = lang_ == Lang::Fr ? Lang::En : Lang::Fr;
-        else
+            if (screen_ == Screen::Verdict || screen_ == Screen::GoToDesk)
+                speak(now, std::nullopt, out);
+        } else {
             high_contrast_ = !high_contrast_;
+        }
         if (screen_ == Screen::Search || screen_ == Screen::Confirm)
             deadline_ = std::max(deadline_, now + opt_.typing_ms);
         else if (screen_ == Screen::Verdict || screen_ == Screen::GoToDesk)
@@ -311,6 +341,7 @@ void Machine::on(const Tap& t, std::int64_t now, std::vector<Effect>& out) {
             if (chosen_.options.empty() || chosen_.correct < 0) {
                 desk_reason_ = "desk.cannot_confirm";
                 go(Screen::GoToDesk, now);
+                speak(now, std::nullopt, out);
             } else {
                 go(Screen::Confirm, now);
             }
@@ -335,11 +366,13 @@ void Machine::on(const Tap& t, std::int64_t now, std::vector<Effect>& out) {
                 // One try only: guessing someone else's arrival must not be a game.
                 desk_reason_ = "desk.not_confirmed";
                 go(Screen::GoToDesk, now);
+                speak(now, std::nullopt, out);
             }
             return;
         case Intent::NoneOfThese:
             desk_reason_ = "desk.not_confirmed";
             go(Screen::GoToDesk, now);
+            speak(now, std::nullopt, out);
             return;
         case Intent::Back:
             go(Screen::Search, now);
@@ -498,8 +531,11 @@ ViewModel Machine::view(std::int64_t now) const {
                 {{"time", spoken_time(lang_, verdict_.first_hh_mm)}, {"kiosk", verdict_.first_kiosk}});
         else
             vm.sentence = tr(stem + ".sentence");
-        vm.hint = tr(stem + ".hint");
+        vm.hint = tr(verdict_.see_desk && verdict_.verdict == Verdict::Admitted ? "verdict.admitted.see_desk"
+                                                                                : stem + ".hint");
         vm.actions.push_back({Intent::Ok, tr("verdict.ok"), -1, true});
+        if (opt_.speech)
+            vm.actions.push_back({Intent::Repeat, tr("verdict.repeat"), -1, false});
         break;
     }
     case Screen::Search: {
@@ -544,6 +580,8 @@ ViewModel Machine::view(std::int64_t now) const {
         vm.title = tr("desk.title");
         vm.sentence = tr(desk_reason_.empty() ? "desk.not_confirmed" : desk_reason_);
         vm.actions.push_back({Intent::Ok, tr("verdict.ok"), -1, true});
+        if (opt_.speech)
+            vm.actions.push_back({Intent::Repeat, tr("verdict.repeat"), -1, false});
         break;
     case Screen::OutOfOrder:
         vm.tone = Tone::Error;

@@ -21,6 +21,7 @@ struct VerdictInfo {
     std::string first_name;  // Admitted, AlreadyCheckedIn
     std::string first_hh_mm; // AlreadyCheckedIn: "09:12" in the event's time zone
     std::string first_kiosk; // AlreadyCheckedIn
+    bool see_desk = false;   // Admitted with an attention note: "please stop by the welcome desk"
 };
 
 // One self-service search match: only the masked name leaves the worker, plus the identity question.
@@ -106,7 +107,17 @@ struct PlaySound {
 struct LogError {
     std::string what;
 };
-using Effect = std::variant<StartCheckin, StartCheckinAttendee, StartSearch, PlaySound, LogError>;
+// Spoken verdicts: what the screen says, without personal data for the loudspeaker (public_text) and
+// with the name for headphones (private_text).
+struct Speak {
+    std::string public_text;
+    std::string private_text;
+    std::optional<Sound> after; // the tune it follows, if any
+};
+struct StopSpeech {};   // the person acted: what was being said no longer applies
+struct RepeatSpeech {}; // "Répéter / Repeat"
+using Effect = std::variant<StartCheckin, StartCheckinAttendee, StartSearch, PlaySound, LogError, Speak,
+                            StopSpeech, RepeatSpeech>;
 
 struct MachineOptions {
     std::string kiosk_name = "Accueil";
@@ -120,6 +131,7 @@ struct MachineOptions {
     std::int64_t same_code_ms = 4000;     // the same code again within this is ignored
     std::size_t min_search_chars = 2;     // fewer letters list nobody
     std::size_t max_matches = 4;
+    bool speech = true; // verdicts are spoken: a "Repeat" button on the screens that speak
 };
 
 class Machine {
@@ -161,6 +173,7 @@ private:
     void out_of_order(const std::string& reason_key, const std::string& what, std::int64_t now,
                       std::vector<Effect>& out);
     void typed_changed(std::vector<Effect>& out);
+    void speak(std::int64_t now, std::optional<Sound> after, std::vector<Effect>& out) const;
     std::string tr(const std::string& key) const { return strings_.get(lang_, key); }
 
     const Strings& strings_;

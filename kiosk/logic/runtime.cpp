@@ -11,12 +11,17 @@ Runtime::~Runtime() {
     // Mirror order of start(): stop producing frames, then finish the writes, then the sound.
     capture_.reset();
     worker_.reset();
+    speaker_.reset();
     sound_.reset();
 }
 
 void Runtime::start(std::function<void()> wake) {
     mailbox_.set_wake(std::move(wake));
     sound_ = std::make_unique<SoundPlayer>(opt_.sound);
+    SpeakerOptions so;
+    so.enabled = opt_.speech;
+    so.headphones = opt_.headphones;
+    speaker_ = std::make_unique<Speaker>(so);
     worker_ = std::make_unique<CheckinWorker>(opt_.db_path, mailbox_, opt_.worker);
     capture_ = std::make_unique<Capture>(opt_.capture, mailbox_);
 }
@@ -33,6 +38,14 @@ void Runtime::run(const std::vector<Effect>& effects) {
             sound_->play(p->sound);
         else if (const auto* l = std::get_if<LogError>(&e))
             spdlog::error("out of order: {}", l->what);
+        else if (const auto* sp = std::get_if<Speak>(&e))
+            speaker_->say({sp->public_text, sp->private_text}, machine_.lang(),
+                          (sp->after ? tune_length(*sp->after) : std::chrono::milliseconds(0)) +
+                              kSpeechAfterTune);
+        else if (std::holds_alternative<StopSpeech>(e))
+            speaker_->stop();
+        else if (std::holds_alternative<RepeatSpeech>(e))
+            speaker_->repeat();
     }
 }
 

@@ -7,6 +7,7 @@
 #include "machine.hpp"
 #include "mailbox.hpp"
 #include "sound.hpp"
+#include "speech.hpp"
 #include "wedge.hpp"
 
 #include <functional>
@@ -20,6 +21,8 @@ struct RuntimeOptions {
     MachineOptions machine;
     WorkerOptions worker;
     bool sound = true;
+    bool speech = true; // spoken verdicts (machine.speech shows the Repeat button)
+    HeadphoneMode headphones = HeadphoneMode::Auto;
     std::int64_t sync_refresh_ms = 5000;
 };
 
@@ -56,6 +59,7 @@ private:
     Mailbox mailbox_;
     KeyboardWedge wedge_;
     std::unique_ptr<SoundPlayer> sound_;
+    std::unique_ptr<Speaker> speaker_;
     std::unique_ptr<CheckinWorker> worker_;
     std::unique_ptr<Capture> capture_;
     std::optional<GreyImage> preview_;

@@ -29,6 +29,7 @@ enum class Intent {
     MoreTime,    // extend a typing screen
     SwitchLanguage,
     ToggleContrast,
+    Repeat, // say the screen again (spoken verdicts)
 };
 
 // The sentence's mood; never the only cue: there is always an icon shape and words.
