@@ -678,3 +678,52 @@ TEST_CASE("A person with an attention note is admitted and sent to the desk, nev
     CHECK(vm.title == "Bienvenue Léa\u202f!");
     CHECK(vm.hint == "Merci de passer à l'accueil\u00a0: une personne vous y attend.");
 }
+
+TEST_CASE("Organiser PIN: a long press on the clock, a wrong PIN, then the right one switches to desk mode") {
+    Machine m(strings(), MachineOptions{});
+    m.handle(Tap{Intent::Organiser}, kT0);
+    REQUIRE(m.screen() == Screen::Pin);
+    CHECK(m.view(kT0).title == "Réservé aux organisateurs");
+    auto type = [&](const std::string& digits) {
+        for (char c : digits)
+            m.handle(Tap{Intent::Key, std::string(1, c)}, kT0);
+    };
+    type("12a3"); // a letter is not a digit: ignored
+    CHECK(m.view(kT0).typed == "•••");
+    CHECK(describe(m.handle(Tap{Intent::Ok}, kT0)).empty()); // too short to check
+    type("4");
+    std::vector<Effect> sent = m.handle(Tap{Intent::Ok}, kT0);
+    const CheckPin* check = nullptr;
+    for (const auto& e : sent)
+        if (const auto* c = std::get_if<CheckPin>(&e))
+            check = c;
+    REQUIRE(check != nullptr);
+    CHECK(check->pin == "1234");
+    CHECK(m.view(kT0).sentence == "Vérification…");
+    m.handle(PinChecked{PinChecked::Result::Wrong, 0}, kT0 + 300);
+    CHECK(m.screen() == Screen::Pin);
+    CHECK(m.view(kT0).typed.empty()); // never kept once checked
+    CHECK(m.view(kT0).sentence == "Code incorrect. Réessayez.");
+    CHECK(m.view(kT0).tone == Tone::Error);
+    type("9876");
+    m.handle(Tap{Intent::Ok}, kT0 + 1000);
+    const auto ok = m.handle(PinChecked{PinChecked::Result::Ok, 0}, kT0 + 1200);
+    bool switched = false;
+    for (const auto& e : ok)
+        switched = switched || std::holds_alternative<SwitchToDesk>(e);
+    CHECK(switched);
+    CHECK(m.screen() == Screen::Scan);
+    // Locked after too many tries: the screen says for how long.
+    m.handle(Tap{Intent::Organiser}, kT0 + 2000);
+    type("0000");
+    m.handle(Tap{Intent::Ok}, kT0 + 2000);
+    m.handle(PinChecked{PinChecked::Result::Locked, kT0 + 2000 + 30000}, kT0 + 2000);
+    CHECK(m.view(kT0).sentence == "Trop d'essais\u202f: réessayez dans 1\u00a0min.");
+    // Nobody types: back to the scan screen, nothing kept.
+    m.handle(Tick{}, kT0 + 2000 + 21000);
+    CHECK(m.screen() == Screen::Scan);
+    // Only from the scan screen (not while someone else is in a flow).
+    m.handle(Tap{Intent::NoBadge}, kT0 + 30000);
+    m.handle(Tap{Intent::Organiser}, kT0 + 30000);
+    CHECK(m.screen() == Screen::Search);
+}

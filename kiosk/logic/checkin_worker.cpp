@@ -1,7 +1,9 @@
 #include "checkin_worker.hpp"
 
+#include "capture.hpp" // wall_ms
 #include "event_calendar.hpp"
 #include "join_runner.hpp"
+#include "organiser_pin.hpp"
 #include "search.hpp"
 #include "store.hpp"
 #include "sync/devices.hpp"
@@ -332,6 +334,14 @@ void CheckinWorker::process(Store& store, const WorkerJob& job) {
             roster_version_ = version;
         }
         mailbox_.push(SearchDone{s->query, masked_search(store, s->query, 5, 0, &roster_)});
+    } else if (const auto* p = std::get_if<CheckPin>(&job)) {
+        const PinCheck c = check_organiser_pin(store, p->pin, wall_ms());
+        using R = PinChecked::Result;
+        const R r = c.result == PinCheck::Result::Ok         ? R::Ok
+                    : c.result == PinCheck::Result::Locked   ? R::Locked
+                    : c.result == PinCheck::Result::NoPinSet ? R::NoPinSet
+                                                             : R::Wrong;
+        mailbox_.push(PinChecked{r, c.locked_until_ms});
     } else {
         // Only a change wakes the UI: an idle kiosk polls this every few seconds.
         const auto now = read_sync_state(store);

@@ -22,7 +22,7 @@ class Store;
 namespace accueil::kiosk {
 
 struct RefreshSync {};
-using WorkerJob = std::variant<StartCheckin, StartCheckinAttendee, StartSearch, RefreshSync>;
+using WorkerJob = std::variant<StartCheckin, StartCheckinAttendee, StartSearch, RefreshSync, CheckPin>;
 
 // What the worker does with each job, callable without a thread (tests, benchmarks).
 VerdictInfo verdict_info(const CheckinResult& r, const std::string& timezone);

@@ -28,6 +28,8 @@ const char* screen_key(Screen s) {
         return "desk";
     case Screen::OutOfOrder:
         return "out-of-order";
+    case Screen::Pin:
+        return "pin";
     }
     return "scan";
 }
@@ -158,6 +160,7 @@ void Machine::go(Screen s, std::int64_t now) {
         break;
     case Screen::Search:
     case Screen::Confirm:
+    case Screen::Pin:
         deadline_ = now + opt_.typing_ms;
         break;
     case Screen::GoToDesk:
@@ -173,6 +176,7 @@ void Machine::go(Screen s, std::int64_t now) {
         searched_.clear();
         matches_.clear();
         chosen_ = {};
+        pin_.clear();
     }
 }
 
@@ -298,7 +302,25 @@ void Machine::on(const Tap& t, std::int64_t now, std::vector<Effect>& out) {
         if (t.intent == Intent::NoBadge) {
             go(Screen::Search, now);
             typed_.clear();
+        } else if (t.intent == Intent::Organiser) {
+            pin_.clear();
+            pin_status_ = "pin.sentence";
+            go(Screen::Pin, now);
         }
+        return;
+    case Screen::Pin:
+        deadline_ = std::max(deadline_, now + opt_.typing_ms);
+        if (t.intent == Intent::Key && t.text.size() == 1 && t.text[0] >= '0' && t.text[0] <= '9' &&
+            pin_.size() < 12 && !pin_checking_)
+            pin_ += t.text;
+        else if (t.intent == Intent::Backspace && !pin_.empty() && !pin_checking_)
+            pin_.pop_back();
+        else if (t.intent == Intent::Ok && pin_.size() >= 4 && !pin_checking_) {
+            pin_checking_ = true;
+            pin_status_ = "pin.checking";
+            out.push_back(CheckPin{pin_});
+        } else if (t.intent == Intent::Back)
+            go(Screen::Scan, now);
         return;
     case Screen::Checking:
         return; // nothing to cancel: the arrival is being written
@@ -445,6 +467,30 @@ void Machine::on(const Joined& j, std::int64_t now, std::vector<Effect>& out) {
     out.push_back(PlaySound{j.ok ? Sound::Admitted : Sound::Error});
 }
 
+void Machine::on(const PinChecked& p, std::int64_t now, std::vector<Effect>& out) {
+    pin_checking_ = false;
+    if (screen_ != Screen::Pin)
+        return;
+    pin_.clear(); // never kept once checked, right or wrong
+    switch (p.result) {
+    case PinChecked::Result::Ok:
+        go(Screen::Scan, now);
+        out.push_back(SwitchToDesk{});
+        return;
+    case PinChecked::Result::Wrong:
+        pin_status_ = "pin.wrong";
+        break;
+    case PinChecked::Result::Locked:
+        pin_status_ = "pin.locked";
+        pin_locked_minutes_ = std::max<std::int64_t>(1, (p.locked_until_ms - now + 59999) / 60000);
+        break;
+    case PinChecked::Result::NoPinSet:
+        pin_status_ = "pin.none";
+        break;
+    }
+    out.push_back(PlaySound{Sound::Error});
+}
+
 ViewModel Machine::view(std::int64_t now) const {
     ViewModel vm;
     vm.screen = screen_;
@@ -582,6 +628,20 @@ ViewModel Machine::view(std::int64_t now) const {
         vm.actions.push_back({Intent::Ok, tr("verdict.ok"), -1, true});
         if (opt_.speech)
             vm.actions.push_back({Intent::Repeat, tr("verdict.repeat"), -1, false});
+        break;
+    case Screen::Pin:
+        vm.icon = Icon::Key;
+        vm.title = tr("pin.title");
+        vm.sentence = strings_.format(lang_, pin_status_, {{"n", std::to_string(pin_locked_minutes_)}});
+        vm.tone = pin_status_ == "pin.wrong" || pin_status_ == "pin.locked" || pin_status_ == "pin.none"
+                      ? Tone::Error
+                      : Tone::Neutral;
+        for (std::size_t i = 0; i < pin_.size(); ++i)
+            vm.typed += "•"; // the digits are never drawn
+        vm.typed_placeholder = tr("pin.placeholder");
+        vm.backspace_label = tr("search.backspace");
+        vm.actions.push_back({Intent::Ok, tr("pin.ok"), -1, true});
+        vm.actions.push_back({Intent::Back, tr("common.back"), -1, false});
         break;
     case Screen::OutOfOrder:
         vm.tone = Tone::Error;

@@ -82,8 +82,13 @@ struct Joined {
     std::string error;      // why not, for the volunteer setting it up
     std::uint64_t job = 0;  // the StartCheckin it answers (0: whichever is on screen)
 };
+// The organiser PIN was checked (organiser_pin.hpp, on the worker: it takes a fraction of a second).
+struct PinChecked {
+    enum class Result { Ok, Wrong, Locked, NoPinSet } result = Result::Wrong;
+    std::int64_t locked_until_ms = 0;
+};
 using Input = std::variant<CodeDecoded, VerdictReady, SearchDone, Tap, Tick, Failure, WorkerState,
-                           CameraState, SyncState, Joined>;
+                           CameraState, SyncState, Joined, PinChecked>;
 
 // ---- effects, carried out by the host (worker threads, sound)
 // `job` numbers each check-in, so that a late answer (after the Checking screen gave up) is never
@@ -114,10 +119,14 @@ struct Speak {
     std::string private_text;
     std::optional<Sound> after; // the tune it follows, if any
 };
+struct CheckPin {
+    std::string pin;
+};
+struct SwitchToDesk {}; // the right PIN: this device becomes a welcome desk until it is switched back
 struct StopSpeech {};   // the person acted: what was being said no longer applies
 struct RepeatSpeech {}; // "Répéter / Repeat"
 using Effect = std::variant<StartCheckin, StartCheckinAttendee, StartSearch, PlaySound, LogError, Speak,
-                            StopSpeech, RepeatSpeech>;
+                            StopSpeech, RepeatSpeech, CheckPin, SwitchToDesk>;
 
 struct MachineOptions {
     std::string kiosk_name = "Accueil";
@@ -164,6 +173,7 @@ private:
     void on(const CameraState& c, std::int64_t now, std::vector<Effect>& out);
     void on(const SyncState& s, std::int64_t now, std::vector<Effect>& out);
     void on(const Joined& j, std::int64_t now, std::vector<Effect>& out);
+    void on(const PinChecked& p, std::int64_t now, std::vector<Effect>& out);
 
     void go(Screen s, std::int64_t now);
     void start_checkin(const CodeDecoded& c, std::int64_t now, std::vector<Effect>& out);
@@ -196,6 +206,11 @@ private:
     std::vector<Match> matches_;
     Match chosen_;
     std::string desk_reason_; // key of the sentence on the desk screen
+
+    std::string pin_;        // digits typed on the PIN screen, never shown
+    std::string pin_status_; // key of the PIN screen's sentence
+    bool pin_checking_ = false;
+    std::int64_t pin_locked_minutes_ = 0;
 
     std::string failure_;
     std::string fault_key_;    // the out-of-order screen's reason, in words (out_of_order.reason.*)

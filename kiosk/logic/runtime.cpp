@@ -46,6 +46,10 @@ void Runtime::run(const std::vector<Effect>& effects) {
             speaker_->stop();
         else if (std::holds_alternative<RepeatSpeech>(e))
             speaker_->repeat();
+        else if (const auto* p = std::get_if<CheckPin>(&e))
+            worker_->submit(*p);
+        else if (std::holds_alternative<SwitchToDesk>(e))
+            switch_requested_ = true;
     }
 }
 

@@ -49,6 +49,8 @@ public:
     std::optional<std::int64_t> next_wake(std::int64_t now_ms) const;
     // A --replay run without loop is over: every picture decoded and every check-in written.
     bool replay_complete() const;
+    // An organiser typed the right PIN: the app switches this device to desk mode.
+    bool switch_requested() const { return switch_requested_; }
 
 private:
     void apply(const Input& in, std::int64_t now_ms);
@@ -65,6 +67,7 @@ private:
     std::optional<GreyImage> preview_;
     std::int64_t next_sync_refresh_ = 0;
     bool replay_drained_ = false;
+    bool switch_requested_ = false;
 };
 
 } // namespace accueil::kiosk

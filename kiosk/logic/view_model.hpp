@@ -13,6 +13,7 @@ enum class Screen {
     Confirm,    // prove it is you: pick your last name among invented ones
     GoToDesk,   // self-service cannot help: please see a volunteer
     OutOfOrder, // something failed: logged, and people are sent to the desk
+    Pin,        // an organiser types the PIN that switches this kiosk to desk mode
 };
 const char* screen_key(Screen s); // "scan", "checking" ...
 
@@ -29,7 +30,8 @@ enum class Intent {
     MoreTime,    // extend a typing screen
     SwitchLanguage,
     ToggleContrast,
-    Repeat, // say the screen again (spoken verdicts)
+    Repeat,    // say the screen again (spoken verdicts)
+    Organiser, // a long press on the clock: the organiser PIN screen
 };
 
 // The sentence's mood; never the only cue: there is always an icon shape and words.
