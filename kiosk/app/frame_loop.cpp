@@ -104,6 +104,7 @@ int run_frames(AppWindow& window, InputLog& input, Screen& screen, const LoopOpt
                 ui.preview_w = window.preview().width();
                 ui.preview_h = window.preview().height();
                 ui.taps.clear();
+                ui.overflows.clear();
 
                 ImGui_ImplOpenGL3_NewFrame();
                 ImGui_ImplGlfw_NewFrame();

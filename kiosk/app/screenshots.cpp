@@ -39,6 +39,14 @@ bool write_screenshot(const std::string& path, int w, int h) {
     return stbi_write_png(path.c_str(), w, h, 3, pixels.data(), w * 3) != 0;
 }
 
+int report_overflows(const Shot& shot, const ui::Ui& ui, int fb_w, int fb_h) {
+    for (const auto& o : ui.overflows)
+        std::fprintf(stderr, "clipped: %s %s %s %dx%d: \"%s\" needs %.0fx%.0f px in %.0fx%.0f\n",
+                     shot.screen.c_str(), shot.lang.c_str(), shot.contrast.c_str(), fb_w, fb_h,
+                     o.text.c_str(), double(o.needs.x), double(o.needs.y), double(o.box.x), double(o.box.y));
+    return int(ui.overflows.size());
+}
+
 ScreenshotScreen::ScreenshotScreen(const Strings& strings, const MachineOptions& options,
                                    std::vector<Shot> shots, std::optional<GreyImage> preview)
     : strings_(strings), options_(options), shots_(std::move(shots)), preview_(std::move(preview)) {
@@ -57,10 +65,13 @@ bool ScreenshotScreen::set_up(const Shot& s) {
     return true;
 }
 
-void ScreenshotScreen::after_render(const ui::Ui&, int fb_w, int fb_h) {
+void ScreenshotScreen::after_render(const ui::Ui& ui, int fb_w, int fb_h) {
     if (status_ || ++shot_frames_ < 3)
         return;
-    const std::string& path = shots_[shot_].path;
+    const Shot& shot = shots_[shot_];
+    // The frame written is the one checked: every text measured against the box it must fit.
+    clipped_ += report_overflows(shot, ui, fb_w, fb_h);
+    const std::string& path = shot.path;
     if (!write_screenshot(path, fb_w, fb_h)) {
         std::fprintf(stderr, "accueil-kiosk: cannot write %s\n", path.c_str());
         status_ = 1;
@@ -68,7 +79,7 @@ void ScreenshotScreen::after_render(const ui::Ui&, int fb_w, int fb_h) {
     }
     shot_frames_ = 0;
     if (++shot_ == shots_.size())
-        status_ = 0;
+        status_ = clipped_ > 0 ? kClipped : 0;
     else
         set_up(shots_[shot_]);
 }

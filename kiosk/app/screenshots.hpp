@@ -26,6 +26,14 @@ std::vector<Shot> planned_shots(const std::string& file, const std::string& dir,
 // Writes the back buffer (w x h) as a PNG.
 bool write_screenshot(const std::string& path, int w, int h);
 
+// The exit status of a screenshot run that drew a text too big for its box (ui::Overflow).
+constexpr int kClipped = 3;
+
+// Prints each of the frame's ui.overflows to stderr as
+// clipped: SCENE LANG CONTRAST WxH: "text" needs WxH px in WxH
+// and returns how many there were.
+int report_overflows(const Shot& shot, const ui::Ui& ui, int fb_w, int fb_h);
+
 // Drives the shots one after the other: each scene set up on a fresh sample machine, drawn three frames
 // (ImGui lays a new window out over the first ones), then written.
 class ScreenshotScreen final : public ViewModelScreen {
@@ -54,6 +62,7 @@ private:
     std::unique_ptr<Machine> sample_;
     std::optional<GreyImage> preview_;
     std::optional<int> status_;
+    int clipped_ = 0;
 };
 
 } // namespace accueil::kiosk::app

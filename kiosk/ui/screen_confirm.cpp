@@ -18,6 +18,7 @@ void draw_confirm(Ui& ui, const ViewModel& vm, float top) {
     const float rows = float((grid + 1) / 2) + 1;
     // The question shrinks on a small window so that every answer keeps a full-size touch target.
     const float scale = fit_scale(
+        ui, vm.title + " " + vm.sentence, width,
         [&](float s) {
             return text_block_height(ui.fonts.title, vm.title, width, s) +
                    text_block_height(ui.fonts.body, vm.sentence, width, s) + 22 * ui.unit;

@@ -43,7 +43,7 @@ void draw_scan(Ui& ui, const ViewModel& vm, float top) {
         return text_block_height(ui.fonts.title, vm.title, tw, s) + 20 * ui.unit +
                text_block_height(ui.fonts.body, vm.sentence, tw, s);
     };
-    const float scale = fit_scale(height_at, avail_h);
+    const float scale = fit_scale(ui, vm.title + " " + vm.sentence, tw, height_at, avail_h);
     float y = y0 + std::max(0.0f, (avail_h - height_at(scale)) / 2);
     y += text_block(ui, ui.fonts.title, vm.title, ImVec2(tx, y), tw, p.text, false, scale) + 20 * ui.unit;
     text_block(ui, ui.fonts.body, vm.sentence, ImVec2(tx, y), tw, p.text, false, scale);

@@ -54,8 +54,9 @@ void draw_search(Ui& ui, const ViewModel& vm, float top) {
     // Row 2: the masked matches, or a sentence saying what to do.
     if (vm.choices.empty()) {
         const float width = ui.width - 2 * m;
-        const float s =
-            fit_scale([&](float k) { return text_block_height(f, vm.sentence, width, k); }, row_h, 0.5f);
+        const float s = fit_scale(
+            ui, vm.sentence, width, [&](float k) { return text_block_height(f, vm.sentence, width, k); },
+            row_h, 0.5f);
         text_block(ui, f, vm.sentence,
                    ImVec2(m, y + (row_h - text_block_height(f, vm.sentence, width, s)) / 2), width, p.text,
                    true, s);

@@ -29,6 +29,13 @@ struct Palette {
 };
 Palette make_palette(bool high_contrast);
 
+// A text that does not fit the box it is drawn in: clipped, cut mid-word, or over what lies below.
+struct Overflow {
+    std::string text;
+    ImVec2 needs; // its measured size, at the size it is drawn
+    ImVec2 box;   // the room it has
+};
+
 struct Ui {
     float width = 1280, height = 800;
     float unit = 1;   // height / 800: everything scales with the window height
@@ -37,7 +44,8 @@ struct Ui {
     Palette palette;
     ImTextureID preview = nullptr;
     int preview_w = 0, preview_h = 0;
-    std::vector<Tap> taps; // what the person did this frame
+    std::vector<Tap> taps;           // what the person did this frame
+    std::vector<Overflow> overflows; // this frame's texts that do not fit (screenshot mode fails on them)
 };
 
 // Font sizes in pixels for a window height and display mode.
@@ -50,6 +58,8 @@ void build_fonts(Fonts& fonts, const FontSizes& sizes, const std::string& regula
                  const std::string& bold_ttf);
 
 // ---- widgets (widgets.cpp)
+// Records `text` in ui.overflows when `needs` is larger than `box` (by more than rounding).
+void check_fit(Ui& ui, const std::string& text, ImVec2 needs, ImVec2 box);
 bool touch_button(Ui& ui, const char* id, const std::string& label, ImVec2 pos, ImVec2 size, ImFont* font,
                   bool primary = false);
 // Centred, word-wrapped text, `scale` times the font's size; returns the height used.
@@ -62,6 +72,13 @@ template <class F> float fit_scale(F height_at, float room, float floor = 0.6f) 
     float s = 1.0f;
     while (s > floor + 1e-3f && height_at(s) > room)
         s -= 0.05f;
+    return s;
+}
+// The same, and what still does not fit at `floor` recorded in ui.overflows as `text` (`width` wide).
+template <class F>
+float fit_scale(Ui& ui, const std::string& text, float width, F height_at, float room, float floor = 0.6f) {
+    const float s = fit_scale(height_at, room, floor);
+    check_fit(ui, text, ImVec2(width, height_at(s)), ImVec2(width, room));
     return s;
 }
 void draw_icon(ImDrawList* dl, Icon icon, ImVec2 centre, float radius, ImU32 colour, ImU32 on_colour);

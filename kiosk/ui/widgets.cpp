@@ -10,7 +10,9 @@
 namespace accueil::kiosk::ui {
 
 namespace {
-std::vector<std::string> wrap_lines(ImFont* font, const std::string& text, float width, float scale) {
+// `cut`, when given, is set to the first word too long for a line (then cut where it is).
+std::vector<std::string> wrap_lines(ImFont* font, const std::string& text, float width, float scale,
+                                    std::string* cut = nullptr) {
     std::vector<std::string> lines;
     const char* s = text.c_str();
     const char* end = s + text.size();
@@ -21,6 +23,16 @@ std::vector<std::string> wrap_lines(ImFont* font, const std::string& text, float
             const char* wrap = font->CalcWordWrapPositionA(scale, s, para_end, width);
             if (wrap == s) // a single word wider than the line: cut it where it is
                 wrap = s + 1;
+            // ImGui cuts a word longer than the line inside it: no space at the cut.
+            if (cut && cut->empty() && wrap < para_end && *wrap != ' ' && wrap[-1] != ' ') {
+                const char* word = wrap;
+                while (word > s && word[-1] != ' ')
+                    --word;
+                const char* word_end = wrap;
+                while (word_end < para_end && *word_end != ' ')
+                    ++word_end;
+                *cut = std::string(word, word_end);
+            }
             std::string line(s, wrap);
             while (!line.empty() && line.back() == ' ')
                 line.pop_back();
@@ -35,21 +47,34 @@ std::vector<std::string> wrap_lines(ImFont* font, const std::string& text, float
 }
 } // namespace
 
+void check_fit(Ui& ui, const std::string& text, ImVec2 needs, ImVec2 box) {
+    constexpr float kRounding = 0.5f; // sizes are floats; text is drawn at whole pixels
+    if (needs.x > box.x + kRounding || needs.y > box.y + kRounding)
+        ui.overflows.push_back({text, needs, box});
+}
+
 float text_block_height(ImFont* font, const std::string& text, float width, float scale) {
     return float(wrap_lines(font, text, width, scale).size()) * font->FontSize * scale * 1.15f;
 }
 
-float text_block(Ui&, ImFont* font, const std::string& text, ImVec2 pos, float width, ImU32 colour,
+float text_block(Ui& ui, ImFont* font, const std::string& text, ImVec2 pos, float width, ImU32 colour,
                  bool centred, float scale) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const float size_px = font->FontSize * scale;
     float y = pos.y;
-    for (const auto& line : wrap_lines(font, text, width, scale)) {
+    std::string cut;
+    for (const auto& line : wrap_lines(font, text, width, scale, &cut)) {
         const ImVec2 size = font->CalcTextSizeA(size_px, FLT_MAX, 0, line.c_str());
+        check_fit(ui, line, size, ImVec2(width, size_px * 1.15f));
         const float x = centred ? pos.x + (width - size.x) / 2 : pos.x;
         dl->AddText(font, size_px, ImVec2(std::floor(x), std::floor(y)), colour, line.c_str());
         y += size_px * 1.15f;
     }
+    if (!cut.empty()) // a word in pieces reads as two: too long for the line
+        check_fit(ui, cut, font->CalcTextSizeA(size_px, FLT_MAX, 0, cut.c_str()),
+                  ImVec2(width, size_px * 1.15f));
+    // Nothing below the window's bottom edge.
+    check_fit(ui, text, ImVec2(width, y - pos.y), ImVec2(width, std::max(0.0f, ui.height - pos.y)));
     return y - pos.y;
 }
 
@@ -77,6 +102,7 @@ bool touch_button(Ui& ui, const char* id, const std::string& label, ImVec2 pos, 
         fs = std::max(fs * room / ts.x, font->FontSize * 0.5f);
         ts = font->CalcTextSizeA(fs, FLT_MAX, 0, label.c_str());
     }
+    check_fit(ui, label, ts, size);
     dl->PushClipRect(pos, ImVec2(pos.x + size.x, pos.y + size.y), true);
     dl->AddText(font, fs,
                 ImVec2(std::floor(pos.x + (size.x - ts.x) / 2), std::floor(pos.y + (size.y - ts.y) / 2)),
@@ -207,6 +233,7 @@ float status_line(Ui& ui, const ViewModel& vm) {
         scale = fit_scale(width_at, room, 0.7f);
     }
     const float fs = f->FontSize * scale;
+    check_fit(ui, left + "  " + vm.sync_text, ImVec2(width_at(scale), fs), ImVec2(room, h));
     const float ty = (h - fs) / 2;
     dl->PushClipRect(ImVec2(0, 0), ImVec2(pad + room, h), true);
     dl->AddText(f, fs, ImVec2(pad, ty), p.text, left.c_str());
@@ -266,7 +293,8 @@ void draw_message(Ui& ui, const ViewModel& vm, float top, float bottom) {
         return th + sh + hh + 3 * gap;
     };
     // Large text on a small window: smaller letters rather than words under the buttons.
-    const float scale = fit_scale([&](float s) { return text_height(s) + 2 * r_min + 3 * gap; }, avail);
+    const float scale = fit_scale(
+        ui, vm.title, width, [&](float s) { return text_height(s) + 2 * r_min + 3 * gap; }, avail);
     const float text_h = text_height(scale);
     // The icon takes what is left, within bounds: big on a tall screen, still a clear shape on a small one.
     const float r = std::clamp((avail - text_h - 2 * gap) / 2, r_min, ui.height * 0.12f);

@@ -22,10 +22,12 @@ inline void require_xvfb() {
     REQUIRE(have_xvfb());
 }
 
-// A shell command run inside a fresh virtual screen, with its output (stdout and stderr) captured.
-inline Run run_in_xvfb(const std::string& command, int timeout_seconds = 300) {
-    return run_command("timeout " + std::to_string(timeout_seconds) +
-                       " xvfb-run -a -s '-screen 0 1280x800x24' sh -c " + quote(command) + " 2>&1");
+// A shell command run inside a fresh virtual screen, with its output (stdout and stderr) captured. The
+// screen must hold the window: X keeps no pixels of a window's part off the screen.
+inline Run run_in_xvfb(const std::string& command, int timeout_seconds = 300,
+                       const std::string& screen = "1280x800x24") {
+    return run_command("timeout " + std::to_string(timeout_seconds) + " xvfb-run -a -s '-screen 0 " + screen +
+                       "' sh -c " + quote(command) + " 2>&1");
 }
 
 // An Xvfb server of our own, for a test that must signal the kiosk itself (xvfb-run stands between a
