@@ -14,7 +14,7 @@ packages=(
   libcairo2-dev libpango1.0-dev fonts-dejavu-core
   libimgui-dev libglfw3-dev libgl-dev libv4l-dev libasound2-dev
   catch2 libhowardhinnant-date-dev tzdata
-  xvfb xauth libgl1-mesa-dri
+  xvfb xauth libgl1-mesa-dri xdotool
   clang libclang-rt-14-dev
   poppler-utils
   libcups2-dev cups-ipp-utils cups-client dbus

@@ -168,7 +168,7 @@ TEST_CASE("Notes are last-writer-wins whatever the delivery order") {
     CHECK(load_attendee(other.db(), id)->has_note);
 }
 
-TEST_CASE("The door refuses notes, has_note and new attendees from a kiosk; a desk may send them") {
+TEST_CASE("The door refuses notes, has_note and new attendees from a kiosk, a desk may send them") {
     test::TempDir dir;
     Store central = Store::create(dir.file("central.db"), test::demo_spec());
     const std::string id = one_attendee(central);

@@ -234,7 +234,7 @@ TEST_CASE("printer and job states map to what the desk shows", "[printer]") {
     CHECK(std::string(to_string(PrintState::OutOfPaper)) == "out-of-paper");
 }
 
-TEST_CASE("printer settings live in the device's meta table; bad ones are refused", "[printer]") {
+TEST_CASE("printer settings live in the device's meta table, bad ones are refused", "[printer]") {
     Desk desk;
     CHECK(load_printer_settings(desk.store) == PrinterSettings{"", "label-62mm"});
 
@@ -351,7 +351,7 @@ TEST_CASE("out of labels, then labels loaded: the desk sees it and the badge pri
     CHECK(last.state == PrintState::Done);
 }
 
-TEST_CASE("a printer that refuses connections is offline at once; submit never waits", "[printer]") {
+TEST_CASE("a printer that refuses connections is offline at once, submit never waits", "[printer]") {
     Desk desk;
     Reports reports;
     BadgePrinter printer(reports.callback());

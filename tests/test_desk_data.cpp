@@ -178,7 +178,7 @@ TEST_CASE("The walk-in form: required names, lengths, plausible e-mail, event da
                                                   {"organisation", "desk.error.invalid_text"}});
 }
 
-TEST_CASE("Likely duplicates: same folded name in either order, or same e-mail; never itself") {
+TEST_CASE("Likely duplicates: same folded name in either order, or same e-mail, never itself") {
     test::TempDir dir;
     Store s = Store::create(dir.file("e.db"), test::demo_spec());
     const Attendee lea =
@@ -208,7 +208,7 @@ TEST_CASE("Likely duplicates: same folded name in either order, or same e-mail; 
     CHECK(likely_duplicates(s.db(), Attendee{.first_name = "Nobody", .last_name = "Here"}).empty());
 }
 
-TEST_CASE("A desk signs badges with its device key, which every kiosk accepts; never the main key") {
+TEST_CASE("A desk signs badges with its device key, which every kiosk accepts, never the main key") {
     Central c;
     const Attendee lea = add(c.store, Attendee{.first_name = "Léa", .last_name = "Dupré"});
     // The organisers' machine signs with the key file beside its database.

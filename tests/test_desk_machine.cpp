@@ -340,7 +340,7 @@ TEST_CASE("Desk flow: a person's attention note is shown on their page and with 
     CHECK(!list.view().rows.at(1).note);
 }
 
-TEST_CASE("Desk: every action stops speech; Repeat says it again", "[desk]") {
+TEST_CASE("Desk: every action stops speech, Repeat says it again", "[desk]") {
     DeskMachine m = at("admitted");
     auto stops = [](const std::vector<DeskEffect>& e) {
         return std::count_if(e.begin(), e.end(),

@@ -427,7 +427,7 @@ TEST_CASE("Desk edit: a form with errors is refused with each field's message, t
     CHECK(d.journal_rows() == journal);
 }
 
-TEST_CASE("Desk walk-in: likely duplicates stop it; forced, it is created, checked in and given a badge",
+TEST_CASE("Desk walk-in: likely duplicates stop it, forced, it is created, checked in and given a badge",
           "[desk_ops]") {
     const bool with_key = GENERATE(true, false);
     CAPTURE(with_key);

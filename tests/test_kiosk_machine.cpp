@@ -626,7 +626,7 @@ TEST_CASE("The view model changes only when something visible does: the idle kio
     CHECK_FALSE(v.view(kT0 + 999) == v.view(kT0 + 1001));
 }
 
-TEST_CASE("Spoken verdicts: what the screen says, the name only in headphones; any act stops it") {
+TEST_CASE("Spoken verdicts: what the screen says, the name only in headphones, any act stops it") {
     Machine m(strings(), MachineOptions{});
     m.handle(CodeDecoded{"CODE", kT0}, kT0);
     const auto effects = m.handle(VerdictReady{VerdictInfo{Verdict::Admitted, "Léa", "", ""}}, kT0);
@@ -679,9 +679,15 @@ TEST_CASE("A person with an attention note is admitted and sent to the desk, nev
     CHECK(vm.hint == "Merci de passer à l'accueil\u00a0: une personne vous y attend.");
 }
 
-TEST_CASE("Organiser PIN: a long press on the clock, a wrong PIN, then the right one switches to desk mode") {
+TEST_CASE("Organiser PIN: five taps on the clock, a wrong PIN, then the right one switches to desk mode") {
     Machine m(strings(), MachineOptions{});
-    m.handle(Tap{Intent::Organiser}, kT0);
+    // Four taps, or five spread over more than 3 s, do nothing: an attendee touching the clock.
+    for (int i = 0; i < 4; ++i)
+        m.handle(Tap{Intent::Organiser}, kT0 - 10000 + i * 900);
+    m.handle(Tap{Intent::Organiser}, kT0 - 10000 + 4 * 900);
+    CHECK(m.screen() == Screen::Scan);
+    for (int i = 0; i < 5; ++i)
+        m.handle(Tap{Intent::Organiser}, kT0 - 1000 + i * 200);
     REQUIRE(m.screen() == Screen::Pin);
     CHECK(m.view(kT0).title == "Réservé aux organisateurs");
     auto type = [&](const std::string& digits) {
@@ -714,7 +720,8 @@ TEST_CASE("Organiser PIN: a long press on the clock, a wrong PIN, then the right
     CHECK(switched);
     CHECK(m.screen() == Screen::Scan);
     // Locked after too many tries: the screen says for how long.
-    m.handle(Tap{Intent::Organiser}, kT0 + 2000);
+    for (int i = 0; i < 5; ++i)
+        m.handle(Tap{Intent::Organiser}, kT0 + 2000);
     type("0000");
     m.handle(Tap{Intent::Ok}, kT0 + 2000);
     m.handle(PinChecked{PinChecked::Result::Locked, kT0 + 2000 + 30000}, kT0 + 2000);
@@ -724,6 +731,7 @@ TEST_CASE("Organiser PIN: a long press on the clock, a wrong PIN, then the right
     CHECK(m.screen() == Screen::Scan);
     // Only from the scan screen (not while someone else is in a flow).
     m.handle(Tap{Intent::NoBadge}, kT0 + 30000);
-    m.handle(Tap{Intent::Organiser}, kT0 + 30000);
+    for (int i = 0; i < 5; ++i)
+        m.handle(Tap{Intent::Organiser}, kT0 + 30000);
     CHECK(m.screen() == Screen::Search);
 }

@@ -220,7 +220,7 @@ TEST_CASE_METHOD(MidSentence, "A newer verdict replaces the one being said") {
     CHECK(same_speech(rec.samples(2), synthesise_speech("Badge déjà utilisé aujourd'hui.", Lang::Fr)));
 }
 
-TEST_CASE("repeat() says the last utterance again; nothing before the first") {
+TEST_CASE("repeat() says the last utterance again, nothing before the first") {
     Recorder rec;
     Speaker speaker(options(rec));
     speaker.repeat(); // nothing said yet: nothing to repeat

@@ -460,7 +460,7 @@ TEST_CASE("A cloned kiosk database is refused with a clear error and never overw
     desk.require_converged(3);
 }
 
-TEST_CASE("A revoked device is cut off, by network and by bundle; it still receives the central's bundle") {
+TEST_CASE("A revoked device is cut off, by network and by bundle, it still receives the central's bundle") {
     Desk desk;
     desk.start_server();
     const auto ok = desk.add_kiosk("Accueil 1");

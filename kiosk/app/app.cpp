@@ -1,12 +1,15 @@
 #include "app.hpp"
 
+#include "desk_screen.hpp"
 #include "frame_loop.hpp"
 #include "kiosk_screen.hpp"
 #include "screenshots.hpp"
 #include "signals.hpp"
 #include "window.hpp"
 
+#include "badge_printer.hpp"
 #include "capture.hpp" // wall_ms
+#include "errors.hpp"
 #include "store.hpp"
 
 #include <CLI/CLI.hpp>
@@ -44,6 +47,17 @@ int print_codes(const Options& o) {
     return 0;
 }
 
+int set_printer(const Options& o) {
+    auto store = accueil::Store::open(o.db);
+    PrinterSettings settings{o.printer == "none" ? std::string() : o.printer, o.print_layout};
+    save_printer_settings(store, settings); // InputError, nothing stored, for a bad name or layout
+    std::printf("%s: %s\n", o.db.c_str(),
+                settings.printer.empty()
+                    ? "no printer: badges are saved as PDF and shown as a QR code"
+                    : ("badges print on " + settings.printer + " (" + settings.layout + ")").c_str());
+    return 0;
+}
+
 namespace {
 
 MachineOptions machine_options(const Options& o) {
@@ -72,6 +86,60 @@ int run_screenshots(const Options& o, const Strings& strings, AppWindow& window,
     return run_frames(window, input, screen, lo);
 }
 
+bool speech_on(const Options& o, bool desk) {
+    return o.speech.empty() ? !desk : o.speech == "on";
+}
+
+// Desk mode needs a device allowed to edit attendees: a kiosk-role device's edits would be refused
+// by the central store, and its database holds no attention notes.
+void check_desk_role(const Options& o) {
+    auto store = accueil::Store::open(o.db);
+    if (const auto role = store.meta("sync.role"); role && *role == "kiosk")
+        throw InputError(
+            o.db, "this device joined the organisers' server as a self-service kiosk: desk mode needs a "
+                  "device enrolled with `accueil-sync enroll --role desk`");
+}
+
+int run_desk(const Options& o, const Strings& strings, AppWindow& window, InputLog& input,
+             const LoopOptions& lo, bool may_leave) {
+    check_desk_role(o);
+    DeskRuntimeOptions ro;
+    ro.db_path = o.db;
+    ro.sound = !o.no_sound;
+    ro.speech = speech_on(o, true);
+    ro.headphones = parse_headphone_mode(o.headphones);
+    ro.capture.camera = o.camera;
+    ro.capture.replay = o.replay;
+    ro.capture.replay_interval_ms = o.replay_interval_ms;
+    ro.capture.replay_loop = o.replay_loop;
+    ro.machine.may_leave = may_leave;
+    int status = 0;
+    {
+        DeskRuntime runtime(strings, ro);
+        runtime.start([] { glfwPostEmptyEvent(); });
+        if (o.contrast == "high")
+            runtime.tap(DeskTap{DeskAct::ToggleContrast}, wall_ms());
+        if (o.lang == "en")
+            runtime.tap(DeskTap{DeskAct::SwitchLanguage}, wall_ms());
+        DeskScreen screen(runtime);
+        status = run_frames(window, input, screen, lo);
+        spdlog::info("window closed: stopping the camera, the desk worker, the printer and the sound");
+    }
+    spdlog::info("workers joined, database closed");
+    return status;
+}
+
+int run_desk_screenshots(const Options& o, const Strings& strings, AppWindow& window, InputLog& input,
+                         const LoopOptions& lo, int w, int h) {
+    DeskScreenshotScreen screen(
+        strings, planned_desk_shots(o.screenshot, o.screenshot_dir, o.screen, o.lang, o.contrast, w, h));
+    if (!screen.ready()) {
+        std::fprintf(stderr, "accueil-kiosk: unknown desk --screen %s\n", o.screen.c_str());
+        return 2;
+    }
+    return run_frames(window, input, screen, lo);
+}
+
 int run_kiosk(const Options& o, const Strings& strings, AppWindow& window, InputLog& input,
               const LoopOptions& lo) {
     MachineOptions mo = machine_options(o);
@@ -79,6 +147,9 @@ int run_kiosk(const Options& o, const Strings& strings, AppWindow& window, Input
     RuntimeOptions ro;
     ro.db_path = o.db;
     ro.sound = !o.no_sound;
+    ro.speech = speech_on(o, false);
+    ro.headphones = parse_headphone_mode(o.headphones);
+    mo.speech = ro.speech;
     ro.capture.camera = o.camera;
     ro.capture.replay = o.replay;
     ro.capture.replay_interval_ms = o.replay_interval_ms;
@@ -128,8 +199,23 @@ int run_window(const Options& o, const Strings& strings) {
     AppWindow window(wo, input);
     TerminationWatcher watcher([&window](int) { window.request_close(); });
     LoopOptions lo{o.font_regular, o.font_bold, o.measure_idle};
-    const int status = screenshot ? run_screenshots(o, strings, window, input, lo, wo.width, wo.height)
-                                  : run_kiosk(o, strings, window, input, lo);
+    const bool desk = o.mode == "desk";
+    int status = 0;
+    if (screenshot)
+        status = desk ? run_desk_screenshots(o, strings, window, input, lo, wo.width, wo.height)
+                      : run_screenshots(o, strings, window, input, lo, wo.width, wo.height);
+    else if (desk)
+        status = run_desk(o, strings, window, input, lo, false);
+    else
+        // Self-service, switched to desk mode by an organiser's PIN and back, as often as asked: each
+        // mode's runtime is torn down before the other starts.
+        for (bool in_desk = false;; in_desk = !in_desk) {
+            status = in_desk ? run_desk(o, strings, window, input, lo, true)
+                             : run_kiosk(o, strings, window, input, lo);
+            if (status != kSwitchMode)
+                break;
+            spdlog::info("switching to {} mode", in_desk ? "self-service" : "desk");
+        }
     spdlog::info("exiting with status {}", status);
     return status;
 }

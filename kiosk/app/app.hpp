@@ -27,6 +27,11 @@ struct Options {
     double typing_seconds = 20;
     bool no_sound = false;
     double measure_idle = 0;
+    std::string mode = "self-service"; // or "desk": the volunteers' screen (a device enrolled --role desk)
+    std::string speech;                // "on" or "off"; empty: on in self-service, off at the desk
+    std::string headphones = "auto";   // where the name may be spoken: auto (the jack), always, never
+    std::string printer;               // --set-printer: saved in the device's settings, then exit
+    std::string print_layout = "label-62mm";
     std::string assets = Strings::default_assets_dir();
     std::string font_regular = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
     std::string font_bold = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf";
@@ -37,6 +42,9 @@ std::pair<int, int> parse_size(const std::string& s);
 
 // --replay PATH --print-codes: the frame pipeline alone, no window, one line per picture.
 int print_codes(const Options& o);
+
+// --set-printer NAME|URI|none: stores this device's printer and layout (badge_printer.hpp) and exits.
+int set_printer(const Options& o);
 
 // The window until it closes; returns the exit status.
 int run_window(const Options& o, const Strings& strings);

@@ -7,6 +7,10 @@
 
 namespace accueil::kiosk::app {
 
+// The exit status of a screen that hands the window over to the other mode: self-service to desk (an
+// organiser's PIN) and back (the desk's "self-service" button).
+constexpr int kSwitchMode = 10;
+
 // A Screen that shows the kiosk's ViewModel with ui::draw_view; subclasses fill view_ in update_view.
 class ViewModelScreen : public Screen {
 public:
@@ -41,6 +45,8 @@ public:
     std::optional<int> done() const override {
         if (exit_after_replay_ && runtime_.replay_complete())
             return 0;
+        if (runtime_.switch_requested())
+            return kSwitchMode; // an organiser's PIN: the app runs the desk in this window
         return std::nullopt;
     }
 

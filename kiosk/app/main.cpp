@@ -50,6 +50,18 @@ int main(int argc, char** argv) {
     app.add_flag("--no-sound", o.no_sound, "stay silent");
     app.add_option("--measure-idle", o.measure_idle, "run this many seconds, then print CPU and memory used")
         ->check(CLI::Range(1.0, 3600.0));
+    app.add_option("--mode", o.mode, "self-service (attendees) or desk (volunteers)")
+        ->check(CLI::IsMember({"self-service", "desk"}));
+    app.add_option("--speech", o.speech,
+                   "say the verdicts aloud: on or off (default: on in self-service, off at the desk)")
+        ->check(CLI::IsMember({"on", "off"}));
+    app.add_option("--headphones", o.headphones,
+                   "names are spoken only in headphones: auto (the jack tells), always or never")
+        ->check(CLI::IsMember({"auto", "always", "never"}));
+    app.add_option("--set-printer", o.printer,
+                   "save this device's badge printer (a CUPS queue, an ipp:// address, or none) and exit");
+    app.add_option("--print-layout", o.print_layout, "with --set-printer: label-62mm or a6")
+        ->check(CLI::IsMember({"label-62mm", "a6"}));
     app.add_option("--assets", o.assets, "folder holding lang/fr.json and lang/en.json");
     CLI11_PARSE(app, argc, argv);
 
@@ -60,6 +72,14 @@ int main(int argc, char** argv) {
                 return 2;
             }
             return app::print_codes(o);
+        }
+        if (!o.printer.empty()) {
+            if (o.db.empty()) {
+                std::fprintf(stderr,
+                             "accueil-kiosk: --set-printer needs --db PATH (the device's database)\n");
+                return 2;
+            }
+            return app::set_printer(o);
         }
         if (!o.size.empty())
             app::parse_size(o.size);

@@ -440,6 +440,11 @@ void DeskMachine::on(const DeskResults& r, std::vector<DeskEffect>&) {
 
 void DeskMachine::show_person(PersonDetail p) {
     person_ = std::move(p);
+    // The results behind the page (Escape goes back to them) show the person as now: arrived, undone,
+    // renamed.
+    for (auto& row : rows_)
+        if (row.id == person_->summary.id)
+            row = person_->summary;
     go(DeskScreen::Person);
 }
 

@@ -303,6 +303,12 @@ void Machine::on(const Tap& t, std::int64_t now, std::vector<Effect>& out) {
             go(Screen::Search, now);
             typed_.clear();
         } else if (t.intent == Intent::Organiser) {
+            // Five taps on the clock within 3 s: hidden from attendees, easy for an organiser.
+            std::erase_if(clock_taps_, [&](std::int64_t at) { return now - at > 3000; });
+            clock_taps_.push_back(now);
+            if (clock_taps_.size() < 5)
+                return;
+            clock_taps_.clear();
             pin_.clear();
             pin_status_ = "pin.sentence";
             go(Screen::Pin, now);

@@ -211,6 +211,7 @@ private:
     std::string pin_status_; // key of the PIN screen's sentence
     bool pin_checking_ = false;
     std::int64_t pin_locked_minutes_ = 0;
+    std::vector<std::int64_t> clock_taps_; // Intent::Organiser times
 
     std::string failure_;
     std::string fault_key_;    // the out-of-order screen's reason, in words (out_of_order.reason.*)

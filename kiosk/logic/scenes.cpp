@@ -4,9 +4,10 @@ namespace accueil::kiosk {
 
 const std::vector<std::string>& scene_names() {
     static const std::vector<std::string> names = {
-        "scan",     "scan-no-camera", "checking",    "admitted", "already",        "not-today",
-        "replaced", "invalid",        "unknown",     "search",   "search-results", "confirm",
-        "desk",     "out-of-order",   "worker-down", "joined",   "join-failed"};
+        "scan",           "scan-no-camera", "checking", "admitted",     "already",
+        "not-today",      "replaced",       "invalid",  "unknown",      "search",
+        "search-results", "confirm",        "desk",     "out-of-order", "worker-down",
+        "joined",         "join-failed",    "pin",      "pin-wrong"};
     return names;
 }
 
@@ -71,6 +72,15 @@ bool drive_to_scene(Machine& m, const std::string& name, std::int64_t now) {
         j.kiosk_name = j.ok ? "Accueil 2" : "";
         j.error = j.ok ? "" : "cannot join https://192.168.1.20:8443: server unreachable: Connection";
         m.handle(j, now);
+    } else if (name == "pin" || name == "pin-wrong") {
+        for (int i = 0; i < 5; ++i)
+            m.handle(Tap{Intent::Organiser}, now);
+        for (const char* d : {"1", "2", "3", "4"})
+            m.handle(Tap{Intent::Key, d}, now);
+        if (name == "pin-wrong") {
+            m.handle(Tap{Intent::Ok}, now);
+            m.handle(PinChecked{PinChecked::Result::Wrong, 0}, now);
+        }
     } else
         return false;
     return true;

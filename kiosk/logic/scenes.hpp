@@ -9,7 +9,7 @@ namespace accueil::kiosk {
 
 // "scan", "scan-no-camera", "checking", "admitted", "already", "not-today", "replaced", "invalid",
 // "unknown", "search", "search-results", "confirm", "desk", "out-of-order", "worker-down", "joined",
-// "join-failed".
+// "join-failed", "pin", "pin-wrong".
 const std::vector<std::string>& scene_names();
 // Feeds the machine the inputs that lead to that scene. False for an unknown name.
 bool drive_to_scene(Machine& m, const std::string& name, std::int64_t now_ms);

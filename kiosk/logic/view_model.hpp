@@ -31,7 +31,7 @@ enum class Intent {
     SwitchLanguage,
     ToggleContrast,
     Repeat,    // say the screen again (spoken verdicts)
-    Organiser, // a long press on the clock: the organiser PIN screen
+    Organiser, // a tap on the clock: five within 3 s open the organiser PIN screen
 };
 
 // The sentence's mood; never the only cue: there is always an icon shape and words.

@@ -6,6 +6,10 @@
 namespace accueil::kiosk::ui {
 
 void draw_scan(Ui& ui, const ViewModel& vm, float top) {
+    // The status line's clock: five taps open the organiser PIN screen (machine.cpp counts them).
+    ImGui::SetCursorScreenPos(ImVec2(0, 0));
+    if (ImGui::InvisibleButton("##clock", ImVec2(ui.width * 0.3f, top)))
+        ui.taps.push_back(Tap{Intent::Organiser});
     const Palette& p = ui.palette;
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const float bottom = action_row(ui, vm);

@@ -98,6 +98,7 @@ void draw_search(Ui& ui, const ViewModel& vm, float top);
 void draw_confirm(Ui& ui, const ViewModel& vm, float top);
 void draw_desk(Ui& ui, const ViewModel& vm, float top);
 void draw_out_of_order(Ui& ui, const ViewModel& vm, float top);
+void draw_pin(Ui& ui, const ViewModel& vm, float top);
 
 // The whole window for one view model.
 void draw_view(Ui& ui, const ViewModel& vm);

@@ -350,8 +350,8 @@ void draw_view(Ui& ui, const ViewModel& vm) {
     case Screen::OutOfOrder:
         draw_out_of_order(ui, vm, top);
         break;
-    case Screen::Pin: // the organiser's PIN: its words and buttons until it has a drawing of its own
-        draw_message(ui, vm, top, action_row(ui, vm));
+    case Screen::Pin:
+        draw_pin(ui, vm, top);
         break;
     }
     ImGui::End();

@@ -1,0 +1,86 @@
+#include "desk_screen.hpp"
+
+#include "capture.hpp" // wall_ms
+#include "desk_scenes.hpp"
+
+#include <cstdio>
+#include <filesystem>
+
+namespace accueil::kiosk::app {
+
+bool DeskScreen::pump(std::int64_t now_ms) {
+    const bool changed = runtime_.pump(now_ms);
+    (void)runtime_.take_preview(); // the desk shows no camera picture: its codes are enough
+    return changed;
+}
+
+void DeskScreen::draw(ui::Ui& ui) {
+    ui::DeskInputOut out;
+    ui::draw_desk_view(ui, view_.current(), state_, out);
+    const std::int64_t now = wall_ms();
+    for (const auto& k : out.keys)
+        runtime_.key(k, now);
+    for (const auto& t : out.taps)
+        runtime_.tap(t, now);
+    if (!out.keys.empty() || !out.taps.empty())
+        ui.taps.push_back(Tap{Intent::MoreTime}); // tells the loop that input arrived (a burst of frames)
+}
+
+std::vector<Shot> planned_desk_shots(const std::string& file, const std::string& dir,
+                                     const std::string& screen, const std::string& lang,
+                                     const std::string& contrast, int w, int h) {
+    if (!file.empty())
+        return {{screen, lang, contrast, file}};
+    std::vector<Shot> shots;
+    const std::string size = std::to_string(w) + "x" + std::to_string(h);
+    for (const auto& scene : desk_scene_names())
+        for (const char* l : {"fr", "en"})
+            for (const char* c : {"normal", "high"})
+                shots.push_back({scene, l, c,
+                                 (std::filesystem::path(dir) /
+                                  ("desk-" + scene + "-" + l + "-" + c + "-" + size + ".png"))
+                                     .string()});
+    return shots;
+}
+
+DeskScreenshotScreen::DeskScreenshotScreen(const Strings& strings, std::vector<Shot> shots)
+    : strings_(strings), shots_(std::move(shots)) {
+    if (!shots_.empty() && !set_up(shots_.front()))
+        sample_.reset();
+}
+
+bool DeskScreenshotScreen::set_up(const Shot& s) {
+    sample_ = std::make_unique<DeskMachine>(strings_);
+    state_ = {};
+    if (!drive_to_desk_scene(*sample_, s.screen))
+        return false;
+    if (s.lang == "en")
+        sample_->handle(DeskTap{DeskAct::SwitchLanguage}, 0);
+    if (s.contrast == "high")
+        sample_->handle(DeskTap{DeskAct::ToggleContrast}, 0);
+    return true;
+}
+
+void DeskScreenshotScreen::draw(ui::Ui& ui) {
+    ui::DeskInputOut ignored; // sample scenes stay as they are
+    ui::draw_desk_view(ui, view_.current(), state_, ignored);
+}
+
+void DeskScreenshotScreen::after_render(const ui::Ui& ui, int fb_w, int fb_h) {
+    if (status_ || ++shot_frames_ < 3)
+        return;
+    const Shot& shot = shots_[shot_];
+    clipped_ += report_overflows(shot, ui, fb_w, fb_h);
+    if (!write_screenshot(shot.path, fb_w, fb_h)) {
+        std::fprintf(stderr, "accueil-kiosk: cannot write %s\n", shot.path.c_str());
+        status_ = 1;
+        return;
+    }
+    shot_frames_ = 0;
+    if (++shot_ == shots_.size())
+        status_ = clipped_ > 0 ? kClipped : 0;
+    else
+        set_up(shots_[shot_]);
+}
+
+} // namespace accueil::kiosk::app
