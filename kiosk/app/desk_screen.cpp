@@ -3,6 +3,8 @@
 #include "capture.hpp" // wall_ms
 #include "desk_scenes.hpp"
 
+#include <GLFW/glfw3.h>
+
 #include <cstdio>
 #include <filesystem>
 
@@ -12,6 +14,28 @@ bool DeskScreen::pump(std::int64_t now_ms) {
     const bool changed = runtime_.pump(now_ms);
     (void)runtime_.take_preview(); // the desk shows no camera picture: its codes are enough
     return changed;
+}
+
+void DeskScreen::key_press(int key, std::int64_t at_ms) {
+    switch (key) {
+    case GLFW_KEY_ESCAPE:
+        runtime_.key(DeskKey{DeskKey::Escape}, at_ms);
+        break;
+    case GLFW_KEY_BACKSPACE:
+        runtime_.key(DeskKey{DeskKey::Backspace}, at_ms);
+        break;
+    case GLFW_KEY_UP:
+        runtime_.key(DeskKey{DeskKey::Up}, at_ms);
+        break;
+    case GLFW_KEY_DOWN:
+        runtime_.key(DeskKey{DeskKey::Down}, at_ms);
+        break;
+    case GLFW_KEY_F2:
+        runtime_.tap(DeskTap{DeskAct::WalkIn}, at_ms);
+        break;
+    default:
+        break;
+    }
 }
 
 void DeskScreen::draw(ui::Ui& ui) {

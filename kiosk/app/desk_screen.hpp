@@ -19,6 +19,7 @@ public:
 
     void key_char(const std::string& utf8, std::int64_t at_ms) override { runtime_.key_char(utf8, at_ms); }
     void key_enter(std::int64_t at_ms) override { runtime_.key_enter(at_ms); }
+    void key_press(int glfw_key, std::int64_t at_ms) override;
     bool pump(std::int64_t now_ms) override;
     void update_view(std::int64_t) override { view_.set(runtime_.view()); }
     bool high_contrast() const override { return view_.current().high_contrast; }

@@ -63,8 +63,11 @@ int run_frames(AppWindow& window, InputLog& input, Screen& screen, const LoopOpt
                 screen.key_char(ch, at);
             for (auto at : input.enters)
                 screen.key_enter(at);
+            for (const auto& [key, at] : input.keys)
+                screen.key_press(key, at);
             input.chars.clear();
             input.enters.clear();
+            input.keys.clear();
             changed = screen.pump(now) || changed;
             // A new preview picture is drawn once; it does not start a burst of frames (a camera sends
             // up to 10 a second while the scene moves, none while it is still).

@@ -26,6 +26,8 @@ public:
     // A physical keyboard or badge scanner (a keyboard wedge) typed something.
     virtual void key_char(const std::string& /*utf8*/, std::int64_t /*at_ms*/) {}
     virtual void key_enter(std::int64_t /*at_ms*/) {}
+    // Escape, Backspace, Up, Down, F2 (GLFW key codes), in the order pressed.
+    virtual void key_press(int /*glfw_key*/, std::int64_t /*at_ms*/) {}
     // Drains the workers into the machine; true when anything changed.
     virtual bool pump(std::int64_t now_ms) = 0;
     // A new camera picture to show, if any (drawn once; it does not start a burst of frames).

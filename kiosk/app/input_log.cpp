@@ -33,6 +33,11 @@ void on_key(GLFWwindow* window, int key, int, int action, int) {
     log.activity = true;
     if ((key == GLFW_KEY_ENTER || key == GLFW_KEY_KP_ENTER) && action == GLFW_PRESS)
         log.enters.push_back(wall_ms());
+    else if ((key == GLFW_KEY_ESCAPE || key == GLFW_KEY_BACKSPACE || key == GLFW_KEY_UP ||
+              key == GLFW_KEY_DOWN || key == GLFW_KEY_F2) &&
+             (action == GLFW_PRESS ||
+              (action == GLFW_REPEAT && key != GLFW_KEY_ESCAPE && key != GLFW_KEY_F2)))
+        log.keys.emplace_back(key, wall_ms());
 }
 
 void on_mouse(GLFWwindow* window, int, int, int) {

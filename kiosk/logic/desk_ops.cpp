@@ -13,6 +13,8 @@
 #include "text_fold.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <thread>
 
 namespace accueil::kiosk {
 
@@ -271,7 +273,18 @@ DeskInput desk_save(Store& store, const DeskDoSave& request, std::int64_t now_ms
         return DeskSaved{require_person(store, id, now_ms), false, "", true};
     // A walk-in is at the desk: checked in at once, and given a badge.
     const auto created = load_attendee(store.db(), id);
-    check_in_attendee(store, *created, now_ms);
+    // Created and committed: from here a busy store is waited for here, not by the worker's retry of
+    // the whole request, which would create the walk-in a second time.
+    for (int attempt = 0;; ++attempt) {
+        try {
+            check_in_attendee(store, *created, now_ms);
+            break;
+        } catch (const std::exception& e) {
+            if (!is_busy_error(e) || attempt >= 100)
+                throw;
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+    }
     bool is_signed = false;
     std::string code = badge_code_of(store, *created, &is_signed);
     return DeskSaved{require_person(store, id, now_ms), true, std::move(code), is_signed};

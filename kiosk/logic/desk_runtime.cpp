@@ -139,6 +139,11 @@ bool DeskRuntime::pump(std::int64_t now_ms) {
 }
 
 void DeskRuntime::key(const DeskKey& k, std::int64_t now_ms) {
+    // Letters the wedge still holds (it tells a person from a scanner by their pace) come first: "x"
+    // then Backspace erases the "x". A key ends a burst the way Enter does.
+    if (auto code = wedge_.enter(now_ms))
+        apply(DeskCode{*code, now_ms}, now_ms);
+    pump(now_ms);
     apply(k, now_ms);
 }
 
@@ -158,6 +163,10 @@ void DeskRuntime::key_enter(std::int64_t now_ms) {
 }
 
 void DeskRuntime::tap(const DeskTap& t, std::int64_t now_ms) {
+    // The same for F2 and buttons: the walk-in form starts from the whole name typed.
+    if (auto code = wedge_.enter(now_ms))
+        apply(DeskCode{*code, now_ms}, now_ms);
+    pump(now_ms);
     apply(t, now_ms);
 }
 

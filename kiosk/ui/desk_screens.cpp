@@ -2,7 +2,6 @@
 #include "desk_machine.hpp"
 #include "desk_ui.hpp"
 
-#include <GLFW/glfw3.h>
 #include <imgui.h>
 #include <imgui_internal.h>
 
@@ -274,21 +273,6 @@ void draw_desk_view(Ui& ui, const DeskView& v, DeskUiState& state, DeskInputOut&
         state.focus_first = true;
     }
     state.shown = v.screen;
-    // Keys the GLFW character callback does not carry. In a form, the text boxes own them (Escape aside).
-    auto pressed = [](ImGuiKey k) { return ImGui::IsKeyPressed(ImGui::GetKeyIndex(k)); };
-    if (pressed(ImGuiKey_Escape))
-        out.keys.push_back(DeskKey{DeskKey::Escape});
-    if (!form) {
-        if (pressed(ImGuiKey_Backspace))
-            out.keys.push_back(DeskKey{DeskKey::Backspace});
-        if (pressed(ImGuiKey_UpArrow))
-            out.keys.push_back(DeskKey{DeskKey::Up});
-        if (pressed(ImGuiKey_DownArrow))
-            out.keys.push_back(DeskKey{DeskKey::Down});
-        // This ImGui (1.86) indexes other keys by the GLFW backend's key codes.
-        if (ImGui::IsKeyPressed(GLFW_KEY_F2, false))
-            out.taps.push_back(DeskTap{DeskAct::WalkIn});
-    }
     const float top = desk_status_line(ui, v, out);
     const float below = desk_banner(ui, v, top);
     const float bottom = desk_actions(ui, v, out);
