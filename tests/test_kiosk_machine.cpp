@@ -9,6 +9,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -246,7 +247,8 @@ TEST_CASE("Every sample scene is reachable and lands on its screen") {
         {"replaced", S::Verdict}, {"invalid", S::Verdict},         {"unknown", S::Verdict},
         {"search", S::Search},    {"search-results", S::Search},   {"confirm", S::Confirm},
         {"desk", S::GoToDesk},    {"out-of-order", S::OutOfOrder}, {"worker-down", S::OutOfOrder},
-        {"joined", S::Verdict},   {"join-failed", S::Verdict}};
+        {"joined", S::Verdict},   {"join-failed", S::Verdict},     {"pin", S::Pin},
+        {"pin-wrong", S::Pin}};
     REQUIRE(scene_names().size() == expected.size());
     for (const auto& [name, screen] : expected) {
         INFO(name);
@@ -734,4 +736,49 @@ TEST_CASE("Organiser PIN: five taps on the clock, a wrong PIN, then the right on
     for (int i = 0; i < 5; ++i)
         m.handle(Tap{Intent::Organiser}, kT0 + 30000);
     CHECK(m.screen() == Screen::Search);
+}
+
+TEST_CASE(
+    "No badge: after the identity check a kiosk with a printer offers to print one, and says how it went") {
+    MachineOptions o;
+    o.can_print = true;
+    Machine m(strings(), o);
+    REQUIRE(drive_to_scene(m, "confirm", kT0));
+    m.handle(Tap{Intent::PickOption, "", 0}, kT0); // the right last name (scenes.cpp: index 0 for A1)
+    m.handle(VerdictReady{VerdictInfo{Verdict::Admitted, "Églantine", "", ""}}, kT0);
+    auto vm = m.view(kT0);
+    const auto print = std::find_if(vm.actions.begin(), vm.actions.end(),
+                                    [](const Button& b) { return b.intent == Intent::PrintBadge; });
+    REQUIRE(print != vm.actions.end());
+    CHECK(print->label == "Imprimer mon badge");
+    const auto sent = m.handle(Tap{Intent::PrintBadge}, kT0 + 1000);
+    const PrintBadge* job = nullptr;
+    for (const auto& e : sent)
+        if (const auto* p = std::get_if<PrintBadge>(&e))
+            job = p;
+    REQUIRE(job != nullptr);
+    CHECK(job->attendee_id == "A1");
+    vm = m.view(kT0 + 1000);
+    CHECK(vm.hint == "Votre badge se prépare…");
+    CHECK(std::none_of(vm.actions.begin(), vm.actions.end(),
+                       [](const Button& b) { return b.intent == Intent::PrintBadge; })); // once only
+    CHECK(*m.deadline() >= kT0 + 1000 + 30000); // time for the printer
+    m.handle(PrintProgress{"printing"}, kT0 + 3000);
+    CHECK(m.view(kT0 + 3000).hint == "Votre badge s'imprime…");
+    m.handle(PrintProgress{"out-of-paper"}, kT0 + 4000);
+    CHECK(m.view(kT0 + 4000).hint == "L'impression n'a pas marché\u00a0: merci d'aller à l'accueil.");
+    // A badge scanned: it is in their hand, nothing to print; a kiosk without printer never offers.
+    m.handle(Tap{Intent::Ok}, kT0 + 5000);
+    m.handle(CodeDecoded{"CODE", kT0 + 6000}, kT0 + 6000);
+    m.handle(VerdictReady{VerdictInfo{Verdict::Admitted, "Léa", "", ""}}, kT0 + 6000);
+    vm = m.view(kT0 + 6000);
+    CHECK(std::none_of(vm.actions.begin(), vm.actions.end(),
+                       [](const Button& b) { return b.intent == Intent::PrintBadge; }));
+    Machine plain(strings(), MachineOptions{});
+    REQUIRE(drive_to_scene(plain, "confirm", kT0));
+    plain.handle(Tap{Intent::PickOption, "", 0}, kT0);
+    plain.handle(VerdictReady{VerdictInfo{Verdict::Admitted, "Églantine", "", ""}}, kT0);
+    vm = plain.view(kT0);
+    CHECK(std::none_of(vm.actions.begin(), vm.actions.end(),
+                       [](const Button& b) { return b.intent == Intent::PrintBadge; }));
 }

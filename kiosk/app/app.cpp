@@ -160,6 +160,8 @@ int run_kiosk(const Options& o, const Strings& strings, AppWindow& window, Input
             auto store = accueil::Store::open(o.db);
             mo.kiosk_name = store.kiosk_name();
             mo.timezone = store.event().timezone;
+            ro.printer = load_printer_settings(store);
+            mo.can_print = !ro.printer.printer.empty();
         } catch (const std::exception& e) {
             spdlog::error("{}", e.what()); // the runtime reports it too: the screen says out of order
         }

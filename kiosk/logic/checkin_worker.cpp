@@ -1,6 +1,7 @@
 #include "checkin_worker.hpp"
 
-#include "capture.hpp" // wall_ms
+#include "capture.hpp"  // wall_ms
+#include "desk_ops.hpp" // badge_code_of
 #include "event_calendar.hpp"
 #include "join_runner.hpp"
 #include "organiser_pin.hpp"
@@ -102,8 +103,8 @@ bool is_busy_error(const std::exception& e) {
     return false;
 }
 
-CheckinWorker::CheckinWorker(std::string db_path, Mailbox& mailbox, WorkerOptions options)
-    : db_path_(std::move(db_path)), mailbox_(mailbox), opt_(options) {
+CheckinWorker::CheckinWorker(std::string db_path, Mailbox& mailbox, WorkerOptions options, PrintFn print)
+    : db_path_(std::move(db_path)), mailbox_(mailbox), print_(std::move(print)), opt_(options) {
     thread_ = std::thread([this] { run(); });
 }
 
@@ -334,6 +335,11 @@ void CheckinWorker::process(Store& store, const WorkerJob& job) {
             roster_version_ = version;
         }
         mailbox_.push(SearchDone{s->query, masked_search(store, s->query, 5, 0, &roster_)});
+    } else if (const auto* b = std::get_if<PrintBadge>(&job)) {
+        if (auto a = load_attendee(store.db(), b->attendee_id); a && print_)
+            print_(*a, badge_code_of(store, *a, nullptr), store.event());
+        else
+            mailbox_.push(PrintProgress{"failed"});
     } else if (const auto* p = std::get_if<CheckPin>(&job)) {
         const PinCheck c = check_organiser_pin(store, p->pin, wall_ms());
         using R = PinChecked::Result;

@@ -11,6 +11,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <thread>
 #include <variant>
@@ -22,7 +23,8 @@ class Store;
 namespace accueil::kiosk {
 
 struct RefreshSync {};
-using WorkerJob = std::variant<StartCheckin, StartCheckinAttendee, StartSearch, RefreshSync, CheckPin>;
+using WorkerJob =
+    std::variant<StartCheckin, StartCheckinAttendee, StartSearch, RefreshSync, CheckPin, PrintBadge>;
 
 // What the worker does with each job, callable without a thread (tests, benchmarks).
 VerdictInfo verdict_info(const CheckinResult& r, const std::string& timezone);
@@ -46,7 +48,11 @@ class CheckinWorker {
 public:
     // Opens the store on the worker thread; a failure is reported as WorkerState{running = false}, and
     // WorkerState{running = true} once it is open again.
-    CheckinWorker(std::string db_path, Mailbox& mailbox, WorkerOptions options = {});
+    // `print` receives, on the worker thread, each badge a person asked to print (PrintBadge): the person
+    // as stored, their badge code (badge_code_of: the attendee id on a kiosk, which holds no badge key)
+    // and the event.
+    using PrintFn = std::function<void(Attendee, std::string, EventInfo)>;
+    CheckinWorker(std::string db_path, Mailbox& mailbox, WorkerOptions options = {}, PrintFn print = {});
     ~CheckinWorker();
     CheckinWorker(const CheckinWorker&) = delete;
     CheckinWorker& operator=(const CheckinWorker&) = delete;
@@ -68,6 +74,7 @@ private:
 
     std::string db_path_;
     Mailbox& mailbox_;
+    PrintFn print_;
     WorkerOptions opt_;
     mutable std::mutex mutex_;
     std::condition_variable cv_;

@@ -177,6 +177,8 @@ void Machine::go(Screen s, std::int64_t now) {
         matches_.clear();
         chosen_ = {};
         pin_.clear();
+        print_for_.clear();
+        print_state_.clear();
     }
 }
 
@@ -187,6 +189,8 @@ std::vector<Effect> Machine::handle(const Input& input, std::int64_t now_ms) {
 }
 
 void Machine::start_checkin(const CodeDecoded& c, std::int64_t now, std::vector<Effect>& out) {
+    print_for_.clear(); // a scanned badge is in their hand
+    print_state_.clear();
     go(Screen::Checking, now);
     if (is_enrolment_code(c.code))
         deadline_ = now + opt_.joining_ms; // it talks to the server and downloads the roster
@@ -336,6 +340,13 @@ void Machine::on(const Tap& t, std::int64_t now, std::vector<Effect>& out) {
         [[fallthrough]];
     case Screen::Verdict:
     case Screen::GoToDesk:
+        if (t.intent == Intent::PrintBadge && screen_ == Screen::Verdict && may_print() &&
+            print_state_.empty()) {
+            print_state_ = "rendering";
+            deadline_ = now + std::max<std::int64_t>(opt_.verdict_ms, 30000); // printing takes a moment
+            out.push_back(PrintBadge{print_for_});
+            return;
+        }
         if (t.intent == Intent::Ok || t.intent == Intent::Back)
             go(Screen::Scan, now);
         else if (t.intent == Intent::NoBadge && screen_ != Screen::OutOfOrder)
@@ -388,6 +399,8 @@ void Machine::on(const Tap& t, std::int64_t now, std::vector<Effect>& out) {
                 return;
             if (t.index == chosen_.correct) {
                 const std::string id = chosen_.attendee_id;
+                print_for_ = id; // no badge with them: the verdict may offer to print one
+                print_state_.clear();
                 go(Screen::Checking, now);
                 out.push_back(StartCheckinAttendee{id, now, ++last_job_});
             } else {
@@ -471,6 +484,23 @@ void Machine::on(const Joined& j, std::int64_t now, std::vector<Effect>& out) {
     joined_ = j;
     go(Screen::Verdict, now);
     out.push_back(PlaySound{j.ok ? Sound::Admitted : Sound::Error});
+}
+
+bool Machine::may_print() const {
+    return opt_.can_print && !print_for_.empty() && !joined_ &&
+           (verdict_.verdict == Verdict::Admitted || verdict_.verdict == Verdict::AlreadyCheckedIn);
+}
+
+void Machine::on(const PrintProgress& p, std::int64_t now, std::vector<Effect>& out) {
+    if (screen_ != Screen::Verdict || print_state_.empty())
+        return; // the person has gone: nothing to say
+    print_state_ = p.state;
+    if (p.state == "done" || p.state == "saved-pdf")
+        deadline_ = now + opt_.verdict_ms;
+    else if (p.state == "printer-offline" || p.state == "out-of-paper" || p.state == "failed") {
+        deadline_ = now + opt_.verdict_ms;
+        out.push_back(PlaySound{Sound::Error});
+    }
 }
 
 void Machine::on(const PinChecked& p, std::int64_t now, std::vector<Effect>& out) {
@@ -586,6 +616,10 @@ ViewModel Machine::view(std::int64_t now) const {
         vm.hint = tr(verdict_.see_desk && verdict_.verdict == Verdict::Admitted ? "verdict.admitted.see_desk"
                                                                                 : stem + ".hint");
         vm.actions.push_back({Intent::Ok, tr("verdict.ok"), -1, true});
+        if (may_print() && print_state_.empty())
+            vm.actions.push_back({Intent::PrintBadge, tr("verdict.print"), -1, false});
+        if (!print_state_.empty())
+            vm.hint = tr("kiosk.print." + print_state_);
         if (opt_.speech)
             vm.actions.push_back({Intent::Repeat, tr("verdict.repeat"), -1, false});
         break;

@@ -87,8 +87,13 @@ struct PinChecked {
     enum class Result { Ok, Wrong, Locked, NoPinSet } result = Result::Wrong;
     std::int64_t locked_until_ms = 0;
 };
+// What became of the badge a person asked to print (badge_printer.hpp's state names: "rendering",
+// "sent", "printing", "done", "printer-offline", "out-of-paper", "failed", "saved-pdf").
+struct PrintProgress {
+    std::string state;
+};
 using Input = std::variant<CodeDecoded, VerdictReady, SearchDone, Tap, Tick, Failure, WorkerState,
-                           CameraState, SyncState, Joined, PinChecked>;
+                           CameraState, SyncState, Joined, PinChecked, PrintProgress>;
 
 // ---- effects, carried out by the host (worker threads, sound)
 // `job` numbers each check-in, so that a late answer (after the Checking screen gave up) is never
@@ -122,11 +127,14 @@ struct Speak {
 struct CheckPin {
     std::string pin;
 };
+struct PrintBadge {
+    std::string attendee_id;
+};
 struct SwitchToDesk {}; // the right PIN: this device becomes a welcome desk until it is switched back
 struct StopSpeech {};   // the person acted: what was being said no longer applies
 struct RepeatSpeech {}; // "Répéter / Repeat"
 using Effect = std::variant<StartCheckin, StartCheckinAttendee, StartSearch, PlaySound, LogError, Speak,
-                            StopSpeech, RepeatSpeech, CheckPin, SwitchToDesk>;
+                            StopSpeech, RepeatSpeech, CheckPin, SwitchToDesk, PrintBadge>;
 
 struct MachineOptions {
     std::string kiosk_name = "Accueil";
@@ -140,7 +148,8 @@ struct MachineOptions {
     std::int64_t same_code_ms = 4000;     // the same code again within this is ignored
     std::size_t min_search_chars = 2;     // fewer letters list nobody
     std::size_t max_matches = 4;
-    bool speech = true; // verdicts are spoken: a "Repeat" button on the screens that speak
+    bool speech = true;     // verdicts are spoken: a "Repeat" button on the screens that speak
+    bool can_print = false; // a printer is set: who checked in without their badge may print it
 };
 
 class Machine {
@@ -174,6 +183,7 @@ private:
     void on(const SyncState& s, std::int64_t now, std::vector<Effect>& out);
     void on(const Joined& j, std::int64_t now, std::vector<Effect>& out);
     void on(const PinChecked& p, std::int64_t now, std::vector<Effect>& out);
+    void on(const PrintProgress& p, std::int64_t now, std::vector<Effect>& out);
 
     void go(Screen s, std::int64_t now);
     void start_checkin(const CodeDecoded& c, std::int64_t now, std::vector<Effect>& out);
@@ -184,6 +194,7 @@ private:
                       std::vector<Effect>& out);
     void typed_changed(std::vector<Effect>& out);
     void speak(std::int64_t now, std::optional<Sound> after, std::vector<Effect>& out) const;
+    bool may_print() const;
     std::string tr(const std::string& key) const { return strings_.get(lang_, key); }
 
     const Strings& strings_;
@@ -212,6 +223,8 @@ private:
     bool pin_checking_ = false;
     std::int64_t pin_locked_minutes_ = 0;
     std::vector<std::int64_t> clock_taps_; // Intent::Organiser times
+    std::string print_for_;   // the person on the verdict screen, checked in by name: may print a badge
+    std::string print_state_; // their print job's state, once asked
 
     std::string failure_;
     std::string fault_key_;    // the out-of-order screen's reason, in words (out_of_order.reason.*)

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <filesystem>
+
 namespace accueil::kiosk {
 
 Runtime::Runtime(const Strings& strings, RuntimeOptions options)
@@ -11,6 +13,7 @@ Runtime::~Runtime() {
     // Mirror order of start(): stop producing frames, then finish the writes, then the sound.
     capture_.reset();
     worker_.reset();
+    printer_.reset();
     speaker_.reset();
     sound_.reset();
 }
@@ -22,7 +25,18 @@ void Runtime::start(std::function<void()> wake) {
     so.enabled = opt_.speech;
     so.headphones = opt_.headphones;
     speaker_ = std::make_unique<Speaker>(so);
-    worker_ = std::make_unique<CheckinWorker>(opt_.db_path, mailbox_, opt_.worker);
+    CheckinWorker::PrintFn print;
+    if (!opt_.printer.printer.empty()) {
+        printer_ = std::make_unique<BadgePrinter>(
+            [this](const PrintStatus& s) { mailbox_.push(PrintProgress{to_string(s.state)}); });
+        const std::string dir = opt_.pdf_dir.empty()
+                                    ? (std::filesystem::path(opt_.db_path).parent_path() / "badges").string()
+                                    : opt_.pdf_dir;
+        print = [this, dir](Attendee a, std::string code, EventInfo event) {
+            printer_->submit({std::move(event), std::move(a), std::move(code), opt_.printer, dir});
+        };
+    }
+    worker_ = std::make_unique<CheckinWorker>(opt_.db_path, mailbox_, opt_.worker, std::move(print));
     capture_ = std::make_unique<Capture>(opt_.capture, mailbox_);
 }
 
@@ -48,6 +62,8 @@ void Runtime::run(const std::vector<Effect>& effects) {
             speaker_->repeat();
         else if (const auto* p = std::get_if<CheckPin>(&e))
             worker_->submit(*p);
+        else if (const auto* b = std::get_if<PrintBadge>(&e))
+            worker_->submit(*b);
         else if (std::holds_alternative<SwitchToDesk>(e))
             switch_requested_ = true;
     }

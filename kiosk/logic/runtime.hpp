@@ -2,6 +2,7 @@
 // Everything of the kiosk but the drawing: the state machine, the worker threads and the sound,
 // wired together. The UI thread calls pump() once per frame, draws view(), and reports taps and keys.
 // The same object runs headless (--print-codes is simpler still: see frame_pipeline.hpp).
+#include "badge_printer.hpp"
 #include "capture.hpp"
 #include "checkin_worker.hpp"
 #include "machine.hpp"
@@ -23,6 +24,8 @@ struct RuntimeOptions {
     bool sound = true;
     bool speech = true; // spoken verdicts (machine.speech shows the Repeat button)
     HeadphoneMode headphones = HeadphoneMode::Auto;
+    PrinterSettings printer; // machine.can_print when set: badges for people checked in by name
+    std::string pdf_dir;     // where badges are saved as PDF (default: beside the database)
     std::int64_t sync_refresh_ms = 5000;
 };
 
@@ -62,6 +65,7 @@ private:
     KeyboardWedge wedge_;
     std::unique_ptr<SoundPlayer> sound_;
     std::unique_ptr<Speaker> speaker_;
+    std::unique_ptr<BadgePrinter> printer_;
     std::unique_ptr<CheckinWorker> worker_;
     std::unique_ptr<Capture> capture_;
     std::optional<GreyImage> preview_;

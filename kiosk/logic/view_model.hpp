@@ -30,8 +30,9 @@ enum class Intent {
     MoreTime,    // extend a typing screen
     SwitchLanguage,
     ToggleContrast,
-    Repeat,    // say the screen again (spoken verdicts)
-    Organiser, // a tap on the clock: five within 3 s open the organiser PIN screen
+    Repeat,     // say the screen again (spoken verdicts)
+    Organiser,  // a tap on the clock: five within 3 s open the organiser PIN screen
+    PrintBadge, // "Imprimer mon badge" after checking in without one (a kiosk with a printer)
 };
 
 // The sentence's mood; never the only cue: there is always an icon shape and words.

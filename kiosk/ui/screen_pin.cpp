@@ -16,12 +16,19 @@ void draw_pin(Ui& ui, const ViewModel& vm, float top) {
     // Title and what to do, left; the keypad, right (or below on a narrow window).
     const float keypad_w = std::min(ui.width * 0.42f, (bottom - top - 2 * m) * 0.78f);
     const float text_w = ui.width - keypad_w - 3 * m;
-    y += text_block(ui, ui.fonts.title, vm.title, ImVec2(m, y), text_w, p.text, false) + gap;
+    const float fh = f->FontSize * 1.5f;
+    // Large text on a small window: smaller letters rather than words under the field or the buttons.
+    const float scale = fit_scale(
+        [&](float k) {
+            return text_block_height(ui.fonts.title, vm.title, text_w, k) +
+                   text_block_height(f, vm.sentence, text_w, k) + 2 * gap + fh;
+        },
+        bottom - y - m, 0.5f);
+    y += text_block(ui, ui.fonts.title, vm.title, ImVec2(m, y), text_w, p.text, false, scale) + gap;
     y += text_block(ui, f, vm.sentence, ImVec2(m, y), text_w, vm.tone == Tone::Error ? p.error : p.text,
-                    false) +
+                    false, scale) +
          gap;
     // The field: dots, or the placeholder.
-    const float fh = f->FontSize * 1.5f;
     dl->AddRectFilled(ImVec2(m, y), ImVec2(m + text_w, y + fh), vm.high_contrast ? p.background : p.panel,
                       8 * ui.unit);
     dl->AddRect(ImVec2(m, y), ImVec2(m + text_w, y + fh), p.border, 8 * ui.unit, 0, 3);
