@@ -589,7 +589,8 @@ TEST_CASE("Desk alerts: one person checked in the same day at the desk and at an
     CHECK(alerts[0].devices == "Bureau 1, Accueil 2");
     CHECK(alerts[0].when == "09:15");
     // The desk's row still shows the first arrival.
-    const PersonSummary& row = row_of(desk_search(d.store, "kerbiriou", 12, kT + 5 * kMinute), d.jean.id);
+    // A copy: row_of returns into the search result, a temporary.
+    const PersonSummary row = row_of(desk_search(d.store, "kerbiriou", 12, kT + 5 * kMinute), d.jean.id);
     CHECK(row.arrived_hh_mm == "09:12");
     CHECK(row.arrived_device == "Bureau 1");
     // Another day has no such alert; undoing the check-ins ends it.
