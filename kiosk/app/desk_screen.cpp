@@ -69,7 +69,7 @@ std::vector<Shot> planned_desk_shots(const std::string& file, const std::string&
 
 DeskScreenshotScreen::DeskScreenshotScreen(const Strings& strings, std::vector<Shot> shots)
     : strings_(strings), shots_(std::move(shots)) {
-    if (!shots_.empty() && !set_up(shots_.front()))
+    if (!shots_.empty() && !set_up(shots_.current()))
         sample_.reset();
 }
 
@@ -91,20 +91,8 @@ void DeskScreenshotScreen::draw(ui::Ui& ui) {
 }
 
 void DeskScreenshotScreen::after_render(const ui::Ui& ui, int fb_w, int fb_h) {
-    if (status_ || ++shot_frames_ < 3)
-        return;
-    const Shot& shot = shots_[shot_];
-    clipped_ += report_overflows(shot, ui, fb_w, fb_h);
-    if (!write_screenshot(shot.path, fb_w, fb_h)) {
-        std::fprintf(stderr, "accueil-kiosk: cannot write %s\n", shot.path.c_str());
-        status_ = 1;
-        return;
-    }
-    shot_frames_ = 0;
-    if (++shot_ == shots_.size())
-        status_ = clipped_ > 0 ? kClipped : 0;
-    else
-        set_up(shots_[shot_]);
+    if (shots_.frame_rendered(ui, fb_w, fb_h))
+        set_up(shots_.current());
 }
 
 } // namespace accueil::kiosk::app

@@ -63,20 +63,16 @@ public:
     void after_render(const ui::Ui& ui, int fb_w, int fb_h) override;
     void drawn() override { view_.mark_drawn(); }
     bool continuous() const override { return true; }
-    std::optional<int> done() const override { return status_; }
+    std::optional<int> done() const override { return shots_.status(); }
 
 private:
     bool set_up(const Shot& s);
 
     const Strings& strings_;
-    std::vector<Shot> shots_;
-    std::size_t shot_ = 0;
-    int shot_frames_ = 0;
+    ShotSequence shots_;
     std::unique_ptr<DeskMachine> sample_;
     ViewTracker<DeskView> view_;
     ui::DeskUiState state_;
-    std::optional<int> status_;
-    int clipped_ = 0;
 };
 
 } // namespace accueil::kiosk::app

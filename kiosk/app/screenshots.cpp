@@ -50,7 +50,7 @@ int report_overflows(const Shot& shot, const ui::Ui& ui, int fb_w, int fb_h) {
 ScreenshotScreen::ScreenshotScreen(const Strings& strings, const MachineOptions& options,
                                    std::vector<Shot> shots, std::optional<GreyImage> preview)
     : strings_(strings), options_(options), shots_(std::move(shots)), preview_(std::move(preview)) {
-    if (!shots_.empty() && !set_up(shots_.front()))
+    if (!shots_.empty() && !set_up(shots_.current()))
         sample_.reset();
 }
 
@@ -65,23 +65,27 @@ bool ScreenshotScreen::set_up(const Shot& s) {
     return true;
 }
 
-void ScreenshotScreen::after_render(const ui::Ui& ui, int fb_w, int fb_h) {
-    if (status_ || ++shot_frames_ < 3)
-        return;
+bool ShotSequence::frame_rendered(const ui::Ui& ui, int fb_w, int fb_h) {
+    if (status_ || ++frames_ < 3)
+        return false;
     const Shot& shot = shots_[shot_];
     // The frame written is the one checked: every text measured against the box it must fit.
     clipped_ += report_overflows(shot, ui, fb_w, fb_h);
-    const std::string& path = shot.path;
-    if (!write_screenshot(path, fb_w, fb_h)) {
-        std::fprintf(stderr, "accueil-kiosk: cannot write %s\n", path.c_str());
+    if (!write_screenshot(shot.path, fb_w, fb_h)) {
+        std::fprintf(stderr, "accueil-kiosk: cannot write %s\n", shot.path.c_str());
         status_ = 1;
-        return;
+        return false;
     }
-    shot_frames_ = 0;
-    if (++shot_ == shots_.size())
-        status_ = clipped_ > 0 ? kClipped : 0;
-    else
-        set_up(shots_[shot_]);
+    frames_ = 0;
+    if (++shot_ < shots_.size())
+        return true;
+    status_ = clipped_ > 0 ? kClipped : 0;
+    return false;
+}
+
+void ScreenshotScreen::after_render(const ui::Ui& ui, int fb_w, int fb_h) {
+    if (shots_.frame_rendered(ui, fb_w, fb_h))
+        set_up(shots_.current());
 }
 
 } // namespace accueil::kiosk::app

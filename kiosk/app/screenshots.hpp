@@ -34,8 +34,27 @@ constexpr int kClipped = 3;
 // and returns how many there were.
 int report_overflows(const Shot& shot, const ui::Ui& ui, int fb_w, int fb_h);
 
-// Drives the shots one after the other: each scene set up on a fresh sample machine, drawn three frames
-// (ImGui lays a new window out over the first ones), then written.
+// The shots one after the other, for either mode's screenshot screen: each drawn three frames (ImGui
+// lays a new window out over the first ones), its clipped texts reported, then written.
+class ShotSequence {
+public:
+    explicit ShotSequence(std::vector<Shot> shots) : shots_(std::move(shots)) {}
+    bool empty() const { return shots_.empty(); }
+    const Shot& current() const { return shots_[shot_]; }
+    // After each rendered frame; true when the next shot is to be set up.
+    bool frame_rendered(const ui::Ui& ui, int fb_w, int fb_h);
+    // The exit status once every shot is written (kClipped when a text did not fit), or a write failed.
+    std::optional<int> status() const { return status_; }
+
+private:
+    std::vector<Shot> shots_;
+    std::size_t shot_ = 0;
+    int frames_ = 0;
+    int clipped_ = 0;
+    std::optional<int> status_;
+};
+
+// Drives the shots: each scene set up on a fresh sample machine.
 class ScreenshotScreen final : public ViewModelScreen {
 public:
     ScreenshotScreen(const Strings& strings, const MachineOptions& options, std::vector<Shot> shots,
@@ -49,20 +68,16 @@ public:
     void tap(const Tap& t, std::int64_t now_ms) override { sample_->handle(t, now_ms); }
     void after_render(const ui::Ui& ui, int fb_w, int fb_h) override;
     bool continuous() const override { return true; }
-    std::optional<int> done() const override { return status_; }
+    std::optional<int> done() const override { return shots_.status(); }
 
 private:
     bool set_up(const Shot& s);
 
     const Strings& strings_;
     MachineOptions options_;
-    std::vector<Shot> shots_;
-    std::size_t shot_ = 0;
-    int shot_frames_ = 0;
+    ShotSequence shots_;
     std::unique_ptr<Machine> sample_;
     std::optional<GreyImage> preview_;
-    std::optional<int> status_;
-    int clipped_ = 0;
 };
 
 } // namespace accueil::kiosk::app

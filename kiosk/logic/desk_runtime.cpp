@@ -118,13 +118,8 @@ bool DeskRuntime::pump(std::int64_t now_ms) {
     if (auto typed = wedge_.take_typed(); !typed.empty()) {
         // A person typing: each character into the search (forms get theirs through their text boxes).
         if (!machine_.editing())
-            for (std::size_t i = 0; i < typed.size();) {
-                std::size_t n = 1;
-                while (i + n < typed.size() && (static_cast<unsigned char>(typed[i + n]) & 0xC0) == 0x80)
-                    ++n;
-                apply(DeskKey{DeskKey::Char, typed.substr(i, n)}, now_ms);
-                i += n;
-            }
+            for (const auto& ch : utf8_characters(typed))
+                apply(DeskKey{DeskKey::Char, ch}, now_ms);
         changed = true;
     }
     if (now_ms >= next_refresh_) {

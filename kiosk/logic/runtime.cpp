@@ -87,13 +87,8 @@ bool Runtime::pump(std::int64_t now_ms) {
         apply(CodeDecoded{*code, now_ms}, now_ms);
     if (auto typed = wedge_.take_typed(); !typed.empty() && machine_.screen() == Screen::Search) {
         // A person typing on a real keyboard: same as the on-screen keys.
-        for (std::size_t i = 0; i < typed.size();) {
-            std::size_t n = 1;
-            while (i + n < typed.size() && (static_cast<unsigned char>(typed[i + n]) & 0xC0) == 0x80)
-                ++n;
-            apply(Tap{Intent::Key, typed.substr(i, n)}, now_ms);
-            i += n;
-        }
+        for (const auto& ch : utf8_characters(typed))
+            apply(Tap{Intent::Key, ch}, now_ms);
     }
     apply(Tick{}, now_ms);
     if (now_ms >= next_sync_refresh_) {

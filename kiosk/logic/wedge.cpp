@@ -2,6 +2,18 @@
 
 namespace accueil::kiosk {
 
+std::vector<std::string> utf8_characters(const std::string& text) {
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < text.size();) {
+        std::size_t n = 1;
+        while (i + n < text.size() && (static_cast<unsigned char>(text[i + n]) & 0xC0) == 0x80)
+            ++n;
+        out.push_back(text.substr(i, n));
+        i += n;
+    }
+    return out;
+}
+
 std::optional<std::string> KeyboardWedge::flush() {
     std::optional<std::string> code;
     if (burst_chars_ >= opt_.min_chars)

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace accueil::kiosk {
 
@@ -12,6 +13,9 @@ struct WedgeOptions {
     std::int64_t end_pause_ms = 100; // a burst without Enter ends after this pause
     std::size_t min_chars = 4;       // shorter bursts are keyboard noise, not codes
 };
+
+// Typed text (take_typed) as one string per character, for the machines' key inputs.
+std::vector<std::string> utf8_characters(const std::string& text);
 
 class KeyboardWedge {
 public:
