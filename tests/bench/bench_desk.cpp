@@ -13,6 +13,7 @@
 #include "support/kiosk_strings.hpp"
 #include "support/temp_dir.hpp"
 #include "text_fold.hpp"
+#include "wedge.hpp"
 
 #include <algorithm>
 #include <numeric>
@@ -25,19 +26,6 @@ namespace {
 
 constexpr std::int64_t kSept28At0930 = 1664350200000; // an ordinary day of the demo event, in Paris
 constexpr std::size_t kPeople = 100'000, kNames = 200, kArrivals = 30'000;
-
-// The UTF-8 characters of `s`, one per keystroke.
-std::vector<std::string> characters(const std::string& s) {
-    std::vector<std::string> out;
-    for (std::size_t i = 0; i < s.size();) {
-        std::size_t n = 1;
-        while (i + n < s.size() && (static_cast<unsigned char>(s[i + n]) & 0xC0) == 0x80)
-            ++n;
-        out.push_back(s.substr(i, n));
-        i += n;
-    }
-    return out;
-}
 
 struct Typed {
     std::vector<std::vector<std::string>> names; // each the keystrokes of one query
@@ -56,12 +44,12 @@ Typed typed_names(Store& store, std::size_t n) {
     while (t.names.size() < n) {
         const auto& [first, last] = people[rng() % people.size()];
         const std::string& name = rng() % 3 == 0 ? first : last;
-        auto letters = characters(fold_text(name));
+        auto letters = kiosk::utf8_characters(fold_text(name));
         if (letters.size() < 2)
             continue;
         letters.resize(std::min(letters.size(), std::size_t(2 + rng() % 5)));
         // An accent, a capital É or a ligature among the letters typed: not what the name shows.
-        const auto shown = characters(name);
+        const auto shown = kiosk::utf8_characters(name);
         t.accented +=
             std::any_of(shown.begin(), shown.begin() + std::ptrdiff_t(std::min(shown.size(), letters.size())),
                         [](const std::string& c) { return c.size() > 1; })
