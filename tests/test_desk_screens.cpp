@@ -11,6 +11,7 @@
 #include "event_calendar.hpp"
 #include "frame_pipeline.hpp"
 #include "strings.hpp"
+#include "support/png_read.hpp"
 #include "support/run_command.hpp"
 #include "support/temp_dir.hpp"
 #include "support/xvfb.hpp"
@@ -30,21 +31,13 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// A PNG as 8-bit grey (libpng's simplified API); empty when it cannot be read.
+// A PNG as 8-bit grey; empty when it cannot be read.
 kiosk::GreyImage read_grey_png(const std::string& path) {
+    auto px = test::read_png_pixels(path, PNG_FORMAT_GRAY);
     kiosk::GreyImage g;
-    png_image image{};
-    image.version = PNG_IMAGE_VERSION;
-    if (!png_image_begin_read_from_file(&image, path.c_str()))
-        return g;
-    image.format = PNG_FORMAT_GRAY;
-    g.pixels.resize(PNG_IMAGE_SIZE(image));
-    if (!png_image_finish_read(&image, nullptr, g.pixels.data(), 0, nullptr)) {
-        png_image_free(&image);
-        return {};
-    }
-    g.width = int(image.width);
-    g.height = int(image.height);
+    g.width = px.width;
+    g.height = px.height;
+    g.pixels = std::move(px.bytes);
     return g;
 }
 

@@ -5,6 +5,7 @@
 // (Debian package xvfb) they fail. And the real kiosk on a database, closed by SIGTERM through its orderly
 // teardown.
 #include "support/demo_event.hpp"
+#include "support/png_read.hpp"
 #include "support/temp_dir.hpp"
 #include "support/xvfb.hpp"
 
@@ -39,22 +40,10 @@ struct Picture {
     }
 };
 
-// Reads a PNG as 8-bit RGB with libpng's simplified API; an empty picture when it cannot.
+// Reads a PNG as 8-bit RGB; an empty picture when it cannot.
 Picture read_png(const std::string& path) {
-    Picture p;
-    png_image image{};
-    image.version = PNG_IMAGE_VERSION;
-    if (!png_image_begin_read_from_file(&image, path.c_str()))
-        return p;
-    image.format = PNG_FORMAT_RGB;
-    p.rgb.resize(PNG_IMAGE_SIZE(image));
-    if (!png_image_finish_read(&image, nullptr, p.rgb.data(), 0, nullptr)) {
-        png_image_free(&image);
-        return {};
-    }
-    p.width = int(image.width);
-    p.height = int(image.height);
-    return p;
+    auto px = test::read_png_pixels(path, PNG_FORMAT_RGB);
+    return {px.width, px.height, std::move(px.bytes)};
 }
 
 std::uint32_t pack(const Picture& p, std::size_t i) {
