@@ -62,3 +62,5 @@ void bench_badge() {
     std::error_code ec;
     std::filesystem::remove_all(dir, ec);
 }
+
+static const accueil::bench::Register kRegistered{"badge", bench_badge};

@@ -175,3 +175,5 @@ void bench_desk() {
     report("desk search as you type, 100,000 attendees, 30,000 arrived today (limit 12)",
            type_all(store, typed, kSept28At0930));
 }
+
+static const accueil::bench::Register kRegistered{"desk", bench_desk};

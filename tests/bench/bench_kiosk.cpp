@@ -243,3 +243,5 @@ void bench_kiosk() {
     std::error_code ec;
     fs::remove_all(dir, ec);
 }
+
+static const accueil::bench::Register kRegistered{"kiosk", bench_kiosk};

@@ -166,3 +166,5 @@ void bench_push_load() {
     std::error_code ec;
     std::filesystem::remove_all(dir, ec);
 }
+
+static const accueil::bench::Register kRegistered{"push", bench_push_load};

@@ -128,3 +128,5 @@ void bench_store() {
                     double(total) / s);
     }
 }
+
+static const accueil::bench::Register kRegistered{"store", bench_store};

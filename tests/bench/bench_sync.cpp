@@ -132,3 +132,5 @@ void bench_sync() {
     std::filesystem::remove_all(dir, ec);
     bench_convergence();
 }
+
+static const accueil::bench::Register kRegistered{"sync", bench_sync};

@@ -4,9 +4,21 @@
 #include <chrono>
 #include <cstdio>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace accueil::bench {
+
+// Each bench file registers its entry point under a name (`accueil-bench NAME` runs it), so adding a
+// benchmark touches no shared list. Run in name order.
+using BenchFn = void (*)();
+inline std::vector<std::pair<std::string, BenchFn>>& registry() {
+    static std::vector<std::pair<std::string, BenchFn>> all;
+    return all;
+}
+struct Register {
+    Register(const char* name, BenchFn run) { registry().emplace_back(name, run); }
+};
 
 using Clock = std::chrono::steady_clock;
 
