@@ -19,6 +19,7 @@ packages=(
   poppler-utils
   libcups2-dev cups-ipp-utils cups-client dbus
   libespeak-ng-dev espeak-ng-data
+  chromium
 )
 
 SUDO=""
