@@ -1,7 +1,7 @@
 #include "attendee_ops.hpp"
 #include "checkin.hpp"
 #include "database.hpp"
-#include "stats.hpp"
+#include "figures.hpp"
 #include "store.hpp"
 #include "support/demo_event.hpp"
 #include "support/temp_dir.hpp"
@@ -79,19 +79,25 @@ TEST_CASE_METHOD(CheckinFixture, "Undo cancels through the journal and allows a 
     CHECK(count("SELECT count(*) FROM journal WHERE kind = 5") == 1);
 }
 
-TEST_CASE_METHOD(CheckinFixture, "Stats count people, per day and per category") {
+TEST_CASE_METHOD(CheckinFixture, "Figures count people, per day and per category") {
     check_in(store, lea.id, test::kSept28At0912);
     check_in(store, lea.id, test::kSept28At0912 + 1000);
     check_in(store, off_only.id, test::kSept28At0912 - test::kOneDayMs);
-    const auto s = compute_stats(store, "2022-09-28");
-    CHECK(s["attendees"] == 2);
-    CHECK(s["checked_in_today"] == 1);
-    CHECK(s["by_day"]["2022-09-27"] == 1);
-    CHECK(s["by_day"]["2022-09-28"] == 1);
-    CHECK(s["by_day"]["2022-09-29"] == 0);
-    CHECK(s["registered_by_day"]["2022-09-27"] == 2);
-    CHECK(s["registered_by_day"]["2022-09-28"] == 1);
-    CHECK(s["by_category"]["Participant"] == 1);
-    CHECK(s["by_category"]["Intervenant"] == 1);
-    CHECK(s["checked_in_by_category_today"]["Participant"] == 1);
+    FiguresOptions at;
+    at.now_ms = test::kSept28At0912 + 60'000;
+    const auto f = compute_figures(store, at);
+    CHECK(f.attendees == 2);
+    CHECK(f.day == "2022-09-28");
+    REQUIRE(f.days.size() == 3);
+    CHECK(f.days[0].arrived == 1);
+    CHECK(f.days[1].arrived == 1);
+    CHECK(f.days[2].arrived == 0);
+    CHECK(f.days[0].registered == 2);
+    CHECK(f.days[1].registered == 1);
+    CHECK(f.duplicates == 0); // the second scan was refused, not recorded
+    REQUIRE(f.categories.size() == 2);
+    CHECK(f.categories[0].category == "Intervenant"); // a tie: by name
+    CHECK(f.categories[0].registered == 1);
+    CHECK(f.categories[1].category == "Participant");
+    CHECK(f.categories[1].days[1].arrived == 1);
 }

@@ -5,9 +5,9 @@
 #include "commands.hpp"
 #include "demo_roster.hpp"
 #include "errors.hpp"
+#include "figures.hpp"
 #include "import/roster_import.hpp"
 #include "search.hpp"
-#include "stats.hpp"
 #include "store.hpp"
 
 #include <filesystem>
@@ -17,7 +17,7 @@
 namespace accueil::cli {
 
 void print_import_summary(std::ostream& out, const ImportSummary& s, bool dry_run); // cmd_import.cpp
-void print_stats_text(std::ostream& out, const nlohmann::json& s);                  // cmd_stats.cpp
+void print_stats_text(std::ostream& out, const Figures& f);                         // cmd_stats.cpp
 
 namespace {
 const std::vector<EventDay> kDemoDays = {{"2022-09-27", "OFF"}, {"2022-09-28", ""}, {"2022-09-29", ""}};
@@ -110,7 +110,9 @@ void add_demo_command(CLI::App& app, Action& run) {
             show("badge " + b + " again after the undo", b, t0 + 200'000);
 
             std::cout << "\n== Arrival counts\n";
-            print_stats_text(std::cout, compute_stats(store, "2022-09-28"));
+            FiguresOptions at;
+            at.now_ms = t0 + 300'000;
+            print_stats_text(std::cout, compute_figures(store, at));
             return 0;
         };
     });
