@@ -27,6 +27,9 @@ void add_badges_command(CLI::App& app, Action& run);
 void add_reprint_command(CLI::App& app, Action& run);
 // The organiser PIN that switches a kiosk to desk mode (issue 10).
 void add_pin_command(CLI::App& app, Action& run);
+// The post-event report and the attendance export (issue 11).
+void add_report_command(CLI::App& app, Action& run);
+void add_export_command(CLI::App& app, Action& run);
 
 // The instant a command acts at: `--at` (ISO 8601, local to the event unless it has an offset) or now.
 std::int64_t resolve_instant(const std::string& at, const std::string& timezone);

@@ -28,6 +28,8 @@ int main(int argc, char** argv) {
     accueil::cli::add_badges_command(app, run);
     accueil::cli::add_reprint_command(app, run);
     accueil::cli::add_pin_command(app, run);
+    accueil::cli::add_report_command(app, run);
+    accueil::cli::add_export_command(app, run);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

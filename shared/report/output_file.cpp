@@ -1,0 +1,65 @@
+#include "report/output_file.hpp"
+
+#include "errors.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <vector>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace accueil::report {
+
+void write_file_atomically(const std::string& path, std::string_view data) {
+    if (path.empty())
+        throw InputError("", "no output file given");
+    // mkstemp in the target's folder: rename is atomic only within one file system, and a unique name
+    // keeps two runs from writing into the same temporary file.
+    std::string pattern = path + ".part-XXXXXX";
+    std::vector<char> name(pattern.begin(), pattern.end());
+    name.push_back('\0');
+    const int fd = ::mkstemp(name.data());
+    if (fd < 0)
+        throw InputError(path, std::string("cannot write here: ") + std::strerror(errno) +
+                                   " (does the folder exist, may you write in it?)");
+    const std::string tmp(name.data());
+    // mkstemp makes the file 0600; the umask the program set decides nothing more.
+    bool ok = true;
+    std::size_t done = 0;
+    while (ok && done < data.size()) {
+        const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        ok = n > 0;
+        if (ok)
+            done += std::size_t(n);
+    }
+    ok = ok && ::fsync(fd) == 0;
+    const int saved = errno;
+    ok = ::close(fd) == 0 && ok;
+    if (!ok) {
+        ::unlink(tmp.c_str());
+        throw InputError(path, std::string("cannot write the file: ") + std::strerror(saved) +
+                                   " (disk full?); nothing written");
+    }
+    if (::rename(tmp.c_str(), path.c_str()) != 0) {
+        const int err = errno;
+        ::unlink(tmp.c_str());
+        throw InputError(path, std::string("cannot write the file: ") + std::strerror(err));
+    }
+}
+
+void require_directory(const std::string& dir) {
+    std::error_code ec;
+    if (dir.empty() || !std::filesystem::is_directory(dir, ec))
+        throw InputError(dir, "no such folder (create it first)");
+}
+
+void require_parent_directory(const std::string& file_path) {
+    const auto parent = std::filesystem::path(file_path).parent_path();
+    require_directory(parent.empty() ? "." : parent.string());
+}
+
+} // namespace accueil::report
