@@ -1,12 +1,24 @@
 // The organisers' web page (issue 11) in Debian's headless chromium, driven through the DevTools
-// protocol (tests/support/cdp_browser.hpp).
+// protocol (tests/support/cdp_browser.hpp): the driver's self-test on a file page, then the page served
+// by the real `accueil-sync serve` over HTTPS, fed by a real kiosk and its agent. The screenshots are
+// also copied to /tmp/web-shots/ to be looked at.
+#include "attendee_ops.hpp"
+#include "database.hpp"
+#include "event_calendar.hpp"
+#include "store.hpp"
 #include "support/cdp_browser.hpp"
+#include "support/child_process.hpp"
+#include "support/demo_event.hpp"
+#include "support/run_command.hpp"
 #include "support/temp_dir.hpp"
 
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <catch2/catch.hpp>
 
+#include <array>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 
 using namespace accueil::test;
 
@@ -76,4 +88,302 @@ TEST_CASE("The browser driver decodes base64") {
     CHECK(base64_decode("TWE=") == "Ma");
     CHECK(base64_decode("TQ==") == "M");
     CHECK(base64_decode("w6l0w6k=") == "été");
+}
+
+// ---- The page against the real server ------------------------------------------------------------
+
+namespace {
+
+using namespace std::chrono_literals;
+
+const std::string kSync = std::string(ACCUEIL_BIN_DIR) + "/accueil-sync";
+const std::string kCli = std::string(ACCUEIL_BIN_DIR) + "/accueil";
+const std::string kShots = "/tmp/web-shots";
+constexpr const char* kPassword = "Grand café du matin 2022";
+
+std::int64_t wall_ms() {
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+std::string js_quote(const std::string& s) {
+    return nlohmann::json(s).dump();
+}
+
+int count_in(const std::string& db, const std::string& sql) {
+    SQLite::Database d(db, SQLite::OPEN_READONLY, 5000);
+    return d.execAndGet(sql).getInt();
+}
+
+// A central store of an event around today (Paris), its HTTPS server, and a kiosk joined to it.
+struct Site {
+    TempDir dir;
+    std::string central = dir.file("central.db");
+    int port = free_port();
+    std::unique_ptr<Process> server;
+    std::vector<std::string> ids;
+    int logs = 0;
+    std::string today;
+
+    Site() {
+        const std::int64_t now = wall_ms();
+        today = accueil::local_day(now, "Europe/Paris");
+        accueil::Store c = accueil::Store::create(
+            central, accueil::EventSpec{"Numérique en Commun[s]",
+                                        "Europe/Paris",
+                                        {{accueil::local_day(now - kOneDayMs, "Europe/Paris"), "OFF"},
+                                         {today, "Jour 1"},
+                                         {accueil::local_day(now + kOneDayMs, "Europe/Paris"), "Jour 2"}}});
+        const std::vector<std::array<std::string, 4>> people = {
+            {"Églantine", "Quévreux", "Mairie de Brest", "Participant"},
+            {"Jean-Noël", "N'Diaye", "Emmaüs Connect", "Intervenant·e"},
+            {"Zoé", "Martin", "<b>Association</b> & co", "Participant"},
+            {"Aïcha", "Benali", "Département du Nord", "Participant"},
+            {"Léa", "Dupré", "Mairie de Lyon", "Bénévole"},
+        };
+        accueil::WriteTransaction tx(c.db());
+        for (int i = 0; i < 30; ++i) {
+            const auto& p = people[std::size_t(i) % people.size()];
+            const std::string n = i < int(people.size()) ? "" : " " + std::to_string(i);
+            ids.push_back(accueil::create_attendee(c, accueil::Attendee{.first_name = p[0],
+                                                                        .last_name = p[1] + n,
+                                                                        .organisation = p[2],
+                                                                        .category = p[3]})
+                              .id);
+        }
+        tx.commit();
+    }
+
+    std::string url() const { return "https://127.0.0.1:" + std::to_string(port); }
+    std::string log(const std::string& what) { return dir.file(what + "-" + std::to_string(logs++)); }
+
+    struct Ran {
+        int code;
+        std::string out, err;
+    };
+    Ran run(const std::string& program, const std::vector<std::string>& args) {
+        std::vector<std::string> full{program};
+        full.insert(full.end(), args.begin(), args.end());
+        Process p(full, log("run"));
+        const int code = p.wait();
+        return {code, p.out(), p.err()};
+    }
+
+    void start_server() {
+        server =
+            std::make_unique<Process>(std::vector<std::string>{kSync, "serve", "--db", central, "--listen",
+                                                               "127.0.0.1:" + std::to_string(port)},
+                                      log("server"));
+        REQUIRE(wait_until([&] { return server->out().find("serving") != std::string::npos; }, 15s));
+    }
+
+    // Enrols and joins a kiosk; its database.
+    std::string add_kiosk(const std::string& name) {
+        const auto e = run(kSync, {"enroll", "--db", central, "--name", name, "--role", "kiosk"});
+        INFO(e.out << e.err);
+        REQUIRE(e.code == 0);
+        const std::string db = dir.file(name + ".db");
+        const auto j = run(kSync, {"join", last_line(e.out), "--db", db});
+        INFO(j.out << j.err);
+        REQUIRE(j.code == 0);
+        return db;
+    }
+};
+
+// The page's text of an element.
+std::string text_of(Browser& b, const std::string& id) {
+    return b.evaluate("document.getElementById(" + js_quote(id) + ").textContent").get<std::string>();
+}
+
+// Types into an input as a person would (the page listens to input events).
+void type_into(Browser& b, const std::string& id, const std::string& text) {
+    b.evaluate("(() => { const e = document.getElementById(" + js_quote(id) + "); e.value = " +
+               js_quote(text) + "; e.dispatchEvent(new Event('input', {bubbles: true})); })()");
+}
+
+void submit_password(Browser& b, const std::string& password) {
+    b.evaluate("document.getElementById('login-error').textContent = ''");
+    type_into(b, "password", password);
+    b.evaluate("document.getElementById('login-form').requestSubmit()");
+}
+
+// Errors other than the network's (a 401 before login, a refused connection while the server is
+// down are expected and logged by the browser itself).
+std::string page_errors(Browser& b) {
+    std::string s;
+    for (const auto& e : b.errors())
+        if (e.source != "network")
+            s += "[" + e.source + "] " + e.text + " " + e.url + "\n";
+    return s;
+}
+
+void keep_shot(Browser& b, const TempDir& dir, const std::string& name, bool full_page = false) {
+    const std::string path = dir.file(name);
+    b.screenshot(path, full_page);
+    REQUIRE(std::filesystem::file_size(path) > 1000);
+    std::filesystem::create_directories(kShots);
+    std::filesystem::copy_file(path, kShots + "/" + name, std::filesystem::copy_options::overwrite_existing);
+}
+
+// The page's big numbers equal the selected day's figures read by the page's own session.
+void check_numbers_match(Browser& b) {
+    const auto f = b.evaluate("fetch('/api/figures').then(r => r.json())");
+    REQUIRE(f.is_object());
+    const nlohmann::json* day = nullptr;
+    for (const auto& d : f.at("days"))
+        if (d.at("date") == f.at("day"))
+            day = &d;
+    REQUIRE(day != nullptr);
+    auto shown = [&](const std::string& id) {
+        return std::stoll(
+            b.evaluate("document.getElementById(" + js_quote(id) + ").dataset.value").get<std::string>());
+    };
+    CHECK(shown("n-arrived") == day->at("arrived").get<std::int64_t>());
+    CHECK(shown("n-registered") == day->at("registered").get<std::int64_t>());
+    CHECK(shown("n-walk-ins") == day->at("walk_ins").get<std::int64_t>());
+    CHECK(shown("n-duplicates") == day->at("duplicates").get<std::int64_t>());
+    CHECK(shown("n-undos") == day->at("undos").get<std::int64_t>());
+    CHECK(shown("n-reprints") == f.at("reprints").get<std::int64_t>());
+    // Written the French way (a narrow no-break space between thousands).
+    CHECK(b.evaluate("document.getElementById('n-registered').textContent === "
+                     "Number(document.getElementById('n-registered').dataset.value).toLocaleString('fr-FR')")
+              .get<bool>());
+}
+
+} // namespace
+
+TEST_CASE("The organisers' page in a browser: login, live figures from a kiosk within 2 s, the one-time "
+          "link, the lost and regained server, phone and wall screen") {
+    REQUIRE(std::filesystem::exists(kSync));
+    REQUIRE(std::filesystem::exists(kCli));
+    Site site;
+    {
+        const std::string pw = site.dir.file("password.txt");
+        std::ofstream(pw) << kPassword << "\n";
+        const auto r = run_bin("accueil-sync", "password --db '" + site.central + "' < '" + pw + "'");
+        INFO(r.output);
+        REQUIRE(r.exit_code == 0);
+    }
+    // Two people checked in at the organisers' own machine before the server starts.
+    for (int i = 0; i < 2; ++i)
+        REQUIRE(site.run(kCli, {"checkin", "--db", site.central, site.ids[std::size_t(i)]}).code == 0);
+    site.start_server();
+    const std::string kiosk = site.add_kiosk("Borne hall A");
+    auto agent = std::make_unique<Process>(
+        std::vector<std::string>{kSync, "agent", "--db", kiosk, "--max-backoff", "0.5"}, site.log("agent"));
+
+    Browser b(1920, 1080, "fr-FR");
+    b.navigate(site.url() + "/");
+    REQUIRE(b.wait_until("!document.getElementById('login').hidden"));
+    CHECK(b.evaluate("document.getElementById('dashboard').hidden").get<bool>());
+
+    // A wrong password is refused, said in French, nothing shown.
+    submit_password(b, "pas le bon");
+    REQUIRE(b.wait_until("document.getElementById('login-error').textContent !== ''"));
+    CHECK(text_of(b, "login-error") == "Mot de passe incorrect.");
+    keep_shot(b, site.dir, "login-refused-1920x1080.png");
+    CHECK(b.evaluate("document.getElementById('dashboard').hidden").get<bool>());
+
+    // The right one: the figures, equal to /api/figures.
+    submit_password(b, kPassword);
+    REQUIRE(b.wait_until("!document.getElementById('dashboard').hidden"));
+    REQUIRE(b.wait_until("document.getElementById('status').textContent.startsWith('À jour à')"));
+    CHECK(text_of(b, "event-name") == "Numérique en Commun[s]");
+    CHECK(b.evaluate("document.getElementById('n-registered').dataset.value").get<std::string>() == "30");
+    CHECK(b.evaluate("document.getElementById('n-arrived').dataset.value").get<std::string>() == "2");
+    check_numbers_match(b);
+    CHECK(b.evaluate("document.querySelectorAll('#chart svg rect.bar').length >= 1").get<bool>());
+    CHECK_THAT(text_of(b, "busiest"), Catch::StartsWith("Quart d’heure le plus chargé : "));
+
+    // People checked in at the kiosk reach the page within 2 s of reaching the central store.
+    REQUIRE(wait_until([&] { return count_in(kiosk, "SELECT count(*) FROM attendees") == 30; }, 30s));
+    for (int i = 2; i < 5; ++i) {
+        const auto r = site.run(kCli, {"checkin", "--db", kiosk, site.ids[std::size_t(i)]});
+        INFO(r.out << r.err);
+        REQUIRE(r.code == 0);
+    }
+    REQUIRE(wait_until([&] { return count_in(site.central, "SELECT count(*) FROM checkins") == 5; }, 30s));
+    const auto merged = std::chrono::steady_clock::now();
+    CHECK(b.wait_until("document.getElementById('n-arrived').dataset.value === '5'", 2s));
+    const auto shown_after =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - merged);
+    WARN("merge seen in the central store to the page's number: " << shown_after.count() << " ms");
+    check_numbers_match(b);
+    CHECK(b.wait_until("[...document.querySelectorAll('#devices tbody th')].some(e => "
+                       "e.textContent.includes('Borne hall A'))"));
+
+    // The still-expected list: 25 people, searchable; text from the roster shown as text.
+    REQUIRE(b.wait_until("document.getElementById('n-expected').dataset.value === '25'"));
+    type_into(b, "expected-q", "association");
+    REQUIRE(b.wait_until("document.querySelectorAll('#expected-list .person-name').length === 5", 5s));
+    CHECK(text_of(b, "expected-count") == "5 personnes encore attendues");
+    CHECK(b.evaluate("[...document.querySelectorAll('#expected-list .person-name')].every(e => "
+                     "e.textContent.startsWith('Martin ') && e.textContent.endsWith(' Zoé'))")
+              .get<bool>());
+    CHECK(b.evaluate("document.querySelector('#expected-list .person-detail').textContent")
+              .get<std::string>() == "<b>Association</b> & co · Participant");
+    CHECK(b.evaluate("document.querySelectorAll('#expected-list b').length").get<int>() == 0);
+    type_into(b, "expected-q", "");
+    REQUIRE(b.wait_until("document.querySelectorAll('#expected-list .person-name').length === 25", 5s));
+
+    // English, kept for the next visit; then French again.
+    b.evaluate("document.getElementById('lang').click()");
+    CHECK(b.evaluate("document.documentElement.lang").get<std::string>() == "en");
+    CHECK_THAT(text_of(b, "status"), Catch::StartsWith("Up to date at"));
+    b.navigate(site.url() + "/");
+    REQUIRE(b.wait_until("!document.getElementById('dashboard').hidden"));
+    CHECK(text_of(b, "expected-title") == "Still expected this day");
+    keep_shot(b, site.dir, "page-en-1920x1080.png");
+    b.evaluate("document.getElementById('lang').click()");
+    CHECK(text_of(b, "expected-title") == "Encore attendus ce jour");
+
+    // The wall screen and the phone.
+    keep_shot(b, site.dir, "page-1920x1080.png");
+    b.set_viewport(360, 740);
+    REQUIRE(b.wait_until("document.documentElement.clientWidth === 360"));
+    // The chart is drawn again at the phone's width (its labels keep their size).
+    REQUIRE(b.wait_until("document.querySelector('#chart svg').viewBox.baseVal.width < 360"));
+    CHECK(b.evaluate("document.documentElement.scrollWidth").get<int>() <= 360); // no horizontal scroll
+    keep_shot(b, site.dir, "page-360x740.png");
+    keep_shot(b, site.dir, "page-360-full.png", true);
+
+    // The server dies: the page says so; back: it says so and catches up.
+    site.server->kill9();
+    REQUIRE(b.wait_until(
+        "document.getElementById('status').textContent.includes('Connexion au serveur perdue depuis')", 10s));
+    CHECK_THAT(text_of(b, "status"), Catch::Contains("nouvelle tentative"));
+    keep_shot(b, site.dir, "lost-360x740.png");
+    site.start_server();
+    REQUIRE(
+        b.wait_until("document.getElementById('status').textContent.includes('De nouveau connecté')", 20s));
+    CHECK(b.evaluate("document.getElementById('n-arrived').dataset.value").get<std::string>() == "5");
+    INFO(page_errors(b));
+    CHECK(page_errors(b).empty());
+
+    // The one-time link logs a fresh browser in, once.
+    const auto link = site.run(kSync, {"link", "--db", site.central, "--url", site.url()});
+    INFO(link.out << link.err);
+    REQUIRE(link.code == 0);
+    const std::string url = last_line(link.out);
+    REQUIRE(url.starts_with(site.url() + "/login/link?t="));
+    {
+        Browser phone(360, 740, "fr-FR");
+        phone.navigate(url);
+        REQUIRE(
+            phone.wait_until("location.pathname === '/' && !document.getElementById('dashboard').hidden"));
+        CHECK(phone.evaluate("document.getElementById('n-arrived').dataset.value").get<std::string>() == "5");
+        INFO(page_errors(phone));
+        CHECK(page_errors(phone).empty());
+    }
+    {
+        Browser other(360, 740, "en-GB");
+        other.navigate(url);
+        CHECK_THAT(other.evaluate("document.body.textContent").get<std::string>(),
+                   Catch::Contains("expired"));
+        other.navigate(site.url() + "/");
+        REQUIRE(other.wait_until("!document.getElementById('login').hidden"));
+        CHECK(text_of(other, "login-title") == "Organisers’ login");
+    }
+    agent->signal(SIGTERM);
+    agent->wait();
 }

@@ -26,7 +26,7 @@ const TEXTS = {
         chart_title : 'Arrivées par quart d’heure',
         expected_title : 'Encore attendus ce jour',
         search_label : 'Rechercher un nom, une organisation, un e-mail',
-        search_placeholder : 'Rechercher un nom, une organisation…',
+        search_placeholder : 'Nom, organisation, e-mail…',
         categories_title : 'Par catégorie',
         category : 'Catégorie',
         registered : 'Inscrits',
@@ -63,7 +63,7 @@ const TEXTS = {
         role_kiosk : 'borne',
         role_desk : 'accueil',
         role_central : 'central',
-        today : 'aujourd’hui',
+        today : 'Aujourd’hui',
         no_devices : 'Aucune borne.',
         no_categories : 'Aucun inscrit.',
     },
@@ -88,7 +88,7 @@ const TEXTS = {
         chart_title : 'Arrivals per quarter-hour',
         expected_title : 'Still expected this day',
         search_label : 'Search a name, an organisation, an e-mail',
-        search_placeholder : 'Search a name, an organisation…',
+        search_placeholder : 'Name, organisation, e-mail…',
         categories_title : 'By category',
         category : 'Category',
         registered : 'Registered',
@@ -124,7 +124,7 @@ const TEXTS = {
         role_kiosk : 'kiosk',
         role_desk : 'desk',
         role_central : 'central',
-        today : 'today',
+        today : 'Today',
         no_devices : 'No kiosk.',
         no_categories : 'Nobody registered.',
     },
@@ -223,6 +223,7 @@ function applyLanguage() {
     $('lang').textContent = state.lang === 'fr' ? 'EN' : 'FR';
     $('lang').setAttribute('aria-label', t('lang_hint'));
     $('expected-q').placeholder = t('search_placeholder');
+    $('event-name').textContent = (state.figures && state.figures.event_name) || t('title');
     document.title =
         (state.figures && state.figures.event_name ? state.figures.event_name + ' — ' : '') + t('title');
     if (state.figures)
@@ -511,9 +512,9 @@ function renderDays() {
             option.value = d.date;
             let text = dayName(d.date);
             if (d.label)
-                text += ' — ' + d.label;
+                text += ' · ' + d.label;
             if (d.date === f.today)
-                text += ' (' + t('today') + ')';
+                text = t('today') + ' · ' + text;
             option.textContent = text;
             select.appendChild(option);
         }
@@ -589,7 +590,8 @@ function renderChart(day) {
             svg('text', {x : left - 6, y : y + 5, class : 'tick', 'text-anchor' : 'end'}, num(v)));
     }
 
-    const slot = plotW / quarters.length;
+    // At least four hours' worth of slots: a morning's first quarter-hours are not wall-wide bars.
+    const slot = plotW / Math.max(quarters.length, 16);
     const barW = Math.max(1, slot * 0.8);
     // Every bar named when there are few; else the hours, one in `every` so that at most about
     // twelve labels share the axis.
@@ -676,7 +678,7 @@ function deviceState(d) {
         return {text : t('organisers'), cls : 'state-ok'};
     if (d.last_contact_ms === null || d.last_contact_ms === undefined)
         return {text : t('never_synced'), cls : 'state-off'};
-    return {text : t('online') + ' · ' + t('last_contact', hhmm(d.last_contact_ms)), cls : 'state-ok'};
+    return {text : t('online'), cls : 'state-ok'};
 }
 
 function renderDevices() {
@@ -706,10 +708,16 @@ function renderDevices() {
         badge.className = 'state-badge ' + s.cls;
         badge.textContent = s.text;
         stateCell.appendChild(badge);
-        if (d.pending > 0 && !d.revoked) {
+        const notes = [];
+        if (!d.offline && d.role !== 'central' && d.last_contact_ms !== null &&
+            d.last_contact_ms !== undefined)
+            notes.push(t('last_contact', when(d.last_contact_ms)));
+        if (d.pending > 0 && !d.revoked)
+            notes.push(t('pending', num(d.pending)));
+        for (const note of notes) {
             const p = document.createElement('span');
             p.className = 'pending';
-            p.textContent = t('pending', num(d.pending));
+            p.textContent = note;
             stateCell.appendChild(p);
         }
         body.appendChild(row);
