@@ -9,7 +9,7 @@
 
 namespace accueil {
 
-constexpr int kSchemaVersion = 6;
+constexpr int kSchemaVersion = 7;
 
 enum class OpenMode { MustExist, CreateIfMissing };
 

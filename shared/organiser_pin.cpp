@@ -2,6 +2,7 @@
 
 #include "database.hpp"
 #include "errors.hpp"
+#include "organiser_password.hpp"
 
 #include <sodium.h>
 
@@ -11,23 +12,6 @@
 namespace accueil {
 
 namespace {
-// Argon2id over 19 MiB, 2 passes: still memory-hard, but lighter than libsodium's "interactive"
-// setting (64 MiB), which took 0.5 to 1.6 s per hash and per check on this project's shared 2-core
-// build machine depending on its load (an old kiosk laptop is busy too: camera, drawing); this one
-// took 0.12 to 0.45 s there. A 4-digit PIN
-// falls to a patient offline attacker whatever the setting: the hash only keeps a copied disk from
-// giving the PIN away at once, and the throttle below guards the kiosk itself. The setting is written
-// into each hash string, so changing it later still verifies older hashes.
-constexpr unsigned long long kPinOpsLimit = 2;
-constexpr std::size_t kPinMemLimit = 19 * 1024 * 1024;
-static_assert(kPinOpsLimit >= crypto_pwhash_OPSLIMIT_MIN && kPinMemLimit >= crypto_pwhash_MEMLIMIT_MIN);
-
-void ensure_sodium() {
-    static const bool ok = sodium_init() >= 0;
-    if (!ok)
-        throw StoreError("libsodium could not be initialised");
-}
-
 void validate_pin(std::string_view pin) {
     if (pin.size() < 4 || pin.size() > 12 ||
         !std::all_of(pin.begin(), pin.end(), [](char c) { return c >= '0' && c <= '9'; }))
@@ -54,12 +38,7 @@ void clear_counters(Store& store) {
 } // namespace
 
 std::int64_t pin_lock_ms(int wrong_in_a_row) {
-    if (wrong_in_a_row < kPinFreeAttempts)
-        return 0;
-    std::int64_t ms = kPinFirstLockMs;
-    for (int i = kPinFreeAttempts; i < wrong_in_a_row && ms < kPinMaxLockMs; ++i)
-        ms *= 2;
-    return std::min(ms, kPinMaxLockMs);
+    return growing_lock_ms(wrong_in_a_row, kPinFreeAttempts, kPinFirstLockMs, kPinMaxLockMs);
 }
 
 void wipe_pin(std::string& pin) {
@@ -68,12 +47,8 @@ void wipe_pin(std::string& pin) {
 
 void set_organiser_pin(Store& store, std::string_view pin) {
     validate_pin(pin);
-    ensure_sodium();
-    char hash[crypto_pwhash_STRBYTES];
-    // Hashed before the transaction: the write lock is not held during the slow part.
-    if (crypto_pwhash_str_alg(hash, pin.data(), pin.size(), kPinOpsLimit, kPinMemLimit,
-                              crypto_pwhash_ALG_ARGON2ID13) != 0)
-        throw StoreError("not enough memory to hash the organiser PIN");
+    const std::string hash =
+        argon2id_hash(pin); // before the transaction: the write lock is not held meanwhile
     WriteTransaction tx(store.db());
     store.set_meta(kPinHashKey, hash);
     clear_counters(store);
@@ -107,10 +82,9 @@ PinCheck check_organiser_pin(Store& store, std::string_view pin, std::int64_t no
         r.locked_until_ms = locked_until;
         return r;
     }
-    ensure_sodium();
     // Outside any transaction: verifying takes a tenth of a second or more and must not hold the
     // write lock the check-in path needs.
-    const bool right = crypto_pwhash_str_verify(hash->c_str(), pin.data(), pin.size()) == 0;
+    const bool right = argon2id_verify(*hash, pin);
 
     WriteTransaction tx(store.db());
     if (right) {

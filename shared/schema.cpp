@@ -232,6 +232,23 @@ CREATE TABLE attendee_notes (
     origin      BLOB    NOT NULL
 ) WITHOUT ROWID;
 )sql";
+
+// The organisers' web page (issue 11): login sessions and the one-time links of `accueil-sync link`.
+// Only hashes of their tokens are kept (a copied database opens no session); sessions survive a server
+// restart until they expire.
+constexpr const char* kVersion7WebAccess = R"sql(
+CREATE TABLE web_sessions (
+    token_hash TEXT    PRIMARY KEY,
+    created_ms INTEGER NOT NULL,
+    expires_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE web_links (
+    token_hash TEXT    PRIMARY KEY,
+    created_ms INTEGER NOT NULL,
+    expires_ms INTEGER NOT NULL,
+    used_ms    INTEGER            -- set when the link opened a session: never again
+) WITHOUT ROWID;
+)sql";
 } // namespace
 
 void apply_migration(SQLite::Database& db, int to_version) {
@@ -254,6 +271,9 @@ void apply_migration(SQLite::Database& db, int to_version) {
         return;
     case 6:
         db.exec(kVersion6Notes);
+        return;
+    case 7:
+        db.exec(kVersion7WebAccess);
         return;
     default:
         throw StoreError("no migration to schema " + std::to_string(to_version));

@@ -41,7 +41,10 @@ std::string lower(std::string s) {
 }
 
 Response error_response(int status, const std::string& message) {
-    return {status, "application/json", nlohmann::json{{"error", message}}.dump(), false};
+    Response r;
+    r.status = status;
+    r.body = nlohmann::json{{"error", message}}.dump();
+    return r;
 }
 
 // What libmicrohttpd keeps for one request (its "connection closure"), from the headers to the end.
@@ -112,6 +115,88 @@ std::string Request::get_header_value(std::string name) const {
     return it == headers.end() ? std::string() : it->second;
 }
 
+std::string Request::query_value(const std::string& name) const {
+    const auto it = query.find(name);
+    return it == query.end() ? std::string() : it->second;
+}
+
+// The transport's side of a Stream: attaching it to a connection, feeding libmicrohttpd, ending it.
+struct StreamAccess {
+    // Wakes the connection when it waits for data. Called with the stream's mutex held; libmicrohttpd
+    // only takes its own lock briefly, and never calls the reader with it held.
+    static void wake(Stream& s) {
+        if (s.suspended_ && s.connection_) {
+            s.suspended_ = false;
+            MHD_resume_connection(s.connection_);
+        }
+    }
+    static void attach(Stream& s, MHD_Connection* connection) {
+        std::lock_guard lock(s.mutex_);
+        s.connection_ = connection;
+    }
+    // Ends a stream that will never be sent (refused), so whoever holds it lets it go.
+    static void abandon(Stream& s) {
+        std::lock_guard lock(s.mutex_);
+        s.ended_ = true;
+        s.pending_.clear();
+    }
+    // libmicrohttpd's content reader: what is queued, or the end, or (nothing queued) the connection
+    // suspended until send() or close() resumes it: returning 0 without suspending would spin.
+    static ssize_t read(Stream& s, char* buf, std::size_t max) {
+        std::lock_guard lock(s.mutex_);
+        if (!s.pending_.empty()) {
+            const std::size_t n = std::min(max, s.pending_.size());
+            std::memcpy(buf, s.pending_.data(), n);
+            s.pending_.erase(0, n);
+            return ssize_t(n);
+        }
+        if (s.ended_ && !s.closing_)
+            return MHD_CONTENT_READER_END_WITH_ERROR; // cut: the client stopped reading
+        if (s.closing_)
+            return MHD_CONTENT_READER_END_OF_STREAM;
+        s.suspended_ = true;
+        MHD_suspend_connection(s.connection_);
+        return 0;
+    }
+    // The response is gone (sent, or the connection closed): nothing more can be sent.
+    static void detach(Stream& s) {
+        std::lock_guard lock(s.mutex_);
+        s.ended_ = true;
+        s.connection_ = nullptr;
+        s.suspended_ = false;
+        s.pending_.clear();
+    }
+};
+
+bool Stream::send(std::string_view text) {
+    std::lock_guard lock(mutex_);
+    if (ended_)
+        return false;
+    if (pending_.size() + text.size() > kMaxPendingBytes) {
+        // A client that reads nothing must not make the server hold ever more: its stream is cut.
+        ended_ = true;
+        pending_.clear();
+        StreamAccess::wake(*this);
+        return false;
+    }
+    pending_.append(text);
+    StreamAccess::wake(*this);
+    return true;
+}
+
+void Stream::close() {
+    std::lock_guard lock(mutex_);
+    if (ended_)
+        return;
+    ended_ = closing_ = true;
+    StreamAccess::wake(*this);
+}
+
+bool Stream::ended() const {
+    std::lock_guard lock(mutex_);
+    return ended_;
+}
+
 struct Server::Impl {
     Limits limits;
     std::map<std::pair<std::string, std::string>, Handler> routes; // (method, path)
@@ -133,6 +218,16 @@ struct Server::Impl {
     bool watchdog_stop = false;
     std::thread watchdog;
 
+    // Streaming responses being sent: closed before the daemon stops (it refuses to stop with a
+    // connection suspended), and counted against Limits::streams.
+    struct StreamCall {
+        Impl* impl;
+        std::shared_ptr<Stream> stream;
+    };
+    std::mutex streams_mutex;
+    std::condition_variable streams_gone;
+    std::vector<std::shared_ptr<Stream>> streams;
+
     std::atomic<bool> running{false}; // runtime messages are printed, start-up ones only kept
     std::mutex log_mutex;
     std::string last_log;
@@ -143,6 +238,7 @@ struct Server::Impl {
         // (libmicrohttpd refuses to stop with a connection still suspended).
         if (workers)
             workers->stop();
+        close_streams();
         if (watchdog.joinable()) {
             {
                 std::lock_guard lock(fresh_mutex);
@@ -155,6 +251,50 @@ struct Server::Impl {
             MHD_stop_daemon(daemon);
         if (listen_fd >= 0)
             ::close(listen_fd);
+    }
+
+    void close_streams() {
+        std::unique_lock lock(streams_mutex);
+        for (const auto& stream : streams)
+            stream->close();
+        // Each ends once its client has taken what was queued; one that does not read is cut by the
+        // idle timeout, so this wait is bounded too.
+        streams_gone.wait_for(lock, std::chrono::seconds(limits.idle_timeout_s + 1),
+                              [this] { return streams.empty(); });
+    }
+
+    static ssize_t read_stream(void* cls, std::uint64_t, char* buf, std::size_t max) {
+        return StreamAccess::read(*static_cast<StreamCall*>(cls)->stream, buf, max);
+    }
+    static void stream_done(void* cls) {
+        auto* call = static_cast<StreamCall*>(cls);
+        StreamAccess::detach(*call->stream);
+        {
+            std::lock_guard lock(call->impl->streams_mutex);
+            std::erase(call->impl->streams, call->stream);
+        }
+        call->impl->streams_gone.notify_all();
+        delete call;
+    }
+
+    // A streaming response, or nothing when too many are open already.
+    MHD_Response* stream_response(MHD_Connection* connection, const std::shared_ptr<Stream>& stream,
+                                  const std::string& first) {
+        {
+            std::lock_guard lock(streams_mutex);
+            if (streams.size() >= limits.streams)
+                return nullptr;
+            streams.push_back(stream);
+        }
+        if (!first.empty())
+            stream->send(first);
+        StreamAccess::attach(*stream, connection);
+        auto* call = new StreamCall{this, stream};
+        MHD_Response* response = MHD_create_response_from_callback(
+            MHD_SIZE_UNKNOWN, 16 * 1024, &Impl::read_stream, call, &Impl::stream_done);
+        if (!response)
+            stream_done(call);
+        return response;
     }
 
     // libmicrohttpd's messages: kept for start-up errors, printed at most once a second (a flood of
@@ -212,9 +352,15 @@ struct Server::Impl {
         *closure = nullptr;
     }
 
-    static MHD_Result queue(MHD_Connection* connection, const Response& r) {
+    static MHD_Result queue(MHD_Connection* connection, const Response& r, Impl* self = nullptr) {
         MHD_Response* response;
-        if (r.abort_mid_response) {
+        if (r.stream) {
+            response = self ? self->stream_response(connection, r.stream, r.body) : nullptr;
+            if (!response) {
+                StreamAccess::abandon(*r.stream);
+                return queue(connection, error_response(503, "too many live connections; retry later"));
+            }
+        } else if (r.abort_mid_response) {
             // The length is announced, then the first read of the body fails: the connection breaks.
             response = MHD_create_response_from_callback(
                 r.body.size(), 4096,
@@ -229,6 +375,8 @@ struct Server::Impl {
         if (!response)
             return MHD_NO;
         MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE, r.content_type.c_str());
+        for (const auto& [name, value] : r.headers)
+            MHD_add_response_header(response, name.c_str(), value.c_str());
         const MHD_Result ok = MHD_queue_response(connection, unsigned(r.status), response);
         MHD_destroy_response(response);
         return ok;
@@ -236,6 +384,10 @@ struct Server::Impl {
 
     static MHD_Result header_into(void* cls, MHD_ValueKind, const char* key, const char* value) {
         static_cast<Request*>(cls)->headers[lower(key)] = value ? value : "";
+        return MHD_YES;
+    }
+    static MHD_Result argument_into(void* cls, MHD_ValueKind, const char* key, const char* value) {
+        static_cast<Request*>(cls)->query[key] = value ? value : "";
         return MHD_YES;
     }
 
@@ -289,10 +441,11 @@ struct Server::Impl {
         }
 
         if (call->response) // the handler has run (the connection was resumed): send its answer
-            return queue(connection, *call->response);
+            return queue(connection, *call->response, self);
 
         // The whole request is in: it goes to a worker while the connection waits, suspended.
         MHD_get_connection_values(connection, MHD_HEADER_KIND, header_into, &call->request);
+        MHD_get_connection_values(connection, MHD_GET_ARGUMENT_KIND, argument_into, &call->request);
         if (const auto* info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
             info && info->client_addr && info->client_addr->sa_family == AF_INET) {
             char ip[INET_ADDRSTRLEN] = "";

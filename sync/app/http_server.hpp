@@ -4,12 +4,18 @@
 // (checked while they arrive, chunked or not), connections per IP and in all, idle time per
 // connection. A handler never runs on an I/O thread, so a slow merge delays no other connection's
 // reading and writing; the connection waits suspended meanwhile (libmicrohttpd's suspend/resume,
-// which is also what a later streaming handler, such as server-sent events, needs).
+// which is also what streaming responses, such as server-sent events, use).
 #include <cstddef>
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+struct MHD_Connection;
 
 namespace accueil::sync::http {
 
@@ -19,10 +25,37 @@ struct Request {
     std::string body;
     std::string peer;                           // the client's IPv4 address
     std::map<std::string, std::string> headers; // names in lower case
+    std::map<std::string, std::string> query;   // arguments of the query string, decoded
 
     // A header's value, "" when absent; `name` in any case (cpp-httplib's name for it, kept so the
     // handlers written for it read the same).
     std::string get_header_value(std::string name) const;
+    // A query argument's value, "" when absent.
+    std::string query_value(const std::string& name) const;
+};
+
+// The body of a streaming response (server-sent events): text queued by any thread and sent as it
+// comes, until the client leaves or close() is called. While nothing is queued the connection waits
+// suspended (libmicrohttpd neither polls nor times it out then), so an idle stream costs no CPU.
+class Stream {
+public:
+    // Queues `text`; false once the stream has ended (the client left, it was closed, the server is
+    // stopping, or the client stopped reading and too much piled up): forget the stream then.
+    bool send(std::string_view text);
+    // Ends the response once what is queued has gone.
+    void close();
+    bool ended() const;
+
+    static constexpr std::size_t kMaxPendingBytes = 1u << 20;
+
+private:
+    friend struct StreamAccess;
+    mutable std::mutex mutex_;
+    std::string pending_;
+    bool ended_ = false;   // nothing more is accepted
+    bool closing_ = false; // close() asked: end once pending_ is sent
+    bool suspended_ = false;
+    MHD_Connection* connection_ = nullptr; // while the response is being sent
 };
 
 struct Response {
@@ -32,6 +65,9 @@ struct Response {
     // Test hook: the headers (with the body's length) go out, then the connection breaks instead of
     // the body, as when an answer is lost on the way back.
     bool abort_mid_response = false;
+    std::vector<std::pair<std::string, std::string>> headers; // more headers (Set-Cookie, Location...)
+    // When set, `body` goes out first, then whatever the stream is sent, with no length announced.
+    std::shared_ptr<Stream> stream;
 };
 
 using Handler = std::function<Response(const Request&)>;
@@ -47,6 +83,7 @@ struct Limits {
     unsigned first_request_timeout_s = 8;
     unsigned io_threads = 2; // epoll threads: accept, TLS, reading and writing
     unsigned workers = 4;    // threads running handlers
+    unsigned streams = 200;  // streaming responses open at once; more: 503
 };
 
 struct TlsPem {

@@ -3,6 +3,8 @@
 #include "agent.hpp"
 #include "database.hpp"
 #include "errors.hpp"
+#include "organiser_password.hpp"
+#include "organiser_pin.hpp"
 #include "qr.hpp"
 #include "server.hpp"
 #include "store.hpp"
@@ -12,11 +14,14 @@
 #include "sync/merge.hpp"
 #include "sync/peers.hpp"
 #include "tls.hpp"
+#include "web_access.hpp"
 
 #include <CLI/CLI.hpp>
 #include <SQLiteCpp/Exception.h>
 
 #include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <ctime>
@@ -94,6 +99,79 @@ int cmd_enroll(const std::string& db, const std::string& name, std::string url, 
               << ". Image: " << png << "\n\n"
               << qr_terminal(text) << "\n"
               << text << "\n";
+    return 0;
+}
+
+// One line of standard input, without its line break; on a terminal, not echoed.
+std::string read_secret_line(const char* prompt, bool tty) {
+    termios saved{};
+    if (tty) {
+        std::cerr << prompt << std::flush;
+        ::tcgetattr(STDIN_FILENO, &saved);
+        termios quiet = saved;
+        quiet.c_lflag &= ~tcflag_t(ECHO);
+        ::tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+    }
+    std::string line;
+    const bool got = bool(std::getline(std::cin, line));
+    if (tty) {
+        ::tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+        std::cerr << "\n";
+    }
+    if (!got)
+        throw InputError("", "no password given (type it, or pipe one line on standard input)");
+    if (!line.empty() && line.back() == '\r')
+        line.pop_back();
+    return line;
+}
+
+int cmd_password(const std::string& db) {
+    const bool tty = ::isatty(STDIN_FILENO) == 1;
+    std::string password = read_secret_line("Mot de passe des organisateurs / organisers' password: ", tty);
+    if (tty) {
+        std::string again = read_secret_line("Encore une fois / once more: ", tty);
+        const bool same = again == password;
+        wipe_pin(again);
+        if (!same) {
+            wipe_pin(password);
+            throw InputError("", "the two passwords differ; nothing changed / les deux mots de passe "
+                                 "diffèrent ; rien n'a changé");
+        }
+    }
+    Store central = Store::open(db, sync_wall_ms);
+    try {
+        set_organiser_password(central, password);
+    } catch (...) {
+        wipe_pin(password);
+        throw;
+    }
+    wipe_pin(password);
+    std::cout << "accueil-sync: mot de passe enregistré / organisers' password set (" << db << ")\n";
+    return 0;
+}
+
+int cmd_link(const std::string& db, const std::string& valid, std::string url, const std::string& png) {
+    const auto valid_ms = parse_duration_ms(valid);
+    if (!valid_ms || *valid_ms > 24LL * 3600 * 1000)
+        throw InputError("--valid", "\"" + valid + "\" is not a duration up to 24h (e.g. 10min, 1h)");
+    Store central = Store::open(db, sync_wall_ms);
+    if (url.empty())
+        url = central.meta("sync.url").value_or("");
+    if (url.empty())
+        throw InputError("", "no server address known yet: start `accueil-sync serve` once, or give --url");
+    while (!url.empty() && url.back() == '/')
+        url.pop_back();
+    if (!parse_server_url(url))
+        throw InputError("--url", "\"" + url + "\" is not http(s)://host:port");
+    const std::string link = url + "/login/link?t=" + web::create_link(central, *valid_ms, sync_wall_ms());
+    if (!png.empty())
+        qr_png(link, png);
+    std::cout << "Page des organisateurs, déjà connectée / organisers' page, already logged in:\n"
+              << "scannez ce code avec un téléphone / scan this code with a phone.\n"
+              << "Valable une fois, pendant " << valid << " / one-time, valid for " << valid
+              << (png.empty() ? "" : ". Image: " + png) << "\n\n"
+              << qr_terminal(link) << "\n"
+              << link << "\n";
     return 0;
 }
 
@@ -228,6 +306,21 @@ int main(int argc, char** argv) {
     revoke->add_option("name", name, "Kiosk name")->required();
     revoke->add_option("--db", db, "Central database")->required();
     revoke->callback([&] { run = [&] { return cmd_revoke(db, name); }; });
+
+    auto* password = app.add_subcommand(
+        "password", "Set the organisers' web page password (typed twice, or one line on standard input)");
+    password->add_option("--db", db, "Central database")->required();
+    password->callback([&] { run = [&] { return cmd_password(db); }; });
+
+    std::string link_valid = "10min";
+    auto* link =
+        app.add_subcommand("link", "Print a one-time QR code that opens the organisers' page logged in");
+    link->add_option("--db", db, "Central database")->required();
+    link->add_option("--valid", link_valid, "How long the link can be used, e.g. 10min, 1h")
+        ->capture_default_str();
+    link->add_option("--url", url, "Server address (default: the one `serve` uses)");
+    link->add_option("--png", png, "Also write the QR code to this PNG file");
+    link->callback([&] { run = [&] { return cmd_link(db, link_valid, url, png); }; });
 
     AgentOptions agent_opt;
     auto* agent = app.add_subcommand("agent", "Kiosk agent: push and pull while the kiosk runs");

@@ -11,6 +11,9 @@
 #include "sync/strict_json.hpp"
 #include "sync/wal_checkpointer.hpp"
 #include "tls.hpp"
+#include "web_access.hpp"
+#include "web_hub.hpp"
+#include "web_routes.hpp"
 
 #include <sqlite3.h>
 
@@ -20,6 +23,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <mutex>
 #include <optional>
@@ -98,7 +102,9 @@ void refuse(http::Response& res, int status, const std::string& message) {
 
 class Service {
 public:
-    Service(Store store) : store_(std::move(store)), merger_(store_) {}
+    // `changed` is called after a merge that applied events (the organisers' live page).
+    Service(Store store, std::function<void()> changed)
+        : store_(std::move(store)), merger_(store_), changed_(std::move(changed)) {}
 
     // Handlers run on the transport's worker threads; mutex_ below keeps them one at a time.
     void install(http::Server& svr) {
@@ -172,27 +178,7 @@ private:
         } catch (const StoreError& e) {
             refuse(res, 503, std::string("central store: ") + e.what() + "; retry later");
         }
-        check_no_open_reads();
-    }
-
-    // No statement may hold a read snapshot past its request: the next write would fail with "database
-    // is locked" as soon as another process (enroll, status) wrote. Logged loudly and undone, so one
-    // leak is seen (the tests read this log) without stopping the kiosks.
-    void check_no_open_reads() {
-        const auto busy = busy_statements(store_.db());
-        const bool open_tx = in_transaction(store_.db());
-        if (busy.empty() && !open_tx)
-            return;
-        std::cerr << "accueil-sync: BUG: a request left " << (open_tx ? "a transaction and " : "")
-                  << busy.size() << " statement(s) open:";
-        for (const auto& sql : busy)
-            std::cerr << " [" << sql.substr(0, 120) << "]";
-        std::cerr << "\n";
-        for (sqlite3_stmt* st = sqlite3_next_stmt(store_.db().getHandle(), nullptr); st;
-             st = sqlite3_next_stmt(store_.db().getHandle(), st))
-            sqlite3_reset(st);
-        if (open_tx)
-            store_.db().exec("ROLLBACK");
+        web::check_no_open_reads(store_);
     }
 
     // The origin bound to the device's token at join: the only one it may speak for.
@@ -249,6 +235,8 @@ private:
         if (delay > 0 && !events.empty())
             opt.before_commit = [delay] { std::this_thread::sleep_for(std::chrono::milliseconds(delay)); };
         const auto r = merger_.merge(events, opt);
+        if (r.applied > 0)
+            changed_();
         {
             // The kiosk counted this batch in its pending events: once committed, they are here.
             const std::int64_t pending = integer_field(body, "pending", 0);
@@ -299,6 +287,7 @@ private:
     std::mutex mutex_; // one writer: SQLite serialises writes anyway, and merges must not interleave
     Store store_;
     Merger merger_;
+    std::function<void()> changed_;
     std::int64_t dropped_ = 0;
 };
 
@@ -355,12 +344,16 @@ int serve(const ServeOptions& o) {
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
     {
-        // Declared after the service: stopped (handlers under way finished) before the service goes.
-        Service service(std::move(store));
+        // The organisers' page has its own connections: its reads never hold the merges' lock.
+        web::FiguresHub hub(o.db, sync_wall_ms);
+        web::WebService web_service(o.db, sync_wall_ms, hub);
+        // Declared after the services: stopped (handlers under way finished) before they go.
+        Service service(std::move(store), [&hub] { hub.notify(); });
         http::Limits limits;
         limits.max_body_bytes = kMaxRequestBytes;
         http::Server svr(limits);
         service.install(svr);
+        web_service.install(svr);
         try {
             svr.listen(host, port, pem ? &*pem : nullptr);
         } catch (const StoreError& e) {
