@@ -263,12 +263,15 @@ TEST_CASE_METHOD(ReportFixture, "The report's CSV tables read back with the proj
     CHECK(row_of(categories, "'-VIP") ==
           std::vector<std::string>{"'-VIP", "1", "0", "0", "1", "0", "0", "0"});
 
+    // One row per quarter-hour, one column per day.
     auto quarters = read("quarter_hours.csv", ',');
+    CHECK(quarters.header.fields ==
+          std::vector<std::string>{"Quart d'heure (heure locale)", "2022-09-27", "2022-09-28", "2022-09-29"});
     std::vector<std::string> flat;
     for (const auto& row : quarters.rows)
-        flat.push_back(row.fields[0] + " " + row.fields[1] + " " + row.fields[2]);
-    CHECK(flat == std::vector<std::string>{"2022-09-28 09:00 3", "2022-09-28 09:15 0", "2022-09-28 09:30 0",
-                                           "2022-09-28 09:45 0", "2022-09-28 10:00 1", "2022-09-29 08:45 1"});
+        flat.push_back(row.fields[0] + " " + row.fields[1] + " " + row.fields[2] + " " + row.fields[3]);
+    CHECK(flat == std::vector<std::string>{"08:45 0 0 1", "09:00 0 3 0", "09:15 0 0 0", "09:30 0 0 0",
+                                           "09:45 0 0 0", "10:00 0 1 0"});
 
     auto devices = read("devices.csv", ',');
     CHECK(devices.header.fields ==
@@ -420,5 +423,21 @@ TEST_CASE_METHOD(ReportFixture, "The report in headless chromium: no console err
     std::filesystem::create_directories("/tmp/web-shots");
     browser.screenshot("/tmp/web-shots/report.png", true);
     CHECK(std::filesystem::file_size("/tmp/web-shots/report.png") > 10'000);
+
+    // Printed on A4 (186 mm between the margins, about 700 CSS px): nothing wider than the page.
+    browser.call("Emulation.setEmulatedMedia", {{"media", "print"}});
+    browser.set_viewport(700, 1000);
+    CHECK(browser.evaluate("document.documentElement.scrollWidth <= 700").get<bool>());
+    CHECK(browser
+              .evaluate("Array.from(document.querySelectorAll('div.table'))"
+                        ".every(d => d.scrollWidth <= d.clientWidth + 1)")
+              .get<bool>());
+    const auto pdf = browser.call("Page.printToPDF", {{"paperWidth", 8.27},
+                                                      {"paperHeight", 11.69},
+                                                      {"preferCSSPageSize", true},
+                                                      {"printBackground", true}});
+    const auto bytes = test::base64_decode(pdf.at("data").get<std::string>());
+    CHECK(bytes.rfind("%PDF-", 0) == 0);
+    std::ofstream("/tmp/web-shots/report.pdf", std::ios::binary) << bytes;
     CHECK(browser.errors_text().empty());
 }

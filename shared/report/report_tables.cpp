@@ -3,6 +3,7 @@
 #include <array>
 #include <chrono>
 #include <cstdio>
+#include <map>
 
 namespace accueil::report {
 namespace {
@@ -170,12 +171,23 @@ Table quarter_hours_table(const ReportData& data, Lang lang) {
     Table t;
     t.file = "quarter_hours.csv";
     t.title = say(lang, "Arrivées par quart d'heure", "Arrivals per quarter-hour");
-    t.columns = {say(lang, "Jour", "Day"),
-                 say(lang, "Quart d'heure (heure locale)", "Quarter-hour (local time)"),
-                 say(lang, "Arrivées", "Arrivals")};
-    for (const auto& day : data.figures.days)
+    // One row per local quarter-hour, one column per day: the days' mornings side by side, and a table
+    // a quarter of the length of one row per day and quarter-hour.
+    t.columns = {say(lang, "Quart d'heure (heure locale)", "Quarter-hour (local time)")};
+    std::map<std::string, std::map<std::string, std::int64_t>> by_label; // "09:15" -> day -> arrivals
+    for (const auto& day : data.figures.days) {
+        t.columns.push_back(day.date);
         for (const auto& q : day.quarter_hours)
-            t.rows.push_back({Cell::plain(day.date), Cell::plain(q.label), Cell::count(q.arrivals)});
+            by_label[q.label][day.date] += q.arrivals;
+    }
+    for (const auto& [label, per_day] : by_label) {
+        std::vector<Cell> row{Cell::plain(label)};
+        for (const auto& day : data.figures.days) {
+            const auto it = per_day.find(day.date);
+            row.push_back(Cell::count(it == per_day.end() ? 0 : it->second));
+        }
+        t.rows.push_back(std::move(row));
+    }
     return t;
 }
 
