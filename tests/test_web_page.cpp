@@ -387,3 +387,139 @@ TEST_CASE("The organisers' page in a browser: login, live figures from a kiosk w
     agent->signal(SIGTERM);
     agent->wait();
 }
+
+namespace {
+
+// The page's own files, answered as the server does (CSP included), at a made-up address.
+void serve_page_files(Browser& b) {
+    const std::string csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:";
+    const std::string web = std::string(ACCUEIL_SOURCE_DIR) + "/assets/web/";
+    const std::vector<std::pair<std::string, std::string>> files = {
+        {"index.html", "text/html; charset=utf-8"},
+        {"app.js", "text/javascript"},
+        {"app.css", "text/css"},
+        {"icon.svg", "image/svg+xml"}};
+    for (const auto& [file, type] : files) {
+        REQUIRE(std::filesystem::exists(web + file));
+        const CannedResponse r{200, type, read_bytes(web + file), {{"Content-Security-Policy", csp}}};
+        b.answer("/" + file, r);
+        if (file == "index.html")
+            b.answer("accueil.test/", r);
+    }
+}
+
+CannedResponse json_answer(int status, const nlohmann::json& body,
+                           std::vector<std::pair<std::string, std::string>> headers = {}) {
+    return CannedResponse{status, "application/json", body.dump(), std::move(headers)};
+}
+
+} // namespace
+
+TEST_CASE("The page on made-up figures: throttled login, an offline kiosk in words, server text as text, "
+          "French and English numbers") {
+    const std::int64_t now = wall_ms();
+    const std::string today = accueil::local_day(now, "Europe/Paris");
+    const std::int64_t since = now - 20 * 60'000;
+    const std::string since_hh_mm = accueil::local_hh_mm(since, "Europe/Paris");
+    const nlohmann::json quarter = {{"start_ms", now - 3600'000}, {"label", "09:15"}, {"arrivals", 1234}};
+    const nlohmann::json figures = {
+        {"event_name", "Numérique en Commun[s]"},
+        {"timezone", "Europe/Paris"},
+        {"today", today},
+        {"day", today},
+        {"generated_ms", now},
+        {"attendees", 2500},
+        {"walk_ins", 12},
+        {"reprints", 3},
+        {"undos", 4},
+        {"duplicates", 5},
+        {"days",
+         {{{"date", today},
+           {"label", "Jour 1"},
+           {"registered", 2100},
+           {"arrived", 1300},
+           {"walk_ins", 12},
+           {"duplicates", 5},
+           {"undos", 4},
+           {"no_show_rate", nullptr},
+           {"quarter_hours",
+            {{{"start_ms", now - 3600'000 - 900'000}, {"label", "09:00"}, {"arrivals", 66}}, quarter}},
+           {"busiest", quarter}}}},
+        {"categories",
+         {{{"category", "Intervenant·e"},
+           {"registered", 100},
+           {"days", {{{"date", today}, {"registered", 100}, {"arrived", 80}}}}}}},
+        {"devices",
+         {{{"name", "<img src=x onerror=alert(1)>"},
+           {"role", "kiosk"},
+           {"arrivals_on_day", 700},
+           {"arrivals_total", 700},
+           {"last_contact_ms", since},
+           {"pending", 9},
+           {"offline", true},
+           {"offline_since_ms", since},
+           {"revoked", false}},
+          {{"name", "Borne hall B"},
+           {"role", "kiosk"},
+           {"arrivals_on_day", 600},
+           {"arrivals_total", 600},
+           {"last_contact_ms", now - 5000},
+           {"pending", 0},
+           {"offline", false},
+           {"offline_since_ms", nullptr},
+           {"revoked", false}}}}};
+
+    Browser b(360, 740, "fr-FR");
+    serve_page_files(b);
+    b.answer("/api/figures", json_answer(401, {{"error", "not logged in"}}));
+    b.answer("/api/login",
+             json_answer(429, {{"error", "too many"}, {"retry_after_s", 42}}, {{"Retry-After", "42"}}));
+    b.navigate("https://accueil.test/");
+    REQUIRE(b.wait_until("!document.getElementById('login').hidden"));
+    submit_password(b, "essai");
+    REQUIRE(b.wait_until("document.getElementById('login-error').textContent !== ''"));
+    CHECK(text_of(b, "login-error") == "Trop de tentatives : réessayez dans 42 s.");
+    CHECK(b.evaluate("document.getElementById('dashboard').hidden").get<bool>());
+
+    b.answer("/api/figures", json_answer(200, figures));
+    b.answer("/api/login", json_answer(200, {{"ok", true}}));
+    b.answer("/api/expected", json_answer(200, {{"total", 800}, {"people", nlohmann::json::array()}}));
+    b.answer("/api/stream", CannedResponse{200, "text/event-stream", "retry: 600000\n\n"});
+    submit_password(b, "le bon");
+    REQUIRE(b.wait_until("!document.getElementById('dashboard').hidden"));
+    REQUIRE(b.wait_until("document.getElementById('n-expected').dataset.value === '800'"));
+
+    // French: numbers with the French thousands separator, the offline kiosk in words and colour.
+    CHECK(b.evaluate("document.getElementById('n-arrived').textContent === (1300).toLocaleString('fr-FR')")
+              .get<bool>());
+    CHECK(text_of(b, "n-percent") ==
+          b.evaluate("new Intl.NumberFormat('fr-FR', {style: 'percent'}).format(0.62)").get<std::string>());
+    CHECK(text_of(b, "busiest") == "Quart d’heure le plus chargé : 09:15–09:30, " +
+                                       b.evaluate("(1234).toLocaleString('fr-FR')").get<std::string>() +
+                                       " arrivées.");
+    const auto states =
+        b.evaluate("[...document.querySelectorAll('#devices .state-badge')].map(e => e.textContent)");
+    CHECK(states == nlohmann::json::array({"hors ligne depuis " + since_hh_mm, "en ligne"}));
+    CHECK(b.evaluate("document.querySelector('#devices tbody tr').className").get<std::string>() ==
+          "row-offline");
+    CHECK(b.evaluate("document.querySelector('#devices .device-name').textContent").get<std::string>() ==
+          "<img src=x onerror=alert(1)>");
+    CHECK(b.evaluate("document.querySelectorAll('#devices img').length").get<int>() == 0);
+    CHECK_THAT(b.evaluate("document.querySelector('#devices .state').textContent").get<std::string>(),
+               Catch::Contains("9 en attente d’envoi"));
+    CHECK(b.evaluate("document.querySelectorAll('#chart rect.bar').length").get<int>() == 2);
+    CHECK(b.evaluate("document.querySelectorAll('#chart rect.bar-busiest').length").get<int>() == 1);
+    CHECK(b.evaluate("document.querySelector('#categories tbody th').textContent").get<std::string>() ==
+          "Intervenant·e");
+    TempDir shots;
+    keep_shot(b, shots, "offline-kiosk-360x740.png", true);
+
+    // English.
+    b.evaluate("document.getElementById('lang').click()");
+    CHECK(b.evaluate("document.querySelector('#devices .state-badge').textContent").get<std::string>() ==
+          "offline since " + since_hh_mm);
+    CHECK(text_of(b, "busiest") == "Busiest quarter-hour: 09:15–09:30, 1,234 arrivals.");
+    CHECK(text_of(b, "n-arrived") == "1,300");
+    INFO(page_errors(b));
+    CHECK(page_errors(b).empty());
+}

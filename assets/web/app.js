@@ -612,7 +612,8 @@ function renderChart(day) {
         });
         bar.appendChild(svg('title', {}, `${q.label}–${quarterEnd(q.label)} : ${num(q.arrivals)}`));
         root.appendChild(bar);
-        let labelled = quarters.length <= maxLabels;
+        // With no hour among the bars, the first one is named so that the axis still says when.
+        let labelled = (quarters.length <= maxLabels && slot >= 56) || (hours === 0 && i === 0);
         if (!labelled && q.label.endsWith(':00'))
             labelled = hourIndex++ % every === 0;
         if (labelled) {

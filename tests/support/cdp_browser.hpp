@@ -19,6 +19,7 @@
 #include <fstream>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <fcntl.h>
@@ -64,6 +65,30 @@ inline std::string base64_decode(const std::string& text) {
     }
     return out;
 }
+
+inline std::string base64_encode(const std::string& bytes) {
+    static constexpr char kDigits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string out;
+    out.reserve((bytes.size() + 2) / 3 * 4);
+    for (std::size_t i = 0; i < bytes.size(); i += 3) {
+        const std::uint32_t n = std::uint32_t(std::uint8_t(bytes[i])) << 16 |
+                                (i + 1 < bytes.size() ? std::uint32_t(std::uint8_t(bytes[i + 1])) << 8 : 0) |
+                                (i + 2 < bytes.size() ? std::uint32_t(std::uint8_t(bytes[i + 2])) : 0);
+        out.push_back(kDigits[(n >> 18) & 63]);
+        out.push_back(kDigits[(n >> 12) & 63]);
+        out.push_back(i + 1 < bytes.size() ? kDigits[(n >> 6) & 63] : '=');
+        out.push_back(i + 2 < bytes.size() ? kDigits[n & 63] : '=');
+    }
+    return out;
+}
+
+// An answer the browser gets instead of the network's (Browser::answer).
+struct CannedResponse {
+    int status = 200;
+    std::string content_type = "text/plain";
+    std::string body;
+    std::vector<std::pair<std::string, std::string>> headers{};
+};
 
 // One thing the page reported as an error: where from ("console", "exception", or the Log domain's
 // source: "network", "security", "javascript"...), its text and the URL it names (may be empty).
@@ -246,22 +271,24 @@ public:
         return s;
     }
 
+    // From now on, requests whose URL ends with `url_suffix` (before any '?') get `response` without
+    // touching the network (a later call for the same suffix replaces it); every other request goes on
+    // as usual. For pages tested on made-up data.
+    void answer(const std::string& url_suffix, CannedResponse response) {
+        if (canned_.empty())
+            call("Fetch.enable", {{"patterns", nlohmann::json::array({{{"urlPattern", "*"}}})}});
+        for (auto& [suffix, r] : canned_)
+            if (suffix == url_suffix) {
+                r = std::move(response);
+                return;
+            }
+        canned_.emplace_back(url_suffix, std::move(response));
+    }
+
     // Any DevTools command on the page's session (or the browser's with `on_page` false): its result.
     nlohmann::json call(const std::string& method, const nlohmann::json& params = nlohmann::json::object(),
                         bool on_page = true, std::chrono::milliseconds timeout = std::chrono::seconds(20)) {
-        const int id = ++last_id_;
-        nlohmann::json msg = {{"id", id}, {"method", method}, {"params", params}};
-        if (on_page)
-            msg["sessionId"] = session_;
-        const std::string text = msg.dump() + '\0';
-        for (std::size_t sent = 0; sent < text.size();) {
-            const auto n = ::send(proc_.write_fd, text.data() + sent, text.size() - sent, MSG_NOSIGNAL);
-            if (n < 0 && errno == EINTR)
-                continue;
-            if (n <= 0)
-                throw std::runtime_error("chromium is gone (" + method + "): " + log_tail());
-            sent += std::size_t(n);
-        }
+        const int id = send(method, params, on_page);
         const auto until = std::chrono::steady_clock::now() + timeout;
         for (;;) {
             for (auto it = replies_.begin(); it != replies_.end(); ++it) {
@@ -286,6 +313,47 @@ public:
     }
 
 private:
+    // Sends a command without waiting for its answer; its id.
+    int send(const std::string& method, const nlohmann::json& params, bool on_page) {
+        const int id = ++last_id_;
+        nlohmann::json msg = {{"id", id}, {"method", method}, {"params", params}};
+        if (on_page)
+            msg["sessionId"] = session_;
+        const std::string text = msg.dump() + '\0';
+        for (std::size_t sent = 0; sent < text.size();) {
+            const auto n = ::send(proc_.write_fd, text.data() + sent, text.size() - sent, MSG_NOSIGNAL);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0)
+                throw std::runtime_error("chromium is gone (" + method + "): " + log_tail());
+            sent += std::size_t(n);
+        }
+        return id;
+    }
+
+    // A paused request: answered from `canned_`, or let through. Their replies are not awaited
+    // (ignored_ forgets them as they come).
+    void on_request_paused(const nlohmann::json& params) {
+        const std::string request_id = params.value("requestId", "");
+        std::string url = params.contains("request") ? params["request"].value("url", "") : "";
+        url = url.substr(0, url.find('?'));
+        for (const auto& [suffix, r] : canned_) {
+            if (!url.ends_with(suffix))
+                continue;
+            auto headers = nlohmann::json::array({{{"name", "Content-Type"}, {"value", r.content_type}}});
+            for (const auto& [name, value] : r.headers)
+                headers.push_back({{"name", name}, {"value", value}});
+            ignored_.push_back(send("Fetch.fulfillRequest",
+                                    {{"requestId", request_id},
+                                     {"responseCode", r.status},
+                                     {"responseHeaders", headers},
+                                     {"body", base64_encode(r.body)}},
+                                    true));
+            return;
+        }
+        ignored_.push_back(send("Fetch.continueRequest", {{"requestId", request_id}}, true));
+    }
+
     // Reads what is available (waiting at most until `until`) and dispatches whole messages.
     void pump(std::chrono::steady_clock::time_point until) {
         const auto left =
@@ -306,9 +374,13 @@ private:
             buffer_.erase(0, end + 1);
             if (msg.is_discarded())
                 continue;
-            if (msg.contains("id"))
-                replies_.push_back(std::move(msg));
-            else
+            if (msg.contains("id")) {
+                const auto ignored = std::find(ignored_.begin(), ignored_.end(), msg.value("id", -1));
+                if (ignored != ignored_.end())
+                    ignored_.erase(ignored);
+                else
+                    replies_.push_back(std::move(msg));
+            } else
                 on_event(msg);
         }
     }
@@ -318,7 +390,9 @@ private:
     void on_event(const nlohmann::json& msg) {
         const std::string method = msg.value("method", "");
         const auto& params = msg.contains("params") ? msg["params"] : nlohmann::json::object();
-        if (method == "Page.loadEventFired") {
+        if (method == "Fetch.requestPaused") {
+            on_request_paused(params);
+        } else if (method == "Page.loadEventFired") {
             loaded_ = true;
         } else if (method == "Runtime.consoleAPICalled" && params.value("type", "") == "error") {
             std::string text;
@@ -373,6 +447,8 @@ private:
     std::string buffer_;
     std::vector<nlohmann::json> replies_;
     std::vector<BrowserError> errors_;
+    std::vector<std::pair<std::string, CannedResponse>> canned_;
+    std::vector<int> ignored_;
     bool loaded_ = false;
 };
 
