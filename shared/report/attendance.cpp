@@ -4,7 +4,8 @@
 
 namespace accueil::report {
 
-std::vector<AttendanceRow> attendance_list(Store& store, const std::string& day) {
+void for_each_arrival(Store& store, const std::string& day,
+                      const std::function<void(const AttendanceRow&)>& each) {
     const EventInfo& event = store.event();
     if (!day.empty() && !event.has_day(day)) {
         std::string days;
@@ -19,16 +20,13 @@ std::vector<AttendanceRow> attendance_list(Store& store, const std::string& day)
                                     "WHERE ?1 = '' OR k.day = ?1 "
                                     "ORDER BY k.day, k.first_at, a.last_name, a.first_name, a.id");
     q.bind(1, day);
-    std::vector<AttendanceRow> rows;
-    while (q.executeStep()) {
-        rows.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getString(),
-                        q.getColumn(3).getString(), q.getColumn(4).getString(), q.getColumn(5).getString(),
-                        local_hh_mm(q.getColumn(6).getInt64(), event.timezone), q.getColumn(7).getString()});
-    }
-    return rows;
+    while (q.executeStep())
+        each({q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getString(),
+              q.getColumn(3).getString(), q.getColumn(4).getString(), q.getColumn(5).getString(),
+              local_hh_mm(q.getColumn(6).getInt64(), event.timezone), q.getColumn(7).getString()});
 }
 
-std::string attendance_csv(const std::vector<AttendanceRow>& rows, CsvStyle style, Lang lang) {
+AttendanceCsv attendance_csv(Store& store, const std::string& day, CsvStyle style, Lang lang) {
     CsvWriter csv(style);
     const bool fr = lang == Lang::Fr;
     for (const char* column :
@@ -37,12 +35,14 @@ std::string attendance_csv(const std::vector<AttendanceRow>& rows, CsvStyle styl
           fr ? "Heure d'arrivée" : "Arrival time", fr ? "Appareil" : "Device"})
         csv.plain(column);
     csv.end_row();
-    for (const auto& r : rows) {
+    std::size_t rows = 0;
+    for_each_arrival(store, day, [&](const AttendanceRow& r) {
         csv.text(r.last_name).text(r.first_name).text(r.email).text(r.organisation).text(r.category);
         csv.plain(r.day).plain(r.time).text(r.device);
         csv.end_row();
-    }
-    return csv.str();
+        ++rows;
+    });
+    return {csv.str(), rows};
 }
 
 } // namespace accueil::report

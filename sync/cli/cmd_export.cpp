@@ -25,11 +25,10 @@ void add_export_command(CLI::App& app, Action& run) {
         run = [=] {
             report::require_parent_directory(*out);
             Store store = Store::open(*db);
-            const auto rows = report::attendance_list(store, *day);
-            report::write_file_atomically(
-                *out, report::attendance_csv(rows, report::csv_style(*excel_fr),
-                                             report::parse_lang(*lang).value_or(report::Lang::Fr)));
-            std::cout << "wrote " << *out << " (" << rows.size() << " arrivals)\n";
+            const auto csv = report::attendance_csv(store, *day, report::csv_style(*excel_fr),
+                                                    report::parse_lang(*lang).value_or(report::Lang::Fr));
+            report::write_file_atomically(*out, csv.text);
+            std::cout << "wrote " << *out << " (" << csv.rows << " arrivals)\n";
             return 0;
         };
     });
