@@ -33,7 +33,7 @@ std::string clip(const std::string& s, std::size_t max_chars) {
     return s;
 }
 
-// A round axis: the step is 1, 2 or 5 times a power of ten, about four steps up to the largest value.
+// A round axis: the step is 1, 2 or 5 times a power of ten, about five steps up to the largest value.
 struct Axis {
     std::int64_t step = 1;
     std::int64_t max = 1;
@@ -42,7 +42,7 @@ Axis nice_axis(std::int64_t largest) {
     Axis a;
     if (largest <= 0)
         return a;
-    const double raw = double(largest) / 4.0;
+    const double raw = double(largest) / 5.0;
     const double magnitude = std::pow(10.0, std::floor(std::log10(std::max(raw, 1.0))));
     double step = magnitude;
     for (const double m : {1.0, 2.0, 5.0, 10.0})
