@@ -82,12 +82,16 @@ TEST_CASE("The browser driver loads a file page, evaluates, waits, collects erro
                       Catch::Contains("ERR_CONNECTION_REFUSED"));
 }
 
-TEST_CASE("The browser driver decodes base64") {
+TEST_CASE("The browser driver encodes and decodes base64") {
     CHECK(base64_decode("") == "");
     CHECK(base64_decode("TWFu") == "Man");
     CHECK(base64_decode("TWE=") == "Ma");
     CHECK(base64_decode("TQ==") == "M");
     CHECK(base64_decode("w6l0w6k=") == "été");
+    for (const std::string& s :
+         std::vector<std::string>{"", "M", "Ma", "Man", "été", std::string("\0\xff\x10", 3)})
+        CHECK(base64_decode(base64_encode(s)) == s);
+    CHECK(base64_encode("Ma") == "TWE=");
 }
 
 // ---- The page against the real server ------------------------------------------------------------
