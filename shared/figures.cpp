@@ -7,6 +7,8 @@
 #include "search.hpp"
 #include "sync/peers.hpp"
 
+#include <sqlite3.h>
+
 #include <algorithm>
 #include <cstring>
 #include <map>
@@ -47,10 +49,39 @@ private:
     bool own_;
 };
 
-std::string_view text_of(SQLite::Statement& q, int column) {
-    const auto c = q.getColumn(column);
-    return {c.getText(), std::size_t(c.getBytes())};
-}
+// A statement for the three scans that read every row (roster, arrivals, check-in events): SQLiteCpp
+// hands out each column as an object sharing the statement (an atomic count per value), which cost as
+// much as SQLite's own work over 700,000 rows. Only for SQL without parameters; errors throw.
+class Scan {
+public:
+    Scan(SQLite::Database& db, const char* sql) : db_(db.getHandle()) {
+        if (sqlite3_prepare_v2(db_, sql, -1, &stmt_, nullptr) != SQLITE_OK)
+            throw SQLite::Exception(db_, sqlite3_errcode(db_));
+    }
+    ~Scan() { sqlite3_finalize(stmt_); }
+    Scan(const Scan&) = delete;
+    Scan& operator=(const Scan&) = delete;
+    bool next() {
+        const int rc = sqlite3_step(stmt_);
+        if (rc == SQLITE_ROW)
+            return true;
+        if (rc != SQLITE_DONE)
+            throw SQLite::Exception(db_, rc);
+        return false;
+    }
+    std::string_view text(int column) const {
+        const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
+        return p ? std::string_view(p, std::size_t(sqlite3_column_bytes(stmt_, column))) : std::string_view();
+    }
+    std::int64_t int64(int column) const { return sqlite3_column_int64(stmt_, column); }
+    Origin origin(int column) const {
+        return origin_from_blob(sqlite3_column_blob(stmt_, column), sqlite3_column_bytes(stmt_, column));
+    }
+
+private:
+    sqlite3* db_;
+    sqlite3_stmt* stmt_ = nullptr;
+};
 
 // The day of a check-in payload. Payloads are written by nlohmann's dump, keys in order
 // ({"at":N,"day":"...","kiosk":"..."}): read positionally, that form is unambiguous and costs a few
@@ -81,33 +112,78 @@ struct AttendeeFacts {
     bool walk_in = false;
 };
 
+// An attendee id (12 Crockford base32 characters, shared/ids.hpp) as the 60-bit number it spells. The
+// alphabet is in ASCII order, so numbers sort as the ids do: the roster, sorted once, is then walked
+// side by side with checkin_days (kept in attendee id order) with no hashing per arrival.
+std::optional<std::uint64_t> id_number(std::string_view id) {
+    static constexpr std::string_view alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    if (id.size() != 12)
+        return std::nullopt;
+    std::uint64_t n = 0;
+    for (char c : id) {
+        const auto digit = alphabet.find(c);
+        if (digit == std::string_view::npos)
+            return std::nullopt;
+        n = n << 5 | digit;
+    }
+    return n;
+}
+
 struct Roster {
-    std::unordered_map<std::string, AttendeeFacts> by_id;
-    std::vector<std::string> category_keys, category_names;
+    std::vector<std::pair<std::uint64_t, AttendeeFacts>> by_number; // sorted
+    std::unordered_map<std::string, AttendeeFacts> others;          // ids of another form (none normally)
+    std::vector<std::string> category_names;
     std::vector<std::vector<char>> daysets; // per distinct `days` list: registered on each event day?
+
+    // Successive look-ups in id order are mostly the next entry: `cursor` remembers where the last was.
+    const AttendeeFacts* find(std::string_view id, std::size_t& cursor) const {
+        const auto n = id_number(id);
+        if (!n) {
+            const auto it = others.find(std::string(id));
+            return it == others.end() ? nullptr : &it->second;
+        }
+        if (cursor >= by_number.size() || by_number[cursor].first > *n)
+            cursor = 0;
+        if (by_number[cursor].first != *n &&
+            (cursor + 1 >= by_number.size() || by_number[cursor + 1].first != *n))
+            cursor =
+                std::size_t(std::lower_bound(by_number.begin() + std::ptrdiff_t(cursor), by_number.end(), *n,
+                                             [](const auto& e, std::uint64_t k) { return e.first < k; }) -
+                            by_number.begin());
+        else if (by_number[cursor].first != *n)
+            ++cursor;
+        return cursor < by_number.size() && by_number[cursor].first == *n ? &by_number[cursor].second
+                                                                          : nullptr;
+    }
+    template <class F> void each(F&& f) const {
+        for (const auto& [n, a] : by_number)
+            f(a);
+        for (const auto& [id, a] : others)
+            f(a);
+    }
 };
 
 // One pass over the roster: the totals, and what later passes need per person.
 Roster read_roster(SQLite::Database& db, const EventInfo& event, Figures& f) {
     Roster r;
-    std::unordered_map<std::string, std::uint32_t> category_index, dayset_index;
-    SQLite::Statement q(db, "SELECT id, category, category_key, days, source, badge_version FROM attendees");
-    while (q.executeStep()) {
+    // Few categories and day lists: looked up without building a string per row.
+    std::map<std::string, std::uint32_t, std::less<>> category_index, dayset_index;
+    Scan q(db, "SELECT id, category, category_key, days, source, badge_version FROM attendees");
+    while (q.next()) {
         AttendeeFacts facts;
-        const std::string key(text_of(q, 2));
-        auto [cat, new_cat] = category_index.try_emplace(key, std::uint32_t(r.category_keys.size()));
-        const std::string_view name = text_of(q, 1);
-        if (new_cat) {
-            r.category_keys.push_back(key);
+        const std::string_view key = q.text(2), name = q.text(1), days = q.text(3);
+        auto cat = category_index.find(key);
+        if (cat == category_index.end()) {
+            cat = category_index.emplace(std::string(key), std::uint32_t(r.category_names.size())).first;
             r.category_names.emplace_back(name);
         } else if (name < r.category_names[cat->second]) {
             r.category_names[cat->second] = std::string(name); // the same spelling whatever the row order
         }
         facts.category = cat->second;
-        const std::string days(text_of(q, 3));
-        auto [set, new_set] = dayset_index.try_emplace(days, std::uint32_t(r.daysets.size()));
-        if (new_set) {
-            const auto listed = split_days(days);
+        auto set = dayset_index.find(days);
+        if (set == dayset_index.end()) {
+            set = dayset_index.emplace(std::string(days), std::uint32_t(r.daysets.size())).first;
+            const auto listed = split_days(std::string(days));
             std::vector<char> on(event.days.size());
             for (std::size_t i = 0; i < event.days.size(); ++i)
                 on[i] = listed.empty() ||
@@ -115,12 +191,18 @@ Roster read_roster(SQLite::Database& db, const EventInfo& event, Figures& f) {
             r.daysets.push_back(std::move(on));
         }
         facts.dayset = set->second;
-        facts.walk_in = text_of(q, 4) == "walk-in";
+        facts.walk_in = q.text(4) == "walk-in";
         f.attendees += 1;
         f.walk_ins += facts.walk_in;
-        f.reprints += std::max<std::int64_t>(0, q.getColumn(5).getInt64() - 1);
-        r.by_id.emplace(std::string(text_of(q, 0)), facts);
+        f.reprints += std::max<std::int64_t>(0, q.int64(5) - 1);
+        const std::string_view id = q.text(0);
+        if (const auto n = id_number(id))
+            r.by_number.emplace_back(*n, facts);
+        else
+            r.others.emplace(std::string(id), facts);
     }
+    std::sort(r.by_number.begin(), r.by_number.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
     return r;
 }
 
@@ -144,11 +226,11 @@ EventCounts count_checkin_events(SQLite::Database& db) {
             it = m.emplace(std::string(day), 0).first;
         ++it->second;
     };
-    SQLite::Statement all(db, "SELECT payload FROM journal WHERE kind = 4");
+    Scan all(db, "SELECT payload FROM journal WHERE kind = 4");
     std::string last;
     std::map<std::string, std::int64_t, std::less<>>::iterator last_it = c.all.end();
-    while (all.executeStep()) {
-        const auto day = checkin_day(text_of(all, 0), reader, scratch);
+    while (all.next()) {
+        const auto day = checkin_day(all.text(0), reader, scratch);
         if (last_it != c.all.end() && day == last_it->first) {
             ++last_it->second; // events come in runs of the same day
             continue;
@@ -157,12 +239,11 @@ EventCounts count_checkin_events(SQLite::Database& db) {
         last_it = c.all.find(day);
     }
     // Each cancelled check-in once, however many undos name it, and only when it is here.
-    SQLite::Statement undone(db,
-                             "SELECT j.payload FROM (SELECT DISTINCT target_origin, target_seq FROM undos) u "
-                             "JOIN journal j ON j.origin = u.target_origin AND j.seq = u.target_seq "
-                             "WHERE j.kind = 4");
-    while (undone.executeStep())
-        add(c.undone, checkin_day(text_of(undone, 0), reader, scratch));
+    Scan undone(db, "SELECT j.payload FROM (SELECT DISTINCT target_origin, target_seq FROM undos) u "
+                    "JOIN journal j ON j.origin = u.target_origin AND j.seq = u.target_seq "
+                    "WHERE j.kind = 4");
+    while (undone.next())
+        add(c.undone, checkin_day(undone.text(0), reader, scratch));
     return c;
 }
 
@@ -186,8 +267,8 @@ void fill_quarter_hours(DayFigures& d, const std::map<std::int64_t, std::int64_t
     }
 }
 
-void read_devices(Store& store, std::map<std::string, DeviceTally>& tallies, const FiguresOptions& options,
-                  Figures& f) {
+void read_devices(Store& store, std::map<std::string, DeviceTally, std::less<>>& tallies,
+                  const FiguresOptions& options, Figures& f) {
     std::map<std::string, DeviceFigures> out;
     SQLite::Statement q(store.db(), "SELECT name, role, enrolled_ms, last_contact_ms, pending, revoked_ms "
                                     "FROM sync_devices");
@@ -239,15 +320,12 @@ Figures compute_figures(Store& store, const FiguresOptions& options) {
     f.day = options.day.empty() ? f.today : options.day;
 
     const Roster roster = read_roster(db, event, f);
-    const std::size_t n_days = event.days.size(), n_cats = roster.category_keys.size();
-    std::unordered_map<std::string, std::size_t> day_index;
-    for (std::size_t i = 0; i < n_days; ++i)
-        day_index.emplace(event.days[i].date, i);
+    const std::size_t n_days = event.days.size(), n_cats = roster.category_names.size();
 
     // Registered per day and category: per person, from the distinct day lists.
     std::vector<std::int64_t> cat_registered(n_cats), registered(n_days), cat_day_registered(n_cats * n_days),
         cat_day_arrived(n_cats * n_days), arrived(n_days), walk_ins(n_days);
-    for (const auto& [id, a] : roster.by_id) {
+    roster.each([&](const AttendeeFacts& a) {
         cat_registered[a.category] += 1;
         const auto& on = roster.daysets[a.dayset];
         for (std::size_t d = 0; d < n_days; ++d)
@@ -255,51 +333,41 @@ Figures compute_figures(Store& store, const FiguresOptions& options) {
                 registered[d] += 1;
                 cat_day_registered[a.category * n_days + d] += 1;
             }
-    }
+    });
 
     // Arrivals: one pass over the per-person-and-day summary.
     std::vector<std::map<std::int64_t, std::int64_t>> quarters(n_days);
-    std::map<std::string, DeviceTally> devices;
+    std::map<std::string, DeviceTally, std::less<>> devices;
     std::int64_t arrival_rows = 0;
     {
-        SQLite::Statement q(db,
-                            "SELECT attendee_id, day, first_at, first_kiosk, first_origin FROM checkin_days");
-        std::string last_day = "\x01";
-        std::size_t di = n_days; // index of last_day; n_days when not an event day
-        std::string id;
-        DeviceTally* device = nullptr;
-        std::string device_name = "\x01";
-        while (q.executeStep()) {
+        Scan q(db, "SELECT attendee_id, day, first_at, first_kiosk, first_origin FROM checkin_days");
+        std::size_t cursor = 0;
+        while (q.next()) {
             ++arrival_rows;
-            const auto day = text_of(q, 1);
-            if (day != last_day) {
-                last_day = std::string(day);
-                const auto it = day_index.find(last_day);
-                di = it == day_index.end() ? n_days : it->second;
-            }
-            const auto kiosk = text_of(q, 3);
-            if (kiosk != device_name) {
-                device_name = std::string(kiosk);
-                device = &devices[device_name];
-            }
-            device->total += 1;
+            const auto day = q.text(1);
+            std::size_t di = 0; // a few days: a linear look beats hashing the text
+            while (di < n_days && event.days[di].date != day)
+                ++di;
+            const auto kiosk = q.text(3);
+            auto device = devices.find(kiosk);
+            if (device == devices.end())
+                device = devices.emplace(std::string(kiosk), DeviceTally{}).first;
+            device->second.total += 1;
             if (day == f.day)
-                device->on_day += 1;
-            if (!device->origin) {
-                const auto o = q.getColumn(4);
-                device->origin = origin_from_blob(o.getBlob(), o.getBytes());
+                device->second.on_day += 1;
+            if (!device->second.origin) {
+                device->second.origin = q.origin(4);
             }
             if (di == n_days)
-                continue;
+                continue; // a check-in outside the event's days
             arrived[di] += 1;
-            const std::int64_t at = q.getColumn(2).getInt64();
+            const std::int64_t at = q.int64(2);
             quarters[di][at / kQuarterMs - (at % kQuarterMs < 0)] += 1; // floor, also before 1970
-            id.assign(text_of(q, 0));
-            const auto a = roster.by_id.find(id);
-            if (a == roster.by_id.end())
+            const AttendeeFacts* a = roster.find(q.text(0), cursor);
+            if (!a)
                 continue; // a check-in of someone this store does not know (yet)
-            cat_day_arrived[a->second.category * n_days + di] += 1;
-            if (a->second.walk_in && roster.daysets[a->second.dayset][di])
+            cat_day_arrived[a->category * n_days + di] += 1;
+            if (a->walk_in && roster.daysets[a->dayset][di])
                 walk_ins[di] += 1;
         }
     }
@@ -351,23 +419,23 @@ ExpectedList expected_not_arrived(Store& store, const std::string& day, const st
     auto& db = store.db();
     ReadSnapshot snapshot(db);
     ExpectedList out;
-    constexpr const char* kExpected =
-        "(a.days = '' OR instr(',' || a.days || ',', ',' || ?1 || ',') > 0) AND NOT EXISTS "
-        "(SELECT 1 FROM checkin_days k WHERE k.attendee_id = a.id AND k.day = ?1)";
     if (query.empty()) {
-        SQLite::Statement count(db, std::string("SELECT count(*) FROM attendees a WHERE ") + kExpected);
-        count.bind(1, day);
-        count.executeStep();
-        out.total = count.getColumn(0).getInt64();
-        SQLite::Statement q(db, std::string("SELECT id, first_name, last_name, organisation, category FROM "
-                                            "attendees a WHERE ") +
-                                    kExpected + " ORDER BY last_name, first_name, id LIMIT ?2");
+        // Days lists hold whole dates between commas, so a date found in one is one of its days. The
+        // day's arrivals are gathered once (NOT IN) rather than looked up person by person.
+        SQLite::Statement q(db, "SELECT id, first_name, last_name, organisation, category, count(*) OVER () "
+                                "FROM attendees WHERE (days = '' OR instr(days, ?1) > 0) AND id NOT IN "
+                                "(SELECT attendee_id FROM checkin_days WHERE day = ?1) "
+                                "ORDER BY last_name, first_name, id LIMIT ?2");
         q.bind(1, day);
-        q.bind(2, std::int64_t(limit));
-        while (q.executeStep())
-            out.people.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(),
-                                  q.getColumn(2).getString(), q.getColumn(3).getString(),
-                                  q.getColumn(4).getString()});
+        // At least one row, which says how many there are even when none is wanted.
+        q.bind(2, std::int64_t(std::clamp<std::size_t>(limit, 1, std::size_t(INT64_MAX))));
+        while (q.executeStep()) {
+            out.total = q.getColumn(5).getInt64();
+            if (out.people.size() < limit)
+                out.people.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(),
+                                      q.getColumn(2).getString(), q.getColumn(3).getString(),
+                                      q.getColumn(4).getString()});
+        }
         return out;
     }
     // The desk's own matching (folded, by word prefixes): every match, then those still expected.

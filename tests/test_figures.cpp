@@ -300,6 +300,12 @@ TEST_CASE_METHOD(FiguresFixture, "Expected and not arrived, with and without a f
     e = expected_not_arrived(store, "2022-09-29", "", 2);
     CHECK(e.total == 3);
     CHECK(names(e) == std::vector<std::string>{"Hélène Dubois", "Léa Roux"});
+    e = expected_not_arrived(store, "2022-09-29", "", 0); // only how many
+    CHECK(e.total == 3);
+    CHECK(e.people.empty());
+    e = expected_not_arrived(store, "2022-09-29", "simon", 0);
+    CHECK(e.total == 1);
+    CHECK(e.people.empty());
 
     e = expected_not_arrived(store, "2022-09-29", "helene", 50);
     CHECK(e.total == 1);
