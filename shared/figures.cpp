@@ -227,7 +227,6 @@ EventCounts count_checkin_events(SQLite::Database& db) {
         ++it->second;
     };
     Scan all(db, "SELECT payload FROM journal WHERE kind = 4");
-    std::string last;
     std::map<std::string, std::int64_t, std::less<>>::iterator last_it = c.all.end();
     while (all.next()) {
         const auto day = checkin_day(all.text(0), reader, scratch);
@@ -252,13 +251,22 @@ std::int64_t count_of(const std::map<std::string, std::int64_t, std::less<>>& m,
     return it == m.end() ? 0 : it->second;
 }
 
+// The chart of one day: its local midnight to the next (23 to 25 hours). An arrival stamped outside its
+// own day (a kiosk's clock far off; any payload may be hostile) counts as arrived but stays off the
+// chart, so one absurd time cannot stretch it over years of empty quarter-hours.
 void fill_quarter_hours(DayFigures& d, const std::map<std::int64_t, std::int64_t>& quarters,
                         const std::string& tz) {
-    if (quarters.empty())
+    const auto day_start = parse_instant(d.date + "T00:00", tz);
+    const auto next = parse_instant(local_day(day_start.value_or(0) + 30 * 3600'000, tz) + "T00:00", tz);
+    if (!day_start || !next)
         return;
     // Every zone's offset is a whole number of quarter-hours, so UTC quarter-hours are local ones.
-    const std::int64_t first = quarters.begin()->first, last = quarters.rbegin()->first;
-    for (std::int64_t q = first; q <= last; ++q) {
+    const auto first = quarters.lower_bound(*day_start / kQuarterMs);
+    const auto end = quarters.lower_bound(*next / kQuarterMs);
+    if (first == end)
+        return;
+    const std::int64_t last = std::prev(end)->first;
+    for (std::int64_t q = first->first; q <= last; ++q) {
         const auto it = quarters.find(q);
         QuarterHour h{q * kQuarterMs, local_hh_mm(q * kQuarterMs, tz), it == quarters.end() ? 0 : it->second};
         if (h.arrivals > 0 && (!d.busiest || h.arrivals > d.busiest->arrivals))

@@ -49,7 +49,8 @@ struct DayFigures {
     std::int64_t undos = 0;
     std::optional<double> no_show_rate; // absent for days not begun yet, or nobody registered
     // Only quarter-hours with arrivals, in time order, plus every empty one between the first and
-    // the last (a chart shows gaps as gaps).
+    // the last (a chart shows gaps as gaps); only those within the day's local midnight to midnight (an
+    // arrival stamped far from its day, a clock gone wrong, counts in `arrived` but not here).
     std::vector<QuarterHour> quarter_hours;
     std::optional<QuarterHour> busiest; // absent when nobody arrived
 };
@@ -68,7 +69,8 @@ struct CategoryFigures {
 struct DeviceFigures {
     std::string name; // kiosk name as written in check-ins and enrolment
     std::string role; // "kiosk", "desk", "central" (check-ins made on the organisers' machine),
-                      // "" for a name seen in check-ins but not enrolled here
+                      // "" for a name seen in check-ins but not enrolled here (unless the origin of
+                      // its check-ins is a known peer: then that peer's role)
     std::int64_t arrivals_on_day = 0;             // first check-ins recorded by it on FiguresOptions::day
     std::int64_t arrivals_total = 0;              // over the whole event
     std::optional<std::int64_t> last_contact_ms;  // enrolled devices that have synced

@@ -394,3 +394,17 @@ TEST_CASE_METHOD(FiguresFixture, "A kiosk's store gives only its own picture") {
     CHECK_FALSE(f.devices[0].offline);
     CHECK(expected_not_arrived(kiosk, "2022-09-28", "", 50).total == 6);
 }
+
+TEST_CASE_METHOD(FiguresFixture, "A check-in stamped far from its day counts but stays off the chart") {
+    {
+        WriteTransaction tx(store.db());
+        store.append(EventKind::CheckIn, anne.id, {{"day", "2022-09-28"}, {"at", 0}, {"kiosk", "Accueil 1"}});
+        tx.commit();
+    }
+    const Figures f = figures();
+    CHECK(f.days[1].arrived == 7);
+    CHECK(f.days[1].quarter_hours.size() == 44); // still 00:00 to 10:45
+    CHECK(f.days[1].quarter_hours.front().label == "00:00");
+    CHECK(f.days[1].busiest->label == "09:15");
+    CHECK(f.devices[0].arrivals_on_day == 4);
+}
