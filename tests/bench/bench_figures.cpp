@@ -142,7 +142,7 @@ void run_figures(Store& store) {
                 static_cast<long long>(f.undos), f.devices.size(),
                 f.selected_day() ? f.selected_day()->quarter_hours.size() : std::size_t(0));
 
-    for (const std::string query : {"", "mar", "martin", "jean"}) {
+    for (const std::string query : {"", "a", "mar", "martin", "jean"}) {
         std::vector<double> q_ms;
         ExpectedList list;
         for (std::size_t i = 0; i < 5; ++i) {
