@@ -94,11 +94,9 @@ struct Central {
     }
 };
 
+// A meta value of a database ("" when absent).
 std::string meta_in(const std::string& db, const std::string& key) {
-    SQLite::Database d(db, SQLite::OPEN_READONLY, 5000);
-    SQLite::Statement q(d, "SELECT value FROM meta WHERE key = ?");
-    q.bind(1, key);
-    return q.executeStep() ? q.getColumn(0).getString() : "";
+    return Store::open(db).meta(key).value_or("");
 }
 
 // Arrivals over every event day in a figures event.

@@ -28,12 +28,6 @@ using namespace accueil::bench;
 namespace {
 const std::string kSync = std::string(ACCUEIL_BIN_DIR) + "/accueil-sync";
 
-std::string meta(const std::string& db, const std::string& key) {
-    SQLite::Database d(db, SQLite::OPEN_READONLY, 5000);
-    SQLite::Statement q(d, "SELECT value FROM meta WHERE key = ?");
-    q.bind(1, key);
-    return q.executeStep() ? q.getColumn(0).getString() : "";
-}
 } // namespace
 
 void bench_web() {
@@ -66,7 +60,7 @@ void bench_web() {
         std::printf("web: the kiosk could not join (%s)\n", join.err().c_str());
         return;
     }
-    const std::string token = meta(kiosk, "sync.token");
+    const std::string token = Store::open(kiosk).meta("sync.token").value_or("");
     const auto login =
         test::web_request(port, "POST", "/api/login", {}, R"({"password": "bench password 2026"})");
     if (login.status != 200) {
