@@ -61,11 +61,11 @@ struct Central {
 
     std::string log(const std::string& what) { return dir.file(what + "-" + std::to_string(logs++)); }
 
-    void start() {
+    void start(const Env& env = {}) {
         server = std::make_unique<Process>(std::vector<std::string>{kSync, "serve", "--db", db, "--listen",
                                                                     "127.0.0.1:" + std::to_string(port),
                                                                     "--insecure"},
-                                           log("server"));
+                                           log("server"), env);
         REQUIRE(wait_until([&] { return server->out().find("serving") != std::string::npos; }, 10s));
     }
     CommandResult sync(const std::string& args) { return run_bin("accueil-sync", args); }
@@ -321,6 +321,44 @@ TEST_CASE(
     CHECK(std::chrono::steady_clock::now() - merged_elsewhere < 2s);
     CHECK_FALSE(stream.closed());
     CHECK(c.server->err().find("BUG") == std::string::npos);
+}
+
+TEST_CASE("Pings keep an idle stream open past the idle timeout; stopping the server ends the streams") {
+    Central c;
+    c.start({{"ACCUEIL_SYNC_TEST_PING_MS", "1000"}});
+    REQUIRE(c.set_password(kPassword).exit_code == 0);
+    EventStream stream(c.port, c.logged_in_cookie());
+    REQUIRE(wait_until(
+        [&] {
+            stream.poll_for(50ms);
+            return stream.figures().size() == 1;
+        },
+        5s));
+    // 12 pings a second apart: longer than the 10 s a silent connection is given.
+    const auto pings = [&] {
+        std::size_t n = 0;
+        for (auto at = stream.raw().find("\n: ping\n"); at != std::string::npos;
+             at = stream.raw().find("\n: ping\n", at + 1))
+            ++n;
+        return n;
+    };
+    CHECK(wait_until(
+        [&] {
+            stream.poll_for(100ms);
+            return pings() >= 12 || stream.closed();
+        },
+        30s));
+    CHECK(pings() >= 12);
+    CHECK_FALSE(stream.closed());
+    // A stopping server ends its streams (the browser reconnects to the next one) and exits cleanly.
+    c.server->signal(SIGTERM);
+    CHECK(c.server->wait() == 0);
+    CHECK(wait_until(
+        [&] {
+            stream.poll_for(50ms);
+            return stream.closed();
+        },
+        5s));
 }
 
 TEST_CASE("Oversize and malformed login bodies get 400 and change nothing stored") {

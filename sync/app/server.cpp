@@ -345,7 +345,10 @@ int serve(const ServeOptions& o) {
 
     {
         // The organisers' page has its own connections: its reads never hold the merges' lock.
-        web::FiguresHub hub(o.db, sync_wall_ms);
+        web::HubTiming timing;
+        if (const auto ping = test_hook("ACCUEIL_SYNC_TEST_PING_MS"); ping > 0)
+            timing.ping_ms = ping; // tests see pings keep a stream open past the idle timeout
+        web::FiguresHub hub(o.db, sync_wall_ms, timing);
         web::WebService web_service(o.db, sync_wall_ms, hub);
         // Declared after the services: stopped (handlers under way finished) before they go.
         Service service(std::move(store), [&hub] { hub.notify(); });
