@@ -1,5 +1,7 @@
 #include "event_keys.hpp"
 
+#include "output_file.hpp"
+
 #include "database.hpp"
 #include "errors.hpp"
 
@@ -123,18 +125,8 @@ void write_key_file(const std::string& path, const SigningKey& key) {
     std::string text = std::string(kKeyFileHeader) + "\n" + to_hex(key.seed().data(), key.seed().size()) +
                        "\n" + to_hex(key.public_key()) + "\n";
     // The umask may have narrowed the mode further, never widened it; fchmod makes it exactly 0600.
-    bool ok = ::fchmod(fd, 0600) == 0;
-    std::size_t done = 0;
-    while (ok && done < text.size()) {
-        const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-        if (n < 0 && errno == EINTR)
-            continue;
-        ok = n > 0;
-        if (ok)
-            done += std::size_t(n);
-    }
-    ok = ok && ::fsync(fd) == 0;
-    const int saved = errno;
+    const int saved = ::fchmod(fd, 0600) == 0 ? write_all_and_sync(fd, text) : errno;
+    const bool ok = saved == 0;
     ::close(fd);
     sodium_memzero(text.data(), text.size());
     if (!ok) {

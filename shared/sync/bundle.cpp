@@ -1,5 +1,7 @@
 #include "sync/bundle.hpp"
 
+#include "output_file.hpp"
+
 #include "errors.hpp"
 #include "sync/peers.hpp"
 #include "sync/strict_json.hpp"
@@ -125,33 +127,7 @@ void verify_bundle_signer(Store& store, const Bundle& b, const std::string& wher
 }
 
 void write_bundle_file(const std::string& path, const Bundle& b, const SigningKey& key) {
-    const std::string data = encode_bundle(b, key);
-    const std::string tmp = path + ".part";
-    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0)
-        throw InputError(path, "cannot write the bundle here");
-    std::size_t done = 0;
-    while (done < data.size()) {
-        const auto n = ::write(fd, data.data() + done, data.size() - done);
-        if (n <= 0) {
-            ::close(fd);
-            std::remove(tmp.c_str());
-            throw InputError(path, "cannot write the bundle (disk full or stick removed?)");
-        }
-        done += std::size_t(n);
-    }
-    const bool synced = ::fsync(fd) == 0;
-    ::close(fd);
-    if (!synced) {
-        std::remove(tmp.c_str());
-        throw InputError(path, "cannot flush the bundle to the disk");
-    }
-    std::error_code ec;
-    std::filesystem::rename(tmp, path, ec);
-    if (ec) {
-        std::remove(tmp.c_str());
-        throw InputError(path, "cannot write the bundle (" + ec.message() + ")");
-    }
+    write_file_atomically(path, encode_bundle(b, key));
 }
 
 Bundle read_bundle_file(const std::string& path) {

@@ -1,7 +1,7 @@
 // `accueil export`: the attendance list — who arrived when and where — as CSV (issue 11).
 #include "commands.hpp"
+#include "output_file.hpp"
 #include "report/attendance.hpp"
-#include "report/output_file.hpp"
 #include "store.hpp"
 
 #include <iostream>
@@ -23,11 +23,11 @@ void add_export_command(CLI::App& app, Action& run) {
         ->check(CLI::IsMember({"fr", "en"}));
     cmd->callback([=, &run] {
         run = [=] {
-            report::require_parent_directory(*out);
+            require_parent_directory(*out);
             Store store = Store::open(*db);
             const auto csv = report::attendance_csv(store, *day, report::csv_style(*excel_fr),
                                                     report::parse_lang(*lang).value_or(report::Lang::Fr));
-            report::write_file_atomically(*out, csv.text);
+            write_file_atomically(*out, csv.text);
             std::cout << "wrote " << *out << " (" << csv.rows << " arrivals)\n";
             return 0;
         };

@@ -2,7 +2,7 @@
 // CSV (issue 11).
 #include "commands.hpp"
 #include "errors.hpp"
-#include "report/output_file.hpp"
+#include "output_file.hpp"
 #include "report/report_data.hpp"
 #include "report/report_html.hpp"
 #include "report/report_tables.hpp"
@@ -32,9 +32,9 @@ void add_report_command(CLI::App& app, Action& run) {
     cmd->callback([=, &run] {
         run = [=] {
             // Bad destinations are said before anything is computed or written.
-            report::require_parent_directory(*out);
+            require_parent_directory(*out);
             if (!csv_dir->empty())
-                report::require_directory(*csv_dir);
+                require_directory(*csv_dir);
             const auto language = report::parse_lang(*lang).value_or(report::Lang::Fr);
             Store store = Store::open(*db);
             const auto data = report::gather_report_data(store, resolve_instant(*at, store.event().timezone));
@@ -46,11 +46,11 @@ void add_report_command(CLI::App& app, Action& run) {
                      {report::days_table(data, language), report::categories_table(data, language),
                       report::quarter_hours_table(data, language), report::devices_table(data, language)}) {
                     const auto path = (std::filesystem::path(*csv_dir) / table.file).string();
-                    report::write_file_atomically(path, report::table_csv(table, style));
+                    write_file_atomically(path, report::table_csv(table, style));
                     std::cout << "wrote " << path << "\n";
                 }
             }
-            report::write_file_atomically(*out, html);
+            write_file_atomically(*out, html);
             std::cout << "wrote " << *out << " (" << data.figures.days.size() << " days, "
                       << data.figures.attendees << " attendees)\n";
             return 0;

@@ -1,4 +1,4 @@
-#include "report/output_file.hpp"
+#include "output_file.hpp"
 
 #include "errors.hpp"
 
@@ -10,7 +10,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-namespace accueil::report {
+namespace accueil {
 
 void write_file_atomically(const std::string& path, std::string_view data) {
     if (path.empty())
@@ -26,29 +26,31 @@ void write_file_atomically(const std::string& path, std::string_view data) {
                                    " (does the folder exist, may you write in it?)");
     const std::string tmp(name.data());
     // mkstemp makes the file 0600; the umask the program set decides nothing more.
-    bool ok = true;
-    std::size_t done = 0;
-    while (ok && done < data.size()) {
-        const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-        if (n < 0 && errno == EINTR)
-            continue;
-        ok = n > 0;
-        if (ok)
-            done += std::size_t(n);
-    }
-    ok = ok && ::fsync(fd) == 0;
-    const int saved = errno;
-    ok = ::close(fd) == 0 && ok;
-    if (!ok) {
+    const int err = write_all_and_sync(fd, data);
+    const bool closed = ::close(fd) == 0;
+    if (err != 0 || !closed) {
         ::unlink(tmp.c_str());
-        throw InputError(path, std::string("cannot write the file: ") + std::strerror(saved) +
-                                   " (disk full?); nothing written");
+        throw InputError(path, std::string("cannot write the file: ") + std::strerror(err ? err : EIO) +
+                                   " (disk full, or the stick removed?); nothing written");
     }
     if (::rename(tmp.c_str(), path.c_str()) != 0) {
         const int err = errno;
         ::unlink(tmp.c_str());
         throw InputError(path, std::string("cannot write the file: ") + std::strerror(err));
     }
+}
+
+int write_all_and_sync(int fd, std::string_view data) {
+    std::size_t done = 0;
+    while (done < data.size()) {
+        const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return n < 0 ? errno : EIO;
+        done += std::size_t(n);
+    }
+    return ::fsync(fd) == 0 ? 0 : errno;
 }
 
 void require_directory(const std::string& dir) {
@@ -62,4 +64,4 @@ void require_parent_directory(const std::string& file_path) {
     require_directory(parent.empty() ? "." : parent.string());
 }
 
-} // namespace accueil::report
+} // namespace accueil
