@@ -229,9 +229,10 @@ TEST_CASE("A schema 3 database migrates: its check-ins are summarised from the j
         REQUIRE(undo_checkins(s, people[1].id, "2022-09-28") == 1);
         before = dump_projections(s.db());
         // Back to schema 3 as it was: a checkins table, no summary, none of schema 5's sync trust nor
-        // schema 6's notes.
+        // schema 6's notes nor schema 7's web sessions.
         s.db().exec(
-            "DROP TABLE attendee_notes; ALTER TABLE attendees DROP COLUMN has_note; DROP TABLE sync_peers; "
+            "DROP TABLE web_sessions; DROP TABLE web_links; DROP TABLE attendee_notes; ALTER TABLE attendees "
+            "DROP COLUMN has_note; DROP TABLE sync_peers; "
             "DROP TABLE sync_refusals; ALTER TABLE sync_devices DROP COLUMN role; "
             "ALTER TABLE sync_devices DROP COLUMN enrol_expires_ms; CREATE TABLE sync_conflicts (origin BLOB "
             "NOT NULL, seq INTEGER NOT NULL, device TEXT NOT NULL, payload TEXT NOT NULL, first_ms INTEGER "

@@ -219,7 +219,7 @@ TEST_CASE("A device's token never opens the page, nor a session cookie the kiosk
     CHECK(r.status == 200);
 }
 
-TEST_CASE("A one-time link opens a session once; used, expired or unknown links get 401") {
+TEST_CASE("A one-time link opens a session once, and used, expired or unknown links get 401") {
     Central c;
     c.start();
     const std::string base = "http://127.0.0.1:" + std::to_string(c.port);
@@ -323,7 +323,7 @@ TEST_CASE(
     CHECK(c.server->err().find("BUG") == std::string::npos);
 }
 
-TEST_CASE("Pings keep an idle stream open past the idle timeout; stopping the server ends the streams") {
+TEST_CASE("Pings keep an idle stream open past the idle timeout, and stopping the server ends the streams") {
     Central c;
     c.start({{"ACCUEIL_SYNC_TEST_PING_MS", "1000"}});
     REQUIRE(c.set_password(kPassword).exit_code == 0);
