@@ -289,7 +289,37 @@ void Projector::apply_checkin(const JournalEvent& e, const CheckinPayload& p) {
     bind_origin(s, 5, e.origin);
     s->bind(6, e.seq);
     s->bindNoCopy(7, p.kiosk);
-    s->exec();
+    bool undone = false;
+    if (s->exec() == 0) {
+        // Nothing written: an earlier check-in holds the day (a duplicate), or this one is undone.
+        auto u = stmt("SELECT 1 FROM undos WHERE target_origin = ? AND target_seq = ?");
+        bind_origin(u, 1, e.origin);
+        u->bind(2, e.seq);
+        undone = u->executeStep();
+    }
+    count_checkin(p.day, 1, undone ? 1 : 0);
+}
+
+void Projector::count_checkin(const std::string& day, std::int64_t events, std::int64_t undone) {
+    auto it = pending_counts_.find(day);
+    if (it == pending_counts_.end())
+        it = pending_counts_.emplace(day, DayCounts{}).first;
+    it->second.events += events;
+    it->second.undone += undone;
+    if (!hold_counts_)
+        flush_counts();
+}
+
+void Projector::flush_counts() {
+    for (const auto& [day, c] : pending_counts_) {
+        auto s = stmt("INSERT INTO checkin_counts (day, events, undone) VALUES (?, ?, ?) ON CONFLICT (day) "
+                      "DO UPDATE SET events = events + excluded.events, undone = undone + excluded.undone");
+        s->bind(1, day);
+        s->bind(2, c.events);
+        s->bind(3, c.undone);
+        s->exec();
+    }
+    pending_counts_.clear();
 }
 
 void Projector::apply_undo(const JournalEvent& e, const json& p) {
@@ -313,6 +343,13 @@ void Projector::apply_undo(const JournalEvent& e, const json& p) {
         return;
     const std::string attendee = find->getColumn(0).getString(), day = find->getColumn(1).getString();
     find->reset();
+    // A check-in counts as undone once, however many undos name it.
+    auto others = stmt("SELECT count(*) FROM undos WHERE target_origin = ? AND target_seq = ?");
+    bind_origin(others, 1, *target);
+    others->bind(2, target_seq);
+    if (others->executeStep() && others->getColumn(0).getInt64() == 1)
+        count_checkin(day, 0, 1);
+    others->reset();
     recount_day(attendee, day);
 }
 
@@ -348,7 +385,24 @@ void rebuild_projections(SQLite::Database& db) {
     projector.defer_checkin_days();
     scan_journal(db, [&](const JournalEvent& e) { projector.apply(e); });
     db.exec("INSERT INTO checkin_days " + checkin_days_select("1"));
+    fill_summary_tables(db);
     tx.commit();
+}
+
+void fill_summary_tables(SQLite::Database& db) {
+    db.exec("DELETE FROM checkin_counts; DELETE FROM arrival_counts; DELETE FROM roster_counts;");
+    db.exec(
+        "INSERT INTO checkin_counts (day, events, undone) SELECT day, count(*), sum(undone) FROM checkins "
+        "GROUP BY day");
+    // As the triggers of schema version 8 (shared/schema.cpp) count them.
+    db.exec("INSERT INTO arrival_counts (day, quarter, kiosk, known, category_key, walk_in, arrivals) "
+            "SELECT k.day, k.first_at / 900000 - (k.first_at % 900000 < 0), k.first_kiosk, a.id IS NOT NULL, "
+            "coalesce(a.category_key, ''), coalesce(a.source = 'walk-in' AND (replace(a.days, ',', '') = '' "
+            "OR instr(',' || a.days || ',', ',' || k.day || ',') > 0), 0), count(*) "
+            "FROM checkin_days k LEFT JOIN attendees a ON a.id = k.attendee_id GROUP BY 1, 2, 3, 4, 5, 6");
+    db.exec("INSERT INTO roster_counts (category_key, category, days, walk_in, people, reprints) "
+            "SELECT category_key, category, days, source = 'walk-in', count(*), "
+            "sum(max(0, CAST(badge_version AS INTEGER) - 1)) FROM attendees GROUP BY 1, 2, 3, 4");
 }
 
 } // namespace accueil
