@@ -14,6 +14,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 namespace accueil {
 
@@ -30,7 +31,10 @@ public:
     // (the merge, once per batch, just before its commit) or discard_counts() drops them (a rollback).
     void hold_counts() { hold_counts_ = true; }
     void flush_counts();
-    void discard_counts() { pending_counts_.clear(); }
+    void discard_counts() {
+        pending_counts_.clear();
+        pending_arrivals_.clear();
+    }
 
 private:
     void apply_event_defined(const JournalEvent& e, const nlohmann::json& p);
@@ -40,6 +44,10 @@ private:
     void apply_note(const JournalEvent& e, const nlohmann::json& p);
     void recount_day(const std::string& attendee_id, const std::string& day);
     void count_checkin(const std::string& day, std::int64_t events, std::int64_t undone);
+    // A checkin_days row added (+1) or removed (-1), for arrival_counts.
+    void count_arrival(const std::string& attendee_id, const std::string& day, std::int64_t at,
+                       const std::string& kiosk, std::int64_t delta);
+    void flush_arrivals();
     void reindex(std::int64_t num);
     // Prepared once per connection, looked up by the literal's address (no string built per event).
     BorrowedStatement stmt(const char* sql);
@@ -55,6 +63,11 @@ private:
         std::int64_t events = 0, undone = 0;
     };
     std::map<std::string, DayCounts, std::less<>> pending_counts_;
+    struct ArrivalDelta {
+        std::string day, kiosk;
+        std::int64_t quarter = 0, delta = 0;
+    };
+    std::map<std::string, std::vector<ArrivalDelta>> pending_arrivals_; // by attendee id
 };
 
 // The checkin_days rows of the check-ins matching `where` (a condition on the checkins view),

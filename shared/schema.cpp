@@ -252,8 +252,9 @@ CREATE TABLE web_links (
 
 // Organisers' figures (issue 11): small summary tables, kept in step with their sources so
 // compute_figures reads a few hundred rows instead of scanning the roster, checkin_days and the journal.
-// checkin_counts is kept by the Projector (it counts journal events); the two others by the triggers
-// below, whichever code writes checkin_days or attendees (check-ins, undos, merges, rebuilds, edits).
+// checkin_counts and arrival_counts are kept by the Projector, which writes checkin_days (the merge adds up
+// a batch's changes in memory and writes them once); roster_counts, and the moves of arrivals between
+// categories when an attendee changes, by the triggers below.
 // Rows whose count falls to 0 are deleted, so the tables always equal a from-scratch count
 // (fill_summary_tables, shared/projection.cpp, which this step also runs).
 constexpr const char* kVersion8FigureCounts = R"sql(
@@ -291,38 +292,8 @@ CREATE TABLE roster_counts (
     PRIMARY KEY (category_key, category, days, walk_in)
 ) WITHOUT ROWID;
 
-CREATE TRIGGER arrival_counts_insert AFTER INSERT ON checkin_days BEGIN
-    INSERT INTO arrival_counts (day, quarter, kiosk, known, category_key, walk_in, arrivals)
-    SELECT NEW.day, NEW.first_at / 900000 - (NEW.first_at % 900000 < 0), NEW.first_kiosk, a.id IS NOT NULL, coalesce(a.category_key, ''),
-           coalesce((a.source = 'walk-in' AND (replace(a.days, ',', '') = '' OR instr(',' || a.days || ',', ',' || NEW.day || ',') > 0)), 0), 1
-    FROM (SELECT 1) LEFT JOIN attendees a ON a.id = NEW.attendee_id WHERE true
-    ON CONFLICT (day, quarter, kiosk, known, category_key, walk_in) DO UPDATE SET arrivals = arrivals + excluded.arrivals;
-END;
-CREATE TRIGGER arrival_counts_delete AFTER DELETE ON checkin_days BEGIN
-    INSERT INTO arrival_counts (day, quarter, kiosk, known, category_key, walk_in, arrivals)
-    SELECT OLD.day, OLD.first_at / 900000 - (OLD.first_at % 900000 < 0), OLD.first_kiosk, a.id IS NOT NULL, coalesce(a.category_key, ''),
-           coalesce((a.source = 'walk-in' AND (replace(a.days, ',', '') = '' OR instr(',' || a.days || ',', ',' || OLD.day || ',') > 0)), 0), -1
-    FROM (SELECT 1) LEFT JOIN attendees a ON a.id = OLD.attendee_id WHERE true
-    ON CONFLICT (day, quarter, kiosk, known, category_key, walk_in) DO UPDATE SET arrivals = arrivals + excluded.arrivals;
-    DELETE FROM arrival_counts WHERE day = OLD.day AND quarter = OLD.first_at / 900000 - (OLD.first_at % 900000 < 0) AND kiosk = OLD.first_kiosk
-        AND arrivals = 0;
-END;
-CREATE TRIGGER arrival_counts_update AFTER UPDATE OF first_at, first_kiosk ON checkin_days
-WHEN OLD.first_at / 900000 - (OLD.first_at % 900000 < 0) <> NEW.first_at / 900000 - (NEW.first_at % 900000 < 0) OR OLD.first_kiosk IS NOT NEW.first_kiosk BEGIN
-    INSERT INTO arrival_counts (day, quarter, kiosk, known, category_key, walk_in, arrivals)
-    SELECT OLD.day, OLD.first_at / 900000 - (OLD.first_at % 900000 < 0), OLD.first_kiosk, a.id IS NOT NULL, coalesce(a.category_key, ''),
-           coalesce((a.source = 'walk-in' AND (replace(a.days, ',', '') = '' OR instr(',' || a.days || ',', ',' || OLD.day || ',') > 0)), 0), -1
-    FROM (SELECT 1) LEFT JOIN attendees a ON a.id = OLD.attendee_id WHERE true
-    ON CONFLICT (day, quarter, kiosk, known, category_key, walk_in) DO UPDATE SET arrivals = arrivals + excluded.arrivals;
-    INSERT INTO arrival_counts (day, quarter, kiosk, known, category_key, walk_in, arrivals)
-    SELECT NEW.day, NEW.first_at / 900000 - (NEW.first_at % 900000 < 0), NEW.first_kiosk, a.id IS NOT NULL, coalesce(a.category_key, ''),
-           coalesce((a.source = 'walk-in' AND (replace(a.days, ',', '') = '' OR instr(',' || a.days || ',', ',' || NEW.day || ',') > 0)), 0), 1
-    FROM (SELECT 1) LEFT JOIN attendees a ON a.id = NEW.attendee_id WHERE true
-    ON CONFLICT (day, quarter, kiosk, known, category_key, walk_in) DO UPDATE SET arrivals = arrivals + excluded.arrivals;
-    DELETE FROM arrival_counts WHERE day = OLD.day AND quarter = OLD.first_at / 900000 - (OLD.first_at % 900000 < 0) AND kiosk = OLD.first_kiosk
-        AND arrivals = 0;
-END;
-
+-- checkin_days rows are counted in arrival_counts by the Projector (aggregated per merge batch); the
+-- triggers below move an attendee's counted arrivals when the attendee row appears, changes or goes.
 -- An attendee's arrivals move with their category, source or days list.
 CREATE TRIGGER arrival_counts_attendee_insert AFTER INSERT ON attendees
 WHEN EXISTS (SELECT 1 FROM checkin_days k WHERE k.attendee_id = NEW.id) BEGIN
