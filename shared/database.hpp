@@ -9,7 +9,7 @@
 
 namespace accueil {
 
-constexpr int kSchemaVersion = 7;
+constexpr int kSchemaVersion = 8;
 
 enum class OpenMode { MustExist, CreateIfMissing };
 

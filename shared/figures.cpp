@@ -83,166 +83,74 @@ private:
     sqlite3_stmt* stmt_ = nullptr;
 };
 
-// The day of a check-in payload. Payloads are written by nlohmann's dump, keys in order
-// ({"at":N,"day":"...","kiosk":"..."}): read positionally, that form is unambiguous and costs a few
-// nanoseconds; anything else goes through the projection's own reader, so both agree on every payload.
-std::string_view checkin_day(std::string_view payload, CheckinPayloadReader& reader, std::string& scratch) {
-    constexpr std::string_view head = "{\"at\":", mid = ",\"day\":\"";
-    if (payload.starts_with(head)) {
-        std::size_t i = head.size();
-        if (i < payload.size() && payload[i] == '-')
-            ++i;
-        while (i < payload.size() && payload[i] >= '0' && payload[i] <= '9')
-            ++i;
-        if (payload.substr(i).starts_with(mid)) {
-            const std::size_t start = i + mid.size();
-            const std::size_t end = payload.find_first_of("\"\\", start);
-            if (end != std::string_view::npos && payload[end] == '"')
-                return payload.substr(start, end - start);
-        }
-    }
-    const auto p = reader.read(payload);
-    scratch = p ? p->day : "";
-    return scratch;
-}
-
-struct AttendeeFacts {
-    std::uint32_t category = 0; // index into the categories seen
-    std::uint32_t dayset = 0;   // index into the distinct `days` lists seen
-    bool walk_in = false;
+// The roster from roster_counts (one row per category spelling, days list and walk-in): the totals,
+// and per category and event day who is registered.
+struct RosterCounts {
+    std::vector<std::string> category_names;                          // by category index
+    std::map<std::string, std::uint32_t, std::less<>> category_index; // by category_key
+    std::vector<std::int64_t> cat_registered, registered,
+        cat_day_registered; // [cat], [day], [cat * days + day]
 };
 
-// An attendee id (12 Crockford base32 characters, shared/ids.hpp) as the 60-bit number it spells. The
-// alphabet is in ASCII order, so numbers sort as the ids do: the roster, sorted once, is then walked
-// side by side with checkin_days (kept in attendee id order) with no hashing per arrival.
-std::optional<std::uint64_t> id_number(std::string_view id) {
-    static constexpr std::string_view alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-    if (id.size() != 12)
-        return std::nullopt;
-    std::uint64_t n = 0;
-    for (char c : id) {
-        const auto digit = alphabet.find(c);
-        if (digit == std::string_view::npos)
-            return std::nullopt;
-        n = n << 5 | digit;
-    }
-    return n;
-}
-
-struct Roster {
-    std::vector<std::pair<std::uint64_t, AttendeeFacts>> by_number; // sorted
-    std::unordered_map<std::string, AttendeeFacts> others;          // ids of another form (none normally)
-    std::vector<std::string> category_names;
-    std::vector<std::vector<char>> daysets; // per distinct `days` list: registered on each event day?
-
-    // Successive look-ups in id order are mostly the next entry: `cursor` remembers where the last was.
-    const AttendeeFacts* find(std::string_view id, std::size_t& cursor) const {
-        const auto n = id_number(id);
-        if (!n) {
-            const auto it = others.find(std::string(id));
-            return it == others.end() ? nullptr : &it->second;
-        }
-        if (cursor >= by_number.size() || by_number[cursor].first > *n)
-            cursor = 0;
-        if (by_number[cursor].first != *n &&
-            (cursor + 1 >= by_number.size() || by_number[cursor + 1].first != *n))
-            cursor =
-                std::size_t(std::lower_bound(by_number.begin() + std::ptrdiff_t(cursor), by_number.end(), *n,
-                                             [](const auto& e, std::uint64_t k) { return e.first < k; }) -
-                            by_number.begin());
-        else if (by_number[cursor].first != *n)
-            ++cursor;
-        return cursor < by_number.size() && by_number[cursor].first == *n ? &by_number[cursor].second
-                                                                          : nullptr;
-    }
-    template <class F> void each(F&& f) const {
-        for (const auto& [n, a] : by_number)
-            f(a);
-        for (const auto& [id, a] : others)
-            f(a);
-    }
-};
-
-// One pass over the roster: the totals, and what later passes need per person.
-Roster read_roster(SQLite::Database& db, const EventInfo& event, Figures& f) {
-    Roster r;
-    // Few categories and day lists: looked up without building a string per row.
-    std::map<std::string, std::uint32_t, std::less<>> category_index, dayset_index;
-    Scan q(db, "SELECT id, category, category_key, days, source, badge_version FROM attendees");
+RosterCounts read_roster(SQLite::Database& db, const EventInfo& event, Figures& f) {
+    RosterCounts r;
+    const std::size_t n_days = event.days.size();
+    r.registered.assign(n_days, 0);
+    struct Row {
+        std::uint32_t category;
+        std::string days;
+        std::int64_t people;
+    };
+    std::vector<Row> rows;
+    Scan q(db, "SELECT category_key, category, days, walk_in, people, reprints FROM roster_counts");
     while (q.next()) {
-        AttendeeFacts facts;
-        const std::string_view key = q.text(2), name = q.text(1), days = q.text(3);
-        auto cat = category_index.find(key);
-        if (cat == category_index.end()) {
-            cat = category_index.emplace(std::string(key), std::uint32_t(r.category_names.size())).first;
+        const std::string_view key = q.text(0), name = q.text(1);
+        auto cat = r.category_index.find(key);
+        if (cat == r.category_index.end()) {
+            cat = r.category_index.emplace(std::string(key), std::uint32_t(r.category_names.size())).first;
             r.category_names.emplace_back(name);
         } else if (name < r.category_names[cat->second]) {
             r.category_names[cat->second] = std::string(name); // the same spelling whatever the row order
         }
-        facts.category = cat->second;
-        auto set = dayset_index.find(days);
-        if (set == dayset_index.end()) {
-            set = dayset_index.emplace(std::string(days), std::uint32_t(r.daysets.size())).first;
-            const auto listed = split_days(std::string(days));
-            std::vector<char> on(event.days.size());
-            for (std::size_t i = 0; i < event.days.size(); ++i)
-                on[i] = listed.empty() ||
-                        std::find(listed.begin(), listed.end(), event.days[i].date) != listed.end();
-            r.daysets.push_back(std::move(on));
-        }
-        facts.dayset = set->second;
-        facts.walk_in = q.text(4) == "walk-in";
-        f.attendees += 1;
-        f.walk_ins += facts.walk_in;
-        f.reprints += std::max<std::int64_t>(0, q.int64(5) - 1);
-        const std::string_view id = q.text(0);
-        if (const auto n = id_number(id))
-            r.by_number.emplace_back(*n, facts);
-        else
-            r.others.emplace(std::string(id), facts);
+        const std::int64_t people = q.int64(4);
+        f.attendees += people;
+        if (q.int64(3) != 0)
+            f.walk_ins += people;
+        f.reprints += q.int64(5);
+        rows.push_back({cat->second, std::string(q.text(2)), people});
     }
-    std::sort(r.by_number.begin(), r.by_number.end(),
-              [](const auto& a, const auto& b) { return a.first < b.first; });
+    const std::size_t n_cats = r.category_names.size();
+    r.cat_registered.assign(n_cats, 0);
+    r.cat_day_registered.assign(n_cats * n_days, 0);
+    for (const auto& row : rows) {
+        r.cat_registered[row.category] += row.people;
+        const auto listed = split_days(row.days); // an empty list: every day
+        for (std::size_t d = 0; d < n_days; ++d)
+            if (listed.empty() ||
+                std::find(listed.begin(), listed.end(), event.days[d].date) != listed.end()) {
+                r.registered[d] += row.people;
+                r.cat_day_registered[row.category * n_days + d] += row.people;
+            }
+    }
     return r;
 }
 
 struct DeviceTally {
     std::int64_t on_day = 0, total = 0;
-    std::optional<Origin> origin; // of its arrivals, to name the role of a device not enrolled here
 };
 
-// Per event day: check-in events by day (all, and those undone).
+// Per check-in day: check-in events (all, and those undone), from checkin_counts.
 struct EventCounts {
     std::map<std::string, std::int64_t, std::less<>> all, undone;
 };
 
 EventCounts count_checkin_events(SQLite::Database& db) {
     EventCounts c;
-    CheckinPayloadReader reader;
-    std::string scratch;
-    auto add = [](auto& m, std::string_view day) {
-        auto it = m.find(day);
-        if (it == m.end())
-            it = m.emplace(std::string(day), 0).first;
-        ++it->second;
-    };
-    Scan all(db, "SELECT payload FROM journal WHERE kind = 4");
-    std::map<std::string, std::int64_t, std::less<>>::iterator last_it = c.all.end();
-    while (all.next()) {
-        const auto day = checkin_day(all.text(0), reader, scratch);
-        if (last_it != c.all.end() && day == last_it->first) {
-            ++last_it->second; // events come in runs of the same day
-            continue;
-        }
-        add(c.all, day);
-        last_it = c.all.find(day);
+    Scan q(db, "SELECT day, events, undone FROM checkin_counts");
+    while (q.next()) {
+        c.all.emplace(std::string(q.text(0)), q.int64(1));
+        c.undone.emplace(std::string(q.text(0)), q.int64(2));
     }
-    // Each cancelled check-in once, however many undos name it, and only when it is here.
-    Scan undone(db, "SELECT j.payload FROM (SELECT DISTINCT target_origin, target_seq FROM undos) u "
-                    "JOIN journal j ON j.origin = u.target_origin AND j.seq = u.target_seq "
-                    "WHERE j.kind = 4");
-    while (undone.next())
-        add(c.undone, checkin_day(undone.text(0), reader, scratch));
     return c;
 }
 
@@ -296,12 +204,23 @@ void read_devices(Store& store, std::map<std::string, DeviceTally, std::less<>>&
         out.emplace(d.name, std::move(d));
     }
     const auto peers = sync::known_peers(store);
+    SQLite::Statement origin_of(store.db(),
+                                "SELECT first_origin FROM checkin_days WHERE first_kiosk = ? LIMIT 1");
     for (const auto& [name, t] : tallies) {
         auto [it, fresh] = out.try_emplace(name);
         DeviceFigures& d = it->second;
         if (fresh) {
+            // A name not enrolled here (few, if any): the origin of its first arrival in checkin_days
+            // order names the peer whose role it takes.
             d.name = name;
-            const auto peer = t.origin ? peers.find(*t.origin) : peers.end();
+            origin_of.reset();
+            origin_of.bind(1, name);
+            std::optional<Origin> origin;
+            if (origin_of.executeStep()) {
+                const auto b = origin_of.getColumn(0);
+                origin = origin_from_blob(b.getBlob(), b.getBytes());
+            }
+            const auto peer = origin ? peers.find(*origin) : peers.end();
             d.role = peer == peers.end() ? "" : sync::to_string(peer->second.role);
         }
         d.arrivals_on_day = t.on_day;
@@ -327,56 +246,42 @@ Figures compute_figures(Store& store, const FiguresOptions& options) {
     f.today = local_day(options.now_ms, event.timezone);
     f.day = options.day.empty() ? f.today : options.day;
 
-    const Roster roster = read_roster(db, event, f);
+    const RosterCounts roster = read_roster(db, event, f);
     const std::size_t n_days = event.days.size(), n_cats = roster.category_names.size();
+    const auto& registered = roster.registered;
+    std::vector<std::int64_t> cat_day_arrived(n_cats * n_days), arrived(n_days), walk_ins(n_days);
 
-    // Registered per day and category: per person, from the distinct day lists.
-    std::vector<std::int64_t> cat_registered(n_cats), registered(n_days), cat_day_registered(n_cats * n_days),
-        cat_day_arrived(n_cats * n_days), arrived(n_days), walk_ins(n_days);
-    roster.each([&](const AttendeeFacts& a) {
-        cat_registered[a.category] += 1;
-        const auto& on = roster.daysets[a.dayset];
-        for (std::size_t d = 0; d < n_days; ++d)
-            if (on[d]) {
-                registered[d] += 1;
-                cat_day_registered[a.category * n_days + d] += 1;
-            }
-    });
-
-    // Arrivals: one pass over the per-person-and-day summary.
+    // Arrivals: the summary of checkin_days by day, quarter-hour, kiosk and attendee category.
     std::vector<std::map<std::int64_t, std::int64_t>> quarters(n_days);
     std::map<std::string, DeviceTally, std::less<>> devices;
     std::int64_t arrival_rows = 0;
     {
-        Scan q(db, "SELECT attendee_id, day, first_at, first_kiosk, first_origin FROM checkin_days");
-        std::size_t cursor = 0;
+        Scan q(db, "SELECT day, quarter, kiosk, known, category_key, walk_in, arrivals FROM arrival_counts");
         while (q.next()) {
-            ++arrival_rows;
-            const auto day = q.text(1);
+            const std::int64_t n = q.int64(6);
+            arrival_rows += n;
+            const auto day = q.text(0);
             std::size_t di = 0; // a few days: a linear look beats hashing the text
             while (di < n_days && event.days[di].date != day)
                 ++di;
-            const auto kiosk = q.text(3);
+            const auto kiosk = q.text(2);
             auto device = devices.find(kiosk);
             if (device == devices.end())
                 device = devices.emplace(std::string(kiosk), DeviceTally{}).first;
-            device->second.total += 1;
+            device->second.total += n;
             if (day == f.day)
-                device->second.on_day += 1;
-            if (!device->second.origin) {
-                device->second.origin = q.origin(4);
-            }
+                device->second.on_day += n;
             if (di == n_days)
                 continue; // a check-in outside the event's days
-            arrived[di] += 1;
-            const std::int64_t at = q.int64(2);
-            quarters[di][at / kQuarterMs - (at % kQuarterMs < 0)] += 1; // floor, also before 1970
-            const AttendeeFacts* a = roster.find(q.text(0), cursor);
-            if (!a)
-                continue; // a check-in of someone this store does not know (yet)
-            cat_day_arrived[a->category * n_days + di] += 1;
-            if (a->walk_in && roster.daysets[a->dayset][di])
-                walk_ins[di] += 1;
+            arrived[di] += n;
+            quarters[di][q.int64(1)] += n;
+            if (q.int64(3) == 0)
+                continue; // check-ins of someone this store does not know (yet)
+            const auto cat = roster.category_index.find(q.text(4));
+            if (cat != roster.category_index.end())
+                cat_day_arrived[cat->second * n_days + di] += n;
+            if (q.int64(5) != 0) // a walk-in registered for that day
+                walk_ins[di] += n;
         }
     }
 
@@ -406,10 +311,10 @@ Figures compute_figures(Store& store, const FiguresOptions& options) {
     for (std::size_t c = 0; c < n_cats; ++c) {
         CategoryFigures cat;
         cat.category = roster.category_names[c];
-        cat.registered = cat_registered[c];
+        cat.registered = roster.cat_registered[c];
         for (std::size_t d = 0; d < n_days; ++d)
-            cat.days.push_back(
-                {event.days[d].date, cat_day_registered[c * n_days + d], cat_day_arrived[c * n_days + d]});
+            cat.days.push_back({event.days[d].date, roster.cat_day_registered[c * n_days + d],
+                                cat_day_arrived[c * n_days + d]});
         f.categories.push_back(std::move(cat));
     }
     std::sort(f.categories.begin(), f.categories.end(), [](const auto& a, const auto& b) {

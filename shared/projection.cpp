@@ -8,6 +8,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <map>
+#include <tuple>
+
 namespace accueil {
 
 namespace {
@@ -104,6 +107,7 @@ void Projector::apply(const JournalEvent& e, const nlohmann::json* parsed) {
         return apply_event_defined(e, *parsed);
     case EventKind::AttendeeCreated:
     case EventKind::AttendeeUpdated:
+        flush_arrivals(); // counted under the attendee's facts before they change (schema 8 triggers)
         return apply_attendee_fields(e, *parsed);
     case EventKind::CheckInUndone:
         return apply_undo(e, *parsed);
@@ -265,23 +269,10 @@ void Projector::reindex(std::int64_t num) {
 void Projector::apply_checkin(const JournalEvent& e, const CheckinPayload& p) {
     if (defer_days_)
         return;
-    // The row changes only when this check-in is earlier than the one it holds (rare: arrivals are
-    // mostly merged in time order), so most merged check-ins write nothing here.
-    static const std::string sql = [] {
-        std::string q =
-            "INSERT INTO checkin_days (attendee_id, day, first_at, first_hlc, first_origin, first_seq, "
-            "first_kiosk) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 WHERE NOT EXISTS (SELECT 1 FROM undos "
-            "WHERE target_origin = ?5 AND target_seq = ?6) ON CONFLICT (attendee_id, day) DO UPDATE SET ";
-        const char* sep = "";
-        for (const char* column : {"first_at", "first_hlc", "first_origin", "first_seq", "first_kiosk"}) {
-            q += std::string(sep) + column + " = excluded." + column;
-            sep = ", ";
-        }
-        return q +
-               " WHERE (excluded.first_at, excluded.first_hlc, excluded.first_origin, excluded.first_seq) < "
-               "(first_at, first_hlc, first_origin, first_seq)";
-    }();
-    auto s = stmt(sql.c_str());
+    // Most merged check-ins are a person's first of the day: one INSERT, nothing read first.
+    auto s = stmt("INSERT INTO checkin_days (attendee_id, day, first_at, first_hlc, first_origin, first_seq, "
+                  "first_kiosk) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 WHERE NOT EXISTS (SELECT 1 FROM undos "
+                  "WHERE target_origin = ?5 AND target_seq = ?6) ON CONFLICT (attendee_id, day) DO NOTHING");
     s->bindNoCopy(1, e.entity);
     s->bindNoCopy(2, p.day);
     s->bind(3, p.at);
@@ -289,7 +280,140 @@ void Projector::apply_checkin(const JournalEvent& e, const CheckinPayload& p) {
     bind_origin(s, 5, e.origin);
     s->bind(6, e.seq);
     s->bindNoCopy(7, p.kiosk);
-    s->exec();
+    if (s->exec() == 1) {
+        count_arrival(e.entity, p.day, p.at, p.kiosk, 1);
+        count_checkin(p.day, 1, 0);
+        return;
+    }
+    // Nothing written: this check-in is undone, or the day already has a row. The row changes only
+    // when this check-in is earlier than the one it holds (rare: arrivals are mostly merged in time
+    // order); else it is a duplicate.
+    auto u = stmt("SELECT 1 FROM undos WHERE target_origin = ? AND target_seq = ?");
+    bind_origin(u, 1, e.origin);
+    u->bind(2, e.seq);
+    const bool undone = u->executeStep();
+    u->reset();
+    count_checkin(p.day, 1, undone ? 1 : 0);
+    if (undone)
+        return;
+    auto get = stmt("SELECT first_at, first_kiosk FROM checkin_days WHERE attendee_id = ?1 AND day = ?2 AND "
+                    "(?3, ?4, ?5, ?6) < (first_at, first_hlc, first_origin, first_seq)");
+    get->bind(1, e.entity);
+    get->bind(2, p.day);
+    get->bind(3, p.at);
+    get->bind(4, std::int64_t(e.hlc));
+    bind_origin(get, 5, e.origin);
+    get->bind(6, e.seq);
+    if (!get->executeStep())
+        return;
+    const std::int64_t old_at = get->getColumn(0).getInt64();
+    const std::string old_kiosk = get->getColumn(1).getString();
+    get->reset();
+    auto upd =
+        stmt("UPDATE checkin_days SET first_at = ?3, first_hlc = ?4, first_origin = ?5, first_seq = ?6, "
+             "first_kiosk = ?7 WHERE attendee_id = ?1 AND day = ?2");
+    upd->bind(1, e.entity);
+    upd->bind(2, p.day);
+    upd->bind(3, p.at);
+    upd->bind(4, std::int64_t(e.hlc));
+    bind_origin(upd, 5, e.origin);
+    upd->bind(6, e.seq);
+    upd->bind(7, p.kiosk);
+    upd->exec();
+    count_arrival(e.entity, p.day, old_at, old_kiosk, -1);
+    count_arrival(e.entity, p.day, p.at, p.kiosk, 1);
+}
+
+namespace {
+std::int64_t quarter_of(std::int64_t at) {
+    constexpr std::int64_t q = 15 * 60'000;
+    return at / q - (at % q < 0); // floor, also before 1970; as fill_summary_tables
+}
+} // namespace
+
+void Projector::count_arrival(const std::string& attendee_id, const std::string& day, std::int64_t at,
+                              const std::string& kiosk, std::int64_t delta) {
+    pending_arrivals_[attendee_id].push_back({day, kiosk, quarter_of(at), delta});
+    if (!hold_counts_)
+        flush_arrivals();
+}
+
+// The pending arrivals, by the attendee's category and walk-in as the row holds them now (the triggers
+// of schema 8 move counted arrivals when it changes, so pending ones are written before any change).
+void Projector::flush_arrivals() {
+    using Key = std::tuple<std::string, std::int64_t, std::string, int, std::string, int>;
+    std::map<Key, std::int64_t> sums;
+    for (const auto& [id, deltas] : pending_arrivals_) {
+        auto find = stmt("SELECT category_key, source, days FROM attendees WHERE id = ?");
+        find->bind(1, id);
+        const bool known = find->executeStep();
+        std::string key, source, days;
+        if (known) {
+            key = find->getColumn(0).getString();
+            source = find->getColumn(1).getString();
+            days = "," + find->getColumn(2).getString() + ",";
+        }
+        find->reset();
+        // As the SQL of fill_summary_tables: a walk-in registered for that day (an empty list: every day).
+        const bool every_day = days.find_first_not_of(',') == std::string::npos;
+        for (const auto& d : deltas) {
+            const bool walk_in = known && source == "walk-in" &&
+                                 (every_day || days.find("," + d.day + ",") != std::string::npos);
+            sums[Key{d.day, d.quarter, d.kiosk, known ? 1 : 0, key, walk_in ? 1 : 0}] += d.delta;
+        }
+    }
+    pending_arrivals_.clear();
+    for (const auto& [k, n] : sums) {
+        if (n == 0)
+            continue;
+        auto s =
+            stmt("INSERT INTO arrival_counts (day, quarter, kiosk, known, category_key, walk_in, arrivals) "
+                 "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (day, quarter, kiosk, known, category_key, "
+                 "walk_in) DO UPDATE SET arrivals = arrivals + excluded.arrivals");
+        s->bind(1, std::get<0>(k));
+        s->bind(2, std::get<1>(k));
+        s->bind(3, std::get<2>(k));
+        s->bind(4, std::get<3>(k));
+        s->bind(5, std::get<4>(k));
+        s->bind(6, std::get<5>(k));
+        s->bind(7, n);
+        s->exec();
+        if (n < 0) {
+            auto z =
+                stmt("DELETE FROM arrival_counts WHERE day = ? AND quarter = ? AND kiosk = ? AND known = ? "
+                     "AND category_key = ? AND walk_in = ? AND arrivals = 0");
+            z->bind(1, std::get<0>(k));
+            z->bind(2, std::get<1>(k));
+            z->bind(3, std::get<2>(k));
+            z->bind(4, std::get<3>(k));
+            z->bind(5, std::get<4>(k));
+            z->bind(6, std::get<5>(k));
+            z->exec();
+        }
+    }
+}
+
+void Projector::count_checkin(const std::string& day, std::int64_t events, std::int64_t undone) {
+    auto it = pending_counts_.find(day);
+    if (it == pending_counts_.end())
+        it = pending_counts_.emplace(day, DayCounts{}).first;
+    it->second.events += events;
+    it->second.undone += undone;
+    if (!hold_counts_)
+        flush_counts();
+}
+
+void Projector::flush_counts() {
+    flush_arrivals();
+    for (const auto& [day, c] : pending_counts_) {
+        auto s = stmt("INSERT INTO checkin_counts (day, events, undone) VALUES (?, ?, ?) ON CONFLICT (day) "
+                      "DO UPDATE SET events = events + excluded.events, undone = undone + excluded.undone");
+        s->bind(1, day);
+        s->bind(2, c.events);
+        s->bind(3, c.undone);
+        s->exec();
+    }
+    pending_counts_.clear();
 }
 
 void Projector::apply_undo(const JournalEvent& e, const json& p) {
@@ -313,11 +437,28 @@ void Projector::apply_undo(const JournalEvent& e, const json& p) {
         return;
     const std::string attendee = find->getColumn(0).getString(), day = find->getColumn(1).getString();
     find->reset();
+    // A check-in counts as undone once, however many undos name it.
+    auto others = stmt("SELECT count(*) FROM undos WHERE target_origin = ? AND target_seq = ?");
+    bind_origin(others, 1, *target);
+    others->bind(2, target_seq);
+    if (others->executeStep() && others->getColumn(0).getInt64() == 1)
+        count_checkin(day, 0, 1);
+    others->reset();
     recount_day(attendee, day);
 }
 
 // Undos are rare: the day's summary is recomputed from its check-ins (a scan of the journal's).
 void Projector::recount_day(const std::string& attendee_id, const std::string& day) {
+    auto row = stmt("SELECT first_at, first_kiosk FROM checkin_days WHERE attendee_id = ? AND day = ?");
+    auto count_row = [&](std::int64_t delta) {
+        row->bind(1, attendee_id);
+        row->bind(2, day);
+        if (row->executeStep())
+            count_arrival(attendee_id, day, row->getColumn(0).getInt64(), row->getColumn(1).getString(),
+                          delta);
+        row->reset();
+    };
+    count_row(-1);
     auto del = stmt("DELETE FROM checkin_days WHERE attendee_id = ? AND day = ?");
     del->bind(1, attendee_id);
     del->bind(2, day);
@@ -328,6 +469,7 @@ void Projector::recount_day(const std::string& attendee_id, const std::string& d
     ins->bind(1, attendee_id);
     ins->bind(2, day);
     ins->exec();
+    count_row(1);
 }
 
 // The summary rows of the check-ins matching `where` (a condition on the checkins view), computed
@@ -348,7 +490,24 @@ void rebuild_projections(SQLite::Database& db) {
     projector.defer_checkin_days();
     scan_journal(db, [&](const JournalEvent& e) { projector.apply(e); });
     db.exec("INSERT INTO checkin_days " + checkin_days_select("1"));
+    fill_summary_tables(db);
     tx.commit();
+}
+
+void fill_summary_tables(SQLite::Database& db) {
+    db.exec("DELETE FROM checkin_counts; DELETE FROM arrival_counts; DELETE FROM roster_counts;");
+    db.exec(
+        "INSERT INTO checkin_counts (day, events, undone) SELECT day, count(*), sum(undone) FROM checkins "
+        "GROUP BY day");
+    // As the triggers of schema version 8 (shared/schema.cpp) count them.
+    db.exec("INSERT INTO arrival_counts (day, quarter, kiosk, known, category_key, walk_in, arrivals) "
+            "SELECT k.day, k.first_at / 900000 - (k.first_at % 900000 < 0), k.first_kiosk, a.id IS NOT NULL, "
+            "coalesce(a.category_key, ''), coalesce(a.source = 'walk-in' AND (replace(a.days, ',', '') = '' "
+            "OR instr(',' || a.days || ',', ',' || k.day || ',') > 0), 0), count(*) "
+            "FROM checkin_days k LEFT JOIN attendees a ON a.id = k.attendee_id GROUP BY 1, 2, 3, 4, 5, 6");
+    db.exec("INSERT INTO roster_counts (category_key, category, days, walk_in, people, reprints) "
+            "SELECT category_key, category, days, source = 'walk-in', count(*), "
+            "sum(max(0, CAST(badge_version AS INTEGER) - 1)) FROM attendees GROUP BY 1, 2, 3, 4");
 }
 
 } // namespace accueil

@@ -14,6 +14,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 namespace accueil {
 
@@ -25,6 +26,15 @@ public:
     void defer_checkin_days() { defer_days_ = true; }
     // `parsed` is the payload already parsed, when the caller has it (local appends): saves a parse.
     void apply(const JournalEvent& e, const nlohmann::json* parsed = nullptr);
+    // checkin_counts (check-in events and undone ones per day) is written after each event, unless
+    // hold_counts() was called: then the changes add up in memory until flush_counts() writes them
+    // (the merge, once per batch, just before its commit) or discard_counts() drops them (a rollback).
+    void hold_counts() { hold_counts_ = true; }
+    void flush_counts();
+    void discard_counts() {
+        pending_counts_.clear();
+        pending_arrivals_.clear();
+    }
 
 private:
     void apply_event_defined(const JournalEvent& e, const nlohmann::json& p);
@@ -33,6 +43,11 @@ private:
     void apply_undo(const JournalEvent& e, const nlohmann::json& p);
     void apply_note(const JournalEvent& e, const nlohmann::json& p);
     void recount_day(const std::string& attendee_id, const std::string& day);
+    void count_checkin(const std::string& day, std::int64_t events, std::int64_t undone);
+    // A checkin_days row added (+1) or removed (-1), for arrival_counts.
+    void count_arrival(const std::string& attendee_id, const std::string& day, std::int64_t at,
+                       const std::string& kiosk, std::int64_t delta);
+    void flush_arrivals();
     void reindex(std::int64_t num);
     // Prepared once per connection, looked up by the literal's address (no string built per event).
     BorrowedStatement stmt(const char* sql);
@@ -43,11 +58,25 @@ private:
     std::map<std::string, std::unique_ptr<SQLite::Statement>> field_updates_;
     CheckinPayloadReader checkin_reader_;
     bool defer_days_ = false;
+    bool hold_counts_ = false;
+    struct DayCounts {
+        std::int64_t events = 0, undone = 0;
+    };
+    std::map<std::string, DayCounts, std::less<>> pending_counts_;
+    struct ArrivalDelta {
+        std::string day, kiosk;
+        std::int64_t quarter = 0, delta = 0;
+    };
+    std::map<std::string, std::vector<ArrivalDelta>> pending_arrivals_; // by attendee id
 };
 
 // The checkin_days rows of the check-ins matching `where` (a condition on the checkins view),
 // computed from scratch: for the schema migration, undos and rebuilds.
 std::string checkin_days_select(const std::string& where);
+
+// Empties the figures' summary tables (checkin_counts, arrival_counts, roster_counts) and fills them
+// from scratch from the journal, checkin_days and attendees: for the schema migration and rebuilds.
+void fill_summary_tables(SQLite::Database& db);
 
 // Empties every projection and replays the whole journal. Runs in its own transaction.
 void rebuild_projections(SQLite::Database& db);

@@ -249,6 +249,121 @@ CREATE TABLE web_links (
     used_ms    INTEGER            -- set when the link opened a session: never again
 ) WITHOUT ROWID;
 )sql";
+
+// Organisers' figures (issue 11): small summary tables, kept in step with their sources so
+// compute_figures reads a few hundred rows instead of scanning the roster, checkin_days and the journal.
+// checkin_counts and arrival_counts are kept by the Projector, which writes checkin_days (the merge adds up
+// a batch's changes in memory and writes them once); roster_counts, and the moves of arrivals between
+// categories when an attendee changes, by the triggers below.
+// Rows whose count falls to 0 are deleted, so the tables always equal a from-scratch count
+// (fill_summary_tables, shared/projection.cpp, which this step also runs).
+constexpr const char* kVersion8FigureCounts = R"sql(
+-- Per check-in day (as written in the payloads): check-in events in the journal, and those of them
+-- cancelled by at least one undo.
+CREATE TABLE checkin_counts (
+    day    TEXT    PRIMARY KEY,
+    events INTEGER NOT NULL,
+    undone INTEGER NOT NULL
+) WITHOUT ROWID;
+
+-- Arrivals (checkin_days rows) by day, quarter-hour of first_at (floor(first_at / 900000), UTC quarters
+-- are local ones: every zone offset is a whole number of quarter-hours), kiosk, and the attendee's
+-- category_key and "walk-in registered for that day" (known = 0: no attendee row yet).
+CREATE TABLE arrival_counts (
+    day          TEXT    NOT NULL,
+    quarter      INTEGER NOT NULL,
+    kiosk        TEXT    NOT NULL,
+    known        INTEGER NOT NULL,
+    category_key TEXT    NOT NULL,
+    walk_in      INTEGER NOT NULL,
+    arrivals     INTEGER NOT NULL,
+    PRIMARY KEY (day, quarter, kiosk, known, category_key, walk_in)
+) WITHOUT ROWID;
+
+-- The roster by category (key and spelling), days list and walk-in, with its reprints
+-- (sum of badge_version - 1).
+CREATE TABLE roster_counts (
+    category_key TEXT    NOT NULL,
+    category     TEXT    NOT NULL,
+    days         TEXT    NOT NULL,
+    walk_in      INTEGER NOT NULL,
+    people       INTEGER NOT NULL,
+    reprints     INTEGER NOT NULL,
+    PRIMARY KEY (category_key, category, days, walk_in)
+) WITHOUT ROWID;
+
+-- checkin_days rows are counted in arrival_counts by the Projector (aggregated per merge batch); the
+-- triggers below move an attendee's counted arrivals when the attendee row appears, changes or goes.
+-- An attendee's arrivals move with their category, source or days list.
+CREATE TRIGGER arrival_counts_attendee_insert AFTER INSERT ON attendees
+WHEN EXISTS (SELECT 1 FROM checkin_days k WHERE k.attendee_id = NEW.id) BEGIN
+    INSERT INTO arrival_counts (day, quarter, kiosk, known, category_key, walk_in, arrivals)
+    SELECT k.day, k.first_at / 900000 - (k.first_at % 900000 < 0), k.first_kiosk, 0, '', 0, -1 FROM checkin_days k WHERE k.attendee_id = NEW.id
+    ON CONFLICT (day, quarter, kiosk, known, category_key, walk_in) DO UPDATE SET arrivals = arrivals + excluded.arrivals;
+    INSERT INTO arrival_counts (day, quarter, kiosk, known, category_key, walk_in, arrivals)
+    SELECT k.day, k.first_at / 900000 - (k.first_at % 900000 < 0), k.first_kiosk, 1, NEW.category_key, (NEW.source = 'walk-in' AND (replace(NEW.days, ',', '') = '' OR instr(',' || NEW.days || ',', ',' || k.day || ',') > 0)), 1 FROM checkin_days k WHERE k.attendee_id = NEW.id
+    ON CONFLICT (day, quarter, kiosk, known, category_key, walk_in) DO UPDATE SET arrivals = arrivals + excluded.arrivals;
+    DELETE FROM arrival_counts WHERE arrivals = 0 AND (day, quarter, kiosk) IN
+        (SELECT k.day, k.first_at / 900000 - (k.first_at % 900000 < 0), k.first_kiosk FROM checkin_days k WHERE k.attendee_id = NEW.id);
+END;
+CREATE TRIGGER arrival_counts_attendee_delete AFTER DELETE ON attendees
+WHEN EXISTS (SELECT 1 FROM checkin_days k WHERE k.attendee_id = OLD.id) BEGIN
+    INSERT INTO arrival_counts (day, quarter, kiosk, known, category_key, walk_in, arrivals)
+    SELECT k.day, k.first_at / 900000 - (k.first_at % 900000 < 0), k.first_kiosk, 1, OLD.category_key, (OLD.source = 'walk-in' AND (replace(OLD.days, ',', '') = '' OR instr(',' || OLD.days || ',', ',' || k.day || ',') > 0)), -1 FROM checkin_days k WHERE k.attendee_id = OLD.id
+    ON CONFLICT (day, quarter, kiosk, known, category_key, walk_in) DO UPDATE SET arrivals = arrivals + excluded.arrivals;
+    INSERT INTO arrival_counts (day, quarter, kiosk, known, category_key, walk_in, arrivals)
+    SELECT k.day, k.first_at / 900000 - (k.first_at % 900000 < 0), k.first_kiosk, 0, '', 0, 1 FROM checkin_days k WHERE k.attendee_id = OLD.id
+    ON CONFLICT (day, quarter, kiosk, known, category_key, walk_in) DO UPDATE SET arrivals = arrivals + excluded.arrivals;
+    DELETE FROM arrival_counts WHERE arrivals = 0 AND (day, quarter, kiosk) IN
+        (SELECT k.day, k.first_at / 900000 - (k.first_at % 900000 < 0), k.first_kiosk FROM checkin_days k WHERE k.attendee_id = OLD.id);
+END;
+CREATE TRIGGER arrival_counts_attendee_update AFTER UPDATE OF category_key, source, days ON attendees
+WHEN (OLD.category_key IS NOT NEW.category_key OR OLD.source IS NOT NEW.source OR OLD.days IS NOT NEW.days)
+    AND EXISTS (SELECT 1 FROM checkin_days k WHERE k.attendee_id = NEW.id) BEGIN
+    INSERT INTO arrival_counts (day, quarter, kiosk, known, category_key, walk_in, arrivals)
+    SELECT k.day, k.first_at / 900000 - (k.first_at % 900000 < 0), k.first_kiosk, 1, OLD.category_key, (OLD.source = 'walk-in' AND (replace(OLD.days, ',', '') = '' OR instr(',' || OLD.days || ',', ',' || k.day || ',') > 0)), -1 FROM checkin_days k WHERE k.attendee_id = OLD.id
+    ON CONFLICT (day, quarter, kiosk, known, category_key, walk_in) DO UPDATE SET arrivals = arrivals + excluded.arrivals;
+    INSERT INTO arrival_counts (day, quarter, kiosk, known, category_key, walk_in, arrivals)
+    SELECT k.day, k.first_at / 900000 - (k.first_at % 900000 < 0), k.first_kiosk, 1, NEW.category_key, (NEW.source = 'walk-in' AND (replace(NEW.days, ',', '') = '' OR instr(',' || NEW.days || ',', ',' || k.day || ',') > 0)), 1 FROM checkin_days k WHERE k.attendee_id = NEW.id
+    ON CONFLICT (day, quarter, kiosk, known, category_key, walk_in) DO UPDATE SET arrivals = arrivals + excluded.arrivals;
+    DELETE FROM arrival_counts WHERE arrivals = 0 AND (day, quarter, kiosk) IN
+        (SELECT k.day, k.first_at / 900000 - (k.first_at % 900000 < 0), k.first_kiosk FROM checkin_days k WHERE k.attendee_id = OLD.id);
+END;
+
+CREATE TRIGGER roster_counts_insert AFTER INSERT ON attendees BEGIN
+    INSERT INTO roster_counts (category_key, category, days, walk_in, people, reprints)
+    VALUES (NEW.category_key, NEW.category, NEW.days, NEW.source = 'walk-in', 1,
+            max(0, CAST(NEW.badge_version AS INTEGER) - 1))
+    ON CONFLICT (category_key, category, days, walk_in) DO UPDATE SET people = people + excluded.people,
+        reprints = reprints + excluded.reprints;
+END;
+CREATE TRIGGER roster_counts_delete AFTER DELETE ON attendees BEGIN
+    INSERT INTO roster_counts (category_key, category, days, walk_in, people, reprints)
+    VALUES (OLD.category_key, OLD.category, OLD.days, OLD.source = 'walk-in', -1,
+            -max(0, CAST(OLD.badge_version AS INTEGER) - 1))
+    ON CONFLICT (category_key, category, days, walk_in) DO UPDATE SET people = people + excluded.people,
+        reprints = reprints + excluded.reprints;
+    DELETE FROM roster_counts WHERE category_key = OLD.category_key AND category = OLD.category
+        AND days = OLD.days AND walk_in = (OLD.source = 'walk-in') AND people = 0;
+END;
+CREATE TRIGGER roster_counts_update AFTER UPDATE OF category, category_key, days, source, badge_version
+ON attendees WHEN OLD.category IS NOT NEW.category OR OLD.category_key IS NOT NEW.category_key
+    OR OLD.days IS NOT NEW.days OR OLD.source IS NOT NEW.source OR OLD.badge_version IS NOT NEW.badge_version
+BEGIN
+    INSERT INTO roster_counts (category_key, category, days, walk_in, people, reprints)
+    VALUES (OLD.category_key, OLD.category, OLD.days, OLD.source = 'walk-in', -1,
+            -max(0, CAST(OLD.badge_version AS INTEGER) - 1))
+    ON CONFLICT (category_key, category, days, walk_in) DO UPDATE SET people = people + excluded.people,
+        reprints = reprints + excluded.reprints;
+    INSERT INTO roster_counts (category_key, category, days, walk_in, people, reprints)
+    VALUES (NEW.category_key, NEW.category, NEW.days, NEW.source = 'walk-in', 1,
+            max(0, CAST(NEW.badge_version AS INTEGER) - 1))
+    ON CONFLICT (category_key, category, days, walk_in) DO UPDATE SET people = people + excluded.people,
+        reprints = reprints + excluded.reprints;
+    DELETE FROM roster_counts WHERE category_key = OLD.category_key AND category = OLD.category
+        AND days = OLD.days AND walk_in = (OLD.source = 'walk-in') AND people = 0;
+END;
+)sql";
 } // namespace
 
 void apply_migration(SQLite::Database& db, int to_version) {
@@ -274,6 +389,10 @@ void apply_migration(SQLite::Database& db, int to_version) {
         return;
     case 7:
         db.exec(kVersion7WebAccess);
+        return;
+    case 8:
+        db.exec(kVersion8FigureCounts);
+        fill_summary_tables(db);
         return;
     default:
         throw StoreError("no migration to schema " + std::to_string(to_version));

@@ -242,7 +242,11 @@ TEST_CASE("A schema 3 database migrates: its check-ins are summarised from the j
             "DROP VIEW checkins; DROP TABLE checkin_days; CREATE TABLE checkins (origin BLOB NOT NULL, "
             "seq INTEGER NOT NULL, attendee_id TEXT NOT NULL, day TEXT NOT NULL, at_ms INTEGER NOT NULL, "
             "hlc INTEGER NOT NULL, kiosk TEXT NOT NULL, undone INTEGER NOT NULL DEFAULT 0, PRIMARY KEY "
-            "(origin, seq)) WITHOUT ROWID; PRAGMA user_version=3");
+            "(origin, seq)) WITHOUT ROWID; DROP TABLE web_sessions; DROP TABLE web_links; "
+            "DROP TABLE checkin_counts; DROP TABLE arrival_counts; DROP TABLE roster_counts; "
+            "DROP TRIGGER arrival_counts_attendee_insert; DROP TRIGGER arrival_counts_attendee_delete; "
+            "DROP TRIGGER arrival_counts_attendee_update; DROP TRIGGER roster_counts_insert; "
+            "DROP TRIGGER roster_counts_delete; DROP TRIGGER roster_counts_update; PRAGMA user_version=3");
     }
     Store s = Store::open(path);
     CHECK(schema_version(s.db()) == kSchemaVersion);

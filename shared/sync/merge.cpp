@@ -42,7 +42,9 @@ struct Merger::Impl {
                            "ON CONFLICT (origin) DO UPDATE SET high_water = excluded.high_water"),
           after(s.db(), "SELECT seq FROM journal WHERE origin = ? AND seq > ? ORDER BY seq"),
           save_hlc(s.db(), "INSERT INTO meta (key, value) VALUES ('hlc', ?) "
-                           "ON CONFLICT (key) DO UPDATE SET value = excluded.value") {}
+                           "ON CONFLICT (key) DO UPDATE SET value = excluded.value") {
+        projector.hold_counts(); // checkin_counts written once per batch, just before the commit
+    }
 
     // What this store holds of `origin` without a gap: its mark, or the last seq of our own origin.
     std::int64_t current_mark(const Origin& origin) {
@@ -147,6 +149,7 @@ MergeResult Merger::merge(const std::vector<JournalEvent>& events, const MergeOp
     bool event_changed = false;
     {
         WriteTransaction tx(store.db());
+        impl_->projector.discard_counts(); // whatever a batch that threw left
         const std::uint64_t clock_before = store.clock().last();
         Admission door(store, {options.channel, options.sender, options.guard_clock});
         const Role here = own_role(store);
@@ -198,6 +201,7 @@ MergeResult Merger::merge(const std::vector<JournalEvent>& events, const MergeOp
         }
         if (!r.rejected.empty()) {
             r.applied = r.already_known = 0;
+            impl_->projector.discard_counts();
             // Leaving the scope rolls everything back: the batch is refused whole.
         } else {
             for (const auto& [o, before] : marks) {
@@ -214,6 +218,7 @@ MergeResult Merger::merge(const std::vector<JournalEvent>& events, const MergeOp
                 impl_->save_hlc.bind(1, std::int64_t(store.clock().last()));
                 impl_->save_hlc.exec();
             }
+            impl_->projector.flush_counts();
             if (options.before_commit)
                 options.before_commit();
             tx.commit();
