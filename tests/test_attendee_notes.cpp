@@ -11,6 +11,7 @@
 #include "store.hpp"
 #include "support/demo_event.hpp"
 #include "support/desk_sync.hpp"
+#include "support/schema_downgrade.hpp"
 #include "support/sync_peers.hpp"
 #include "support/temp_dir.hpp"
 #include "sync/bundle.hpp"
@@ -137,8 +138,9 @@ TEST_CASE("Schema 6: a version 5 database opens and gains the notes table") {
     {
         // Back to what schema 5 made: no attendee_notes, no has_note, nothing of the later versions.
         SQLite::Database db(path, SQLite::OPEN_READWRITE);
-        db.exec("DROP TABLE attendee_notes; ALTER TABLE attendees DROP COLUMN has_note; "
-                "DROP TABLE web_sessions; DROP TABLE web_links; PRAGMA user_version=5;");
+        db.exec(
+            std::string(test::kDropSchemas7And8) +
+            "DROP TABLE attendee_notes; ALTER TABLE attendees DROP COLUMN has_note; PRAGMA user_version=5;");
     }
     Store s = Store::open(path);
     CHECK(schema_version(s.db()) == kSchemaVersion);
