@@ -14,6 +14,7 @@
 #include "search.hpp"
 #include "store.hpp"
 #include "support/child_process.hpp"
+#include "support/db_text.hpp"
 #include "support/demo_event.hpp"
 #include "support/temp_dir.hpp"
 #include "sync/device_key.hpp"
@@ -51,11 +52,6 @@ struct Ran {
     int code;
     std::string out, err;
 };
-
-int count_in(const std::string& db, const std::string& sql) {
-    SQLite::Database d(db, SQLite::OPEN_READONLY, 5000);
-    return d.execAndGet(sql).getInt();
-}
 
 // The central store (organiser CLI, then the HTTPS server) and the devices joined to it.
 struct Site {

@@ -8,6 +8,7 @@
 #include "journal.hpp"
 #include "projection.hpp"
 #include "store.hpp"
+#include "support/db_text.hpp"
 #include "support/demo_event.hpp"
 #include "support/sync_peers.hpp"
 #include "support/temp_dir.hpp"
@@ -415,22 +416,12 @@ TEST_CASE_METHOD(FiguresFixture, "A check-in stamped far from its day counts but
 namespace {
 // The figures' summary tables (schema 8) as text, in a stable order.
 std::string summary_dump(Store& s) {
-    std::string out;
-    for (const char* sql : {"SELECT day, events, undone FROM checkin_counts ORDER BY day",
-                            "SELECT day, quarter, kiosk, known, category_key, walk_in, arrivals FROM "
-                            "arrival_counts ORDER BY 1, 2, 3, "
-                            "4, 5, 6",
-                            "SELECT category_key, category, days, walk_in, people, reprints FROM "
-                            "roster_counts ORDER BY 1, 2, 3, 4"}) {
-        SQLite::Statement q(s.db(), sql);
-        while (q.executeStep()) {
-            for (int i = 0; i < q.getColumnCount(); ++i)
-                out += q.getColumn(i).getString() + "|";
-            out += "\n";
-        }
-        out += "--\n";
-    }
-    return out;
+    return test::dump_queries(s.db(),
+                              {"SELECT day, events, undone FROM checkin_counts ORDER BY day",
+                               "SELECT day, quarter, kiosk, known, category_key, walk_in, arrivals FROM "
+                               "arrival_counts ORDER BY 1, 2, 3, 4, 5, 6",
+                               "SELECT category_key, category, days, walk_in, people, reprints FROM "
+                               "roster_counts ORDER BY 1, 2, 3, 4"});
 }
 
 // The same tables counted from scratch (as the migration and rebuilds fill them), then put back.

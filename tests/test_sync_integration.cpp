@@ -8,6 +8,7 @@
 #include "database.hpp"
 #include "store.hpp"
 #include "support/child_process.hpp"
+#include "support/db_text.hpp"
 #include "support/demo_event.hpp"
 #include "support/sockets.hpp"
 #include "support/temp_dir.hpp"
@@ -98,11 +99,6 @@ std::multiset<std::string> checkins_in(const std::string& db) {
                    q.getColumn(2).getString() + " " + q.getColumn(3).getString() + " " +
                    q.getColumn(4).getString());
     return out;
-}
-
-int count_in(const std::string& db, const std::string& sql) {
-    SQLite::Database d(db, SQLite::OPEN_READONLY, 5000);
-    return d.execAndGet(sql).getInt();
 }
 
 std::string meta_in(const std::string& db, const std::string& key) {

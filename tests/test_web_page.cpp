@@ -8,6 +8,7 @@
 #include "store.hpp"
 #include "support/cdp_browser.hpp"
 #include "support/child_process.hpp"
+#include "support/db_text.hpp"
 #include "support/demo_event.hpp"
 #include "support/run_command.hpp"
 #include "support/temp_dir.hpp"
@@ -112,11 +113,6 @@ std::int64_t wall_ms() {
 
 std::string js_quote(const std::string& s) {
     return nlohmann::json(s).dump();
-}
-
-int count_in(const std::string& db, const std::string& sql) {
-    SQLite::Database d(db, SQLite::OPEN_READONLY, 5000);
-    return d.execAndGet(sql).getInt();
 }
 
 // A central store of an event around today (Paris), its HTTPS server, and a kiosk joined to it.
