@@ -305,13 +305,13 @@ Attendee reprint_badge(Store& store, const std::string& attendee_id, const Signi
 const char* alert_key(AlertKind kind) {
     switch (kind) {
     case AlertKind::CheckedInTwice:
-        return "desk.alert.checked_in_twice";
+        return "desk.alert.double-checkin";
     case AlertKind::ReplacedBadge:
-        return "desk.alert.replaced_badge";
+        return "desk.alert.replaced-badge";
     case AlertKind::WalkInRegistered:
-        return "desk.alert.walk_in_registered";
+        return "desk.alert.possible-duplicate";
     }
-    return "desk.alert.checked_in_twice";
+    return "desk.alert.double-checkin";
 }
 
 std::vector<Alert> volunteer_alerts(Store& store, const std::string& day, int limit) {

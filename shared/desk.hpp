@@ -95,7 +95,8 @@ enum class AlertKind {
     ReplacedBadge,    // an old badge version was scanned (at any device that synced here)
     WalkInRegistered, // a walk-in who may be a registered attendee (`other_id`)
 };
-// "desk.alert.checked_in_twice", "desk.alert.replaced_badge", "desk.alert.walk_in_registered"
+// The catalogue key of its sentence: "desk.alert.double-checkin", "desk.alert.replaced-badge",
+// "desk.alert.possible-duplicate" (assets/lang/*/kiosk.json)
 const char* alert_key(AlertKind kind);
 
 struct Alert {

@@ -312,7 +312,7 @@ TEST_CASE(
         CHECK(walk_in.attendee_id == again.id);
         CHECK(walk_in.other_id == lea.id);
         CHECK(walk_in.devices == std::vector<std::string>{"Bureau"});
-        CHECK(std::string(alert_key(walk_in.kind)) == "desk.alert.walk_in_registered");
+        CHECK(std::string(alert_key(walk_in.kind)) == "desk.alert.possible-duplicate");
         for (std::size_t i = 1; i < alerts.size(); ++i)
             CHECK(alerts[i - 1].at_ms >= alerts[i].at_ms);
     }

@@ -133,7 +133,7 @@ TEST_CASE("Every desk scene renders under Xvfb in both languages and modes at 12
     }
 
     // The badge code each badge scene draws, from the same sample machine.
-    const kiosk::Strings strings = kiosk::Strings::load(kiosk::Strings::default_assets_dir());
+    const kiosk::Strings strings = kiosk::Strings::builtin();
     const auto& scenes = kiosk::desk_scene_names();
     REQUIRE(scenes.size() >= 20);
     int badges = 0;

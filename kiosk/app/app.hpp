@@ -32,7 +32,7 @@ struct Options {
     std::string headphones = "auto";   // where the name may be spoken: auto (the jack), always, never
     std::string printer;               // --set-printer: saved in the device's settings, then exit
     std::string print_layout = "label-62mm";
-    std::string assets = Strings::default_assets_dir();
+    std::string assets; // empty: the catalogue built into the program
     std::string font_regular = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
     std::string font_bold = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf";
 };

@@ -62,7 +62,9 @@ int main(int argc, char** argv) {
                    "save this device's badge printer (a CUPS queue, an ipp:// address, or none) and exit");
     app.add_option("--print-layout", o.print_layout, "with --set-printer: label-62mm or a6")
         ->check(CLI::IsMember({"label-62mm", "a6"}));
-    app.add_option("--assets", o.assets, "folder holding lang/fr.json and lang/en.json");
+    app.add_option(
+        "--assets", o.assets,
+        "folder holding lang/fr/*.json and lang/en/*.json (default: the words built into the program)");
     CLI11_PARSE(app, argc, argv);
 
     try {
@@ -90,7 +92,7 @@ int main(int argc, char** argv) {
                          "accueil-kiosk: --db PATH is required (or --screenshot, or --print-codes)\n");
             return 2;
         }
-        const Strings strings = Strings::load(o.assets);
+        const Strings strings = o.assets.empty() ? Strings::builtin() : Strings::load(o.assets);
         return app::run_window(o, strings);
     } catch (const CLI::ValidationError& e) {
         std::fprintf(stderr, "accueil-kiosk: %s\n", e.what());

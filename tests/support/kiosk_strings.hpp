@@ -1,11 +1,11 @@
 #pragma once
-// The kiosk's words (assets/lang/*.json), loaded once per test program.
+// The kiosk's words: the catalogue built into the programs (assets/lang/).
 #include "strings.hpp"
 
 namespace accueil::test {
 
 inline const kiosk::Strings& kiosk_strings() {
-    static const kiosk::Strings s = kiosk::Strings::load(kiosk::Strings::default_assets_dir());
+    static const kiosk::Strings s = kiosk::Strings::builtin();
     return s;
 }
 
