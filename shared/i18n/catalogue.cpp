@@ -52,7 +52,9 @@ Catalogue make_builtin() {
     Catalogue c;
     for (const auto& f : embedded_catalogue_files()) {
         const std::string path(f.path);
-        c.add_file(path.rfind("fr/", 0) == 0 ? Lang::Fr : Lang::En, "assets/lang/" + path, f.text);
+        const bool fr = path.rfind("fr/", 0) == 0;
+        if (fr || path.rfind("en/", 0) == 0)
+            c.add_file(fr ? Lang::Fr : Lang::En, "assets/lang/" + path, f.data);
     }
     return c;
 }

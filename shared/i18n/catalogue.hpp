@@ -1,7 +1,7 @@
 #pragma once
 // Every user-facing sentence of accueil in French and English: one catalogue shared by the kiosk, the
 // desk and both command lines. Translators edit assets/lang/<fr|en>/<area>.json (flat key -> text,
-// placeholders written {name}); the files are compiled into the programs (shared/embed_catalogue.cmake)
+// placeholders written {name}); the files are compiled into the programs (shared/embed_files.cmake)
 // so an installed program never runs without its words. A missing key shows the key itself, so a gap is
 // visible, not fatal; tests/test_i18n.cpp checks that every key the code uses exists in both languages.
 #include <map>

@@ -1,14 +1,11 @@
 #pragma once
-// The files of assets/lang/, compiled in by shared/embed_catalogue.cmake (generated source).
+// The files of assets/lang/ ("fr/kiosk.json"...), compiled in by shared/embed_files.cmake.
+#include "embedded_file.hpp"
+
+#include <cstddef>
 #include <span>
-#include <string_view>
 
 namespace accueil::i18n {
-
-struct EmbeddedFile {
-    std::string_view path; // "fr/kiosk.json"
-    std::string_view text;
-};
 
 std::span<const EmbeddedFile> embedded_catalogue_files();
 
