@@ -20,6 +20,7 @@ packages=(
   libcups2-dev cups-ipp-utils cups-client dbus
   libespeak-ng-dev espeak-ng-data
   chromium
+  locales
 )
 
 SUDO=""
@@ -31,8 +32,17 @@ for p in "${packages[@]}"; do
 done
 if [ ${#missing[@]} -eq 0 ]; then
   echo "deploy/install-deps.sh: all ${#packages[@]} packages already installed"
-  exit 0
+else
+  echo "deploy/install-deps.sh: installing ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
-echo "deploy/install-deps.sh: installing ${missing[*]}"
-$SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+
+# The programs speak French under a French locale (assets/lang/); Debian generates none by default, and
+# terminals, tests and the organisers' laptops need fr_FR.UTF-8 to exist.
+if ! locale -a 2>/dev/null | grep -qix 'fr_FR.utf8'; then
+  echo "deploy/install-deps.sh: generating the fr_FR.UTF-8 locale"
+  $SUDO sed -i 's/^# *\(fr_FR.UTF-8 UTF-8\)/\1/' /etc/locale.gen
+  grep -qx 'fr_FR.UTF-8 UTF-8' /etc/locale.gen || echo 'fr_FR.UTF-8 UTF-8' | $SUDO tee -a /etc/locale.gen >/dev/null
+  $SUDO locale-gen >/dev/null
+fi
