@@ -1,6 +1,7 @@
 // accueil: the organiser's command line (init, import, search, check-in, stats, demo).
 #include "commands.hpp"
 #include "errors.hpp"
+#include "i18n/cli_words.hpp"
 
 #include <SQLiteCpp/Exception.h>
 
@@ -30,10 +31,11 @@ int main(int argc, char** argv) {
     accueil::cli::add_pin_command(app, run);
     accueil::cli::add_report_command(app, run);
     accueil::cli::add_export_command(app, run);
+    accueil::i18n::localise_cli(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        return app.exit(e);
+        return accueil::i18n::cli_exit(app, e);
     }
     // Expected failures become one clear line and a non-zero exit; only bugs would escape this.
     try {
