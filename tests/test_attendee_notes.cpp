@@ -251,7 +251,9 @@ TEST_CASE("Privacy: a kiosk's database file never holds a note's text, only that
         for (int i = 0; i < 20; ++i) // enough events for several small pull rounds
             csv << "P" << i << ",N" << i << ",p" << i << "@example.org,\n";
     }
-    const auto summary = import_roster_file(central, dir.file("inscriptions.csv"), {});
+    ImportOptions every_day; // no days column: everyone comes every day
+    every_day.all_days = true;
+    const auto summary = import_roster_file(central, dir.file("inscriptions.csv"), every_day);
     CHECK(summary.created == 22);
     const std::string lea = find_id(central, "Léa Dupré");
     const std::string jean = find_id(central, "Jean Martin");

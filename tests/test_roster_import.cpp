@@ -1,24 +1,39 @@
 #include "attendee.hpp"
 #include "database.hpp"
 #include "errors.hpp"
+#include "figures.hpp"
+#include "i18n/catalogue.hpp"
 #include "import/roster_import.hpp"
 #include "store.hpp"
 #include "support/demo_event.hpp"
+#include "support/run_command.hpp"
 #include "support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 
 using namespace accueil;
 
 namespace {
+// Files without a days column into the three-day demo event: everyone comes every day (--all-days).
+ImportOptions every_day() {
+    ImportOptions o;
+    o.all_days = true;
+    return o;
+}
+
 struct ImportFixture {
     test::TempDir dir;
     Store store = Store::create(dir.file("i.db"), test::demo_spec());
+    // These tests read the English messages whatever the terminal's language; French is set where checked.
+    ImportFixture() { i18n::set_process_lang(i18n::Lang::En); }
 
-    ImportSummary import(const std::string& bytes, ImportOptions options = {}) {
+    ImportSummary import(const std::string& bytes, ImportOptions options = every_day()) {
         return import_roster_bytes(store, bytes, "inscrits.csv", options);
     }
     // Everything the store holds, to prove a refused file changed nothing.
@@ -111,7 +126,7 @@ TEST_CASE_METHOD(ImportFixture, "A single full-name column, TSV, --map and BOM a
     const auto lea = find_by_email(store.db(), "lea@example.fr");
     CHECK(lea->first_name == "Léa");
     CHECK(lea->last_name == "DUPRÉ");
-    ImportOptions mapped;
+    ImportOptions mapped = every_day();
     mapped.mappings = {"Participant·e=full_name", "Qui paie=ignore"};
     const auto m = import("Participant·e,Qui paie,Mail\nZoé Martin,Mairie,zoe@example.fr\n", mapped);
     CHECK(m.created == 1);
@@ -192,7 +207,7 @@ const std::string kMixed = "Prénom;Nom;E-mail\n"
                            "Jean-Noël;N'Diaye;jn@example.fr\n"
                            "Ren\xe9;Roux;rene@example.fr\n";
 
-std::string import_error(ImportFixture& f, const std::string& bytes, ImportOptions options = {}) {
+std::string import_error(ImportFixture& f, const std::string& bytes, ImportOptions options = every_day()) {
     try {
         f.import(bytes, options);
     } catch (const InputError& e) {
@@ -280,7 +295,7 @@ TEST_CASE_METHOD(ImportFixture,
     CHECK_THAT(import_error(*this, quoted),
                Catch::StartsWith("inscrits.csv:1: not valid UTF-8 on lines 1 and 2"));
     CHECK(snapshot() == before);
-    ImportOptions cp;
+    ImportOptions cp = every_day();
     cp.encoding = TextEncoding::Windows1252;
     const auto s = import(quoted, cp);
     CHECK(s.created == 1);
@@ -289,4 +304,334 @@ TEST_CASE_METHOD(ImportFixture,
     REQUIRE(zoe);
     CHECK(zoe->first_name == "Zoé");
     CHECK(zoe->organisation == "«\u00a0Le Café\u00a0»");
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Issue 12: the import says what it understood, refuses a file that does not say the days, reads form
+// tools' headers and answers, and reports every bad row at once, in French or English.
+
+namespace {
+
+const std::string kGoogleForms = std::string(ACCUEIL_TESTDATA_DIR) + "/roster_google_forms.csv";
+
+// People registered on each event day, as the organisers' figures count them.
+std::vector<std::int64_t> registered_per_day(Store& store) {
+    std::vector<std::int64_t> out;
+    for (const auto& d :
+         compute_figures(store, FiguresOptions{.now_ms = test::kSept28At0912, .day = ""}).days)
+        out.push_back(d.registered);
+    return out;
+}
+
+// The process's messages in French for one scope (in-process library calls).
+struct FrenchMessages {
+    FrenchMessages() { i18n::set_process_lang(i18n::Lang::Fr); }
+    ~FrenchMessages() { i18n::set_process_lang(i18n::Lang::En); }
+    FrenchMessages(const FrenchMessages&) = delete;
+    FrenchMessages& operator=(const FrenchMessages&) = delete;
+};
+
+// An environment variable set (or unset, with nullopt) for one scope: the programs run_bin starts
+// inherit it.
+class ScopedEnv {
+public:
+    ScopedEnv(const char* name, std::optional<std::string> value) : name_(name) {
+        if (const char* old = std::getenv(name))
+            old_ = old;
+        value ? ::setenv(name, value->c_str(), 1) : ::unsetenv(name);
+    }
+    ~ScopedEnv() { old_ ? ::setenv(name_, old_->c_str(), 1) : ::unsetenv(name_); }
+    ScopedEnv(const ScopedEnv&) = delete;
+    ScopedEnv& operator=(const ScopedEnv&) = delete;
+
+private:
+    const char* name_;
+    std::optional<std::string> old_;
+};
+
+// A terminal in French: LANGUAGE unset (it would win), LC_ALL French. Only the variables are read.
+struct FrenchTerminal {
+    ScopedEnv language{"LANGUAGE", std::nullopt};
+    ScopedEnv lc_all{"LC_ALL", "fr_FR.UTF-8"};
+};
+struct EnglishTerminal {
+    ScopedEnv language{"LANGUAGE", std::nullopt};
+    ScopedEnv lc_all{"LC_ALL", "C.UTF-8"};
+};
+
+std::string slurp(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+const ColumnUse* column_named(const ImportSummary& s, const std::string& header) {
+    for (const auto& c : s.columns)
+        if (c.header == header)
+            return &c;
+    return nullptr;
+}
+
+} // namespace
+
+TEST_CASE_METHOD(ImportFixture,
+                 "A Google Forms export registers each person for the days ticked: 6, 26, 21") {
+    const auto s = import(slurp(kGoogleForms), ImportOptions{});
+    CHECK(s.created == 32);
+    CHECK(registered_per_day(store) == std::vector<std::int64_t>{6, 26, 21});
+    // The question columns feed their fields; the timestamp and the registration date feed nothing.
+    const auto* days = column_named(s, "Quels jours serez-vous présent·e ?");
+    REQUIRE(days);
+    CHECK(days->field == RosterField::Days);
+    REQUIRE(column_named(s, "Vous êtes :"));
+    CHECK(column_named(s, "Vous êtes :")->field == RosterField::Category);
+    CHECK(column_named(s, "Organisme")->field == RosterField::Organisation);
+    CHECK(column_named(s, "Adresse e-mail")->field == RosterField::Email);
+    CHECK(column_named(s, "Avez-vous des besoins d'accessibilité ?")->field == RosterField::Note);
+    CHECK_FALSE(column_named(s, "Horodateur")->field);
+    CHECK_FALSE(column_named(s, "Date d'inscription")->field);
+    CHECK(s.ignored_columns == std::vector<std::string>{"Horodateur", "Date d'inscription"});
+    const auto lea = find_by_email(store.db(), "lea.dupre@example.org");
+    REQUIRE(lea);
+    CHECK(lea->category == "Participant·e");
+    CHECK(lea->organisation == "Hubik");
+    CHECK(lea->days == std::vector<std::string>{"2022-09-28"});
+    CHECK(count("SELECT count(*) FROM attendees WHERE category = 'Intervenant·e'") > 0);
+}
+
+TEST_CASE_METHOD(ImportFixture, "A 'Date(s)' column gives the days") {
+    const auto s = import("Nom;Prénom;Date(s)\nDupré;Léa;28/09/2022, 29/09/2022\nMartin;Zoé;27/09/2022\n",
+                          ImportOptions{});
+    CHECK(s.created == 2);
+    CHECK(registered_per_day(store) == std::vector<std::int64_t>{1, 1, 1});
+}
+
+TEST_CASE_METHOD(
+    ImportFixture,
+    "A file without a days column is refused for an event of several days, naming both ways out") {
+    import(kRoster);
+    const auto before = snapshot();
+    const std::string file = "Prénom;Nom;E-mail;Créneau\nLéa;Dupré;lea@example.fr;mercredi\n"
+                             "Zoé;Martin;zoe@example.fr;jeudi\n";
+    for (const bool dry : {false, true}) {
+        ImportOptions options;
+        options.dry_run = dry;
+        const std::string message = import_error(*this, file, options);
+        CHECK_THAT(message, Catch::StartsWith("inscrits.csv:1: "));
+        // What was seen, and both ways out.
+        CHECK_THAT(message, Catch::Contains("3 days") && Catch::Contains("\"Prénom\"") &&
+                                Catch::Contains("\"Créneau\"") && Catch::Contains("--all-days") &&
+                                Catch::Contains("--map \"COLUMN=days\"") &&
+                                Catch::Contains("Nothing was imported"));
+        CHECK(snapshot() == before);
+    }
+    // Said with --map: the column gives the days.
+    ImportOptions mapped;
+    mapped.mappings = {"Créneau=days"};
+    const auto m = import(file, mapped);
+    CHECK(m.created == 1);   // Zoé
+    CHECK(m.unchanged == 1); // Léa, already on Wednesday from kRoster
+    CHECK(find_by_email(store.db(), "zoe@example.fr")->days == std::vector<std::string>{"2022-09-29"});
+}
+
+TEST_CASE_METHOD(ImportFixture,
+                 "The --all-days option registers everyone for every day, also on a re-import") {
+    import(kRoster);
+    REQUIRE(find_by_ext_code(store.db(), "T-001")->days == std::vector<std::string>{"2022-09-28"});
+    const auto s = import("Code;Prénom;Nom\nT-001;Léa;Dupré\nT-009;Zoé;Martin\n", every_day());
+    CHECK(s.all_days);
+    CHECK(s.created == 1);
+    CHECK(s.updated == 1);
+    CHECK(find_by_ext_code(store.db(), "T-001")->days.empty()); // every day, as --all-days says
+    CHECK(find_by_ext_code(store.db(), "T-009")->days.empty());
+    // A file that has a days column keeps its days; the summary says --all-days changed nothing.
+    const auto again = import(kRoster, every_day());
+    CHECK_FALSE(again.all_days);
+    CHECK(find_by_ext_code(store.db(), "T-001")->days == std::vector<std::string>{"2022-09-28"});
+    CHECK_THAT(describe_import(again, false), Catch::Contains("--all-days") && Catch::Contains("\"Jours\""));
+}
+
+TEST_CASE("An event of one day needs no days column") {
+    test::TempDir dir;
+    Store store =
+        Store::create(dir.file("one.db"), EventSpec{"Atelier", "Europe/Paris", {{"2022-09-28", ""}}});
+    const auto s = import_roster_bytes(store, "Prénom;Nom\nLéa;Dupré\n", "r.csv", {});
+    CHECK(s.created == 1);
+    CHECK_FALSE(s.all_days);
+}
+
+TEST_CASE_METHOD(ImportFixture, "Every bad row is reported at once, with its line and its value whole") {
+    import(kRoster);
+    const auto before = snapshot();
+    std::string file = "Prénom;Nom;E-mail;Structure;Jours\n";
+    std::vector<int> bad_lines;
+    int line = 1;
+    auto add = [&](const std::string& row, bool bad) {
+        file += row + "\n";
+        ++line;
+        if (bad)
+            bad_lines.push_back(line);
+    };
+    for (int i = 0; i < 40; ++i) {
+        const std::string n = std::to_string(i);
+        add("P" + n + ";N" + n + ";p" + n + "@example.org;Mairie;mercredi", false);
+        if (i % 3 == 0 && bad_lines.size() < 11) {
+            switch (bad_lines.size() % 4) {
+            case 0:
+                add("Léa;Dupré;lea.dupre chez example.org;Mairie;mercredi", true);
+                break;
+            case 1:
+                add("Zoé;Martin;zoe@example.org;Mairie;Mercredi 28 septembre, Vendredi 30 septembre", true);
+                break;
+            case 2:
+                add("René;Roux;rene@example.org;Mairie", true);
+                break; // a cell short
+            default:
+                add("Ana;Lima;ana@example.org;" + std::string(501, 'x') + ";jeudi", true);
+                break;
+            }
+        }
+    }
+    REQUIRE(bad_lines.size() == 11);
+    for (const bool dry : {false, true}) {
+        ImportOptions options;
+        options.dry_run = dry;
+        try {
+            import(file, options);
+            FAIL("a file with bad rows was accepted");
+        } catch (const RosterRowsRefused& e) {
+            REQUIRE(e.rows.size() == 11);
+            const std::string message = e.what();
+            CAPTURE(message);
+            CHECK_THAT(message,
+                       Catch::StartsWith("inscrits.csv: 11 rows") && Catch::Contains("Nothing was imported"));
+            for (std::size_t k = 0; k < bad_lines.size(); ++k) {
+                CHECK(e.rows[k].line == bad_lines[k]);
+                CHECK_THAT(message, Catch::Contains("line " + std::to_string(bad_lines[k]) + ": "));
+            }
+            CHECK_THAT(message, Catch::Contains("\"lea.dupre chez example.org\"") &&
+                                    Catch::Contains("\"Mercredi 28 septembre, Vendredi 30 septembre\"") &&
+                                    Catch::Contains("\"Vendredi 30 septembre\"") &&
+                                    Catch::Contains("4 fields") && Catch::Contains("501 characters"));
+            // The event's days, said once for the day answers that named none of them.
+            CHECK_THAT(message, Catch::Contains("Wednesday 28 September 2022"));
+        }
+        CHECK(snapshot() == before);
+    }
+}
+
+TEST_CASE_METHOD(ImportFixture, "Past 50 bad rows the report says how many more there are") {
+    const auto before = snapshot();
+    std::string file = "Prénom;Nom;E-mail\n";
+    for (int i = 0; i < 62; ++i)
+        file += "P" + std::to_string(i) + ";N;adresse-" + std::to_string(i) + "\n";
+    try {
+        import(file);
+        FAIL("accepted");
+    } catch (const RosterRowsRefused& e) {
+        CHECK(e.rows.size() == 62);
+        const std::string message = e.what();
+        CHECK_THAT(message, Catch::Contains("line 51: ") && Catch::Contains("\"adresse-49\""));
+        CHECK_THAT(message, !Catch::Contains("line 52: ") && !Catch::Contains("\"adresse-50\""));
+        CHECK_THAT(message, Catch::Contains("and 12 more"));
+    }
+    CHECK(snapshot() == before);
+}
+
+TEST_CASE_METHOD(ImportFixture, "One bad row is one line naming its file and line") {
+    const std::string message = import_error(*this, "Prénom;Nom;E-mail\nLéa;Dupré;lea@example.fr\n"
+                                                    "Zoé;Martin;pas-une-adresse\n");
+    CHECK_THAT(message, Catch::StartsWith("inscrits.csv:3: ") && Catch::Contains("\"pas-une-adresse\"") &&
+                            Catch::Contains("Nothing was imported"));
+    CHECK(std::count(message.begin(), message.end(), '\n') == 0);
+}
+
+TEST_CASE_METHOD(ImportFixture, "The summary lists each column with the field it feeds") {
+    const auto s = import(kRoster, ImportOptions{});
+    CHECK(s.file == "inscrits.csv");
+    const std::string text = describe_import(s, false);
+    CHECK_THAT(text, Catch::Contains("inscrits.csv") && Catch::Contains("\"Prénom\" → first name") &&
+                         Catch::Contains("\"Adresse e-mail\" → e-mail") &&
+                         Catch::Contains("\"Structure\" → organisation") &&
+                         Catch::Contains("\"Jours\" → days") && Catch::Contains("\"Code\" → ticket code") &&
+                         Catch::Contains("3 created, 0 updated, 0 unchanged, 0 skipped"));
+    const auto g = import(slurp(kGoogleForms), ImportOptions{});
+    CHECK_THAT(describe_import(g, true), Catch::Contains("\"Horodateur\" → not used") &&
+                                             Catch::Contains("dry run") && Catch::Contains("--map"));
+}
+
+TEST_CASE_METHOD(ImportFixture, "Import messages speak French when the process does") {
+    const auto before = snapshot();
+    FrenchMessages french;
+    const std::string no_days = import_error(*this, "Prénom;Nom;Créneau\nLéa;Dupré;matin\n", ImportOptions{});
+    CHECK_THAT(no_days, Catch::Contains("jours") && Catch::Contains("« Créneau »") &&
+                            Catch::Contains("--all-days") && Catch::Contains("--map") &&
+                            Catch::Contains("Rien n'a été importé"));
+    const std::string rows =
+        import_error(*this, "Prénom;Nom;E-mail\nLéa;Dupré;x\nZoé;Martin;y\n", every_day());
+    CHECK_THAT(rows, Catch::StartsWith("inscrits.csv: 2 lignes") && Catch::Contains("ligne 2 : ") &&
+                         Catch::Contains("« x »") && Catch::Contains("adresse e-mail"));
+    CHECK(snapshot() == before);
+    const auto s = import(kRoster, ImportOptions{});
+    CHECK_THAT(describe_import(s, false),
+               Catch::Contains("« Prénom » → prénom") && Catch::Contains("« Jours » → jours de présence"));
+}
+
+TEST_CASE("accueil import prints its column mapping and refuses a file without days, in French or English") {
+    test::TempDir dir;
+    const std::string db = dir.file("event.db");
+    REQUIRE(test::run_bin("accueil", "init --db " + db +
+                                         " --name 'Numérique en Commun[s]' --days "
+                                         "2022-09-27:OFF,2022-09-28,2022-09-29 --tz Europe/Paris")
+                .exit_code == 0);
+    const auto registered = [&] {
+        const auto r = test::run_bin("accueil", "stats --db " + db + " --json --at 2022-09-28T18:00");
+        REQUIRE(r.exit_code == 0);
+        std::vector<int> out;
+        const auto figures = nlohmann::json::parse(r.output);
+        for (const auto& d : figures.at("days"))
+            out.push_back(d["registered"].get<int>());
+        return out;
+    };
+    const std::string no_days = dir.file("sans-jours.csv");
+    std::ofstream(no_days, std::ios::binary) << "Prénom;Nom;E-mail;Créneau\nLéa;Dupré;lea@example.fr;jeudi\n";
+    {
+        FrenchTerminal french;
+        auto r = test::run_bin("accueil", "import --db " + db + " " + no_days);
+        CHECK(r.exit_code == 2);
+        CHECK_THAT(r.output, Catch::Contains("« Créneau »") && Catch::Contains("--all-days") &&
+                                 Catch::Contains("Rien n'a été importé"));
+        CHECK(registered() == std::vector<int>{0, 0, 0});
+        r = test::run_bin("accueil", "import --db " + db + " --dry-run --all-days " + no_days);
+        CHECK(r.exit_code == 0);
+        CHECK_THAT(r.output,
+                   Catch::Contains("« Créneau » → non utilisée") && Catch::Contains("tous les jours"));
+        CHECK(registered() == std::vector<int>{0, 0, 0});
+        r = test::run_bin("accueil", "import --db " + db + " --map 'Créneau=days' " + no_days);
+        CHECK(r.exit_code == 0);
+        CHECK_THAT(r.output, Catch::Contains("« Créneau » → jours de présence"));
+        CHECK(registered() == std::vector<int>{0, 0, 1});
+    }
+    EnglishTerminal english;
+    const auto r = test::run_bin("accueil", "import --db " + db + " " + kGoogleForms);
+    CHECK(r.exit_code == 0);
+    CHECK_THAT(r.output, Catch::Contains("\"Quels jours serez-vous présent·e ?\" → days") &&
+                             Catch::Contains("\"Vous êtes :\" → category") &&
+                             Catch::Contains("\"Horodateur\" → not used") && Catch::Contains("32 created"));
+    CHECK(registered() == std::vector<int>{6, 26, 22}); // Léa's Thursday from the file before
+}
+
+TEST_CASE_METHOD(ImportFixture,
+                 "A column taken for days whose answers name no day says how to leave it out") {
+    const std::string message =
+        import_error(*this,
+                     "Prénom;Nom;Journée du 28 : atelier choisi\nLéa;Dupré;Inclusion numérique\n"
+                     "Zoé;Martin;Médiation\n",
+                     ImportOptions{});
+    CHECK_THAT(message, Catch::StartsWith("inscrits.csv: 2 rows") &&
+                            Catch::Contains("--map \"Journée du 28 : atelier choisi=ignore\" --all-days"));
+    // A few wrong answers in a real days column do not suggest it.
+    CHECK_THAT(import_error(*this,
+                            "Prénom;Nom;Jours\nLéa;Dupré;vendredi\nZoé;Martin;jeudi\nRené;Roux;mercredi\n",
+                            ImportOptions{}),
+               Catch::StartsWith("inscrits.csv:2: ") && !Catch::Contains("=ignore"));
 }

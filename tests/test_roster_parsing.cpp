@@ -1,5 +1,6 @@
 // The pure parsing layer of `accueil import`: encodings, CSV, header names, full names and day cells.
 #include "errors.hpp"
+#include "i18n/catalogue.hpp"
 #include "import/csv_reader.hpp"
 #include "import/day_values.hpp"
 #include "import/header_map.hpp"
@@ -28,6 +29,9 @@ template <class Fn> std::string input_error(Fn&& fn) {
 }
 
 const std::vector<std::string> kEventDates = {"2022-09-27", "2022-09-28", "2022-09-29"}; // Tue, Wed, Thu
+
+// These tests read the English messages whatever the terminal's language; French is set where checked.
+const bool kEnglish = (i18n::set_process_lang(i18n::Lang::En), true);
 
 } // namespace
 
@@ -525,4 +529,98 @@ TEST_CASE("A day value that matches no event day is an error naming it") {
     CHECK_THAT(input_error([] { DayMatcher(std::vector<std::string>{"2022-02-30"}); }),
                Contains("2022-02-30"));
     CHECK(parse_days("jeudi", kEventDates).dates == Fields{"2022-09-29"});
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Issue 12: form tools' headers and day answers, false friends, every bad row at once, French.
+
+TEST_CASE("Form-tool and spreadsheet wordings of days, category, organisation and e-mail are recognised") {
+    using F = RosterField;
+    for (const char* days :
+         {"Quels jours serez-vous présent·e ?", "Quels jours serez-vous présent(e) ?", "Jours de présence",
+          "Jour(s) de présence", "Which days will you attend?", "Date(s)", "Dates", "Quelle(s) journée(s) ?",
+          "Days attending", "Dates de présence", "Choix des jours"}) {
+        CAPTURE(days);
+        CHECK(field_for_header(days) == F::Days);
+    }
+    for (const char* category : {"Vous êtes", "Vous êtes :", "VOUS ÊTES ?", "You are", "Profil"}) {
+        CAPTURE(category);
+        CHECK(field_for_header(category) == F::Category);
+    }
+    for (const char* organisation :
+         {"Organisme", "Structure", "Organisme / Structure", "Nom de votre structure", "Votre organisme :"}) {
+        CAPTURE(organisation);
+        CHECK(field_for_header(organisation) == F::Organisation);
+    }
+    for (const char* email : {"Mail", "Adresse e-mail", "Courriel", "Adresse mail professionnelle",
+                              "Email Address", "Quelle est votre adresse e-mail ?", "Mail / Courriel"}) {
+        CAPTURE(email);
+        CHECK(field_for_header(email) == F::Email);
+    }
+    CHECK(field_for_header("Nom / Prénom") == F::FullName);
+    CHECK(field_for_header("Avez-vous des besoins d'accessibilité ?") == F::Note);
+    CHECK(field_for_header("Quel est votre prénom ?") == F::FirstName);
+}
+
+TEST_CASE("Timestamps, registration and order dates are not days columns") {
+    for (const char* header : {"Horodateur", "Timestamp", "Date d'inscription", "Date", "Date de naissance",
+                               "Order date", "Date de la commande", "Nombre de jours", "Heure d'arrivée",
+                               "Jours de repas", "Registration date", "Date/heure de création"}) {
+        CAPTURE(header);
+        CHECK(field_for_header(header) != RosterField::Days);
+    }
+    const HeaderMap map = map_header(
+        {"Horodateur", "Nom", "Prénom", "Date d'inscription", "Quels jours serez-vous présent·e ?"}, {},
+        "f.csv:1");
+    CHECK(map.column(RosterField::Days) == 4u);
+    CHECK(map.ignored == Fields{"Horodateur", "Date d'inscription"});
+}
+
+TEST_CASE("Day answers as form tools write them map to the event's days") {
+    const DayMatcher days(
+        std::vector<EventDay>{{"2022-09-27", "OFF"}, {"2022-09-28", ""}, {"2022-09-29", ""}});
+    const DayMatcher plain(kEventDates); // the same days without the OFF label
+    const Fields all = {"2022-09-27", "2022-09-28", "2022-09-29"};
+    const Fields wed_thu = {"2022-09-28", "2022-09-29"};
+    for (const DayMatcher* m : {&days, &plain}) {
+        // Google Forms joins checkbox answers with ", ", Microsoft Forms with ";" (one at the end too).
+        CHECK(m->parse("Mardi 27 septembre (journée OFF), Mercredi 28 septembre, Jeudi 29 septembre").dates ==
+              all);
+        CHECK(m->parse("Mercredi 28 septembre;Jeudi 29 septembre;").dates == wed_thu);
+        CHECK(m->parse("Jeudi 29 septembre (clôture, 9h-13h)").dates == Fields{"2022-09-29"});
+        CHECK(m->parse("Mercredi 28 septembre 2022, jeudi 29 septembre 2022").dates == wed_thu);
+        CHECK(m->parse("Wednesday, September 28, Thursday, September 29").dates == wed_thu);
+    }
+    // What failed is named by itself and as the whole answer can be quoted.
+    const DaysResult r = plain.parse("Mercredi 28 septembre, Vendredi 30 septembre");
+    CHECK_FALSE(r);
+    CHECK(r.value == "Vendredi 30 septembre");
+    CHECK_THAT(r.reason, Contains("none of the event"));
+    CHECK_THAT(r.error, Contains("\"Vendredi 30 septembre\""));
+}
+
+TEST_CASE("The CSV reader can report every row with a wrong number of cells instead of the first") {
+    std::vector<CsvBadRow> bad;
+    const CsvTable t = read_csv("Nom;Prénom;E-mail\nDupré;Léa;lea@example.org\nMartin;Zoé\n"
+                                "N'Diaye;Jean;jn@example.org;extra;cells\nRoux;René;rene@example.org\n",
+                                "r.csv", 0, {}, &bad);
+    REQUIRE(bad.size() == 2);
+    CHECK(bad[0].line == 3);
+    CHECK(bad[0].fields == 2);
+    CHECK(bad[1].line == 4);
+    CHECK(bad[1].fields == 5);
+    CHECK(t.rows.size() == 2); // the good ones
+    // Without the list the first one is still an error at its line.
+    CHECK_THAT(input_error([] { read_csv("Nom;Prénom\nDupré\nA;B;C\n", "r.csv"); }), Contains("r.csv:2: "));
+}
+
+TEST_CASE("Header errors speak French when the process does") {
+    i18n::set_process_lang(i18n::Lang::Fr);
+    const std::string none = input_error([] { map_header({"E-mail", "Structure"}, {}, "inscrits.csv:1"); });
+    const std::string bad_map = input_error([] { map_header({"Nom", "Type"}, {"Type=catgory"}, "r.csv:1"); });
+    const DaysResult day = DayMatcher(kEventDates).parse("vendredi");
+    i18n::set_process_lang(i18n::Lang::En);
+    CHECK_THAT(none, Contains("inscrits.csv:1: ") && Contains("aucune colonne") && Contains("--map"));
+    CHECK_THAT(bad_map, Contains("« catgory »") && Contains("category"));
+    CHECK_THAT(day.reason, Contains("aucun des jours"));
 }

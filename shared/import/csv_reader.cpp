@@ -1,6 +1,8 @@
 #include "import/csv_reader.hpp"
 
 #include "errors.hpp"
+#include "i18n/catalogue.hpp"
+#include "import/import_words.hpp"
 
 #include <algorithm>
 #include <array>
@@ -19,19 +21,11 @@ bool is_blank(std::string_view s) {
     return s.find_first_not_of(" \t") == std::string_view::npos;
 }
 
-// 65536 -> "65,536", as the limits are written in messages.
-std::string with_thousands(std::size_t n) {
-    std::string digits = std::to_string(n), out;
-    for (std::size_t i = 0; i < digits.size(); ++i) {
-        if (i > 0 && (digits.size() - i) % 3 == 0)
-            out.push_back(',');
-        out.push_back(digits[i]);
-    }
-    return out;
-}
+using i18n::tr;
+using import_words::count;
 
 std::string describe(char delimiter) {
-    return delimiter == '\t' ? std::string("TAB") : std::string("'") + delimiter + "'";
+    return delimiter == '\t' ? tr("import.csv.tab") : import_words::in_quotes(std::string(1, delimiter));
 }
 
 // One pass over the text; records are produced one at a time so blank lines and line numbers are
@@ -58,20 +52,16 @@ public:
         const std::size_t start = pos_;
         for (;;) {
             if (rec.fields.size() == limits_.max_columns)
-                throw InputError(where(rec.line),
-                                 "this line has more than " + with_thousands(limits_.max_columns) +
-                                     " fields; at most " + with_thousands(limits_.max_columns) +
-                                     " columns are accepted (is this the right file?)");
+                throw InputError(where(rec.line), tr("import.csv.too_many_columns",
+                                                     {{"max", count(std::int64_t(limits_.max_columns))}}));
             rec.fields.emplace_back();
             if (s_[pos_] == '"')
                 read_quoted(rec.fields.back());
             else
                 read_plain(rec.fields.back());
             if (pos_ - start > limits_.max_row_bytes)
-                throw InputError(where(rec.line),
-                                 "this row is longer than " + with_thousands(limits_.max_row_bytes) +
-                                     " bytes, the most a row may have (a quote opened by mistake and closed "
-                                     "much later turns many lines into one cell?)");
+                throw InputError(where(rec.line), tr("import.csv.row_too_long",
+                                                     {{"max", count(std::int64_t(limits_.max_row_bytes))}}));
             if (pos_ >= s_.size())
                 return true;
             if (s_[pos_] == delim_) {
@@ -113,8 +103,7 @@ private:
         for (;;) {
             const std::size_t quote = s_.find('"', pos_);
             if (quote == std::string_view::npos)
-                throw InputError(where(opened_at), "a quoted field starts here and is never closed (a \" is "
-                                                   "missing, or a quote inside a field is not doubled)");
+                throw InputError(where(opened_at), tr("import.csv.unclosed_quote"));
             count_line_breaks(pos_, quote);
             out.append(s_.data() + pos_, quote - pos_);
             pos_ = quote + 1;
@@ -129,9 +118,7 @@ private:
         while (pos_ < s_.size() && (s_[pos_] == ' ' || (s_[pos_] == '\t' && delim_ != '\t')))
             ++pos_;
         if (pos_ < s_.size() && s_[pos_] != delim_ && !is_line_break(s_[pos_]))
-            throw InputError(where(line_),
-                             "unexpected text after the closing quote of a field (a quote inside "
-                             "a quoted field must be doubled: \"\")");
+            throw InputError(where(line_), tr("import.csv.text_after_quote"));
     }
 
     void count_line_breaks(std::size_t from, std::size_t to) {
@@ -205,7 +192,7 @@ char sniff_delimiter(std::string_view text) {
 }
 
 CsvTable read_csv(std::string_view text, const std::string& file_name, char delimiter,
-                  const CsvLimits& limits) {
+                  const CsvLimits& limits, std::vector<CsvBadRow>* bad_rows) {
     if (text.starts_with("\xEF\xBB\xBF"))
         text.remove_prefix(3);
     int first_line = 1;
@@ -220,13 +207,12 @@ CsvTable read_csv(std::string_view text, const std::string& file_name, char deli
         first_line = 2;
     }
     if (delimiter == '"' || is_line_break(delimiter))
-        throw InputError(file_name, "a quote or a line break cannot be the field delimiter");
+        throw InputError(file_name, tr("import.csv.bad_delimiter"));
     CsvTable table;
     table.delimiter = delimiter ? delimiter : sniff_delimiter(text);
     Parser parser(text, file_name, table.delimiter, first_line, limits);
     if (!parser.next(table.header))
-        throw InputError(file_name,
-                         "the file is empty: expected a header line such as \"Nom;Prénom;E-mail\"");
+        throw InputError(file_name, tr("import.csv.empty"));
 
     const std::size_t width = table.header.fields.size();
     parser.set_width_hint(width + 1);
@@ -246,16 +232,20 @@ CsvTable read_csv(std::string_view text, const std::string& file_name, char deli
             f.pop_back();
         if (f.size() < width && f.size() >= needed)
             f.resize(width);
-        if (f.size() != width)
+        // Bad rows count too: a file of garbage lines must stop at the limit, not fill the memory.
+        if (table.rows.size() + (bad_rows ? bad_rows->size() : 0) == limits.max_rows)
             throw InputError(file_name + ":" + std::to_string(rec.line),
-                             "this row has " + std::to_string(f.size()) + " fields but the header (line " +
-                                 std::to_string(table.header.line) + ") has " + std::to_string(width) +
-                                 " (a missing quote, or a " + describe(table.delimiter) +
-                                 " inside a cell that is not quoted?)");
-        if (table.rows.size() == limits.max_rows)
-            throw InputError(file_name + ":" + std::to_string(rec.line),
-                             "the file has more than " + with_thousands(limits.max_rows) + " rows; at most " +
-                                 with_thousands(limits.max_rows) + " rows are accepted (split the file?)");
+                             tr("import.csv.too_many_rows", {{"max", count(std::int64_t(limits.max_rows))}}));
+        if (f.size() != width) {
+            std::string why = tr("import.csv.cell_count", {{"count", std::to_string(f.size())},
+                                                           {"header_line", std::to_string(table.header.line)},
+                                                           {"width", std::to_string(width)},
+                                                           {"delimiter", describe(table.delimiter)}});
+            if (!bad_rows)
+                throw InputError(file_name + ":" + std::to_string(rec.line), why);
+            bad_rows->push_back({rec.line, f.size(), std::move(why)});
+            continue;
+        }
         table.rows.push_back(std::move(rec));
         rec = CsvRecord{};
     }

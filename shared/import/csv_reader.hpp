@@ -20,6 +20,14 @@ struct CsvTable {
     std::vector<CsvRecord> rows; // data records after the header, blank lines left out
 };
 
+// A record whose number of cells is not the header's: a quote missing, or a delimiter inside a cell
+// that is not quoted. Reported all at once, so that one run names every such row (issue 12).
+struct CsvBadRow {
+    int line = 0;
+    std::size_t fields = 0;
+    std::string message; // why, in the process's language, without the file and line
+};
+
 // Bounds no real roster comes near (a few hundred bytes and a few dozen columns per row, a few thousand
 // rows) but that stop a wrong file, or a quote opened by mistake that swallows the rest of the file as
 // one cell, before it fills the memory or the store.
@@ -36,8 +44,9 @@ char sniff_delimiter(std::string_view text);
 // Parses UTF-8 text (a leading BOM is skipped). `delimiter` 0 means sniff it; an Excel "sep=X" first
 // line also sets it. Blank lines are skipped; every row must have the header's field count (extra
 // trailing empty fields are dropped). Throws InputError("FILE:LINE", ...) on an unterminated quote,
-// text after a closing quote, a wrong field count, a file without a header, or past `limits`.
+// text after a closing quote, a file without a header, or past `limits`; a wrong field count too,
+// unless `bad_rows` is given: such rows are then listed there and left out of `rows`.
 CsvTable read_csv(std::string_view text, const std::string& file_name, char delimiter = 0,
-                  const CsvLimits& limits = {});
+                  const CsvLimits& limits = {}, std::vector<CsvBadRow>* bad_rows = nullptr);
 
 } // namespace accueil

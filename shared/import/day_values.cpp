@@ -1,6 +1,8 @@
 #include "import/day_values.hpp"
 
 #include "errors.hpp"
+#include "i18n/catalogue.hpp"
+#include "import/import_words.hpp"
 #include "text_fold.hpp"
 
 #include <algorithm>
@@ -138,8 +140,9 @@ bool ascii_iequal(std::string_view a, std::string_view b) {
     return true;
 }
 
-// Splits on , ; + & line breaks, " et ", " and ", and '/' unless it sits between digits (28/09/2022).
-// Values come trimmed; a lone year joins the value before it ("Sept 29, 2022").
+// Splits on , ; + & line breaks, " et ", " and ", and '/' unless it sits between digits (28/09/2022),
+// never inside parentheses ("Jeudi 29 (clôture, 9h-13h)"). Values come trimmed; a lone year joins the
+// value before it ("Sept 29, 2022").
 std::vector<std::string_view> split_values(std::string_view cell) {
     std::vector<std::string_view> values;
     auto add = [&](std::string_view part) {
@@ -154,8 +157,15 @@ std::vector<std::string_view> split_values(std::string_view cell) {
         }
     };
     std::size_t start = 0;
+    int depth = 0;
     for (std::size_t i = 0; i < cell.size(); ++i) {
         const char c = cell[i];
+        if (c == '(' || c == '[')
+            ++depth;
+        else if ((c == ')' || c == ']') && depth > 0)
+            --depth;
+        if (depth > 0)
+            continue;
         std::size_t sep = 0;
         if (c == ',' || c == ';' || c == '+' || c == '&' || c == '\n' || c == '\r')
             sep = 1;
@@ -174,6 +184,14 @@ std::vector<std::string_view> split_values(std::string_view cell) {
     }
     add(cell.substr(start));
     return values;
+}
+
+// The value without its comments in parentheses ("Mardi 27 septembre (journée OFF)" -> "Mardi 27
+// septembre"), or as it is when nothing else is left.
+std::string_view without_comments(std::string_view value, std::string& buffer) {
+    buffer = import_words::without_parentheses(value);
+    const std::string_view rest = trim(buffer);
+    return rest.empty() || buffer.size() == value.size() ? value : rest;
 }
 
 // The words of folded text (single spaces, no leading or trailing one), as views into it.
@@ -233,9 +251,9 @@ DayMatcher::DayMatcher(const std::vector<EventDay>& days) {
                                                 std::chrono::day{unsigned(parsed->day)}
                                           : year_month_day{};
         if (!parsed || !ymd.ok())
-            throw InputError("", "event day \"" + d.date + "\" is not a date (expected YYYY-MM-DD)");
+            throw InputError("", i18n::tr("import.days.bad_event_day", {{"date", d.date}}));
         days_.push_back({d.date, parsed->year, parsed->month, parsed->day,
-                         weekday{sys_days{ymd}}.iso_encoding(), fold_text(d.label)});
+                         weekday{sys_days{ymd}}.iso_encoding(), fold_text(d.label), d.label});
     }
 }
 
@@ -256,15 +274,20 @@ DaysResult DayMatcher::parse(std::string_view cell) const {
     auto fail = [&](std::string_view value, const std::string& why) {
         std::string days;
         for (const auto& d : days_)
-            ((days.empty() ? days : days += ", ") += d.date) += d.label_key.empty() ? "" : " " + d.label_key;
+            ((days.empty() ? days : days += ", ") += d.date) += d.label.empty() ? "" : " " + d.label;
         result.dates.clear();
-        result.error = "day \"" + std::string(value) + "\" " + why + " (event days: " + days + ")";
+        result.value = std::string(value);
+        result.reason = why;
+        result.error = i18n::tr("import.days.error",
+                                {{"value", import_words::in_quotes(value)}, {"reason", why}, {"days", days}});
         return result;
     };
 
     std::vector<char> chosen(days_.size(), 0), match(days_.size(), 0);
     std::vector<std::string_view> words;
-    for (const std::string_view value : split_values(cell)) {
+    std::string comment_buffer;
+    for (const std::string_view whole_value : split_values(cell)) {
+        const std::string_view value = without_comments(whole_value, comment_buffer);
         std::fill(match.begin(), match.end(), 0);
         std::size_t matches = 0;
         auto take = [&](std::size_t i) {
@@ -297,8 +320,9 @@ DaysResult DayMatcher::parse(std::string_view cell) const {
                     if (days_[i].label_key.empty())
                         take(i);
                 if (int(matches) != count)
-                    return fail(value, "names " + std::to_string(count) + " days but the event has " +
-                                           std::to_string(days_.size()));
+                    return fail(whole_value, i18n::tr("import.days.count_mismatch",
+                                                      {{"count", std::to_string(count)},
+                                                       {"days", std::to_string(days_.size())}}));
                 label_only = true; // several days are what was asked for
             }
             // A whole label ("Journée OFF" when that is the label), else word by word.
@@ -324,12 +348,12 @@ DaysResult DayMatcher::parse(std::string_view cell) const {
                                          [&](const Day& d) { return d.label_key == w; }))
                         m.label = w;
                     else
-                        return fail(value, "is not a date, a weekday or a day label");
+                        return fail(whole_value, i18n::tr("import.days.not_a_day"));
                     has_constraint = has_constraint || !m.filler();
                     meanings.push_back(m);
                 }
                 if (!has_constraint)
-                    return fail(value, "does not say which day");
+                    return fail(whole_value, i18n::tr("import.days.which_day"));
                 label_only = std::all_of(meanings.begin(), meanings.end(),
                                          [](const WordMeaning& m) { return m.filler() || !m.label.empty(); });
                 for (std::size_t i = 0; i < days_.size(); ++i) {
@@ -345,10 +369,10 @@ DaysResult DayMatcher::parse(std::string_view cell) const {
             }
         }
         if (matches == 0)
-            return fail(value, "matches none of the event days");
+            return fail(whole_value, i18n::tr("import.days.none"));
         // A label may cover several days; a weekday falling twice in a long event is ambiguous.
         if (matches > 1 && !label_only)
-            return fail(value, "matches several event days");
+            return fail(whole_value, i18n::tr("import.days.several"));
         for (std::size_t i = 0; i < days_.size(); ++i)
             chosen[i] = char(chosen[i] | match[i]);
     }

@@ -11,7 +11,13 @@ namespace accueil {
 
 struct DaysResult {
     std::vector<std::string> dates; // YYYY-MM-DD in event order; empty means every day of the event
-    std::string error;              // names the value that matched no event day; empty on success
+    // On failure (all three in the process's language, empty on success): the whole sentence, naming the
+    // value and the event's days; the part of the cell that failed ("Vendredi 30 septembre" out of
+    // "Mercredi 28 septembre, Vendredi 30 septembre"); why it failed, as a predicate of that value
+    // ("matches none of the event days"), for messages that quote the value and the event's days their way.
+    std::string error;
+    std::string value;
+    std::string reason;
 
     explicit operator bool() const { return error.empty(); }
 };
@@ -26,8 +32,10 @@ public:
 
     // Dates as "2022-09-28", "28/09/2022", "28/9", "28.09.2022"; weekdays and months in French or
     // English ("mercredi", "Mercredi 28", "jeudi 29 septembre", "Sept 29", "Wednesday"); a day label
-    // ("OFF"); several of them separated by , ; / + & "et" "and" or line breaks. Empty, "Tous",
-    // "Tous les jours", "All", "All days" and "N jours" (N = the number of event days) mean every day.
+    // ("OFF"); several of them separated by , ; / + & "et" "and" or line breaks, as form tools join
+    // checkbox answers ("Mercredi 28 septembre, Jeudi 29 septembre"); words in parentheses are a
+    // comment ("Mardi 27 septembre (journée OFF)"). Empty, "Tous", "Tous les jours", "All", "All days"
+    // and "N jours" (N = the number of event days) mean every day.
     DaysResult parse(std::string_view cell) const;
 
 private:
@@ -36,6 +44,7 @@ private:
         int year, month, day;
         unsigned weekday; // ISO: Monday 1 ... Sunday 7
         std::string label_key;
+        std::string label; // as the event writes it, for messages
     };
     std::vector<Day> days_;
 };

@@ -1,6 +1,8 @@
 #include "import/header_map.hpp"
 
 #include "errors.hpp"
+#include "i18n/catalogue.hpp"
+#include "import/import_words.hpp"
 #include "text_fold.hpp"
 
 #include <utf8proc.h>
@@ -14,12 +16,45 @@ namespace {
 constexpr std::array<std::string_view, kRosterFieldCount> kFieldNames = {
     "first_name", "last_name", "full_name", "email", "organisation", "category", "days", "code", "note"};
 
-// Words that qualify a header without changing what it holds: "E-mail du participant", "Votre nom".
+using import_words::in_quotes;
+
+// Words that qualify a header without changing what it holds: "E-mail du participant", "Votre nom",
+// the question words of forms ("Quelle est votre structure ?"), "Adresse mail professionnelle".
 bool is_filler_word(std::string_view w) {
-    static constexpr std::string_view kFillers[] = {
-        "du",           "de",           "des",      "d",        "la", "le",    "l",   "les",
-        "of",           "the",          "your",     "my",       "s",  "votre", "vos", "participant",
-        "participante", "participants", "attendee", "attendees"};
+    static constexpr std::string_view kFillers[] = {"du",
+                                                    "de",
+                                                    "des",
+                                                    "d",
+                                                    "la",
+                                                    "le",
+                                                    "l",
+                                                    "les",
+                                                    "of",
+                                                    "the",
+                                                    "your",
+                                                    "my",
+                                                    "s",
+                                                    "votre",
+                                                    "vos",
+                                                    "participant",
+                                                    "participante",
+                                                    "e",
+                                                    "participants",
+                                                    "attendee",
+                                                    "attendees",
+                                                    "quel",
+                                                    "quelle",
+                                                    "quels",
+                                                    "quelles",
+                                                    "est",
+                                                    "what",
+                                                    "is",
+                                                    "professionnel",
+                                                    "professionnelle",
+                                                    "pro",
+                                                    "personnel",
+                                                    "personnelle",
+                                                    "perso"};
     return std::find(std::begin(kFillers), std::end(kFillers), w) != std::end(kFillers);
 }
 
@@ -98,16 +133,41 @@ const std::unordered_map<std::string, Synonym>& synonyms() {
               "Nom de l'entreprise",
               "Company name",
               "Organization name",
-              "Organisation name"}},
+              "Organisation name",
+              "Structure d'appartenance",
+              "Organisme d'appartenance",
+              "Organisme employeur"}},
             {F::Category,
              false,
-             {"Catégorie", "Category", "Profil", "Type de billet", "Catégorie de billet", "Ticket type",
-              "Ticket category", "Ticket", "Billet", "Product", "Produit", "Tarif", "Type", "Formule",
-              "Type d'inscription", "Registration type"}},
+             {"Catégorie",
+              "Category",
+              "Profil",
+              "Type de billet",
+              "Catégorie de billet",
+              "Ticket type",
+              "Ticket category",
+              "Ticket",
+              "Billet",
+              "Product",
+              "Produit",
+              "Tarif",
+              "Type",
+              "Formule",
+              "Type d'inscription",
+              "Registration type",
+              "Vous êtes",
+              "Tu es",
+              "Je suis",
+              "You are",
+              "I am",
+              "Rôle",
+              "Role",
+              "Statut du participant"}},
             {F::Days,
              false,
              {"Jours", "Days", "Dates", "Journées", "Jour", "Day", "Journée", "Jour de présence",
-              "Jours de présence", "Jours de participation", "Présence", "Attendance days"}},
+              "Jours de présence", "Jours de participation", "Présence", "Attendance days",
+              "Dates de présence", "Jours choisis", "Choix des jours", "Days attending", "Attendance"}},
             {F::ExternalCode,
              false,
              {"Code", "Secret", "Ticket secret", "Ticket code", "Code billet", "Code du billet", "Barcode",
@@ -117,7 +177,7 @@ const std::unordered_map<std::string, Synonym>& synonyms() {
              false,
              {"Remarques", "Remarque", "Besoin d'accessibilité", "Besoins d'accessibilité", "Note accueil",
               "Notes accueil", "Notes", "Note", "Accessibility needs", "Accessibility need", "Remarks",
-              "Remark"}},
+              "Remark", "Besoins spécifiques", "Besoins particuliers"}},
             {F::ExternalCode,
              true,
              {"Order code", "Order ID", "Order number", "Order #", "Code de commande", "Numéro de commande",
@@ -150,21 +210,40 @@ std::string_view trim(std::string_view s) {
     return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
 }
 
-// The header as written, then without "(...)", then the part after the last ':' (pretix writes
-// "Attendee name: Family name"), then the part before the first ':' (forms write "Nom :").
-std::optional<Synonym> classify(std::string_view header) {
+bool contains_any(const std::vector<std::string>& words, std::initializer_list<std::string_view> set) {
+    return std::any_of(words.begin(), words.end(), [&](const std::string& w) {
+        return std::find(set.begin(), set.end(), w) != set.end();
+    });
+}
+
+// Form questions no list of names can foresee ("Quels jours serez-vous présent·e ?", "Which days will
+// you attend?", "Date(s)"): a word for days and none of the dates that are not attendance (a form
+// tool's timestamp, a registration, order or birth date, how many days, meals, times). An accessibility
+// question is a note for the welcome desk. Weak: a column named exactly wins over them.
+std::optional<Synonym> guess_from_words(std::string_view header) {
+    const std::vector<std::string> words = fold_words(header);
+    if (contains_any(words, {"inscription",  "inscrit",    "inscrits",     "commande", "achat",    "paiement",
+                             "naissance",    "creation",   "modification", "order",    "purchase", "payment",
+                             "registration", "registered", "birth",        "created",  "updated",  "modified",
+                             "timestamp",    "horodateur", "horodatage",   "nombre",   "number",   "combien",
+                             "many",         "repas",      "dejeuner",     "diner",    "meal",     "meals",
+                             "lunch",        "dinner",     "heure",        "heures",   "time",     "hour",
+                             "hours"}))
+        return std::nullopt;
+    bool plural_date = false; // "Date(s)" folds to "date s"; a lone "Date" may be any date
+    for (std::size_t i = 0; i + 1 < words.size(); ++i)
+        plural_date = plural_date || (words[i] == "date" && words[i + 1] == "s");
+    if (plural_date || contains_any(words, {"jour", "jours", "journee", "journees", "day", "days", "dates"}))
+        return Synonym{RosterField::Days, true};
+    if (contains_any(words, {"accessibilite", "accessibility"}))
+        return Synonym{RosterField::Note, true};
+    return std::nullopt;
+}
+
+std::optional<Synonym> classify_exact(std::string_view header) {
     if (auto s = lookup(header))
         return s;
-    std::string without_parens;
-    int depth = 0;
-    for (const char c : header) {
-        if (c == '(' || c == '[')
-            ++depth;
-        else if ((c == ')' || c == ']') && depth > 0)
-            --depth;
-        else if (depth == 0)
-            without_parens.push_back(c);
-    }
+    const std::string without_parens = import_words::without_parentheses(header);
     if (without_parens.size() != header.size())
         if (auto s = lookup(without_parens))
             return s;
@@ -178,22 +257,53 @@ std::optional<Synonym> classify(std::string_view header) {
     return std::nullopt;
 }
 
-std::string quoted(std::string_view s) {
-    return "\"" + std::string(s) + "\"";
+// "Organisme / Structure", "Mail / Courriel": every part names the same field; "Nom / Prénom" is a
+// full name.
+std::optional<Synonym> classify_alternatives(std::string_view header) {
+    if (header.find('/') == std::string_view::npos)
+        return std::nullopt;
+    std::optional<Synonym> found;
+    bool first = false, last = false;
+    std::size_t start = 0;
+    while (start <= header.size()) {
+        const std::size_t slash = std::min(header.find('/', start), header.size());
+        const std::string_view part = trim(header.substr(start, slash - start));
+        start = slash + 1;
+        if (part.empty())
+            continue;
+        const auto s = classify_exact(part);
+        if (!s)
+            return std::nullopt;
+        first = first || s->field == RosterField::FirstName;
+        last = last || s->field == RosterField::LastName;
+        if (first && last)
+            found = Synonym{RosterField::FullName, false};
+        else if (!found)
+            found = s;
+        else if (found->field != s->field && found->field != RosterField::FullName)
+            return std::nullopt;
+    }
+    return found;
 }
 
+// The header as written, then without "(...)", then the part after the last ':' (pretix writes
+// "Attendee name: Family name"), then the part before the first ':' (forms write "Nom :"), then parts
+// around '/', then the words of a form question.
+std::optional<Synonym> classify(std::string_view header) {
+    if (auto s = classify_exact(header))
+        return s;
+    if (auto s = classify_alternatives(header))
+        return s;
+    return guess_from_words(header);
+}
+
+// The header's named columns, quoted: what a message shows of the file.
 std::string list_columns(const std::vector<std::string>& header) {
-    std::string out;
+    std::vector<std::string> names;
     for (const auto& h : header)
-        (out.empty() ? out : out += ", ") += quoted(trim(h));
-    return out;
-}
-
-std::string list_fields() {
-    std::string out;
-    for (const auto name : kFieldNames)
-        (out += name) += ", ";
-    return out + "ignore";
+        if (!trim(h).empty())
+            names.emplace_back(trim(h));
+    return import_words::in_quotes_list(names);
 }
 
 // Letters counted by case, through utf8proc so that "DUPRÉ" and "ÉLODIE" count as capitals.
@@ -252,6 +362,17 @@ std::string_view roster_field_name(RosterField field) {
     return kFieldNames[std::size_t(field)];
 }
 
+std::string roster_field_list() {
+    std::string out;
+    for (const auto name : kFieldNames)
+        (out += name) += ", ";
+    return out + "ignore";
+}
+
+std::string roster_field_label(RosterField field) {
+    return i18n::tr("import.field." + std::string(roster_field_name(field)));
+}
+
 std::optional<RosterField> parse_roster_field(std::string_view name) {
     std::string key = fold_text(name);
     std::replace(key.begin(), key.end(), ' ', '_');
@@ -282,10 +403,10 @@ HeaderMap map_header(const std::vector<std::string>& header, const std::vector<s
     std::vector<bool> decided(header.size(), false); // by an override: mapped or explicitly ignored
 
     for (const auto& arg : overrides) {
-        const std::string here = "--map " + quoted(arg);
+        const std::string here = "--map \"" + arg + "\""; // as typed on the command line
         const auto eq = arg.rfind('=');
         if (eq == std::string::npos)
-            throw InputError(here, "expected COLUMN=FIELD, e.g. \"Type de pass=category\"");
+            throw InputError(here, i18n::tr("import.map.no_equals"));
         const std::string_view column_name = trim(std::string_view(arg).substr(0, eq));
         const std::string_view field_name = trim(std::string_view(arg).substr(eq + 1));
         const std::string wanted = fold_text(column_name);
@@ -294,21 +415,22 @@ HeaderMap map_header(const std::vector<std::string>& header, const std::vector<s
             if (!wanted.empty() && fold_text(header[i]) == wanted)
                 column = i;
         if (column == header.size())
-            throw InputError(here, "no column " + quoted(column_name) +
-                                       " in the header (columns: " + list_columns(header) + ")");
+            throw InputError(here, i18n::tr("import.map.no_column", {{"column", in_quotes(column_name)},
+                                                                     {"columns", list_columns(header)}}));
         if (decided[column])
-            throw InputError(here, "column " + quoted(column_name) + " is mapped twice");
+            throw InputError(here, i18n::tr("import.map.twice", {{"column", in_quotes(column_name)}}));
         decided[column] = true;
         const std::string folded_field = fold_text(field_name);
         if (folded_field == "ignore" || folded_field == "ignorer" || folded_field == "none")
             continue;
         const auto field = parse_roster_field(field_name);
         if (!field)
-            throw InputError(here, "unknown field " + quoted(field_name) +
-                                       " (expected one of: " + list_fields() + ")");
+            throw InputError(here, i18n::tr("import.map.unknown_field", {{"field", in_quotes(field_name)},
+                                                                         {"fields", roster_field_list()}}));
         auto& slot = map.columns[std::size_t(*field)];
         if (slot)
-            throw InputError(here, "two columns are mapped to " + std::string(roster_field_name(*field)));
+            throw InputError(here, i18n::tr("import.map.two_columns",
+                                            {{"field", std::string(roster_field_name(*field))}}));
         slot = column;
     }
 
@@ -338,11 +460,11 @@ HeaderMap map_header(const std::vector<std::string>& header, const std::vector<s
             map.ignored.emplace_back(trim(header[i]));
 
     if (!map.has(RosterField::LastName) && !map.has(RosterField::FullName))
-        throw InputError(where,
-                         std::string("no name column (expected one of: Nom, Prénom, Last name, First name, "
-                                     "Full name, Nom complet, Name") +
-                             (map.has(RosterField::FirstName) ? "; a first name alone is not enough" : "") +
-                             "; or name one with --map COLUMN=last_name)");
+        throw InputError(where, i18n::tr("import.header.no_name",
+                                         {{"first_alone", map.has(RosterField::FirstName)
+                                                              ? i18n::tr("import.header.first_name_alone")
+                                                              : std::string()},
+                                          {"columns", list_columns(header)}}));
     return map;
 }
 

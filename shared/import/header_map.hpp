@@ -26,6 +26,10 @@ inline constexpr std::size_t kRosterFieldCount = 9;
 
 // "first_name", "last_name", "full_name", "email", "organisation", "category", "days", "code", "note".
 std::string_view roster_field_name(RosterField field);
+// What the field is in plain words, in the process's language: "first name" / "prénom".
+std::string roster_field_label(RosterField field);
+// The names --map accepts, for messages: "first_name, last_name, ..., note, ignore".
+std::string roster_field_list();
 // The reverse, for --map; also accepts "-" and "_" alike, "organization" and "external_code".
 std::optional<RosterField> parse_roster_field(std::string_view name);
 // The field a header name stands for ("Adresse e-mail" -> Email), if any.

@@ -4,13 +4,16 @@
 #include "attendee_ops.hpp"
 #include "database.hpp"
 #include "errors.hpp"
+#include "i18n/catalogue.hpp"
 #include "ids.hpp"
 #include "import/csv_reader.hpp"
 #include "import/day_values.hpp"
 #include "import/header_map.hpp"
+#include "import/import_words.hpp"
 #include "import/text_encoding.hpp"
 #include "text_fold.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -20,6 +23,9 @@
 namespace accueil {
 
 namespace {
+
+using i18n::tr;
+using import_words::in_quotes;
 
 std::string trimmed(const std::string& s) {
     std::size_t b = 0, e = s.size();
@@ -75,10 +81,9 @@ private:
 void check_file_size(std::size_t bytes, const std::string& name) {
     constexpr std::size_t kMB = 1024 * 1024;
     if (bytes > kMaxRosterFileBytes)
-        throw InputError(name, "the file is " + std::to_string((bytes + kMB - 1) / kMB) + " MB; at most " +
-                                   std::to_string(kMaxRosterFileBytes / kMB) +
-                                   " MB are accepted (a roster of 1,700 people takes about 200 KB): is "
-                                   "this the right file?");
+        throw InputError(name, tr("import.file.too_big",
+                                  {{"size", import_words::count(std::int64_t((bytes + kMB - 1) / kMB))},
+                                   {"max", import_words::count(std::int64_t(kMaxRosterFileBytes / kMB))}}));
 }
 
 struct Change {
@@ -96,29 +101,113 @@ std::unordered_map<std::string, std::string> existing_notes(SQLite::Database& db
     return out;
 }
 
+// The first characters of a cell too long to quote whole in a message.
+std::string beginning(const std::string& text) {
+    constexpr std::size_t kShown = 60;
+    std::size_t end = 0, chars = 0;
+    while (end < text.size() && chars < kShown) {
+        ++end;
+        while (end < text.size() && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80)
+            ++end; // not in the middle of a character
+        ++chars;
+    }
+    return in_quotes(text.substr(0, end) + (end < text.size() ? "…" : ""));
+}
+
+// "Tuesday 27 September 2022 (OFF), Wednesday 28 September 2022, ..." in the process's language.
+std::string event_days_text(const EventInfo& event) {
+    std::string out;
+    for (const auto& d : event.days)
+        (out.empty() ? out : out += ", ") += import_words::event_day(d.date, d.label);
+    return out;
+}
+
+// Every bad row in one message (issue 12): one line "FILE:LINE: why." for a single row, else the
+// count and "line N: why" per row, the first kMaxReportedRows of them; `notes` are sentences that
+// help with all of them (the event's days); the store is left as it was.
+[[noreturn]] void refuse_rows(const std::string& name, std::vector<RowProblem> problems,
+                              const std::vector<std::string>& notes) {
+    std::stable_sort(problems.begin(), problems.end(),
+                     [](const RowProblem& a, const RowProblem& b) { return a.line < b.line; });
+    std::string message;
+    if (problems.size() == 1) {
+        message = name + ":" + std::to_string(problems[0].line) + ": " + problems[0].message + ".";
+        for (const auto& note : notes)
+            message += " " + note;
+        message += " " + tr("import.rows.nothing_imported_one");
+    } else {
+        message = name + ": " + tr("import.rows.many", {{"count", std::to_string(problems.size())}});
+        for (std::size_t k = 0; k < problems.size() && k < kMaxReportedRows; ++k)
+            message += "\n  " + tr("import.rows.line", {{"line", std::to_string(problems[k].line)},
+                                                        {"message", problems[k].message}});
+        if (problems.size() > kMaxReportedRows)
+            message += "\n  " + tr("import.rows.more",
+                                   {{"count", std::to_string(problems.size() - kMaxReportedRows)}});
+        for (const auto& note : notes)
+            message += "\n" + note;
+        message += "\n" + tr("import.rows.nothing_imported_many");
+    }
+    throw RosterRowsRefused(message, std::move(problems));
+}
+
 } // namespace
 
 ImportSummary import_roster_bytes(Store& store, std::string_view bytes, const std::string& name,
                                   const ImportOptions& options) {
     check_file_size(bytes.size(), name);
     const DecodedText decoded = decode_text_or_throw(bytes, name, options.encoding);
-    const CsvTable table = read_csv(decoded.text, name);
-    const HeaderMap map =
-        map_header(table.header.fields, options.mappings, name + ":" + std::to_string(table.header.line));
-    const DayMatcher days(store.event().days);
+    std::vector<CsvBadRow> bad_cell_counts; // reported with the other bad rows, all at once
+    const CsvTable table = read_csv(decoded.text, name, 0, {}, &bad_cell_counts);
+    const std::string header_where = name + ":" + std::to_string(table.header.line);
+    const HeaderMap map = map_header(table.header.fields, options.mappings, header_where);
+    const EventInfo& event = store.event();
+    const DayMatcher days(event.days);
 
     ImportSummary summary;
+    summary.file = name;
     summary.encoding = decoded.encoding;
     summary.delimiter = table.delimiter;
     summary.ignored_columns = map.ignored;
+    for (std::size_t i = 0; i < table.header.fields.size(); ++i) {
+        const std::string header = trimmed(table.header.fields[i]);
+        if (header.empty())
+            continue;
+        ColumnUse use{header, std::nullopt};
+        for (std::size_t f = 0; f < kRosterFieldCount; ++f)
+            if (map.columns[f] == i)
+                use.field = RosterField(f);
+        summary.columns.push_back(std::move(use));
+    }
+
+    // Without a days column everyone would silently be registered for every day (issue 12: a form
+    // tool's question went unrecognised and every day counted everyone): the organiser says which.
+    if (!map.has(RosterField::Days) && event.days.size() > 1 && !options.all_days) {
+        std::vector<std::string> names;
+        for (const auto& c : summary.columns)
+            names.push_back(c.header);
+        throw InputError(header_where,
+                         tr("import.no_days_column", {{"count", std::to_string(event.days.size())},
+                                                      {"days", event_days_text(event)},
+                                                      {"columns", import_words::in_quotes_list(names)}}));
+    }
+    summary.all_days = options.all_days && !map.has(RosterField::Days);
+    if (options.all_days && map.has(RosterField::Days))
+        summary.warnings.push_back(
+            tr("import.warning.all_days_unused",
+               {{"column", in_quotes(trimmed(table.header.fields[*map.column(RosterField::Days)]))}}));
 
     auto cell = [&](const CsvRecord& row, RosterField f) -> std::string {
         const auto col = map.column(f);
         return col && *col < row.fields.size() ? trimmed(row.fields[*col]) : std::string();
     };
+    auto column_name = [&](std::size_t col) { return in_quotes(trimmed(table.header.fields[col])); };
 
     // First pass: every row is read and checked before anything is written, so a bad row anywhere
-    // leaves the store exactly as it was.
+    // leaves the store exactly as it was; every bad row is found, not only the first.
+    std::vector<RowProblem> problems;
+    for (auto& bad : bad_cell_counts)
+        problems.push_back({bad.line, std::move(bad.message)});
+    std::size_t days_failures = 0, days_read = 0;
     ExistingRoster roster(store.db());
     const auto notes = map.has(RosterField::Note) ? existing_notes(store.db())
                                                   : std::unordered_map<std::string, std::string>();
@@ -126,19 +215,23 @@ ImportSummary import_roster_bytes(Store& store, std::string_view bytes, const st
     std::unordered_map<std::string, std::pair<int, std::string>> file_codes; // code -> (line, who)
     std::vector<Change> changes;
     changes.reserve(table.rows.size());
+    std::vector<std::string> row_problems;
     for (const CsvRecord& row : table.rows) {
         const std::string where = name + ":" + std::to_string(row.line);
+        row_problems.clear();
         for (std::size_t f = 0; f < kRosterFieldCount; ++f) {
             const auto col = map.columns[f];
             if (!col || *col >= row.fields.size() || row.fields[*col].size() <= kMaxRosterFieldChars)
                 continue; // no more bytes than the limit: no more characters either
-            const std::size_t length = utf8_length(trimmed(row.fields[*col]));
+            const std::string value = trimmed(row.fields[*col]);
+            const std::size_t length = utf8_length(value);
             if (length > kMaxRosterFieldChars)
-                throw InputError(where, "the \"" + table.header.fields[*col] + "\" cell is " +
-                                            std::to_string(length) + " characters long; at most " +
-                                            std::to_string(kMaxRosterFieldChars) + " are accepted for " +
-                                            std::string(roster_field_name(RosterField(f))) +
-                                            " (is this the right column, or a quote misplaced?)");
+                row_problems.push_back(tr("import.row.too_long",
+                                          {{"column", column_name(*col)},
+                                           {"length", import_words::count(std::int64_t(length))},
+                                           {"max", import_words::count(std::int64_t(kMaxRosterFieldChars))},
+                                           {"field", roster_field_label(RosterField(f))},
+                                           {"start", beginning(value)}}));
         }
         Attendee in;
         in.first_name = cell(row, RosterField::FirstName);
@@ -152,31 +245,62 @@ ImportSummary import_roster_bytes(Store& store, std::string_view bytes, const st
         in.organisation = cell(row, RosterField::Organisation);
         in.category = cell(row, RosterField::Category);
         in.ext_code = cell(row, RosterField::ExternalCode);
-        if (in.first_name.empty() && in.last_name.empty()) {
+        if (in.first_name.empty() && in.last_name.empty() && row_problems.empty()) {
             ++summary.skipped;
-            summary.warnings.push_back(where + ": no name, row skipped");
+            summary.warnings.push_back(where + ": " + tr("import.warning.no_name"));
             continue;
         }
         if (!in.email.empty() && in.email.find('@') == std::string::npos)
-            throw InputError(where, "\"" + in.email + "\" is not an e-mail address");
+            row_problems.push_back(
+                tr("import.row.email", {{"value", in_quotes(in.email)},
+                                        {"column", column_name(*map.column(RosterField::Email))}}));
         const std::string note = cell(row, RosterField::Note);
-        if (auto bad = note_problem(note))
-            throw InputError(where, *bad);
+        if (!note.empty()) {
+            const std::string column = column_name(*map.column(RosterField::Note));
+            if (const std::size_t length = utf8_length(note); length > kMaxNoteChars)
+                row_problems.push_back(tr("import.row.note_too_long",
+                                          {{"column", column},
+                                           {"length", import_words::count(std::int64_t(length))},
+                                           {"max", import_words::count(std::int64_t(kMaxNoteChars))}}));
+            else if (note_problem(note))
+                row_problems.push_back(tr("import.row.note_control", {{"column", column}}));
+        }
         in.has_note = !note.empty();
         if (map.has(RosterField::Days)) {
-            const auto parsed = days.parse(cell(row, RosterField::Days));
-            if (!parsed)
-                throw InputError(where, parsed.error);
+            const std::string value = cell(row, RosterField::Days);
+            const auto parsed = days.parse(value);
+            ++days_read;
+            if (!parsed) {
+                ++days_failures;
+                const std::string column = column_name(*map.column(RosterField::Days));
+                row_problems.push_back(
+                    parsed.value == value
+                        ? tr("import.row.days_whole",
+                             {{"value", in_quotes(value)}, {"column", column}, {"reason", parsed.reason}})
+                        : tr("import.row.days", {{"cell", in_quotes(value)},
+                                                 {"column", column},
+                                                 {"value", in_quotes(parsed.value)},
+                                                 {"reason", parsed.reason}}));
+            }
             in.days = parsed.dates;
         }
+        if (!row_problems.empty()) {
+            std::string message;
+            for (const auto& p : row_problems)
+                (message.empty() ? message : message += "; ") += p;
+            problems.push_back({row.line, std::move(message)});
+        }
+        if (!problems.empty())
+            continue; // the file is refused: only the other rows' problems matter now
 
         if (!in.ext_code.empty()) {
             const std::string who = lower_ascii(in.email) + "|" + fold_text(in.full_name());
             const auto [it, fresh] = file_codes.try_emplace(in.ext_code, row.line, who);
             if (!fresh && it->second.second != who) {
-                summary.warnings.push_back(where + ": code \"" + in.ext_code + "\" is also on line " +
-                                           std::to_string(it->second.first) +
-                                           " for another person; not used for this row");
+                summary.warnings.push_back(
+                    where + ": " +
+                    tr("import.warning.shared_code",
+                       {{"code", in_quotes(in.ext_code)}, {"line", std::to_string(it->second.first)}}));
                 in.ext_code.clear();
             }
         }
@@ -189,7 +313,8 @@ ImportSummary import_roster_bytes(Store& store, std::string_view bytes, const st
             ++summary.created;
             continue;
         }
-        // Columns the file does not have keep the stored values.
+        // Columns the file does not have keep the stored values; --all-days stands for a days column
+        // where every cell is empty (every day).
         Attendee after = *existing;
         after.first_name = in.first_name;
         after.last_name = in.last_name;
@@ -201,7 +326,7 @@ ImportSummary import_roster_bytes(Store& store, std::string_view bytes, const st
             after.category = in.category;
             after.category_key = label_key(in.category);
         }
-        if (map.has(RosterField::Days))
+        if (map.has(RosterField::Days) || summary.all_days)
             after.days = in.days;
         if (map.has(RosterField::ExternalCode) && !in.ext_code.empty())
             after.ext_code = in.ext_code;
@@ -220,6 +345,19 @@ ImportSummary import_roster_bytes(Store& store, std::string_view bytes, const st
         *existing = after;
         roster.index(roster.index_of(existing));
         ++summary.updated;
+    }
+    if (!problems.empty()) {
+        std::vector<std::string> advice;
+        if (days_failures > 0) {
+            advice.push_back(tr("import.rows.event_days", {{"days", event_days_text(event)}}));
+            // Most answers naming no day: the column may not be about attendance at all.
+            if (days_failures * 2 > days_read) {
+                const std::string column = trimmed(table.header.fields[*map.column(RosterField::Days)]);
+                advice.push_back(
+                    tr("import.rows.days_ignore", {{"column", in_quotes(column)}, {"name", column}}));
+            }
+        }
+        refuse_rows(name, std::move(problems), advice);
     }
     if (options.dry_run)
         return summary;
@@ -242,14 +380,46 @@ ImportSummary import_roster_bytes(Store& store, std::string_view bytes, const st
 ImportSummary import_roster_file(Store& store, const std::string& path, const ImportOptions& options) {
     std::ifstream in(path, std::ios::binary);
     if (!in)
-        throw InputError(path, "cannot open the file");
+        throw InputError(path, tr("import.file.cannot_open"));
     std::error_code ec; // judged from its size before it is read
     if (const auto size = std::filesystem::file_size(path, ec); !ec)
         check_file_size(std::size_t(size), path);
     std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     if (in.bad())
-        throw InputError(path, "cannot read the file");
+        throw InputError(path, tr("import.file.cannot_read"));
     return import_roster_bytes(store, bytes, path, options);
+}
+
+std::string describe_import(const ImportSummary& s, bool dry_run) {
+    std::string out = tr("import.summary.columns", {{"file", s.file}}) + "\n";
+    bool unused = false;
+    for (const auto& c : s.columns) {
+        unused = unused || !c.field;
+        out += "  " +
+               (c.field ? tr("import.summary.column",
+                             {{"column", in_quotes(c.header)}, {"field", roster_field_label(*c.field)}})
+                        : tr("import.summary.column_unused", {{"column", in_quotes(c.header)}})) +
+               "\n";
+    }
+    if (unused)
+        out += "  " + tr("import.summary.map_hint", {{"fields", roster_field_list()}}) + "\n";
+    if (s.all_days)
+        out += tr("import.summary.all_days") + "\n";
+    out += tr("import.summary.read_as",
+              {{"encoding", s.encoding},
+               {"delimiter",
+                s.delimiter == '\t' ? tr("import.csv.tab") : in_quotes(std::string(1, s.delimiter))}}) +
+           "\n";
+    out += tr("import.summary.counts", {{"created", std::to_string(s.created)},
+                                        {"updated", std::to_string(s.updated)},
+                                        {"unchanged", std::to_string(s.unchanged)},
+                                        {"skipped", std::to_string(s.skipped)}}) +
+           "\n";
+    for (const auto& w : s.warnings)
+        out += tr("import.summary.warning", {{"text", w}}) + "\n";
+    if (dry_run)
+        out += tr("import.summary.dry_run") + "\n";
+    return out;
 }
 
 } // namespace accueil

@@ -1,6 +1,8 @@
 #include "import/text_encoding.hpp"
 
 #include "errors.hpp"
+#include "i18n/catalogue.hpp"
+#include "import/import_words.hpp"
 
 #include <utf8proc.h>
 
@@ -145,25 +147,29 @@ std::string excerpt(std::string_view bytes, std::size_t bad) {
     return out;
 }
 
-// "not valid UTF-8 on lines 14 and 230 (line 14: "Dupr<E9>", ...)" followed by `advice`.
-DecodedText utf8_refusal(std::string_view bytes, const Utf8Scan& scan, const std::string& advice) {
+// "not valid UTF-8 on lines 14 and 230 (line 14: "Dupr<E9>", ...)" followed by `advice` (a key of
+// assets/lang/<fr|en>/import.json).
+DecodedText utf8_refusal(std::string_view bytes, const Utf8Scan& scan, const char* advice) {
     const auto& lines = scan.invalid_lines;
     const std::size_t more = scan.invalid_line_count - lines.size();
-    std::string why = lines.size() == 1 ? "not valid UTF-8 on line " : "not valid UTF-8 on lines ";
-    for (std::size_t k = 0; k < lines.size(); ++k) {
-        if (k > 0)
-            why += k + 1 == lines.size() && more == 0 ? " and " : ", ";
-        why += std::to_string(lines[k]);
-    }
+    std::vector<std::string> numbers;
+    for (const int line : lines)
+        numbers.push_back(std::to_string(line));
     if (more > 0)
-        why += " and " + std::to_string(more) + (more == 1 ? " more line" : " more lines");
-    why += " (";
+        numbers.push_back(i18n::tr(more == 1 ? "import.encoding.one_more_line" : "import.encoding.more_lines",
+                                   {{"count", std::to_string(more)}}));
+    std::string excerpts;
     constexpr std::size_t kExcerpts = 3;
     for (std::size_t k = 0; k < lines.size() && k < kExcerpts; ++k)
-        why += (k ? ", line " : "line ") + std::to_string(lines[k]) + ": \"" +
-               excerpt(bytes, scan.first_invalid[k]) + "\"";
-    why += ")" + advice;
-    DecodedText r = failure(lines.front(), why);
+        (excerpts.empty() ? excerpts : excerpts += ", ") +=
+            i18n::tr("import.encoding.excerpt",
+                     {{"line", std::to_string(lines[k])},
+                      {"text", import_words::in_quotes(excerpt(bytes, scan.first_invalid[k]))}});
+    DecodedText r =
+        failure(lines.front(),
+                i18n::tr(lines.size() == 1 ? "import.encoding.invalid_line" : "import.encoding.invalid_lines",
+                         {{"lines", import_words::and_list(numbers)}, {"excerpts", excerpts}}) +
+                    i18n::tr(advice));
     r.invalid_lines = lines;
     return r;
 }
@@ -188,11 +194,11 @@ DecodedText decode_utf16(std::string_view bytes, bool little_endian) {
             }
         }
         if (cp >= 0xD800 && cp <= 0xDFFF)
-            return failure(line_at(r.text, r.text.size()), "invalid UTF-16 (unpaired surrogate)");
+            return failure(line_at(r.text, r.text.size()), i18n::tr("import.encoding.utf16_surrogate"));
         append_utf8(r.text, cp);
     }
     if (i < bytes.size())
-        return failure(line_at(r.text, r.text.size()), "invalid UTF-16 (odd number of bytes)");
+        return failure(line_at(r.text, r.text.size()), i18n::tr("import.encoding.utf16_odd"));
     return r;
 }
 
@@ -246,8 +252,7 @@ std::optional<TextEncoding> parse_text_encoding(std::string_view name) {
 DecodedText decode_text(std::string_view bytes, TextEncoding encoding) {
     // Spreadsheet files given instead of their CSV export: say so rather than "not UTF-8".
     if (bytes.starts_with("PK\x03\x04") || bytes.starts_with("\xD0\xCF\x11\xE0"))
-        return failure(1, "this is a spreadsheet or archive file (.xlsx, .ods, .xls), not CSV text: "
-                          "save it as CSV first");
+        return failure(1, i18n::tr("import.encoding.spreadsheet"));
     if (encoding == TextEncoding::Auto && bytes.starts_with("\xFF\xFE"))
         return decode_utf16(bytes, true);
     if (encoding == TextEncoding::Auto && bytes.starts_with("\xFE\xFF"))
@@ -260,45 +265,35 @@ DecodedText decode_text(std::string_view bytes, TextEncoding encoding) {
         r.encoding = bom ? "UTF-8 (BOM)" : "UTF-8";
         r.text.assign(bom ? bytes.substr(3) : bytes);
     } else if (encoding == TextEncoding::Utf8) {
-        return utf8_refusal(bytes, scan,
-                            "; the file is read as UTF-8 as --encoding utf-8 says. Fix those lines, or read "
-                            "the file as Windows-1252 with --encoding cp1252");
+        return utf8_refusal(bytes, scan, "import.encoding.advice_said_utf8");
     } else if (encoding == TextEncoding::Auto && bom) {
         // A UTF-8 BOM says what the file means to be: reading it as Windows-1252 would only hide damage.
-        return utf8_refusal(bytes, scan,
-                            " in a file that starts with a UTF-8 byte order mark. Fix those lines (type "
-                            "their accented letters again), or save the file again as CSV UTF-8");
+        return utf8_refusal(bytes, scan, "import.encoding.advice_bom");
     } else if (encoding == TextEncoding::Auto && scan.has_multibyte) {
-        return utf8_refusal(bytes, scan,
-                            "; the rest of the file is UTF-8. Fix those lines (type their accented letters "
-                            "again, or save the file as CSV UTF-8), or, if the whole file is Windows-1252, "
-                            "say so with --encoding cp1252");
+        return utf8_refusal(bytes, scan, "import.encoding.advice_mixed");
     } else {
         for (std::size_t i = 0; i < bytes.size(); ++i) {
             const auto c = static_cast<unsigned char>(bytes[i]);
             if (!undefined_in_cp1252(c))
                 continue;
             if (encoding == TextEncoding::Windows1252)
-                return failure(line_at(bytes, i), "byte " + hex_byte(c) + " on line " +
-                                                      std::to_string(line_at(bytes, i)) +
-                                                      " has no meaning in Windows-1252: the file is not "
-                                                      "Windows-1252 (try --encoding auto, or save it as "
-                                                      "CSV UTF-8)");
+                return failure(line_at(bytes, i), i18n::tr("import.encoding.not_cp1252",
+                                                           {{"byte", hex_byte(c)},
+                                                            {"line", std::to_string(line_at(bytes, i))}}));
             const std::size_t bad_utf8 = scan.first_invalid[0];
             return failure(line_at(bytes, bad_utf8),
-                           "the file is neither UTF-8 (byte " +
-                               hex_byte(static_cast<unsigned char>(bytes[bad_utf8])) + " at line " +
-                               std::to_string(line_at(bytes, bad_utf8)) + ") nor Windows-1252 (byte " +
-                               hex_byte(c) + " at line " + std::to_string(line_at(bytes, i)) +
-                               "); save it as CSV UTF-8");
+                           i18n::tr("import.encoding.neither",
+                                    {{"utf8_byte", hex_byte(static_cast<unsigned char>(bytes[bad_utf8]))},
+                                     {"utf8_line", std::to_string(line_at(bytes, bad_utf8))},
+                                     {"cp1252_byte", hex_byte(c)},
+                                     {"cp1252_line", std::to_string(line_at(bytes, i))}}));
         }
         r.encoding = "Windows-1252";
         r.text = windows1252_to_utf8(bytes);
     }
     // UTF-16 without a BOM decodes as ASCII interleaved with NULs; no roster holds NUL otherwise.
     if (const std::size_t nul = r.text.find('\0'); nul != std::string::npos)
-        return failure(line_at(r.text, nul), "the file contains NUL bytes: not a text file, or UTF-16 "
-                                             "without a byte order mark; save it as CSV UTF-8");
+        return failure(line_at(r.text, nul), i18n::tr("import.encoding.nul"));
     return r;
 }
 
