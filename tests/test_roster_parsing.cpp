@@ -591,6 +591,11 @@ TEST_CASE("Day answers as form tools write them map to the event's days") {
         CHECK(m->parse("Mercredi 28 septembre 2022, jeudi 29 septembre 2022").dates == wed_thu);
         CHECK(m->parse("Wednesday, September 28, Thursday, September 29").dates == wed_thu);
     }
+    // A parenthesis never closed is no comment: it hides no day, and its words are judged.
+    CHECK(plain.parse("Mercredi 28 septembre, Jeudi 29 septembre (clôture").value ==
+          "Jeudi 29 septembre (clôture");
+    CHECK(plain.parse("Mercredi 28 septembre (plénière, Jeudi 29 septembre").value ==
+          "Mercredi 28 septembre (plénière");
     // What failed is named by itself and as the whole answer can be quoted.
     const DaysResult r = plain.parse("Mercredi 28 septembre, Vendredi 30 septembre");
     CHECK_FALSE(r);

@@ -140,6 +140,17 @@ bool ascii_iequal(std::string_view a, std::string_view b) {
     return true;
 }
 
+// Every '(' or '[' closed, in order: only then is a parenthesis a comment.
+bool parentheses_balanced(std::string_view text) {
+    int depth = 0;
+    for (const char c : text) {
+        depth += (c == '(' || c == '[') - (c == ')' || c == ']');
+        if (depth < 0)
+            return false;
+    }
+    return depth == 0;
+}
+
 // Splits on , ; + & line breaks, " et ", " and ", and '/' unless it sits between digits (28/09/2022),
 // never inside parentheses ("Jeudi 29 (clôture, 9h-13h)"). Values come trimmed; a lone year joins the
 // value before it ("Sept 29, 2022").
@@ -157,6 +168,8 @@ std::vector<std::string_view> split_values(std::string_view cell) {
         }
     };
     std::size_t start = 0;
+    // A parenthesis never closed would hide the rest of the cell: then parentheses do not count.
+    const bool balanced = parentheses_balanced(cell);
     int depth = 0;
     for (std::size_t i = 0; i < cell.size(); ++i) {
         const char c = cell[i];
@@ -164,7 +177,7 @@ std::vector<std::string_view> split_values(std::string_view cell) {
             ++depth;
         else if ((c == ')' || c == ']') && depth > 0)
             --depth;
-        if (depth > 0)
+        if (depth > 0 && balanced)
             continue;
         std::size_t sep = 0;
         if (c == ',' || c == ';' || c == '+' || c == '&' || c == '\n' || c == '\r')
@@ -189,6 +202,8 @@ std::vector<std::string_view> split_values(std::string_view cell) {
 // The value without its comments in parentheses ("Mardi 27 septembre (journée OFF)" -> "Mardi 27
 // septembre"), or as it is when nothing else is left.
 std::string_view without_comments(std::string_view value, std::string& buffer) {
+    if (!parentheses_balanced(value))
+        return value;
     buffer = import_words::without_parentheses(value);
     const std::string_view rest = trim(buffer);
     return rest.empty() || buffer.size() == value.size() ? value : rest;

@@ -82,7 +82,8 @@ std::string header_key(std::string_view text, bool* buyer = nullptr) {
 
 struct Synonym {
     RosterField field;
-    bool weak; // an order number: used only when no ticket code column exists
+    bool weak;            // an order number, a guess: used only when no better column exists
+    bool guessed = false; // from the words of a question (guess_from_words)
 };
 
 const std::unordered_map<std::string, Synonym>& synonyms() {
@@ -186,7 +187,7 @@ const std::unordered_map<std::string, Synonym>& synonyms() {
         std::unordered_map<std::string, Synonym> map;
         for (const auto& e : entries)
             for (const char* name : e.names)
-                map.emplace(header_key(name), Synonym{e.field, e.weak});
+                map.emplace(header_key(name), Synonym{e.field, e.weak, false});
         return map;
     }();
     return table;
@@ -234,9 +235,9 @@ std::optional<Synonym> guess_from_words(std::string_view header) {
     for (std::size_t i = 0; i + 1 < words.size(); ++i)
         plural_date = plural_date || (words[i] == "date" && words[i + 1] == "s");
     if (plural_date || contains_any(words, {"jour", "jours", "journee", "journees", "day", "days", "dates"}))
-        return Synonym{RosterField::Days, true};
+        return Synonym{RosterField::Days, true, true};
     if (contains_any(words, {"accessibilite", "accessibility"}))
-        return Synonym{RosterField::Note, true};
+        return Synonym{RosterField::Note, true, true};
     return std::nullopt;
 }
 
@@ -277,7 +278,7 @@ std::optional<Synonym> classify_alternatives(std::string_view header) {
         first = first || s->field == RosterField::FirstName;
         last = last || s->field == RosterField::LastName;
         if (first && last)
-            found = Synonym{RosterField::FullName, false};
+            found = Synonym{RosterField::FullName, false, false};
         else if (!found)
             found = s;
         else if (found->field != s->field && found->field != RosterField::FullName)
@@ -448,6 +449,7 @@ HeaderMap map_header(const std::vector<std::string>& header, const std::vector<s
         if (!map.columns[f] || (!by_override[f] && weak[f] && !syn->weak)) {
             map.columns[f] = i;
             weak[f] = syn->weak;
+            map.guessed[f] = syn->guessed;
         }
     }
 

@@ -38,6 +38,9 @@ std::optional<RosterField> field_for_header(std::string_view header);
 struct HeaderMap {
     std::array<std::optional<std::size_t>, kRosterFieldCount> columns{}; // 0-based column per field
     std::vector<std::string> ignored; // names of the columns nothing reads, in header order
+    // The column was taken from the words of a form question ("Quels jours serez-vous présent·e ?"),
+    // not from a known header name or --map: a message may suggest it was the wrong one.
+    std::array<bool, kRosterFieldCount> guessed{};
 
     std::optional<std::size_t> column(RosterField field) const { return columns[std::size_t(field)]; }
     bool has(RosterField field) const { return columns[std::size_t(field)].has_value(); }

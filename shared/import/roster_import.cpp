@@ -350,8 +350,9 @@ ImportSummary import_roster_bytes(Store& store, std::string_view bytes, const st
         std::vector<std::string> advice;
         if (days_failures > 0) {
             advice.push_back(tr("import.rows.event_days", {{"days", event_days_text(event)}}));
-            // Most answers naming no day: the column may not be about attendance at all.
-            if (days_failures * 2 > days_read) {
+            // A column guessed from its question whose answers mostly name no day may not be about
+            // attendance at all.
+            if (map.guessed[std::size_t(RosterField::Days)] && days_failures * 2 > days_read) {
                 const std::string column = trimmed(table.header.fields[*map.column(RosterField::Days)]);
                 advice.push_back(
                     tr("import.rows.days_ignore", {{"column", in_quotes(column)}, {"name", column}}));
