@@ -3,6 +3,7 @@
 #include "attendee_ops.hpp"
 #include "badge/badge_code.hpp"
 #include "database.hpp"
+#include "i18n/catalogue.hpp"
 #include "ids.hpp"
 
 #include <algorithm>
@@ -55,6 +56,8 @@ CheckinResult check_in_attendee(Store& store, const Attendee& a, std::int64_t at
     r.day = local_day(at_ms, store.event().timezone);
     if (!store.event().has_day(r.day) || !a.may_enter(r.day)) {
         r.verdict = Verdict::NotToday;
+        if (!store.event().has_day(r.day))
+            r.event_days = event_day_texts(store.event());
         return r;
     }
     // The write lock is taken before the "already?" read, so two kiosks processes on one file
@@ -152,6 +155,8 @@ CheckinResult check_in_signed_badge(Store& store, const BadgePayload& p, std::st
     r.day = local_day(at_ms, store.event().timezone);
     if (!badge_allows(p, store.event(), r.day)) {
         r.verdict = Verdict::NotToday;
+        if (!store.event().has_day(r.day))
+            r.event_days = event_day_texts(store.event());
         return r;
     }
     // Only the fields the badge knows, as an update: when the real creation event (names, email ...)
@@ -180,7 +185,7 @@ CheckinResult check_in(Store& store, std::string_view raw, std::int64_t at_ms) {
             return check_in_attendee(store, *a, at_ms);
         CheckinResult r;
         r.verdict = Verdict::InvalidBadge;
-        r.badge_problem = to_string(check.error);
+        r.badge_problem = badge_error_text(check.error);
         r.day = local_day(at_ms, store.event().timezone);
         return r;
     }
@@ -211,36 +216,59 @@ int undo_checkins(Store& store, const std::string& attendee_id, const std::strin
     return int(targets.size());
 }
 
+std::vector<std::string> event_day_texts(const EventInfo& event) {
+    std::vector<std::string> out;
+    for (const auto& d : event.days)
+        out.push_back(d.label.empty() ? d.date : d.date + " (" + d.label + ")");
+    return out;
+}
+
+namespace {
+std::string comma_list(const std::vector<std::string>& items) {
+    std::string out;
+    for (const auto& i : items)
+        out += (out.empty() ? "" : ", ") + i;
+    return out;
+}
+} // namespace
+
 std::string describe(const CheckinResult& r, const std::string& tz) {
+    using i18n::tr;
     std::string who;
     if (r.attendee) {
         who = r.attendee->full_name();
         if (who.empty()) // created from a badge, names not synced yet
-            who = "attendee " + r.attendee->id;
+            who = tr("cli.verdict.attendee_without_name", {{"id", r.attendee->id}});
         if (!r.attendee->category.empty())
             who += " (" + r.attendee->category + ")";
     }
     switch (r.verdict) {
     case Verdict::Admitted:
-        if (r.created_from_badge)
-            return "admitted: " + who + ", " + r.day + " (new here: created from the signed badge)";
-        return "admitted: " + who + ", " + r.day;
+        return tr(r.created_from_badge ? "cli.verdict.admitted_from_badge" : "cli.verdict.admitted",
+                  {{"who", who}, {"day", r.day}});
     case Verdict::AlreadyCheckedIn:
-        return "already checked in: " + who + ", at " + local_hh_mm(r.first_at_ms, tz) + " at " +
-               r.first_kiosk + " on " + r.day;
+        // The device name is data (set at enrolment, "poste principal" by default): quoted as is.
+        return tr(r.first_kiosk.empty() ? "cli.verdict.already_nowhere" : "cli.verdict.already",
+                  {{"who", who},
+                   {"time", local_hh_mm(r.first_at_ms, tz)},
+                   {"day", r.day},
+                   {"device", r.first_kiosk}});
     case Verdict::NotToday:
-        return "not registered for today: " + who + ", " + r.day +
-               (r.attendee && !r.attendee->days.empty()
-                    ? " (registered for " + join_days(r.attendee->days) + ")"
-                    : "");
+        if (!r.event_days.empty())
+            return tr("cli.verdict.not_an_event_day", {{"day", r.day}, {"days", comma_list(r.event_days)}});
+        if (r.attendee && !r.attendee->days.empty())
+            return tr("cli.verdict.not_registered_days",
+                      {{"who", who}, {"day", r.day}, {"days", comma_list(r.attendee->days)}});
+        return tr("cli.verdict.not_registered", {{"who", who}, {"day", r.day}});
     case Verdict::UnknownCode:
-        return "unknown code";
+        return tr("cli.verdict.unknown_code");
     case Verdict::ReplacedBadge:
-        return "replaced badge: " + who + " has a newer badge";
+        return tr("cli.verdict.replaced_badge", {{"who", who}});
     case Verdict::InvalidBadge:
-        return r.badge_problem.empty() ? "invalid badge" : "invalid badge (" + r.badge_problem + ")";
+        return r.badge_problem.empty() ? tr("cli.verdict.invalid_badge")
+                                       : tr("cli.verdict.invalid_badge_why", {{"why", r.badge_problem}});
     }
-    return "unknown code";
+    return tr("cli.verdict.unknown_code");
 }
 
 } // namespace accueil

@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace accueil {
 
@@ -23,11 +24,14 @@ const char* verdict_key(Verdict v);
 struct CheckinResult {
     Verdict verdict = Verdict::UnknownCode;
     std::optional<Attendee> attendee;
-    std::string day;                 // the event-local day of the scan
-    std::int64_t first_at_ms = 0;    // AlreadyCheckedIn: when the first check-in happened
-    std::string first_kiosk;         // AlreadyCheckedIn: where
-    std::int64_t checkin_seq = 0;    // Admitted: the journal seq of the new check-in
-    std::string badge_problem;       // InvalidBadge: why, e.g. "bad signature"
+    std::string day;              // the event-local day of the scan
+    std::int64_t first_at_ms = 0; // AlreadyCheckedIn: when the first check-in happened
+    std::string first_kiosk;      // AlreadyCheckedIn: where
+    std::int64_t checkin_seq = 0; // Admitted: the journal seq of the new check-in
+    std::string badge_problem;    // InvalidBadge: why, for people, e.g. "bad signature"
+    // NotToday because the day is not one of the event's at all: the event's days ("2022-09-27 (OFF)",
+    // "2022-09-28"...), so the message can say which they are. Empty otherwise.
+    std::vector<std::string> event_days;
     bool created_from_badge = false; // the attendee was unknown here and was created from the badge
 };
 
@@ -45,7 +49,11 @@ std::optional<Attendee> find_by_code(Store& store, std::string_view code);
 // Cancels the attendee's active check-ins of that day through the journal; returns how many.
 int undo_checkins(Store& store, const std::string& attendee_id, const std::string& day);
 
-// One line for people: "admitted: Léa Dupré (Participant), 2022-09-28 09:12".
+// One line for people in the process language (i18n::process_lang()): "admitted: Léa Dupré
+// (Participant), 2022-09-28".
 std::string describe(const CheckinResult& r, const std::string& timezone);
+
+// "2022-09-27 (OFF), 2022-09-28, 2022-09-29": the event's days as people read them.
+std::vector<std::string> event_day_texts(const EventInfo& event);
 
 } // namespace accueil

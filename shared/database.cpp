@@ -1,6 +1,7 @@
 #include "database.hpp"
 
 #include "errors.hpp"
+#include "i18n/catalogue.hpp"
 
 #include <sqlite3.h>
 
@@ -31,13 +32,13 @@ int schema_version(SQLite::Database& db) {
 
 SQLite::Database open_database(const std::string& path, OpenMode mode) {
     if (mode == OpenMode::MustExist && !std::filesystem::exists(path))
-        throw StoreError(path + ": no such database (create it with `accueil init`)");
+        throw StoreError(i18n::tr("cli.database.missing", {{"path", path}}));
     const int flags = SQLite::OPEN_READWRITE | (mode == OpenMode::CreateIfMissing ? SQLite::OPEN_CREATE : 0);
     SQLite::Database db(path, flags, 5000);
     try {
         db.exec("PRAGMA journal_mode=WAL");
     } catch (const SQLite::Exception& e) {
-        throw StoreError(path + ": not an accueil database (" + e.what() + ")");
+        throw StoreError(i18n::tr("cli.database.unreadable", {{"path", path}, {"detail", e.what()}}));
     }
     restrict_to_owner(path);
     db.exec("PRAGMA synchronous=FULL");
@@ -47,11 +48,11 @@ SQLite::Database open_database(const std::string& path, OpenMode mode) {
 
     const int version = schema_version(db);
     if (version > kSchemaVersion)
-        throw StoreError(path + ": made by a newer accueil (schema " + std::to_string(version) +
-                         ", this program knows up to " + std::to_string(kSchemaVersion) +
-                         "); update accueil on this machine");
+        throw StoreError(i18n::tr("cli.database.newer", {{"path", path},
+                                                         {"version", std::to_string(version)},
+                                                         {"known", std::to_string(kSchemaVersion)}}));
     if (version == 0 && mode == OpenMode::MustExist)
-        throw StoreError(path + ": not an accueil database (create it with `accueil init`)");
+        throw StoreError(i18n::tr("cli.database.empty", {{"path", path}}));
     for (int v = version + 1; v <= kSchemaVersion; ++v) {
         WriteTransaction tx(db);
         apply_migration(db, v);

@@ -1,6 +1,7 @@
 #include "event_calendar.hpp"
 
 #include "errors.hpp"
+#include "i18n/catalogue.hpp"
 
 #include <date/date.h>
 #include <date/tz.h>
@@ -62,16 +63,16 @@ std::vector<EventDay> parse_day_list(std::string_view text) {
             if (colon != std::string_view::npos)
                 day.label = std::string(item.substr(colon + 1));
             if (!is_valid_date(day.date))
-                throw InputError("", "\"" + day.date + "\" is not a date (expected YYYY-MM-DD)");
+                throw InputError("", i18n::tr("cli.calendar.not_a_date", {{"date", day.date}}));
             for (const auto& d : out)
                 if (d.date == day.date)
-                    throw InputError("", "day " + day.date + " is listed twice");
+                    throw InputError("", i18n::tr("cli.calendar.twice", {{"date", day.date}}));
             out.push_back(day);
         }
         start = end + 1;
     }
     if (out.empty())
-        throw InputError("", "an event needs at least one day (YYYY-MM-DD)");
+        throw InputError("", i18n::tr("cli.calendar.no_day"));
     return out;
 }
 

@@ -4,6 +4,7 @@
 #include "checkin_payload.hpp"
 #include "database.hpp"
 #include "errors.hpp"
+#include "i18n/catalogue.hpp"
 #include "search.hpp"
 #include "sync/peers.hpp"
 
@@ -235,7 +236,7 @@ void read_devices(Store& store, std::map<std::string, DeviceTally, std::less<>>&
 Figures compute_figures(Store& store, const FiguresOptions& options) {
     const EventInfo& event = store.event();
     if (!options.day.empty() && !is_valid_date(options.day))
-        throw InputError("day", "\"" + options.day + "\" is not a date (expected YYYY-MM-DD)");
+        throw InputError("day", i18n::tr("cli.calendar.not_a_date", {{"date", options.day}}));
     auto& db = store.db();
     ReadSnapshot snapshot(db);
 
@@ -328,7 +329,7 @@ Figures compute_figures(Store& store, const FiguresOptions& options) {
 ExpectedList expected_not_arrived(Store& store, const std::string& day, const std::string& query,
                                   std::size_t limit) {
     if (!is_valid_date(day))
-        throw InputError("day", "\"" + day + "\" is not a date (expected YYYY-MM-DD)");
+        throw InputError("day", i18n::tr("cli.calendar.not_a_date", {{"date", day}}));
     auto& db = store.db();
     ReadSnapshot snapshot(db);
     ExpectedList out;

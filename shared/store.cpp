@@ -2,6 +2,7 @@
 
 #include "database.hpp"
 #include "errors.hpp"
+#include "i18n/catalogue.hpp"
 
 #include <filesystem>
 
@@ -18,13 +19,13 @@ Store::~Store() = default;
 
 Store Store::create(const std::string& path, const EventSpec& spec, WallClock wall) {
     if (spec.name.empty())
-        throw InputError("", "the event needs a name");
+        throw InputError("", i18n::tr("cli.store.no_name"));
     if (spec.days.empty())
-        throw InputError("", "the event needs at least one day");
+        throw InputError("", i18n::tr("cli.store.no_days"));
     if (!is_valid_timezone(spec.timezone))
-        throw InputError("", "unknown time zone \"" + spec.timezone + "\" (e.g. Europe/Paris)");
+        throw InputError("", i18n::tr("cli.store.unknown_timezone", {{"timezone", spec.timezone}}));
     if (std::filesystem::exists(path))
-        throw StoreError(path + ": already exists; refusing to overwrite it");
+        throw StoreError(i18n::tr("cli.store.exists", {{"path", path}}));
     Store s(path, open_database(path, OpenMode::CreateIfMissing), wall);
     WriteTransaction tx(s.db());
     s.origin_ = random_origin();
@@ -48,7 +49,7 @@ Store Store::open(const std::string& path, WallClock wall) {
     Store s(path, open_database(path, OpenMode::MustExist), wall);
     SQLite::Statement q(s.db(), "SELECT value FROM meta WHERE key = 'origin'");
     if (!q.executeStep())
-        throw StoreError(path + ": has no origin; not an accueil database");
+        throw StoreError(i18n::tr("cli.store.no_origin", {{"path", path}}));
     const auto blob = q.getColumn(0);
     s.origin_ = origin_from_blob(blob.getBlob(), blob.getBytes());
     s.load_clock();

@@ -2,6 +2,7 @@
 #include "checkin.hpp"
 #include "database.hpp"
 #include "figures.hpp"
+#include "i18n/catalogue.hpp"
 #include "store.hpp"
 #include "support/demo_event.hpp"
 #include "support/temp_dir.hpp"
@@ -11,6 +12,13 @@
 using namespace accueil;
 
 namespace {
+// The process language for one test (tests run under LANG=C.UTF-8: English), restored after it.
+struct ScopedLang {
+    i18n::Lang saved = i18n::process_lang();
+    explicit ScopedLang(i18n::Lang l) { i18n::set_process_lang(l); }
+    ~ScopedLang() { i18n::set_process_lang(saved); }
+};
+
 struct CheckinFixture {
     test::TempDir dir;
     Store store = Store::create(dir.file("c.db"), test::demo_spec());
@@ -43,7 +51,7 @@ TEST_CASE_METHOD(CheckinFixture, "First scan admits, the second says when and wh
     CHECK(second.first_at_ms == test::kSept28At0912);
     CHECK(second.first_kiosk == "Accueil 1");
     CHECK(describe(second, "Europe/Paris") ==
-          "already checked in: Léa Dupré (Participant), at 09:12 at Accueil 1 on 2022-09-28");
+          "already checked in: Léa Dupré (Participant), at 09:12 on 2022-09-28, at \"Accueil 1\"");
     CHECK(count("SELECT count(*) FROM checkins") == 1);
     // The next day is a new day.
     CHECK(check_in(store, "PRETIX-7Q2", test::kSept28At0912 + test::kOneDayMs).verdict == Verdict::Admitted);
@@ -100,4 +108,43 @@ TEST_CASE_METHOD(CheckinFixture, "Figures count people, per day and per category
     CHECK(f.categories[0].registered == 1);
     CHECK(f.categories[1].category == "Participant");
     CHECK(f.categories[1].days[1].arrived == 1);
+}
+
+TEST_CASE_METHOD(CheckinFixture, "A day outside the event is said to be so, with the event's days") {
+    const int journal_before = count("SELECT count(*) FROM journal");
+    const auto r = check_in(store, lea.id, test::kSept28At0912 + 30 * test::kOneDayMs);
+    CHECK(r.verdict == Verdict::NotToday);
+    CHECK(r.day == "2022-10-28");
+    CHECK(r.event_days == std::vector<std::string>{"2022-09-27 (OFF)", "2022-09-28", "2022-09-29"});
+    CHECK(describe(r, "Europe/Paris") ==
+          "not an event day: 2022-10-28 is not one of the event's days (2022-09-27 (OFF), 2022-09-28, "
+          "2022-09-29); nothing was recorded. Check the date (the computer's clock, or --at)");
+    // Registered, just not for that event day: the person's days, not the event's.
+    const auto off = check_in(store, off_only.id, test::kSept28At0912);
+    CHECK(off.event_days.empty());
+    CHECK(describe(off, "Europe/Paris") ==
+          "not registered for 2022-09-28: Zoé Martin (Intervenant) (registered "
+          "for 2022-09-27)");
+    CHECK(count("SELECT count(*) FROM journal") == journal_before);
+}
+
+TEST_CASE_METHOD(CheckinFixture, "Verdicts read in French when the process speaks French") {
+    const ScopedLang french(i18n::Lang::Fr);
+    CHECK(describe(check_in(store, "PRETIX-7Q2", test::kSept28At0912), "Europe/Paris") ==
+          "arrivée enregistrée : Léa Dupré (Participant), 2022-09-28");
+    CHECK(
+        describe(check_in(store, "PRETIX-7Q2", test::kSept28At0912 + 60'000), "Europe/Paris") ==
+        "arrivée déjà enregistrée : Léa Dupré (Participant), à 09:12 le 2022-09-28, au poste « Accueil 1 »");
+    CHECK(describe(check_in(store, off_only.id, test::kSept28At0912), "Europe/Paris") ==
+          "pas d'inscription pour le 2022-09-28 : Zoé Martin (Intervenant) (inscription pour : 2022-09-27)");
+    CHECK_THAT(describe(check_in(store, lea.id, test::kSept28At0912 + 30 * test::kOneDayMs), "Europe/Paris"),
+               Catch::StartsWith("pas un jour de l'événement : le 2022-10-28 n'en fait pas partie (jours : "
+                                 "2022-09-27 (OFF), 2022-09-28, 2022-09-29)"));
+    CHECK_THAT(describe(check_in(store, "NOPE-123", test::kSept28At0912), "Europe/Paris"),
+               Catch::StartsWith("code inconnu : "));
+    // A code shaped like a badge whose characters a badge never has: why, in French too.
+    const auto forged = check_in(store, "A" + std::string(140, '1'), test::kSept28At0912);
+    REQUIRE(forged.verdict == Verdict::InvalidBadge);
+    CHECK(describe(forged, "Europe/Paris") ==
+          "badge non valide (ce n'est pas un code de badge : il contient des caractères qu'un badge n'a jamais)");
 }

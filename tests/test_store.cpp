@@ -1,5 +1,6 @@
 #include "database.hpp"
 #include "errors.hpp"
+#include "i18n/catalogue.hpp"
 #include "store.hpp"
 #include "support/demo_event.hpp"
 #include "support/temp_dir.hpp"
@@ -69,14 +70,51 @@ TEST_CASE("A database made by a newer accueil is refused, untouched") {
 
 TEST_CASE("Opening what is not an accueil database fails with a clear message") {
     test::TempDir dir;
-    CHECK_THROWS_WITH(Store::open(dir.file("missing.db")), Catch::Contains("no such database"));
+    // Which file, and how each kind of database is made: the event's by init, a kiosk's by join.
+    CHECK_THROWS_WITH(Store::open(dir.file("missing.db")),
+                      Catch::StartsWith(dir.file("missing.db") + ": no such database") &&
+                          Catch::Contains("accueil init on the organisers' machine") &&
+                          Catch::Contains("a kiosk's by accueil-sync join") &&
+                          !Catch::Contains("create it with"));
+    CHECK_FALSE(std::filesystem::exists(dir.file("missing.db")));
     {
         std::ofstream junk(dir.file("junk.db"));
         junk << "this is a spreadsheet, not a database\n";
     }
     CHECK_THROWS_WITH(Store::open(dir.file("junk.db")), Catch::Contains("not an accueil database"));
     { SQLite::Database empty(dir.file("empty.db"), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE); }
-    CHECK_THROWS_WITH(Store::open(dir.file("empty.db")), Catch::Contains("not an accueil database"));
+    CHECK_THROWS_WITH(Store::open(dir.file("empty.db")), Catch::Contains("not an accueil database") &&
+                                                             Catch::Contains("failed accueil-sync join") &&
+                                                             !Catch::Contains("create it with"));
+}
+
+TEST_CASE("The store's messages follow the process language") {
+    test::TempDir dir;
+    const i18n::Lang saved = i18n::process_lang();
+    i18n::set_process_lang(i18n::Lang::Fr);
+    const auto french = [&](const auto& action) {
+        try {
+            action();
+        } catch (const std::exception& e) {
+            return std::string(e.what());
+        }
+        return std::string("(no error)");
+    };
+    const std::string missing = french([&] { Store::open(dir.file("missing.db")); });
+    auto spec = test::demo_spec();
+    spec.timezone = "Europe/Lutece";
+    const std::string zone = french([&] { Store::create(dir.file("a.db"), spec); });
+    const std::string date = french([&] { parse_day_list("2022-02-30"); });
+    { Store a = Store::create(dir.file("b.db"), test::demo_spec()); }
+    const std::string exists = french([&] { Store::create(dir.file("b.db"), test::demo_spec()); });
+    i18n::set_process_lang(saved);
+    CHECK_THAT(missing,
+               Catch::StartsWith(dir.file("missing.db") + " : aucune base de données à cet emplacement") &&
+                   Catch::Contains("accueil init") && Catch::Contains("accueil-sync join"));
+    CHECK(zone == "fuseau horaire inconnu « Europe/Lutece » (écrivez-le comme Europe/Paris)");
+    CHECK(date ==
+          "« 2022-02-30 » n'est pas une date (attendu : AAAA-MM-JJ, année, mois, jour, comme 2022-09-28)");
+    CHECK_THAT(exists, Catch::StartsWith(dir.file("b.db") + " existe déjà : rien n'a été modifié"));
 }
 
 TEST_CASE("Time zone arithmetic follows the event's zone") {

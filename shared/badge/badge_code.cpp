@@ -1,6 +1,7 @@
 #include "badge_code.hpp"
 
 #include "errors.hpp"
+#include "i18n/catalogue.hpp"
 #include "ids.hpp"
 #include "text_fold.hpp"
 
@@ -8,6 +9,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <iterator>
 
 namespace accueil {
 
@@ -79,6 +81,22 @@ const char* to_string(BadgeError e) {
         return "badge of another event";
     }
     return "invalid badge";
+}
+
+std::string badge_error_text(BadgeError e) {
+    // The catalogue key of each BadgeError, in the enum's order (badge_code.hpp).
+    static constexpr const char* kKeys[] = {"cli.badge_error.none",
+                                            "cli.badge_error.not_base32",
+                                            "cli.badge_error.truncated",
+                                            "cli.badge_error.trailing_bytes",
+                                            "cli.badge_error.unsupported_version",
+                                            "cli.badge_error.malformed",
+                                            "cli.badge_error.unknown_key",
+                                            "cli.badge_error.bad_signature",
+                                            "cli.badge_error.other_event"};
+    static_assert(std::size(kKeys) == std::size_t(BadgeError::OtherEvent) + 1);
+    const auto i = std::size_t(e);
+    return i18n::tr(i < std::size(kKeys) ? kKeys[i] : "cli.badge_error.malformed");
 }
 
 bool looks_like_badge_code(std::string_view text) {
@@ -299,17 +317,19 @@ BadgePayload badge_payload_for(const Attendee& a, const EventInfo& event, std::u
     p.key_id = key_id;
     const auto id = attendee_id_value(a.id);
     if (!id)
-        throw InputError("", "attendee id \"" + a.id + "\" cannot be put on a badge (not a 12-character id)");
+        throw InputError("", i18n::tr("cli.badge.bad_id", {{"name", a.full_name()}, {"id", a.id}}));
     p.attendee = *id;
     if (a.badge_version < 1 || a.badge_version > 0xFFFF)
-        throw InputError("", "badge version " + std::to_string(a.badge_version) + " of " + a.id +
-                                 " is out of range (1..65535)");
+        throw InputError(
+            "",
+            i18n::tr("cli.badge.bad_version",
+                     {{"name", a.full_name()}, {"id", a.id}, {"version", std::to_string(a.badge_version)}}));
     p.badge_version = std::uint16_t(a.badge_version);
     if (!a.days.empty()) {
         const auto dates = event.dates();
         if (dates.size() > kBadgeMaxDays)
-            throw InputError("", "badges can name at most 64 event days; this event has " +
-                                     std::to_string(dates.size()));
+            throw InputError("",
+                             i18n::tr("cli.badge.too_many_days", {{"days", std::to_string(dates.size())}}));
         p.day_count = std::uint8_t(dates.size());
         for (std::size_t i = 0; i < dates.size(); ++i)
             if (a.may_enter(dates[i]))

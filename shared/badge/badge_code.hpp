@@ -48,6 +48,8 @@ enum class BadgeError {
     OtherEvent,         // signed correctly, but for another event
 };
 const char* to_string(BadgeError e);
+// The same in the process language (i18n::process_lang()), for an organiser reading it.
+std::string badge_error_text(BadgeError e);
 
 struct ParsedBadge {
     BadgePayload payload;

@@ -1,6 +1,7 @@
 #include "badge_sheet.hpp"
 
 #include "errors.hpp"
+#include "i18n/catalogue.hpp"
 #include "qr_render.hpp"
 
 #include <cairo-pdf.h>
@@ -281,8 +282,8 @@ BadgePlacement draw_badge(cairo_t* cr, TextWriter& text, const EventInfo& event,
 
 void check_surface(cairo_surface_t* s, const std::string& path) {
     if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS)
-        throw InputError(path,
-                         std::string("cannot write: ") + cairo_status_to_string(cairo_surface_status(s)));
+        throw InputError(path, i18n::tr("cli.picture.cannot_write_file",
+                                        {{"detail", cairo_status_to_string(cairo_surface_status(s))}}));
 }
 } // namespace
 
@@ -414,7 +415,7 @@ void write_badge_png(const std::string& png_path, const EventInfo& event, const 
     const auto status = cairo_surface_write_to_png(surface.get(), png_path.c_str());
     if (status != CAIRO_STATUS_SUCCESS)
         throw InputError(png_path,
-                         std::string("cannot write the picture: ") + cairo_status_to_string(status));
+                         i18n::tr("cli.picture.cannot_write", {{"detail", cairo_status_to_string(status)}}));
 }
 
 } // namespace accueil

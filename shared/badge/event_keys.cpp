@@ -4,6 +4,7 @@
 
 #include "database.hpp"
 #include "errors.hpp"
+#include "i18n/catalogue.hpp"
 
 #include <nlohmann/json.hpp>
 #include <sodium.h>
@@ -119,8 +120,8 @@ void write_key_file(const std::string& path, const SigningKey& key) {
     const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0) {
         if (errno == EEXIST)
-            throw InputError(path, "a key file already exists here; refusing to overwrite it");
-        throw InputError(path, std::string("cannot create the key file: ") + std::strerror(errno));
+            throw InputError(path, i18n::tr("cli.keyfile.exists"));
+        throw InputError(path, i18n::tr("cli.keyfile.cannot_create", {{"detail", std::strerror(errno)}}));
     }
     std::string text = std::string(kKeyFileHeader) + "\n" + to_hex(key.seed().data(), key.seed().size()) +
                        "\n" + to_hex(key.public_key()) + "\n";
@@ -131,30 +132,28 @@ void write_key_file(const std::string& path, const SigningKey& key) {
     sodium_memzero(text.data(), text.size());
     if (!ok) {
         ::unlink(path.c_str());
-        throw InputError(path, std::string("cannot write the key file: ") + std::strerror(saved));
+        throw InputError(path, i18n::tr("cli.keyfile.cannot_write", {{"detail", std::strerror(saved)}}));
     }
 }
 
 SigningKey read_key_file(const std::string& path) {
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0)
-        throw InputError(path, std::string("cannot open the key file: ") + std::strerror(errno) +
-                                   " (create one with `accueil keys init`)");
+        throw InputError(path, i18n::tr("cli.keyfile.cannot_open", {{"detail", std::strerror(errno)}}));
     struct stat st {};
     if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         ::close(fd);
-        throw InputError(path, "the key file is not a regular file");
+        throw InputError(path, i18n::tr("cli.keyfile.not_regular"));
     }
     if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
         ::close(fd);
         char mode[8];
         std::snprintf(mode, sizeof mode, "%04o", unsigned(st.st_mode & 07777));
-        throw InputError(path, std::string("the private key can be accessed by other users (mode ") + mode +
-                                   "); refusing to use it. Run: chmod 600 " + path);
+        throw InputError(path, i18n::tr("cli.keyfile.too_open", {{"mode", mode}, {"path", path}}));
     }
     if (st.st_uid != ::geteuid()) {
         ::close(fd);
-        throw InputError(path, "the key file belongs to another user; refusing to use it");
+        throw InputError(path, i18n::tr("cli.keyfile.other_owner"));
     }
     std::string text(std::size_t(std::min<off_t>(st.st_size, 4096)), '\0');
     std::size_t done = 0;
@@ -185,12 +184,12 @@ SigningKey read_key_file(const std::string& path) {
     };
     if (lines.size() < 2 || lines[0] != kKeyFileHeader) {
         wipe();
-        throw InputError(path, "not an accueil event key file");
+        throw InputError(path, i18n::tr("cli.keyfile.not_a_key"));
     }
     auto seed_bytes = from_hex(lines[1]);
     if (!seed_bytes || seed_bytes->size() != 32) {
         wipe();
-        throw InputError(path, "the key file is damaged (bad private key line)");
+        throw InputError(path, i18n::tr("cli.keyfile.bad_private"));
     }
     std::array<std::uint8_t, 32> seed{};
     std::memcpy(seed.data(), seed_bytes->data(), seed.size());
@@ -200,7 +199,7 @@ SigningKey read_key_file(const std::string& path) {
     const bool public_matches = lines.size() < 3 || lines[2].empty() || lines[2] == to_hex(key.public_key());
     wipe();
     if (!public_matches)
-        throw InputError(path, "the key file is damaged (its public key does not match its private key)");
+        throw InputError(path, i18n::tr("cli.keyfile.mismatch"));
     return key;
 }
 
@@ -234,8 +233,7 @@ SigningKey load_signing_key(Store& store, const std::string& key_path) {
     for (const auto& k : load_event_keys(store.db()))
         if (k.public_key == key.public_key())
             return key;
-    throw InputError(key_path, "this key is not one of the event's badge keys (run `accueil keys init` on "
-                               "this database, or pass the right --key)");
+    throw InputError(key_path, i18n::tr("cli.keyfile.not_the_events"));
 }
 
 std::string default_key_path(const std::string& db_path) {

@@ -1,6 +1,7 @@
 #include "qr_render.hpp"
 
 #include "errors.hpp"
+#include "i18n/catalogue.hpp"
 
 #include <png.h>
 #include <qrencode.h>
@@ -16,11 +17,11 @@ namespace accueil {
 QrSymbol encode_qr(std::string_view text) {
     const std::string s(text);
     if (s.find('\0') != std::string::npos)
-        throw InputError("", "a QR code text cannot contain a NUL character");
+        throw InputError("", i18n::tr("cli.qr.nul"));
     std::unique_ptr<QRcode, decltype(&QRcode_free)> code(
         QRcode_encodeString(s.c_str(), 0, QR_ECLEVEL_M, QR_MODE_8, 1), QRcode_free);
     if (!code)
-        throw InputError("", std::string("cannot encode the QR code: ") + std::strerror(errno));
+        throw InputError("", i18n::tr("cli.qr.cannot_encode", {{"detail", std::strerror(errno)}}));
     QrSymbol q;
     q.version = code->version;
     q.width = code->width;
@@ -51,17 +52,17 @@ GreyImage render_qr(const QrSymbol& qr, int module_px, int quiet_modules) {
 void write_png(const GreyImage& image, const std::string& path) {
     std::unique_ptr<std::FILE, decltype(&std::fclose)> f(std::fopen(path.c_str(), "wb"), std::fclose);
     if (!f)
-        throw InputError(path, std::string("cannot write the picture: ") + std::strerror(errno));
+        throw InputError(path, i18n::tr("cli.picture.cannot_write", {{"detail", std::strerror(errno)}}));
     png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
     png_infop info = png ? png_create_info_struct(png) : nullptr;
     if (!info) {
         png_destroy_write_struct(&png, nullptr);
-        throw InputError(path, "cannot start the PNG encoder");
+        throw InputError(path, i18n::tr("cli.picture.encoder"));
     }
     // libpng reports errors by longjmp: nothing with a destructor may live between here and the end.
     if (setjmp(png_jmpbuf(png))) {
         png_destroy_write_struct(&png, &info);
-        throw InputError(path, "cannot write the picture (disk full?)");
+        throw InputError(path, i18n::tr("cli.picture.disk_full"));
     }
     png_init_io(png, f.get());
     png_set_IHDR(png, info, png_uint_32(image.width), png_uint_32(image.height), 8, PNG_COLOR_TYPE_GRAY,
@@ -72,7 +73,7 @@ void write_png(const GreyImage& image, const std::string& path) {
     png_write_end(png, info);
     png_destroy_write_struct(&png, &info);
     if (std::fflush(f.get()) != 0)
-        throw InputError(path, std::string("cannot write the picture: ") + std::strerror(errno));
+        throw InputError(path, i18n::tr("cli.picture.cannot_write", {{"detail", std::strerror(errno)}}));
 }
 
 void write_qr_png(const QrSymbol& qr, const std::string& path, int module_px) {
@@ -107,11 +108,11 @@ std::string qr_svg(const QrSymbol& qr, int quiet_modules) {
 void write_qr_svg(const QrSymbol& qr, const std::string& path) {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     if (!out)
-        throw InputError(path, std::string("cannot write the picture: ") + std::strerror(errno));
+        throw InputError(path, i18n::tr("cli.picture.cannot_write", {{"detail", std::strerror(errno)}}));
     out << qr_svg(qr);
     out.flush();
     if (!out)
-        throw InputError(path, "cannot write the picture (disk full?)");
+        throw InputError(path, i18n::tr("cli.picture.disk_full"));
 }
 
 } // namespace accueil

@@ -75,13 +75,34 @@ inline bool after(const std::string& text, const std::string& prefix, std::strin
     return true;
 }
 
+// CLI11's names of value types, as shown in help ("--db TEXT"), and what people read instead.
+inline std::string type_word(const std::string& type) {
+    if (type == "TEXT")
+        return tr("cli.words.type_text");
+    if (type == "INT" || type == "UINT" || type == "FLOAT")
+        return tr("cli.words.type_number");
+    return type;
+}
+
+inline bool is_number_type(const std::string& type_name) {
+    const std::string base = type_name.substr(0, type_name.find(':'));
+    return base == "INT" || base == "UINT" || base == "FLOAT" || base == tr("cli.words.type_number");
+}
+
 inline void localise_tree(CLI::App& app, const std::string& options, const std::string& subcommands,
                           const std::string& help) {
     if (CLI::Option* h = app.get_help_ptr())
         h->description(help);
-    for (CLI::Option* o : app.get_options())
+    for (CLI::Option* o : app.get_options()) {
         if (o->get_group() == kOptionsGroup)
             o->group(options);
+        // The type's own name, not the formatter's label: an option with a validator shows
+        // "TEXT:{fr,en}", which no label matches.
+        const std::string full = o->get_type_name();
+        const std::string base = full.substr(0, full.find(':'));
+        if (o->get_type_size() != 0 && type_word(base) != base)
+            o->type_name(type_word(base));
+    }
     app.option_defaults()->group(options);
     for (CLI::App* s : app.get_subcommands([](CLI::App*) { return true; })) {
         if (s->get_group() == kSubcommandsGroup)
@@ -133,8 +154,7 @@ inline std::string cli_error_text(const CLI::App& app, const CLI::Error& e) {
         const std::string name = rest.substr(0, eq);
         const std::string value = eq == std::string::npos ? "" : rest.substr(eq + 3);
         const CLI::Option* o = cmd.get_option_no_throw(name);
-        const std::string type = o ? o->get_type_name() : "";
-        sentence = type == "INT" || type == "UINT" || type == "FLOAT"
+        sentence = o && is_number_type(o->get_type_name())
                        ? tr("cli.words.error_not_a_number", {{"option", name}, {"value", value}})
                        : tr("cli.words.error_bad_value", {{"option", name}, {"value", value}});
     } else if (dynamic_cast<const CLI::ValidationError*>(&e)) {
@@ -170,9 +190,6 @@ inline void localise_cli(CLI::App& app) {
     f->label("SUBCOMMANDS", tr("cli.words.subcommands_marker"));
     f->label("Positionals", tr("cli.words.positionals"));
     f->label("REQUIRED", tr("cli.words.required"));
-    f->label("TEXT", tr("cli.words.type_text"));
-    for (const char* number : {"INT", "UINT", "FLOAT"})
-        f->label(number, tr("cli.words.type_number"));
     f->label("Env", tr("cli.words.env"));
     f->label("Needs", tr("cli.words.needs"));
     f->label("Excludes", tr("cli.words.excludes"));

@@ -5,6 +5,7 @@
 #include "checkin.hpp"
 #include "commands.hpp"
 #include "errors.hpp"
+#include "i18n/catalogue.hpp"
 #include "store.hpp"
 #include "text_fold.hpp"
 
@@ -16,6 +17,8 @@
 #include <set>
 
 namespace accueil::cli {
+
+using i18n::tr;
 
 namespace {
 // Attendees in print order (last name, first name), restricted to `only` (categories or attendees).
@@ -30,8 +33,7 @@ std::vector<Attendee> select_attendees(Store& store, const std::vector<std::stri
         }
         const auto a = find_by_code(store, item);
         if (!a)
-            throw InputError("--only",
-                             "\"" + item + "\" is neither a category nor an attendee id or ticket code");
+            throw InputError("--only", tr("cli.badges.only_unknown", {{"item", item}}));
         ids.insert(a->id);
     }
     SQLite::Statement q(store.db(), "SELECT id, category_key FROM attendees "
@@ -57,7 +59,12 @@ SheetProgress terminal_progress() {
         if (done != total && now - *last < std::chrono::milliseconds(100))
             return;
         *last = now;
-        std::fprintf(stderr, "\rbadges %zu/%zu (%zu%%)", done, total, total ? done * 100 / total : 100);
+        std::fprintf(
+            stderr, "\r%s",
+            tr("cli.badges.progress", {{"done", std::to_string(done)},
+                                       {"total", std::to_string(total)},
+                                       {"percent", std::to_string(total ? done * 100 / total : 100)}})
+                .c_str());
         if (done == total)
             std::fputc('\n', stderr);
         std::fflush(stderr);
@@ -66,29 +73,28 @@ SheetProgress terminal_progress() {
 } // namespace
 
 void add_badges_command(CLI::App& app, Action& run) {
-    auto* cmd = app.add_subcommand("badges", "Print badges: a PDF sheet with crop marks");
+    auto* cmd = app.add_subcommand("badges", tr("cli.badges.help"));
     auto db = std::make_shared<std::string>();
     auto out = std::make_shared<std::string>();
     auto layout = std::make_shared<std::string>("a4-8");
     auto only = std::make_shared<std::vector<std::string>>();
     auto key = std::make_shared<std::string>();
-    cmd->add_option("--db", *db, "Database file")->required();
-    cmd->add_option("--out", *out, "PDF file to write")->required();
-    cmd->add_option("--layout", *layout, "a4-8 (8 per A4 page), a6 (one per A6 page) or label-62mm")
-        ->capture_default_str();
-    cmd->add_option("--only", *only, "Only these categories and/or attendees (ids or ticket codes)");
-    cmd->add_option("--key", *key, "Private key file (default: <db>.key)");
+    cmd->add_option("--db", *db, tr("cli.opt.db"))->required();
+    cmd->add_option("--out", *out, tr("cli.badges.opt_out"))->required();
+    cmd->add_option("--layout", *layout, tr("cli.badges.opt_layout"))->capture_default_str();
+    cmd->add_option("--only", *only, tr("cli.badges.opt_only"));
+    cmd->add_option("--key", *key, tr("cli.opt.key"));
     cmd->callback([=, &run] {
         run = [=] {
             const auto chosen = parse_badge_layout(*layout);
             if (!chosen)
-                throw InputError("--layout", "unknown layout \"" + *layout + "\" (a4-8, a6 or label-62mm)");
-            Store store = Store::open(*db);
+                throw InputError("--layout", tr("cli.badges.bad_layout", {{"layout", *layout}}));
+            Store store = open_event_store(*db);
             const auto signing = load_signing_key(store, key->empty() ? default_key_path(*db) : *key);
             const auto people = select_attendees(store, *only);
             if (people.empty())
-                throw InputError("", only->empty() ? "no attendee to print: import a roster first"
-                                                   : "no attendee matches --only");
+                throw InputError("", only->empty() ? tr("cli.badges.nobody", {{"path", *db}})
+                                                   : tr("cli.badges.nobody_only"));
             std::vector<BadgeToPrint> badges;
             badges.reserve(people.size());
             int skipped = 0;
@@ -96,18 +102,22 @@ void add_badges_command(CLI::App& app, Action& run) {
                 try {
                     badges.push_back({a, badge_code_for(a, store.event(), signing)});
                 } catch (const InputError& e) {
-                    std::cerr << "accueil: skipped " << a.full_name() << ": " << e.what() << "\n";
+                    std::cerr << "accueil: "
+                              << tr("cli.badges.skipped", {{"name", a.full_name()}, {"why", e.what()}})
+                              << "\n";
                     ++skipped;
                 }
             }
             const auto placements =
                 write_badge_sheet(*out, store.event(), badges, *chosen, terminal_progress());
             const int pages = placements.empty() ? 0 : placements.back().page + 1;
-            std::cout << "wrote " << *out << ": " << badges.size() << " badge(s) on " << pages
-                      << " page(s), layout " << to_string(*chosen);
+            std::cout << tr("cli.badges.wrote", {{"path", *out},
+                                                 {"badges", std::to_string(badges.size())},
+                                                 {"pages", std::to_string(pages)},
+                                                 {"layout", to_string(*chosen)}});
             if (!placements.empty())
-                std::cout << ", QR modules " << int(placements.front().module_mm * 100 + 0.5) / 100.0
-                          << " mm";
+                std::cout << tr("cli.badges.module_size",
+                                {{"mm", decimal_text(placements.front().module_mm, 2)}});
             std::cout << "\n";
             return skipped == 0 ? 0 : 1;
         };

@@ -1,46 +1,51 @@
 #include "badge/event_keys.hpp"
 #include "commands.hpp"
+#include "i18n/catalogue.hpp"
 #include "store.hpp"
 
 #include <iostream>
 
 namespace accueil::cli {
 
+using i18n::tr;
+
 void add_keys_command(CLI::App& app, Action& run) {
-    auto* cmd = app.add_subcommand("keys", "Badge-signing keys of the event (Ed25519)");
+    auto* cmd = app.add_subcommand("keys", tr("cli.keys.help"));
     cmd->require_subcommand(1);
 
-    auto* init = cmd->add_subcommand("init", "Create a key pair: the private key in an owner-only file, the "
-                                             "public key in the event data (kiosks receive it)");
+    auto* init = cmd->add_subcommand("init", tr("cli.keys.init_help"));
     auto db = std::make_shared<std::string>();
     auto key = std::make_shared<std::string>();
     auto label = std::make_shared<std::string>();
-    init->add_option("--db", *db, "Database file")->required();
-    init->add_option("--key", *key, "Private key file to create (default: <db>.key)");
-    init->add_option("--label", *label, "A note for people, e.g. the year or the machine");
+    init->add_option("--db", *db, tr("cli.opt.db"))->required();
+    init->add_option("--key", *key, tr("cli.keys.opt_key"));
+    init->add_option("--label", *label, tr("cli.keys.opt_label"));
     init->callback([=, &run] {
         run = [=] {
-            Store store = Store::open(*db);
+            Store store = open_event_store(*db);
             const std::string path = key->empty() ? default_key_path(*db) : *key;
             const auto k = init_event_key(store, path, *label);
-            std::cout << "created key " << to_hex(k.public_key()).substr(0, 4) << " for \""
-                      << store.event().name << "\"\n  private key: " << path
-                      << " (mode 600: keep it on this machine, back it up)\n"
-                      << "  public key:  " << to_hex(k.public_key())
-                      << " (in the event data; kiosks get it)\n";
+            std::cout << tr("cli.keys.created", {{"short", to_hex(k.public_key()).substr(0, 4)},
+                                                 {"event", store.event().name},
+                                                 {"path", path},
+                                                 {"public", to_hex(k.public_key())}})
+                      << "\n";
             return 0;
         };
     });
 
-    auto* list = cmd->add_subcommand("list", "List the event's public keys");
+    auto* list = cmd->add_subcommand("list", tr("cli.keys.list_help"));
     auto list_db = std::make_shared<std::string>();
-    list->add_option("--db", *list_db, "Database file")->required();
+    list->add_option("--db", *list_db, tr("cli.keys.opt_list_db"))->required();
     list->callback([=, &run] {
         run = [=] {
-            Store store = Store::open(*list_db);
+            Store store = open_store(*list_db);
             const auto keys = load_event_keys(store.db());
             if (keys.empty()) {
-                std::cout << "no badge key yet: run `accueil keys init --db " << *list_db << "`\n";
+                // A kiosk or desk receives the event's keys from the organisers' machine; it makes none.
+                std::cout << (store.meta("sync.role") ? tr("cli.keys.none_device")
+                                                      : tr("cli.keys.none", {{"path", *list_db}}))
+                          << "\n";
                 return 1;
             }
             for (const auto& k : keys)

@@ -1,5 +1,6 @@
 #include "commands.hpp"
 #include "errors.hpp"
+#include "i18n/catalogue.hpp"
 #include "organiser_pin.hpp"
 #include "store.hpp"
 
@@ -10,6 +11,8 @@
 #include <unistd.h>
 
 namespace accueil::cli {
+
+using i18n::tr;
 
 namespace {
 // Turns the terminal's echo off while it lives, so a PIN typed at the prompt is not shown to the room.
@@ -42,54 +45,52 @@ struct Secret {
     ~Secret() { wipe_pin(text); }
 };
 
-void read_pin_line(const char* prompt, Secret& out) {
+void read_pin_line(const std::string& prompt, Secret& out) {
     const bool terminal = ::isatty(STDIN_FILENO);
     if (terminal)
         std::cerr << prompt << std::flush;
     NoEcho no_echo;
     if (!std::getline(std::cin, out.text))
-        throw InputError("", "no PIN on standard input (one line of 4 to 12 digits)");
+        throw InputError("", tr("cli.pin.no_input"));
     if (!out.text.empty() && out.text.back() == '\r') // typed on Windows or pasted from there
         out.text.pop_back();
 }
 } // namespace
 
 void add_pin_command(CLI::App& app, Action& run) {
-    auto* cmd = app.add_subcommand("pin", "The organiser PIN that switches a kiosk to desk mode on the spot");
+    auto* cmd = app.add_subcommand("pin", tr("cli.pin.help"));
     cmd->require_subcommand(1);
 
-    auto* set = cmd->add_subcommand("set", "Set or replace the PIN, read from standard input (one line of "
-                                           "4 to 12 digits; not echoed on a terminal)");
+    auto* set = cmd->add_subcommand("set", tr("cli.pin.set_help"));
     auto set_db = std::make_shared<std::string>();
-    set->add_option("--db", *set_db, "Database file")->required();
+    set->add_option("--db", *set_db, tr("cli.pin.opt_db"))->required();
     set->callback([=, &run] {
         run = [=] {
-            Store store = Store::open(*set_db);
+            Store store = open_device_store(*set_db);
             Secret pin;
-            read_pin_line("Organiser PIN (4 to 12 digits): ", pin);
+            read_pin_line(tr("cli.pin.prompt"), pin);
             if (::isatty(STDIN_FILENO)) { // typed blind: ask twice
                 Secret again;
-                read_pin_line("Same PIN again: ", again);
+                read_pin_line(tr("cli.pin.prompt_again"), again);
                 if (again.text != pin.text)
-                    throw InputError("", "the two PINs differ; nothing was changed");
+                    throw InputError("", tr("cli.pin.differ"));
             }
             set_organiser_pin(store, pin.text);
-            std::cout << "organiser PIN set (Argon2id hash in " << *set_db << ")\n";
+            std::cout << tr("cli.pin.set", {{"path", *set_db}}) << "\n";
             return 0;
         };
     });
 
-    auto* clear =
-        cmd->add_subcommand("clear", "Remove the PIN: desk mode can no longer be entered on the spot");
+    auto* clear = cmd->add_subcommand("clear", tr("cli.pin.clear_help"));
     auto clear_db = std::make_shared<std::string>();
-    clear->add_option("--db", *clear_db, "Database file")->required();
+    clear->add_option("--db", *clear_db, tr("cli.pin.opt_db"))->required();
     clear->callback([=, &run] {
         run = [=] {
-            Store store = Store::open(*clear_db);
+            Store store = open_device_store(*clear_db);
             if (clear_organiser_pin(store))
-                std::cout << "organiser PIN removed\n";
+                std::cout << tr("cli.pin.removed") << "\n";
             else
-                std::cout << "no organiser PIN was set; nothing to remove\n";
+                std::cout << tr("cli.pin.none") << "\n";
             return 0;
         };
     });

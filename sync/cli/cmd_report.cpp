@@ -2,6 +2,7 @@
 // CSV (issue 11).
 #include "commands.hpp"
 #include "errors.hpp"
+#include "i18n/catalogue.hpp"
 #include "output_file.hpp"
 #include "report/report_data.hpp"
 #include "report/report_html.hpp"
@@ -13,22 +14,22 @@
 
 namespace accueil::cli {
 
+using i18n::tr;
+
 void add_report_command(CLI::App& app, Action& run) {
-    auto* cmd = app.add_subcommand("report", "Post-event report: one HTML page with charts, and CSV tables");
+    auto* cmd = app.add_subcommand("report", tr("cli.report.help"));
     auto db = std::make_shared<std::string>();
     auto out = std::make_shared<std::string>();
     auto csv_dir = std::make_shared<std::string>();
     auto excel_fr = std::make_shared<bool>(false);
     auto lang = std::make_shared<std::string>("fr");
     auto at = std::make_shared<std::string>();
-    cmd->add_option("--db", *db, "Database file (the central store gives the whole event)")->required();
-    cmd->add_option("--out", *out, "The HTML report to write, e.g. bilan.html")->required();
-    cmd->add_option("--csv", *csv_dir,
-                    "Also write days.csv, categories.csv, quarter_hours.csv and devices.csv in this folder");
-    cmd->add_flag("--excel-fr", *excel_fr, "CSV for Excel in French: UTF-8 with BOM, ';' and decimal commas");
-    cmd->add_option("--lang", *lang, "Language of the report: fr (default) or en")
-        ->check(CLI::IsMember({"fr", "en"}));
-    cmd->add_option("--at", *at, "The report as of this time (ISO 8601), default now");
+    cmd->add_option("--db", *db, tr("cli.opt.db_whole_event"))->required();
+    cmd->add_option("--out", *out, tr("cli.report.opt_out"))->required();
+    cmd->add_option("--csv", *csv_dir, tr("cli.report.opt_csv"));
+    cmd->add_flag("--excel-fr", *excel_fr, tr("cli.report.opt_excel_fr"));
+    cmd->add_option("--lang", *lang, tr("cli.report.opt_lang"))->check(CLI::IsMember({"fr", "en"}));
+    cmd->add_option("--at", *at, tr("cli.report.opt_at"));
     cmd->callback([=, &run] {
         run = [=] {
             // Bad destinations are said before anything is computed or written.
@@ -36,7 +37,7 @@ void add_report_command(CLI::App& app, Action& run) {
             if (!csv_dir->empty())
                 require_directory(*csv_dir);
             const auto language = report::parse_lang(*lang).value_or(report::Lang::Fr);
-            Store store = Store::open(*db);
+            Store store = open_store(*db);
             const auto data = report::gather_report_data(store, resolve_instant(*at, store.event().timezone));
             // Everything is made in memory first, then written, each file whole or not at all.
             const std::string html = report::render_report_html(data, language);
@@ -47,12 +48,14 @@ void add_report_command(CLI::App& app, Action& run) {
                       report::quarter_hours_table(data, language), report::devices_table(data, language)}) {
                     const auto path = (std::filesystem::path(*csv_dir) / table.file).string();
                     write_file_atomically(path, report::table_csv(table, style));
-                    std::cout << "wrote " << path << "\n";
+                    std::cout << tr("cli.wrote", {{"path", path}}) << "\n";
                 }
             }
             write_file_atomically(*out, html);
-            std::cout << "wrote " << *out << " (" << data.figures.days.size() << " days, "
-                      << data.figures.attendees << " attendees)\n";
+            std::cout << tr("cli.report.wrote", {{"path", *out},
+                                                 {"days", std::to_string(data.figures.days.size())},
+                                                 {"people", std::to_string(data.figures.attendees)}})
+                      << "\n";
             return 0;
         };
     });

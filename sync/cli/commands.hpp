@@ -1,5 +1,7 @@
 #pragma once
 // The organiser CLI `accueil`: one file per command, each registering itself on the CLI11 app.
+#include "store.hpp"
+
 #include <CLI/CLI.hpp>
 
 #include <functional>
@@ -30,6 +32,19 @@ void add_pin_command(CLI::App& app, Action& run);
 // The post-event report and the attendance export (issue 11).
 void add_report_command(CLI::App& app, Action& run);
 void add_export_command(CLI::App& app, Action& run);
+
+// The database a command works on, opened with messages for the organiser (sync/cli/open_store.cpp).
+// Any accueil database, the event's or a device's: a missing file names its path and what to run.
+Store open_store(const std::string& path);
+// A kiosk's or desk's database (`accueil pin`): a missing file says where a device's database comes from.
+Store open_device_store(const std::string& path);
+// The event database (made by `accueil init` on the organisers' machine): as open_store, and a device's
+// database (made by `accueil-sync join`) is refused before anything is written, saying where to go.
+Store open_event_store(const std::string& path);
+void require_event_store(Store& store, const std::string& path);
+
+// A number with `decimals` digits after the separator of the process language ("0.53", "0,53").
+std::string decimal_text(double value, int decimals);
 
 // The instant a command acts at: `--at` (ISO 8601, local to the event unless it has an offset) or now.
 std::int64_t resolve_instant(const std::string& at, const std::string& timezone);

@@ -2,6 +2,7 @@
 #include "errors.hpp"
 #include "event_calendar.hpp"
 #include "hlc.hpp"
+#include "i18n/catalogue.hpp"
 
 namespace accueil::cli {
 
@@ -10,9 +11,7 @@ std::int64_t resolve_instant(const std::string& at, const std::string& timezone)
         return system_wall_ms();
     const auto t = parse_instant(at, timezone);
     if (!t)
-        throw InputError(
-            "--at",
-            "\"" + at + "\" is not a time (expected e.g. 2022-09-28T09:12 or 2022-09-28T09:12:00+02:00)");
+        throw InputError("--at", i18n::tr("cli.at.not_a_time", {{"value", at}}));
     return *t;
 }
 

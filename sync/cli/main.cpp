@@ -1,6 +1,8 @@
-// accueil: the organiser's command line (init, import, search, check-in, stats, demo).
+// accueil: the organiser's command line (init, import, search, check-in, stats, demo), in French when the
+// locale is French and in English otherwise (assets/lang/<fr|en>/cli.json).
 #include "commands.hpp"
 #include "errors.hpp"
+#include "i18n/catalogue.hpp"
 #include "i18n/cli_words.hpp"
 
 #include <SQLiteCpp/Exception.h>
@@ -10,9 +12,10 @@
 #include <sys/stat.h>
 
 int main(int argc, char** argv) {
+    using accueil::i18n::tr;
     // Databases (names, e-mails, device tokens) and everything else this program writes: owner only.
     ::umask(077);
-    CLI::App app{"accueil — offline-first conference check-in (organiser tools)"};
+    CLI::App app{tr("cli.app.description")};
     app.require_subcommand(1);
     accueil::cli::Action run;
     accueil::cli::add_init_command(app, run);
@@ -47,8 +50,10 @@ int main(int argc, char** argv) {
         std::cerr << "accueil: " << e.what() << "\n";
         return 3;
     } catch (const SQLite::Exception& e) {
-        std::cerr << "accueil: database error: " << e.what() << " (code " << e.getExtendedErrorCode()
-                  << ")\n";
+        std::cerr << "accueil: "
+                  << tr("cli.main.database_error",
+                        {{"detail", e.what()}, {"code", std::to_string(e.getExtendedErrorCode())}})
+                  << "\n";
         return 3;
     }
 }
