@@ -358,6 +358,12 @@ TEST_CASE("A kiosk's database is refused where the event database is needed, say
                           Catch::Contains("pas le fichier de l'événement"));
     CHECK_FALSE(std::filesystem::exists(dir.file("b.pdf")));
 
+    // Its roster comes from the organisers' machine: an import here would be refused there.
+    std::ofstream(dir.file("r.csv")) << kRoster;
+    r = run_accueil(dir, {"import", "--db", kiosk, dir.file("r.csv")}, kEnglish);
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Catch::Contains("not the event database"));
+    CHECK(test::count_in(kiosk, "SELECT count(*) FROM attendees") == 0);
     r = run_accueil(dir, {"badge", "--db", kiosk, "T-001"}, kEnglish);
     CHECK(r.code == 2);
     CHECK_THAT(r.err, Catch::Contains("not the event database"));

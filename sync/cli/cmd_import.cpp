@@ -35,7 +35,9 @@ void add_import_command(CLI::App& app, Action& run) {
     cmd->callback([=, &run] {
         options->encoding = *parse_text_encoding(*encoding);
         run = [=] {
-            Store store = Store::open(*db);
+            // A kiosk's copy must not take a roster: it comes from the event database
+            // (sync/cli/open_store.cpp).
+            Store store = open_event_store(*db);
             const auto summary = import_roster_file(store, *file, *options);
             print_import_summary(std::cout, summary, options->dry_run);
             return 0;
