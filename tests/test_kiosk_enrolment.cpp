@@ -116,8 +116,8 @@ TEST_CASE("A new kiosk joins by scanning the enrolment code, once") {
     };
 
     const std::string kiosk = dir.file("new-kiosk.db"); // does not exist: a kiosk out of the box
-    // The agent starts at boot with the kiosk, before anyone enrolled it: it waits.
-    test::Process agent({sync, "agent", "--db", kiosk, "--max-backoff", "0.5"}, dir.file("agent"));
+    // The agent starts at boot with the kiosk, before anyone enrolled it: it waits (--wait).
+    test::Process agent({sync, "agent", "--db", kiosk, "--wait", "--max-backoff", "0.5"}, dir.file("agent"));
     Mailbox mailbox;
     {
         CheckinWorker worker(kiosk, mailbox);

@@ -4,8 +4,7 @@
 
 namespace accueil::sync {
 
-namespace {
-std::optional<SigningKey> stored_key(Store& store) {
+std::optional<SigningKey> stored_device_key(Store& store) {
     const auto hex = store.meta("sync.device_seed");
     if (!hex)
         return std::nullopt;
@@ -14,16 +13,19 @@ std::optional<SigningKey> stored_key(Store& store) {
         return std::nullopt;
     return SigningKey::from_seed(*seed);
 }
-} // namespace
+
+void save_device_key(Store& store, const SigningKey& key) {
+    store.set_meta("sync.device_seed", to_hex(key.seed().data(), key.seed().size()));
+}
 
 SigningKey device_key_of(Store& store) {
-    if (auto k = stored_key(store))
+    if (auto k = stored_device_key(store))
         return *k;
     WriteTransaction tx(store.db());
-    if (auto k = stored_key(store)) // made by another process meanwhile
+    if (auto k = stored_device_key(store)) // made by another process meanwhile
         return *k;
     const SigningKey key = SigningKey::generate();
-    store.set_meta("sync.device_seed", to_hex(key.seed().data(), key.seed().size()));
+    save_device_key(store, key);
     tx.commit();
     return key;
 }

@@ -2,10 +2,16 @@
 
 #include "database.hpp"
 #include "errors.hpp"
+#include "event_calendar.hpp"
+#include "i18n/catalogue.hpp"
 
 #include <sodium.h>
 
-#include <filesystem>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 namespace accueil::sync {
 
@@ -56,65 +62,166 @@ std::string secret_hash(const std::string& secret) {
     return to_hex(out, sizeof out);
 }
 
-std::string enrol_device(Store& store, const std::string& name, Role role, std::int64_t valid_ms) {
-    if (name.empty() || name.size() > 100)
-        throw InputError("", "a device needs a name of 1 to 100 characters");
-    if (role == Role::Central)
-        throw InputError("--role",
-                         "a device is a kiosk or a desk; the central role is the organisers' store");
-    if (valid_ms <= 0)
-        throw InputError("--valid", "the code must be valid for some time (e.g. 2h, 24h)");
-    const std::string secret = random_secret_hex();
-    WriteTransaction tx(store.db());
-    SQLite::Statement q(
-        store.db(), "INSERT INTO sync_devices (name, enrol_hash, enrolled_ms, role, enrol_expires_ms) "
-                    "VALUES (?1, ?2, ?3, ?4, ?3 + ?5) "
-                    "ON CONFLICT (name) DO UPDATE SET enrol_hash = excluded.enrol_hash, "
-                    "enrolled_ms = excluded.enrolled_ms, token_hash = NULL, joined_ms = NULL, "
-                    "revoked_ms = NULL, role = excluded.role, enrol_expires_ms = excluded.enrol_expires_ms");
+NameInUse::NameInUse(Device d)
+    : InputError("", "the name \"" + d.name + "\" is in use (" + d.state() +
+                         "); add --replace to give it to a new device"),
+      device(std::move(d)) {}
+
+std::optional<Device> find_device(Store& store, const std::string& name) {
+    SQLite::Statement q(store.db(), std::string(kDeviceColumns) + "WHERE name = ?");
     q.bind(1, name);
-    q.bind(2, secret_hash(secret));
-    q.bind(3, store.wall_ms());
-    q.bind(4, to_string(role));
-    q.bind(5, valid_ms);
-    q.exec();
-    tx.commit();
-    return secret;
+    if (!q.executeStep())
+        return std::nullopt;
+    return row_device(q);
 }
 
-std::optional<Joined> join_device(Store& store, const std::string& enrol_secret, const Origin& origin,
-                                  const PublicKey& device_key, std::string& why) {
+namespace {
+// The name a revoked device keeps once its own goes to another: "Accueil 2 (2022-09-28 09:12)", in the
+// event's time zone, with " #2"... when that is taken too.
+std::string retired_name(Store& store, const std::string& name, std::int64_t at_ms) {
+    std::string tz = store.event().timezone;
+    if (tz.empty() || !is_valid_timezone(tz))
+        tz = "UTC";
+    const std::string base = name + " (" + local_day(at_ms, tz) + " " + local_hh_mm(at_ms, tz) + ")";
+    std::string candidate = base;
+    for (int n = 2; find_device(store, candidate); ++n)
+        candidate = base + " #" + std::to_string(n);
+    return candidate;
+}
+
+} // namespace
+
+Enrolment enrol(Store& store, const EnrolRequest& request) {
+    const std::string& name = request.name;
+    if (name.empty() || name.size() > 100)
+        throw InputError("--name", i18n::tr("enrol.bad_name"));
+    if (request.role == Role::Central)
+        throw InputError("--role", i18n::tr("enrol.bad_role", {{"role", to_string(request.role)}}));
+    if (request.valid_ms <= 0)
+        throw InputError(
+            "--valid", i18n::tr("enrol.bad_validity", {{"valid", std::to_string(request.valid_ms) + " ms"}}));
+    Enrolment out;
+    out.secret = random_secret_hex();
+    const std::int64_t now = store.wall_ms();
+    WriteTransaction tx(store.db());
+    if (const auto old = find_device(store, name)) {
+        if (old->in_use(now) && !request.replace)
+            throw NameInUse(*old);
+        if (old->joined_ms) {
+            // A device that joined: revoked (if it was not already) and kept under another name.
+            out.revoked_as = retired_name(store, name, old->revoked_ms.value_or(now));
+            SQLite::Statement retire(
+                store.db(), "UPDATE sync_devices SET name = ?1, revoked_ms = coalesce(revoked_ms, ?2), "
+                            "enrol_hash = NULL, enrol_expires_ms = NULL WHERE name = ?3");
+            retire.bind(1, *out.revoked_as);
+            retire.bind(2, now);
+            retire.bind(3, name);
+            retire.exec();
+        } else {
+            out.replaced_code = !old->revoked_ms && old->in_use(now);
+            SQLite::Statement drop(store.db(), "DELETE FROM sync_devices WHERE name = ?");
+            drop.bind(1, name);
+            drop.exec();
+        }
+    }
+    SQLite::Statement q(store.db(),
+                        "INSERT INTO sync_devices (name, enrol_hash, enrolled_ms, role, enrol_expires_ms) "
+                        "VALUES (?1, ?2, ?3, ?4, ?3 + ?5)");
+    q.bind(1, name);
+    q.bind(2, secret_hash(out.secret));
+    q.bind(3, now);
+    q.bind(4, to_string(request.role));
+    q.bind(5, request.valid_ms);
+    q.exec();
+    tx.commit();
+    return out;
+}
+
+std::string enrol_device(Store& store, const std::string& name, Role role, std::int64_t valid_ms) {
+    return enrol(store, EnrolRequest{name, role, valid_ms, false}).secret;
+}
+
+const char* to_string(JoinRefusal refusal) {
+    switch (refusal) {
+    case JoinRefusal::None:
+        return "";
+    case JoinRefusal::UnknownCode:
+        return "unknown_code";
+    case JoinRefusal::ExpiredCode:
+        return "expired_code";
+    case JoinRefusal::CentralItself:
+        return "central_itself";
+    case JoinRefusal::OriginTaken:
+        return "origin_taken";
+    case JoinRefusal::ReplacesUnknown:
+        return "replaces_unknown";
+    }
+    return "";
+}
+
+std::optional<JoinRefusal> join_refusal_from_string(std::string_view text) {
+    for (const auto r : {JoinRefusal::UnknownCode, JoinRefusal::ExpiredCode, JoinRefusal::CentralItself,
+                         JoinRefusal::OriginTaken, JoinRefusal::ReplacesUnknown})
+        if (text == to_string(r))
+            return r;
+    return std::nullopt;
+}
+
+JoinResult join_device(Store& store, const JoinAttempt& attempt) {
+    JoinResult out;
+    const auto refuse = [&out](JoinRefusal r, std::string why) {
+        out.refusal = r;
+        out.why = std::move(why);
+        return out;
+    };
+    const Origin& origin = attempt.origin;
     WriteTransaction tx(store.db());
     SQLite::Statement q(store.db(),
                         "SELECT name, role, enrol_expires_ms FROM sync_devices WHERE enrol_hash = ? "
                         "AND revoked_ms IS NULL");
-    q.bind(1, secret_hash(enrol_secret));
-    if (!q.executeStep()) {
-        why = "unknown or already used enrolment code; ask for a new one (accueil-sync enroll)";
-        return std::nullopt;
-    }
+    q.bind(1, secret_hash(attempt.secret));
+    if (!q.executeStep())
+        return refuse(JoinRefusal::UnknownCode,
+                      "unknown or already used enrolment code; ask for a new one (accueil-sync enroll)");
     Joined j{q.getColumn(0).getString(), random_secret_hex(),
              role_from_string(q.getColumn(1).getString()).value_or(Role::Kiosk)};
     const bool expired = !q.getColumn(2).isNull() && q.getColumn(2).getInt64() < store.wall_ms();
     q.reset();
-    if (expired) {
-        why = "this enrolment code has expired; ask for a new one (accueil-sync enroll)";
-        return std::nullopt;
-    }
-    if (origin == store.origin()) {
-        why = "this is the central database itself, not a kiosk";
-        return std::nullopt;
+    if (expired)
+        return refuse(JoinRefusal::ExpiredCode,
+                      "this enrolment code has expired; ask for a new one (accueil-sync enroll)");
+    if (origin == store.origin())
+        return refuse(JoinRefusal::CentralItself, "this is the central database itself, not a kiosk");
+    if (!attempt.replaces.empty()) {
+        // The device this database was: authenticated by its own token, revoked with this join.
+        const auto old = authenticate(store, attempt.replaces);
+        if (!old)
+            return refuse(JoinRefusal::ReplacesUnknown,
+                          "the device this kiosk replaces is not enrolled here; it must leave its own "
+                          "server first");
+        out.replaced = old->name;
+        // The same database goes on as the new device: its origin moves with it.
+        SQLite::Statement revoke(store.db(),
+                                 "UPDATE sync_devices SET revoked_ms = coalesce(revoked_ms, ?1), "
+                                 "enrol_hash = NULL, enrol_expires_ms = NULL, "
+                                 "origin = CASE WHEN origin = ?2 THEN NULL ELSE origin END WHERE name = ?3");
+        revoke.bind(1, store.wall_ms());
+        revoke.bind(2, origin.data(), int(origin.size()));
+        revoke.bind(3, old->name);
+        revoke.exec();
     }
     // One origin, one device: a copied kiosk disk cannot join as a second device and speak for the first.
     SQLite::Statement other(store.db(), "SELECT name FROM sync_devices WHERE origin = ? AND name <> ?");
     other.bind(1, origin.data(), int(origin.size()));
     other.bind(2, j.name);
     if (other.executeStep()) {
-        why = "this kiosk database already joined as \"" + other.getColumn(0).getString() +
-              "\"; a copy of it cannot join again (give the new device a new database)";
-        return std::nullopt;
+        out.other_name = other.getColumn(0).getString();
+        return refuse(JoinRefusal::OriginTaken,
+                      "this kiosk database already joined as \"" + out.other_name +
+                          "\"; a copy of it cannot join again (give the new device a new database)");
     }
     other.reset();
+    const PublicKey& device_key = attempt.device_key;
     SQLite::Statement u(store.db(),
                         "UPDATE sync_devices SET enrol_hash = NULL, enrol_expires_ms = NULL, token_hash = ?, "
                         "joined_ms = ?, last_contact_ms = ?, origin = ? WHERE name = ?");
@@ -144,7 +251,15 @@ std::optional<Joined> join_device(Store& store, const std::string& enrol_secret,
         add_event_key(store, device_key, label);
     }
     tx.commit();
-    return j;
+    out.joined = std::move(j);
+    return out;
+}
+
+std::optional<Joined> join_device(Store& store, const std::string& enrol_secret, const Origin& origin,
+                                  const PublicKey& device_key, std::string& why) {
+    auto r = join_device(store, JoinAttempt{enrol_secret, origin, device_key, {}});
+    why = r.why;
+    return r.joined;
 }
 
 std::optional<Device> authenticate(Store& store, const std::string& token) {
@@ -187,8 +302,17 @@ std::vector<Device> list_devices(Store& store) {
 }
 
 Store create_joining_store(const std::string& path, WallClock wall) {
-    if (std::filesystem::exists(path))
-        throw StoreError(path + ": already exists; refusing to overwrite it");
+    {
+        // O_EXCL: made here or refused, never another process's file taken over (a failed join removes
+        // what it made: sync/app/agent.cpp).
+        const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd < 0) {
+            if (errno == EEXIST)
+                throw FileExists(path + ": already exists; refusing to overwrite it");
+            throw StoreError(path + ": cannot be created (" + std::strerror(errno) + ")");
+        }
+        ::close(fd);
+    }
     {
         auto db = open_database(path, OpenMode::CreateIfMissing);
         WriteTransaction tx(db);

@@ -3,9 +3,12 @@
 #include "client.hpp"
 #include "database.hpp"
 #include "errors.hpp"
+#include "i18n/catalogue.hpp"
+#include "report/report_tables.hpp"
 #include "server.hpp"
 #include "sync/device_key.hpp"
 #include "sync/devices.hpp"
+#include "sync/join_exit.hpp"
 #include "sync/merge.hpp"
 #include "sync/peers.hpp"
 
@@ -46,7 +49,7 @@ std::optional<Link> stored_link(Store& kiosk) {
 Link enrolled_link(Store& kiosk) {
     if (auto l = stored_link(kiosk))
         return *l;
-    throw InputError(kiosk.path(), "this kiosk has not joined a server (accueil-sync join CODE --db ...)");
+    throw InputError("", i18n::tr("agent.not_joined", {{"path", kiosk.path()}}));
 }
 
 void sleep_ms(std::int64_t ms) {
@@ -97,7 +100,7 @@ bool pull_all(Store& kiosk, Client& client, RoundResult& r) {
             server_vector = vector_from_json(reply.body.at("vector"));
             peers = peers_from_json(reply.body.at("peers"));
         } catch (const std::exception& e) {
-            r.error = std::string("unreadable answer from the server: ") + e.what();
+            r.error = i18n::tr("agent.error.unreadable", {{"detail", e.what()}});
             return false;
         }
         // A different server database (restored or replaced): what it acknowledged before means nothing.
@@ -128,7 +131,7 @@ bool pull_all(Store& kiosk, Client& client, RoundResult& r) {
             opt.before_commit = [delay] { std::this_thread::sleep_for(std::chrono::milliseconds(delay)); };
         const auto m = merge_events(kiosk, events, opt);
         if (!m.ok()) {
-            r.error = "events from the server refused here: " + m.rejected.front().reason;
+            r.error = i18n::tr("agent.error.pull_refused", {{"detail", m.rejected.front().reason}});
             return false;
         }
         r.pulled += std::int64_t(m.applied);
@@ -138,8 +141,7 @@ bool pull_all(Store& kiosk, Client& client, RoundResult& r) {
         const auto own = server_vector.find(kiosk.origin());
         if (own != server_vector.end()) {
             if (own->second > local_vector(kiosk)[kiosk.origin()])
-                std::cerr << "accueil-sync: the server holds more events of this database than it has "
-                             "(a restored backup or a copy?); its new events will be refused as conflicts\n";
+                std::cerr << "accueil-sync: " << i18n::tr("agent.server_ahead") << "\n";
             server_vector.erase(own);
         }
         {
@@ -167,7 +169,7 @@ bool push_all(Store& kiosk, Client& client, RoundResult& r) {
             try {
                 acked = vector_from_json(reply.body.at("marks"));
             } catch (const std::exception& e) {
-                r.error = std::string("unreadable answer from the server: ") + e.what();
+                r.error = i18n::tr("agent.error.unreadable", {{"detail", e.what()}});
                 return false;
             }
             // Committed there: every event of this batch is known, even beyond a gap.
@@ -193,8 +195,10 @@ bool push_all(Store& kiosk, Client& client, RoundResult& r) {
             add_dead_letters(kiosk.db(), rejected, sync_wall_ms());
             tx.commit();
             r.refused += std::int64_t(rejected.size());
-            std::cerr << "accueil-sync: " << rejected.size()
-                      << " event(s) refused by the server: " << rejected.front().reason << "\n";
+            std::cerr << "accueil-sync: "
+                      << i18n::tr("agent.push_refused", {{"count", std::to_string(rejected.size())},
+                                                         {"detail", rejected.front().reason}})
+                      << "\n";
             continue;
         }
         r.error = reply.error;
@@ -216,8 +220,9 @@ RoundResult sync_round(Store& kiosk) {
 }
 
 namespace {
-// Started at boot beside a kiosk that is not set up yet: waits for its database and its enrolment
-// (scanned on the kiosk, or `accueil-sync join`) instead of failing. Nothing when stopped first.
+// Started at boot beside a kiosk that is not set up yet (`agent --wait`, what a service unit uses):
+// waits for its database and its enrolment (scanned on the kiosk, or `accueil-sync join`) instead of
+// failing. Nothing when stopped first.
 std::optional<Store> wait_for_enrolment(const std::string& db) {
     bool told = false;
     while (!g_stop) {
@@ -231,24 +236,46 @@ std::optional<Store> wait_for_enrolment(const std::string& db) {
             // Being created by the kiosk right now, or busy: look again in a second.
         }
         if (!told)
-            std::cerr
-                << "accueil-sync: " << db
-                << " has not joined a server yet; waiting (scan the enrolment code on the kiosk, or run "
-                   "accueil-sync join CODE --db ...)\n";
+            std::cerr << "accueil-sync: " << i18n::tr("agent.waiting", {{"path", db}}) << "\n";
         told = true;
         sleep_ms(1000);
     }
     return std::nullopt;
 }
+
+// Without --wait the agent was started by a person: a mistyped path or a kiosk that has not joined
+// is said at once, instead of waiting for an enrolment that will never come (issue 12).
+Store open_joined(const std::string& db) {
+    if (!std::filesystem::exists(db))
+        throw InputError("", i18n::tr("agent.no_database", {{"path", db}}));
+    Store kiosk = Store::open(db, sync_wall_ms);
+    enrolled_link(kiosk);
+    return kiosk;
+}
 } // namespace
 
 int run_agent(const AgentOptions& o) {
+    std::optional<Store> opened;
+    if (o.wait) {
+        std::signal(SIGINT, on_signal);
+        std::signal(SIGTERM, on_signal);
+        opened = wait_for_enrolment(o.db);
+        if (!opened)
+            return 0;
+    } else {
+        opened = open_joined(o.db);
+    }
+    Store& kiosk = *opened;
     if (o.once) {
-        Store kiosk = Store::open(o.db, sync_wall_ms);
-        enrolled_link(kiosk); // refuse when not joined
+        std::signal(SIGINT, SIG_DFL); // one round: a signal stops it as any command
+        std::signal(SIGTERM, SIG_DFL);
         const auto r = sync_round(kiosk);
-        std::cout << "accueil-sync: " << r.pushed << " sent, " << r.pulled << " received, " << r.pending
-                  << " still to send" << (r.refused ? ", " + std::to_string(r.refused) + " refused" : "")
+        std::cout << "accueil-sync: "
+                  << i18n::tr(r.refused ? "agent.once_refused" : "agent.once",
+                              {{"sent", std::to_string(r.pushed)},
+                               {"received", std::to_string(r.pulled)},
+                               {"pending", std::to_string(r.pending)},
+                               {"refused", std::to_string(r.refused)}})
                   << "\n";
         if (!r.error.empty())
             std::cerr << "accueil-sync: " << r.error << "\n";
@@ -256,10 +283,6 @@ int run_agent(const AgentOptions& o) {
     }
     std::signal(SIGINT, on_signal);
     std::signal(SIGTERM, on_signal);
-    auto waited = wait_for_enrolment(o.db);
-    if (!waited)
-        return 0;
-    Store& kiosk = *waited;
     std::mt19937 rng{std::random_device{}()};
     double backoff = 1.0;
     bool was_online = false;
@@ -268,12 +291,15 @@ int run_agent(const AgentOptions& o) {
         try {
             r = sync_round(kiosk);
         } catch (const SQLite::Exception& e) {
-            r.error = std::string("kiosk database busy or failing: ") + e.what();
+            r.error = i18n::tr("agent.error.database", {{"detail", e.what()}});
         } catch (const StoreError& e) {
             r.error = e.what();
         }
         if (r.reached != was_online || r.refused)
-            std::cerr << "accueil-sync: " << (r.reached ? "online" : "offline: " + r.error) << "\n";
+            std::cerr << "accueil-sync: "
+                      << (r.reached ? i18n::tr("agent.online")
+                                    : i18n::tr("agent.offline", {{"reason", r.error}}))
+                      << "\n";
         was_online = r.reached;
         if (!r.reached) {
             // Jittered exponential backoff, so ten kiosks do not hammer a server that just came back.
@@ -293,47 +319,206 @@ int run_agent(const AgentOptions& o) {
     return 0;
 }
 
-int join_server(const std::string& text, const std::string& db) {
-    const auto code = parse_enrolment_code(text);
-    if (!code)
-        throw InputError("", "this is not an accueil enrolment code (it starts with accueil1:)");
-    const bool fresh = !std::filesystem::exists(db);
-    Store kiosk = fresh ? create_joining_store(db, sync_wall_ms) : Store::open(db, sync_wall_ms);
-    const SigningKey device_key = device_key_of(kiosk);
-    Client client(code->url(), code->fingerprint, "");
-    const auto reply = client.post("/v1/join", {{"protocol", kProtocolVersion},
-                                                {"secret", code->token},
-                                                {"origin", to_hex(kiosk.origin())},
-                                                {"device_key", to_hex(device_key.public_key())}});
-    if (!reply.ok()) {
-        // A fresh file stays: joining again with a new code reuses it.
-        throw InputError("", "cannot join " + code->url() + ": " + reply.error);
+namespace {
+
+// A database file this join created: removed with its -wal and -shm unless the join completes, so a
+// failed join leaves nothing behind. Declared before the Store, which is closed first.
+class MadeFile {
+public:
+    explicit MadeFile(std::string path) : path_(std::move(path)) {}
+    MadeFile(const MadeFile&) = delete;
+    MadeFile& operator=(const MadeFile&) = delete;
+    ~MadeFile() {
+        if (keep_)
+            return;
+        std::error_code ec;
+        for (const char* suffix : {"", "-wal", "-shm", "-journal"})
+            std::filesystem::remove(path_ + suffix, ec);
     }
+    void keep() { keep_ = true; }
+
+private:
+    std::string path_;
+    bool keep_ = false;
+};
+
+int say_failure(JoinExit code, const std::string& message) {
+    std::cerr << "accueil-sync: " << message << "\n";
+    return static_cast<int>(code);
+}
+
+// A refused or unanswered request of the join, as the exit code and sentence the kiosk and the person
+// at the terminal get (shared/sync/join_exit.hpp).
+int join_failure(const Reply& reply, const std::string& server, const std::string& db) {
+    const i18n::Args where{{"server", server}, {"path", db}, {"detail", reply.detail}};
+    if (reply.status == 0)
+        return reply.certificate
+                   ? say_failure(JoinExit::WrongCertificate, i18n::tr("joining.wrong_certificate", where))
+                   : say_failure(JoinExit::ServerUnreachable, i18n::tr("joining.unreachable", where));
+    if (reply.retry_later())
+        return say_failure(JoinExit::ServerUnreachable, i18n::tr("joining.server_busy", where));
+    if (reply.status == 426)
+        return say_failure(JoinExit::BadInput, i18n::tr("joining.other_version", where));
+    switch (join_refusal_from_string(reply.reason).value_or(JoinRefusal::None)) {
+    case JoinRefusal::UnknownCode:
+        return say_failure(JoinExit::CodeRefused, i18n::tr("joining.code_unknown", where));
+    case JoinRefusal::ExpiredCode:
+        return say_failure(JoinExit::CodeRefused, i18n::tr("joining.code_expired", where));
+    case JoinRefusal::CentralItself:
+        return say_failure(JoinExit::BadInput, i18n::tr("joining.central_itself", where));
+    case JoinRefusal::OriginTaken:
+        return say_failure(JoinExit::BadInput,
+                           i18n::tr("joining.origin_taken",
+                                    {{"server", server}, {"name", text_field(reply.body, "name", "")}}));
+    case JoinRefusal::None:
+    case JoinRefusal::ReplacesUnknown:
+        break;
+    }
+    // An older server's refusal of the secret has no reason word.
+    return say_failure(reply.status == 403 ? JoinExit::CodeRefused : JoinExit::BadInput,
+                       i18n::tr("joining.refused", where));
+}
+
+std::string count_text(Store& store, const char* sql) {
+    const std::int64_t n = store.db().execAndGet(sql).getInt64();
+    return report::format_count(n,
+                                i18n::process_lang() == i18n::Lang::Fr ? report::Lang::Fr : report::Lang::En);
+}
+
+} // namespace
+
+int join_server(const std::string& text, const std::string& db, bool replace) {
+    const auto code = parse_enrolment_code(text);
+    if (!code) {
+        std::string trimmed = text;
+        trimmed.erase(0, trimmed.find_first_not_of(" \t\r\n"));
+        return trimmed.starts_with("accueil1:")
+                   ? say_failure(JoinExit::DamagedCode, i18n::tr("joining.damaged_code"))
+                   : say_failure(JoinExit::NotACode, i18n::tr("joining.not_a_code"));
+    }
+    const std::string server = code->url();
+    std::optional<MadeFile> made;
+    std::optional<Store> opened;
+    try {
+        if (std::filesystem::exists(db)) {
+            opened = Store::open(db, sync_wall_ms);
+        } else {
+            made.emplace(db);
+            try {
+                opened = create_joining_store(db, sync_wall_ms);
+            } catch (const FileExists&) {
+                made->keep(); // made by someone else meanwhile: not ours to remove
+                throw;
+            }
+        }
+    } catch (const StoreError& e) {
+        return say_failure(JoinExit::StoreProblem,
+                           i18n::tr("joining.store_problem", {{"path", db}, {"detail", e.what()}}));
+    } catch (const SQLite::Exception& e) {
+        return say_failure(JoinExit::StoreProblem,
+                           i18n::tr("joining.store_problem", {{"path", db}, {"detail", e.what()}}));
+    }
+    Store& kiosk = *opened;
+
+    const auto old = stored_link(kiosk);
+    const std::string code_hash = secret_hash(code->token);
+    if (old) {
+        const i18n::Args where{{"server", old->url}, {"name", kiosk.kiosk_name()}};
+        if (kiosk.meta("sync.enrol_code").value_or("") == code_hash) {
+            // The same code again (a second scan, a script run twice): already done.
+            std::cout << "accueil-sync: " << i18n::tr("joining.already_same_code", where) << "\n";
+            return static_cast<int>(JoinExit::Joined);
+        }
+        if (!replace)
+            return say_failure(JoinExit::AlreadyJoined, i18n::tr("joining.already_joined", where));
+    }
+
+    // The device key: the saved one, or one made now and saved only with the enrolment.
+    const auto saved_key = stored_device_key(kiosk);
+    const SigningKey device_key = saved_key ? *saved_key : SigningKey::generate();
+    json request{{"protocol", kProtocolVersion},
+                 {"secret", code->token},
+                 {"origin", to_hex(kiosk.origin())},
+                 {"device_key", to_hex(device_key.public_key())}};
+    if (old)
+        request["replaces"] = old->token; // revoked by the server with this join, when it is its own
+    Client client(server, code->fingerprint, "");
+    auto reply = client.post("/v1/join", request);
+    std::string left;
+    if (old && reply.status == 409 && reply.reason == to_string(JoinRefusal::ReplacesUnknown)) {
+        // The old device belongs to another central store: it is told first (by the old device's own
+        // token), and the code is used only once it no longer lists this kiosk as active.
+        Client previous(old->url, old->fingerprint, old->token);
+        const auto gone =
+            previous.post("/v1/leave", {{"protocol", kProtocolVersion}, {"origin", to_hex(kiosk.origin())}});
+        // 401: that server does not know the token (its database was made again); 403: revoked already.
+        if (!gone.ok() && gone.status != 401 && gone.status != 403) {
+            const JoinExit why = gone.status == 0     ? (gone.certificate ? JoinExit::WrongCertificate
+                                                                          : JoinExit::ServerUnreachable)
+                                 : gone.retry_later() ? JoinExit::ServerUnreachable
+                                                      : JoinExit::BadInput;
+            return say_failure(
+                why, i18n::tr("joining.leave_failed",
+                              {{"server", old->url}, {"name", kiosk.kiosk_name()}, {"detail", gone.error}}));
+        }
+        left = old->url;
+        request.erase("replaces");
+        reply = client.post("/v1/join", request);
+    }
+    if (!reply.ok())
+        return join_failure(reply, server, db);
+
     const std::string token = text_field(reply.body, "token");
     const std::string name = text_field(reply.body, "name");
-    const std::string server = text_field(reply.body, "server");
+    const std::string server_origin = text_field(reply.body, "server");
     const std::string server_key = text_field(reply.body, "server_key");
-    if (token.size() != 64 || !origin_from_hex(server) || !public_key_from_hex(server_key))
-        throw InputError("",
-                         "the server's answer has no device token, origin or key (another accueil version?)");
+    const std::string role = text_field(reply.body, "role", "kiosk");
+    if (token.size() != 64 || !origin_from_hex(server_origin) || !public_key_from_hex(server_key))
+        return say_failure(JoinExit::BadInput, i18n::tr("joining.unreadable_answer", {{"server", server}}));
+    const std::string old_name = kiosk.kiosk_name();
     {
         WriteTransaction tx(kiosk.db());
+        if (!saved_key)
+            save_device_key(kiosk, device_key);
+        // Another central store: what the previous one acknowledged means nothing to it.
+        if (kiosk.meta("sync.server_origin").value_or("") != server_origin)
+            reset_acked(kiosk.db());
         // Pinned now: the central's origin is the only one that may define the event and its keys,
         // and its key signs the bundles it hands out.
-        kiosk.set_meta("sync.server_origin", server);
+        kiosk.set_meta("sync.server_origin", server_origin);
         kiosk.set_meta("sync.server_key", server_key);
-        kiosk.set_meta("sync.role", text_field(reply.body, "role", "kiosk"));
-        kiosk.set_meta("sync.server", code->url());
+        kiosk.set_meta("sync.role", role);
+        kiosk.set_meta("sync.server", server);
         kiosk.set_meta("sync.fingerprint", code->fingerprint);
         kiosk.set_meta("sync.token", token);
+        // Only its hash: the same code shown again is recognised, and answered "already done".
+        kiosk.set_meta("sync.enrol_code", code_hash);
         if (!name.empty())
             kiosk.set_meta("kiosk_name", name);
         tx.commit();
     }
+    if (made)
+        made->keep();
+    if (old) {
+        const std::string replaced = text_field(reply.body, "replaced", "");
+        std::cout << "accueil-sync: "
+                  << i18n::tr("joining.replaced", {{"name", replaced.empty() ? old_name : replaced},
+                                                   {"server", left.empty() ? old->url : left}})
+                  << "\n";
+    }
     const auto r = sync_round(kiosk);
-    std::cout << "accueil-sync: joined " << code->url() << " as \"" << name << "\"; " << r.pulled
-              << " events received" << (r.reached ? "" : " (" + r.error + ")") << "\n";
-    return r.reached ? 0 : 1;
+    const i18n::Args joined{{"server", server},
+                            {"name", name},
+                            {"role", i18n::tr(role == "desk" ? "enrol.role_desk" : "enrol.role_kiosk")},
+                            {"event", kiosk.event().name},
+                            {"people", count_text(kiosk, "SELECT count(*) FROM attendees")},
+                            {"arrivals", count_text(kiosk, "SELECT count(*) FROM checkin_days")},
+                            {"path", db},
+                            {"detail", r.error}};
+    if (!r.reached)
+        return say_failure(JoinExit::JoinedNotSynced, i18n::tr("joining.joined_not_synced", joined));
+    std::cout << "accueil-sync: " << i18n::tr("joining.joined", joined) << "\n";
+    return static_cast<int>(JoinExit::Joined);
 }
 
 } // namespace accueil::sync

@@ -24,11 +24,16 @@ RoundResult sync_round(Store& kiosk);
 struct AgentOptions {
     std::string db;
     bool once = false;
+    bool wait = false; // a service started before enrolment: wait for the database and the join
     double max_backoff_s = 60;
 };
 int run_agent(const AgentOptions& options);
 
-// `join CODE --db kiosk.db`: returns the exit code; prints what happened.
-int join_server(const std::string& code, const std::string& db);
+// `join CODE --db kiosk.db [--replace]`: returns a JoinExit code (shared/sync/join_exit.hpp); prints
+// what happened, the last line saying it whole (the kiosk logs it). A database that has joined already
+// is left as it is unless `replace`: it then joins anew and its old device is revoked at its server
+// (in the same request when the new code is that server's, else by /v1/leave first). A failed join
+// changes nothing: a database file it created is removed, an existing one is not written.
+int join_server(const std::string& code, const std::string& db, bool replace = false);
 
 } // namespace accueil::sync

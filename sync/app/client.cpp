@@ -2,6 +2,7 @@
 #include "client.hpp"
 
 #include "errors.hpp"
+#include "i18n/catalogue.hpp"
 #include "tls.hpp"
 
 #include <httplib.h>
@@ -18,12 +19,12 @@ Client::Client(const std::string& url, std::string fingerprint, std::string toke
     : impl_(std::make_unique<Impl>()) {
     const auto u = parse_server_url(url);
     if (!u)
-        throw InputError("", "\"" + url + "\" is not a server address (http(s)://host:port)");
+        throw InputError("", i18n::tr("agent.error.bad_address", {{"address", url}}));
     impl_->fingerprint = std::move(fingerprint);
     impl_->token = std::move(token);
     if (u->scheme == "https") {
         if (impl_->fingerprint.size() != 64)
-            throw InputError("", "no pinned certificate for " + url + "; join the server again");
+            throw InputError("", i18n::tr("agent.error.no_pinned_certificate", {{"server", url}}));
         auto ssl = std::make_unique<httplib::SSLClient>(u->host, u->port);
         // httplib's CA check is replaced by the pin: the only certificate accepted is the enrolled one.
         ssl->enable_server_certificate_verification(false);
@@ -48,21 +49,34 @@ Reply Client::post(const std::string& path, const nlohmann::json& body) {
     auto res = impl_->http->Post(path.c_str(), headers, body.dump(), "application/json");
     if (!res) {
         const auto err = res.error();
-        r.error = err == httplib::Error::SSLServerVerification || err == httplib::Error::SSLConnection
-                      ? "the server's certificate is not the enrolled one (or TLS failed): " +
-                            httplib::to_string(err)
-                      : "server unreachable: " + httplib::to_string(err);
+        r.detail = httplib::to_string(err);
+        r.certificate = err == httplib::Error::SSLServerVerification || err == httplib::Error::SSLConnection;
+        r.error = i18n::tr(r.certificate ? "agent.error.certificate" : "agent.error.unreachable",
+                           {{"detail", r.detail}});
         return r;
     }
     r.status = res->status;
     r.body = nlohmann::json::parse(res->body, nullptr, false);
-    if (r.body.is_discarded())
+    if (!r.body.is_object())
         r.body = nlohmann::json::object();
-    if (!r.ok())
-        r.error = "server answered " + std::to_string(r.status) +
-                  (r.body.is_object() && r.body.contains("error") && r.body["error"].is_string()
-                       ? ": " + r.body["error"].get<std::string>()
-                       : std::string());
+    if (!r.ok()) {
+        const auto text = [&](const char* key) {
+            return r.body.contains(key) && r.body[key].is_string() ? r.body[key].get<std::string>()
+                                                                   : std::string();
+        };
+        r.reason = text("reason");
+        r.detail = text("error");
+        const std::string status = std::to_string(r.status);
+        const std::string detail = r.detail.empty() ? status : status + ": " + r.detail;
+        if (r.reason == "revoked")
+            r.error = i18n::tr("agent.error.revoked", {{"detail", detail}});
+        else if (r.reason == "unknown_token")
+            r.error = i18n::tr("agent.error.unknown_token", {{"detail", detail}});
+        else if (r.retry_later())
+            r.error = i18n::tr("agent.error.server_busy", {{"detail", detail}});
+        else
+            r.error = i18n::tr("agent.error.refused", {{"detail", detail}});
+    }
     return r;
 }
 

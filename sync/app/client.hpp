@@ -11,9 +11,12 @@
 namespace accueil::sync {
 
 struct Reply {
-    int status = 0; // 0: no answer (unreachable, timeout, handshake refused)
+    int status = 0;           // 0: no answer (unreachable, timeout, handshake refused)
+    bool certificate = false; // no answer because the TLS handshake failed: not the pinned certificate
     nlohmann::json body;
-    std::string error; // one line for people
+    std::string reason; // the server's word for a refusal ("revoked", "unknown_code"...), when it gives one
+    std::string detail; // the server's own text, or the transport's error
+    std::string error;  // one line for people, in the process language
     bool ok() const { return status == 200; }
     bool retry_later() const { return status == 0 || status >= 500 || status == 429; }
 };

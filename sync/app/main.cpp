@@ -3,6 +3,8 @@
 #include "agent.hpp"
 #include "database.hpp"
 #include "errors.hpp"
+#include "event_calendar.hpp"
+#include "i18n/catalogue.hpp"
 #include "organiser_password.hpp"
 #include "organiser_pin.hpp"
 #include "qr.hpp"
@@ -68,35 +70,69 @@ std::optional<std::int64_t> parse_duration_ms(const std::string& text) {
     return std::nullopt;
 }
 
+// "2022-09-28 09:12" in the event's time zone, for the organisers reading about a device.
+std::string local_moment(Store& store, std::int64_t ms) {
+    const std::string tz = store.event().timezone.empty() ? "UTC" : store.event().timezone;
+    return local_day(ms, tz) + " " + local_hh_mm(ms, tz);
+}
+
+std::string role_words(Role role) {
+    return i18n::tr(role == Role::Desk ? "enrol.role_desk" : "enrol.role_kiosk");
+}
+
+// Why a name cannot be enrolled again without --replace, and what --replace would do.
+std::string name_in_use_text(Store& central, const Device& d) {
+    if (d.joined_ms)
+        return i18n::tr("enrol.in_use_active",
+                        {{"name", d.name},
+                         {"role", role_words(d.role)},
+                         {"last_contact", d.last_contact_ms ? local_moment(central, *d.last_contact_ms)
+                                                            : i18n::tr("enrol.never")}});
+    return i18n::tr("enrol.in_use_code",
+                    {{"name", d.name},
+                     {"made", local_moment(central, d.enrolled_ms)},
+                     {"until", d.enrol_expires_ms ? local_moment(central, *d.enrol_expires_ms) : "-"}});
+}
+
 int cmd_enroll(const std::string& db, const std::string& name, std::string url, std::string png,
-               const std::string& role_text, const std::string& valid) {
+               const std::string& role_text, const std::string& valid, bool replace) {
     const auto role = role_from_string(role_text);
     if (!role || *role == Role::Central)
-        throw InputError("--role", "\"" + role_text + "\" is not a device role (kiosk or desk)");
+        throw InputError("--role", i18n::tr("enrol.bad_role", {{"role", role_text}}));
     const auto valid_ms = parse_duration_ms(valid);
     if (!valid_ms)
-        throw InputError("--valid", "\"" + valid + "\" is not a duration (e.g. 2h, 24h, 30min, 3d)");
+        throw InputError("--valid", i18n::tr("enrol.bad_validity", {{"valid", valid}}));
     Store central = Store::open(db, sync_wall_ms);
     if (url.empty())
         url = central.meta("sync.url").value_or("");
     if (url.empty())
-        throw InputError("", "no server address known yet: start `accueil-sync serve` once, or give --url");
+        throw InputError("", i18n::tr("enrol.no_url"));
     auto code = parse_server_url(url);
     if (!code)
-        throw InputError("--url", "\"" + url + "\" is not http(s)://host:port");
+        throw InputError("--url", i18n::tr("enrol.bad_url", {{"url", url}}));
+    // Said before anything is made (the certificate, a code); enrol() checks again in its transaction.
+    if (const auto old = find_device(central, name); old && !replace && old->in_use(sync_wall_ms()))
+        throw InputError("", name_in_use_text(central, *old));
     if (code->scheme == "https")
         code->fingerprint = certificate_fingerprint(ensure_certificate(db).cert);
-    code->token = enrol_device(central, name, *role, *valid_ms);
+    Enrolment enrolment;
+    try {
+        enrolment = enrol(central, EnrolRequest{name, *role, *valid_ms, replace});
+    } catch (const NameInUse& e) {
+        throw InputError("", name_in_use_text(central, e.device));
+    }
+    code->token = enrolment.secret;
     const std::string text = format_enrolment_code(*code);
     if (png.empty())
         png = db + ".enrol.png";
     qr_png(text, png);
-    std::cout << "Enrôlement de « " << name << " » (" << to_string(*role) << ") / enrolment of \"" << name
-              << "\" (" << to_string(*role) << ")\n"
-              << "Sur le poste, scannez ce code ou tapez / on the kiosk, scan this code or run:\n"
-              << "  accueil-sync join CODE --db kiosk.db\n"
-              << "Code valable une fois, pendant " << valid << " / one-time code, valid for " << valid
-              << ". Image: " << png << "\n\n"
+    std::cout << i18n::tr("enrol.title", {{"name", name}, {"role", role_words(*role)}}) << "\n";
+    if (enrolment.revoked_as)
+        std::cout << i18n::tr("enrol.revoked_old", {{"name", name}, {"old", *enrolment.revoked_as}}) << "\n";
+    if (enrolment.replaced_code)
+        std::cout << i18n::tr("enrol.replaced_code", {{"name", name}}) << "\n";
+    std::cout << i18n::tr("enrol.how") << "\n"
+              << i18n::tr("enrol.validity", {{"valid", valid}, {"png", png}}) << "\n\n"
               << qr_terminal(text) << "\n"
               << text << "\n";
     return 0;
@@ -177,9 +213,23 @@ int cmd_link(const std::string& db, const std::string& valid, std::string url, c
 
 int cmd_revoke(const std::string& db, const std::string& name) {
     Store central = Store::open(db, sync_wall_ms);
-    if (!revoke_device(central, name))
-        throw InputError("", "no active device named \"" + name + "\" (see accueil-sync status)");
-    std::cout << "accueil-sync: \"" << name << "\" revoked; it can no longer sync\n";
+    const auto device = find_device(central, name);
+    if (device && device->revoked_ms)
+        throw InputError("",
+                         i18n::tr("revoke.already",
+                                  {{"name", name}, {"when", local_moment(central, *device->revoked_ms)}}));
+    if (!device || !revoke_device(central, name)) {
+        std::string names;
+        for (const auto& d : list_devices(central))
+            if (!d.revoked_ms)
+                names += (names.empty() ? "" : ", ") + d.name;
+        throw InputError("", names.empty()
+                                 ? i18n::tr("revoke.no_devices", {{"name", name}})
+                                 : i18n::tr("revoke.no_such_device", {{"name", name}, {"names", names}}));
+    }
+    std::cout << "accueil-sync: "
+              << i18n::tr(device->joined_ms ? "revoke.done" : "revoke.code_cancelled", {{"name", name}})
+              << "\n";
     return 0;
 }
 
@@ -282,29 +332,27 @@ int main(int argc, char** argv) {
     serve_cmd->callback([&] { run = [&] { return serve(serve_opt); }; });
 
     std::string db, name, url, png, code, out, role = "kiosk", valid = "24h";
-    bool all = false;
+    bool all = false, replace = false;
     std::vector<std::string> files;
-    auto* enroll = app.add_subcommand("enroll", "Make a one-time enrolment code for a kiosk");
-    enroll->add_option("--db", db, "Central database")->required();
-    enroll->add_option("--name", name, "Kiosk name, e.g. \"Accueil 2\"")->required();
-    enroll->add_option("--url", url, "Server address for the kiosk (default: the one `serve` uses)");
-    enroll->add_option("--png", png, "Where to write the QR image (default: <db>.enrol.png)");
-    enroll
-        ->add_option("--role", role,
-                     "kiosk (self-service: check-ins only) or desk (volunteers: may edit people)")
-        ->capture_default_str();
-    enroll->add_option("--valid", valid, "How long the code can be used, e.g. 2h, 24h, 3d")
-        ->capture_default_str();
-    enroll->callback([&] { run = [&] { return cmd_enroll(db, name, url, png, role, valid); }; });
+    auto* enroll = app.add_subcommand("enroll", i18n::tr("enrol.help.command"));
+    enroll->add_option("--db", db, i18n::tr("enrol.help.db"))->required();
+    enroll->add_option("--name", name, i18n::tr("enrol.help.name"))->required();
+    enroll->add_option("--url", url, i18n::tr("enrol.help.url"));
+    enroll->add_option("--png", png, i18n::tr("enrol.help.png"));
+    enroll->add_option("--role", role, i18n::tr("enrol.help.role"))->capture_default_str();
+    enroll->add_option("--valid", valid, i18n::tr("enrol.help.valid"))->capture_default_str();
+    enroll->add_flag("--replace", replace, i18n::tr("enrol.help.replace"));
+    enroll->callback([&] { run = [&] { return cmd_enroll(db, name, url, png, role, valid, replace); }; });
 
-    auto* join = app.add_subcommand("join", "Join a server with an enrolment code (kiosk side)");
-    join->add_option("code", code, "The enrolment code (accueil1:...)")->required();
-    join->add_option("--db", db, "Kiosk database (made when missing)")->required();
-    join->callback([&] { run = [&] { return join_server(code, db); }; });
+    auto* join = app.add_subcommand("join", i18n::tr("joining.help.command"));
+    join->add_option("code", code, i18n::tr("joining.help.code"))->required();
+    join->add_option("--db", db, i18n::tr("joining.help.db"))->required();
+    join->add_flag("--replace", replace, i18n::tr("joining.help.replace"));
+    join->callback([&] { run = [&] { return join_server(code, db, replace); }; });
 
-    auto* revoke = app.add_subcommand("revoke", "Cut a kiosk off");
-    revoke->add_option("name", name, "Kiosk name")->required();
-    revoke->add_option("--db", db, "Central database")->required();
+    auto* revoke = app.add_subcommand("revoke", i18n::tr("revoke.help.command"));
+    revoke->add_option("name", name, i18n::tr("revoke.help.name"))->required();
+    revoke->add_option("--db", db, i18n::tr("revoke.help.db"))->required();
     revoke->callback([&] { run = [&] { return cmd_revoke(db, name); }; });
 
     auto* password = app.add_subcommand(
@@ -323,10 +371,11 @@ int main(int argc, char** argv) {
     link->callback([&] { run = [&] { return cmd_link(db, link_valid, url, png); }; });
 
     AgentOptions agent_opt;
-    auto* agent = app.add_subcommand("agent", "Kiosk agent: push and pull while the kiosk runs");
-    agent->add_option("--db", agent_opt.db, "Kiosk database")->required();
-    agent->add_flag("--once", agent_opt.once, "One round; exit 0 only when everything was acknowledged");
-    agent->add_option("--max-backoff", agent_opt.max_backoff_s, "Longest wait between retries, seconds")
+    auto* agent = app.add_subcommand("agent", i18n::tr("agent.help.command"));
+    agent->add_option("--db", agent_opt.db, i18n::tr("agent.help.db"))->required();
+    agent->add_flag("--once", agent_opt.once, i18n::tr("agent.help.once"));
+    agent->add_flag("--wait", agent_opt.wait, i18n::tr("agent.help.wait"));
+    agent->add_option("--max-backoff", agent_opt.max_backoff_s, i18n::tr("agent.help.max_backoff"))
         ->capture_default_str()
         ->check(CLI::Range(0.1, 3600.0));
     agent->callback([&] { run = [&] { return run_agent(agent_opt); }; });

@@ -113,6 +113,11 @@ public:
             handle(req, res, false, [&](const json& body, const Device*) { join(body, res); });
             return res;
         });
+        svr.route("POST", "/v1/leave", [this](const http::Request& req) {
+            http::Response res;
+            handle(req, res, true, [&](const json&, const Device* d) { leave(*d, res); });
+            return res;
+        });
         svr.route("POST", "/v1/push", [this](const http::Request& req) {
             http::Response res;
             handle(req, res, true, [&](const json& body, const Device* d) { push(body, *d, res); });
@@ -159,11 +164,16 @@ private:
                 const auto auth = req.get_header_value("Authorization");
                 if (auth.rfind("Bearer ", 0) == 0)
                     device = authenticate(store_, auth.substr(7));
+                // A reason word beside the sentence: the kiosk says it in its own language.
                 if (!device)
-                    return refuse(res, 401,
-                                  "unknown device token; enrol this kiosk with `accueil-sync enroll`");
+                    return reply(
+                        res, 401,
+                        {{"error", "unknown device token; enrol this kiosk with `accueil-sync enroll`"},
+                         {"reason", "unknown_token"}});
                 if (device->revoked_ms)
-                    return refuse(res, 403, "device \"" + device->name + "\" was revoked by the organisers");
+                    return reply(res, 403,
+                                 {{"error", "device \"" + device->name + "\" was revoked by the organisers"},
+                                  {"reason", "revoked"}});
             }
             work(body, device ? &*device : nullptr);
         } catch (const Forbidden& e) {
@@ -200,22 +210,34 @@ private:
     }
 
     void join(const json& body, http::Response& res) {
-        const auto secret = text_field(body, "secret");
-        const Origin origin = sender_origin(body);
+        JoinAttempt attempt;
+        attempt.secret = text_field(body, "secret");
+        attempt.origin = sender_origin(body);
         const auto device_key = public_key_from_hex(text_field(body, "device_key"));
         if (!device_key)
             throw InputError(
                 "", "the request does not give the device's public key (update this kiosk's accueil)");
-        std::string why;
-        const auto joined = join_device(store_, secret, origin, *device_key, why);
-        if (!joined)
-            return refuse(res, 403, why);
+        attempt.device_key = *device_key;
+        // `join --replace`: the token of the device this database was until now.
+        attempt.replaces = text_field(body, "replaces", "");
+        const auto r = join_device(store_, attempt);
+        if (!r.joined)
+            return reply(res, r.refusal == JoinRefusal::ReplacesUnknown ? 409 : 403,
+                         {{"error", r.why}, {"reason", to_string(r.refusal)}, {"name", r.other_name}});
         reply(res, 200,
-              {{"token", joined->token},
-               {"name", joined->name},
-               {"role", to_string(joined->role)},
+              {{"token", r.joined->token},
+               {"name", r.joined->name},
+               {"role", to_string(r.joined->role)},
+               {"replaced", r.replaced},
                {"server", to_hex(store_.origin())},
                {"server_key", to_hex(device_key_of(store_).public_key())}});
+    }
+
+    // A device that joins another central store (`join --replace`) says it is gone: revoked here, by
+    // its own token, so the organisers no longer see it as active.
+    void leave(const Device& device, http::Response& res) {
+        revoke_device(store_, device.name);
+        reply(res, 200, {{"left", device.name}});
     }
 
     void push(const json& body, const Device& device, http::Response& res) {
