@@ -229,13 +229,13 @@ TEST_CASE("--help of every command in French and in English") {
     test::TempDir dir;
     const auto top_fr = run_accueil(dir, {"--help"}, kFrench);
     CHECK(top_fr.code == 0);
-    CHECK_THAT(top_fr.out, Catch::Contains("Utilisation:"));
-    CHECK_THAT(top_fr.out, Catch::Contains("Commandes:") &&
+    CHECK_THAT(top_fr.out, Catch::Contains("Utilisation : accueil [OPTIONS] COMMANDE"));
+    CHECK_THAT(top_fr.out, Catch::Contains("\nCommandes :\n") &&
                                Catch::Contains("Créer le fichier de l'événement") &&
                                Catch::Contains("Afficher cette aide et quitter"));
     const auto top_en = run_accueil(dir, {"--help"}, kEnglish);
-    CHECK_THAT(top_en.out, Catch::Contains("Usage:") && Catch::Contains("Commands:") &&
-                               Catch::Contains("Create the event database") &&
+    CHECK_THAT(top_en.out, Catch::Contains("Usage: accueil [OPTIONS] COMMAND") &&
+                               Catch::Contains("Commands:") && Catch::Contains("Create the event database") &&
                                Catch::Contains("Show this help and exit"));
     for (const auto& cmd : {std::vector<std::string>{"init"},
                             {"import"},
@@ -283,35 +283,44 @@ TEST_CASE("Command line mistakes get a plain sentence in the person's language, 
     test::TempDir dir;
     auto r = run_accueil(dir, {"search", "jean"}, kFrench);
     CHECK(r.code != 0);
-    CHECK(r.err == "accueil search: Il manque --db (Fichier de l'événement (créé par accueil init)).\n"
-                   "Pour l'aide, lancez : accueil search --help\n");
+    CHECK(r.err ==
+          "accueil search : Il manque l'option --db (Fichier de l'événement (créé par accueil init)).\n"
+          "Pour l'aide, lancez : accueil search --help\n");
     r = run_accueil(dir, {"search", "jean"}, kEnglish);
     CHECK(r.err == "accueil search: Missing --db (Event database file (made by accueil init)).\n"
                    "For help, run: accueil search --help\n");
     r = run_accueil(dir, {"search", "--db", dir.file("x.db"), "jean", "--frob"}, kFrench);
     CHECK(r.code != 0);
-    CHECK_THAT(r.err,
-               Catch::StartsWith("accueil search: --frob ne fait pas partie des options de cette commande."));
+    CHECK_THAT(r.err, Catch::StartsWith(
+                          "accueil search : --frob ne fait pas partie des options de cette commande."));
     r = run_accueil(dir, {"search", "--db", dir.file("x.db"), "--limit", "abc", "jean"}, kFrench);
-    CHECK_THAT(r.err, Catch::StartsWith("accueil search: --limit attend un nombre, pas « abc »."));
+    CHECK_THAT(r.err, Catch::StartsWith("accueil search : --limit attend un nombre, pas « abc »."));
     r = run_accueil(dir, {"search", "--db", dir.file("x.db"), "--limit", "abc", "jean"}, kEnglish);
     CHECK_THAT(r.err, Catch::StartsWith("accueil search: --limit expects a number, not \"abc\"."));
     r = run_accueil(dir, {"search", "--db"}, kFrench);
-    CHECK_THAT(r.err, Catch::StartsWith("accueil search: Il manque la valeur après --db"));
+    CHECK_THAT(r.err, Catch::StartsWith("accueil search : Il manque la valeur après --db"));
+    r = run_accueil(dir, {"reprint", "--db", dir.file("x.db")}, kFrench);
+    CHECK_THAT(r.err, Catch::StartsWith("accueil reprint : Il manque l'argument personne (La personne : "
+                                        "identifiant ou code de billet)."));
+    r = run_accueil(dir, {"demo", "--db", dir.file("demo.db"), "--count", "-3"}, kEnglish);
+    CHECK(r.code != 0);
+    CHECK_THAT(r.err, Catch::StartsWith("accueil demo: --count must be from 1 to 200000, not \"-3\"."));
+    CHECK_FALSE(std::filesystem::exists(dir.file("demo.db")));
     r = run_accueil(dir, {"bogus"}, kFrench);
     CHECK(r.code != 0);
     CHECK_THAT(r.err,
-               Catch::StartsWith("accueil: « bogus » n'est pas une commande. Les commandes sont : init, "
+               Catch::StartsWith("accueil : « bogus » n'est pas une commande. Les commandes sont : init, "
                                  "import, search, checkin") &&
                    Catch::Contains("Pour l'aide, lancez : accueil --help"));
     r = run_accueil(dir, {}, kEnglish);
     CHECK_THAT(r.err, Catch::StartsWith("accueil: Which command? Choose one of: init, import, search"));
     r = run_accueil(dir, {"keys"}, kFrench);
-    CHECK_THAT(r.err, Catch::StartsWith("accueil keys: Quelle commande ? Choisissez parmi : init, list."));
+    CHECK_THAT(r.err, Catch::StartsWith("accueil keys : Quelle commande ? Choisissez parmi : init, list."));
     r = run_accueil(dir, {"export", "--db", dir.file("x.db"), "--out", dir.file("p.csv"), "--lang", "de"},
                     kFrench);
     CHECK(r.code != 0);
-    CHECK_THAT(r.err, Catch::StartsWith("accueil export: --lang accepte ces valeurs : fr, en (pas « de »)."));
+    CHECK_THAT(r.err,
+               Catch::StartsWith("accueil export : --lang accepte ces valeurs : fr, en (pas « de »)."));
     CHECK_FALSE(std::filesystem::exists(dir.file("x.db")));
 }
 
@@ -390,7 +399,7 @@ TEST_CASE("A missing database names its whole path and what to run, and creates 
               missing + " --name \"…\" --days …\n");
     r = run_accueil(dir, {"checkin", "--db", missing, "T-001"}, kFrench);
     CHECK_THAT(r.err,
-               Catch::StartsWith("accueil: il n'y a pas de base de données à l'emplacement " + missing +
+               Catch::StartsWith("accueil : il n'y a pas de base de données à l'emplacement " + missing +
                                  ". Vérifiez le chemin ; pour préparer un nouvel événement"));
     // The organiser PIN is a kiosk's: its database comes from joining, not from `accueil init`.
     r = run_accueil(dir, {"pin", "clear", "--db", dir.file("kiosque.db")}, kEnglish);

@@ -141,7 +141,11 @@ inline std::string cli_error_text(const CLI::App& app, const CLI::Error& e) {
                            : tr("cli.words.error_not_a_command",
                                 {{"word", word}, {"command", path}, {"commands", subcommand_names(cmd)}});
         } else if (what.size() > 12 && what.ends_with(" is required")) {
-            sentence = tr("cli.words.error_missing", {{"option", named(what.substr(0, what.size() - 12))}});
+            const std::string name = what.substr(0, what.size() - 12);
+            const CLI::Option* o = cmd.get_option_no_throw(name);
+            sentence =
+                tr(o && o->get_positional() ? "cli.words.error_missing_argument" : "cli.words.error_missing",
+                   {{"option", named(name)}});
         }
     } else if (const auto* extras = dynamic_cast<const CLI::ExtrasError*>(&e); extras) {
         const auto colon = what.find(": ");
@@ -158,15 +162,25 @@ inline std::string cli_error_text(const CLI::App& app, const CLI::Error& e) {
                        ? tr("cli.words.error_not_a_number", {{"option", name}, {"value", value}})
                        : tr("cli.words.error_bad_value", {{"option", name}, {"value", value}});
     } else if (dynamic_cast<const CLI::ValidationError*>(&e)) {
-        // "--lang: de not in {fr,en}" from CLI::IsMember; other validators' own sentences pass through.
+        // "--lang: de not in {fr,en}" from CLI::IsMember, "--count: Value -3 not in range 1 to 1000000"
+        // from CLI::Range; other validators' own sentences pass through.
         const auto colon = what.find(": ");
         const auto not_in = what.find(" not in {");
+        const auto range = what.find(" not in range ");
+        const auto to = what.rfind(" to ");
         if (colon != std::string::npos && not_in != std::string::npos && not_in > colon &&
             what.ends_with("}"))
             sentence = tr("cli.words.error_not_one_of",
                           {{"option", what.substr(0, colon)},
                            {"value", what.substr(colon + 2, not_in - colon - 2)},
                            {"choices", list_text(what.substr(not_in + 9, what.size() - not_in - 10))}});
+        else if (colon != std::string::npos && after(what.substr(colon + 2), "Value ", rest) &&
+                 range != std::string::npos && to != std::string::npos && to > range)
+            sentence =
+                tr("cli.words.error_out_of_range", {{"option", what.substr(0, colon)},
+                                                    {"value", what.substr(colon + 8, range - colon - 8)},
+                                                    {"min", what.substr(range + 14, to - range - 14)},
+                                                    {"max", what.substr(to + 4)}});
     } else if (dynamic_cast<const CLI::ArgumentMismatch*>(&e)) {
         const auto colon = what.find(": ");
         const std::string name = what.substr(0, colon);
@@ -177,7 +191,8 @@ inline std::string cli_error_text(const CLI::App& app, const CLI::Error& e) {
     }
     if (sentence.empty())
         sentence = what;
-    return path + ": " + sentence + "\n" + tr("cli.words.see_help", {{"command", path}}) + "\n";
+    return tr("cli.words.error_line", {{"command", path}, {"sentence", sentence}}) + "\n" +
+           tr("cli.words.see_help", {{"command", path}}) + "\n";
 }
 
 // Call once on the top-level app after every subcommand and option is added: help labels, group names,

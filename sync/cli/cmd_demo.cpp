@@ -23,6 +23,10 @@ void print_import_summary(std::ostream& out, const ImportSummary& s, bool dry_ru
 void print_stats_text(std::ostream& out, const Figures& f);                         // cmd_stats.cpp
 
 namespace {
+// "-3" would otherwise wrap round to billions of people (an unsigned count), and the roster import
+// refuses more than 200,000 rows anyway.
+constexpr std::size_t kMaxGeneratedPeople = 200'000;
+
 const std::vector<EventDay> kDemoDays = {{"2022-09-27", "OFF"}, {"2022-09-28", ""}, {"2022-09-29", ""}};
 
 // Removes a previous demo database, but never a real event's.
@@ -59,7 +63,9 @@ void add_demo_command(CLI::App& app, Action& run) {
     auto db = std::make_shared<std::string>("accueil-demo.db");
     auto count = std::make_shared<std::size_t>(1700);
     cmd->add_option("--db", *db, tr("cli.demo.opt_db"))->capture_default_str();
-    cmd->add_option("--count", *count, tr("cli.demo.opt_count"))->capture_default_str();
+    cmd->add_option("--count", *count, tr("cli.demo.opt_count"))
+        ->check(CLI::Range(std::size_t(1), kMaxGeneratedPeople))
+        ->capture_default_str();
     cmd->callback([=, &run] {
         run = [=] {
             remove_previous_demo(*db);
@@ -133,7 +139,9 @@ void add_demo_roster_command(CLI::App& app, Action& run) {
     auto seed = std::make_shared<std::uint64_t>(2022);
     auto days = std::make_shared<std::string>("2022-09-27,2022-09-28,2022-09-29");
     cmd->add_option("--out", *out, tr("cli.demo_roster.opt_out"))->capture_default_str();
-    cmd->add_option("--count", *count, tr("cli.demo_roster.opt_count"))->capture_default_str();
+    cmd->add_option("--count", *count, tr("cli.demo_roster.opt_count"))
+        ->check(CLI::Range(std::size_t(1), kMaxGeneratedPeople))
+        ->capture_default_str();
     cmd->add_option("--seed", *seed, tr("cli.demo_roster.opt_seed"))->capture_default_str();
     cmd->add_option("--days", *days, tr("cli.demo_roster.opt_days"))->capture_default_str();
     cmd->callback([=, &run] {

@@ -24,7 +24,7 @@ void add_reprint_command(CLI::App& app, Action& run) {
     auto layout = std::make_shared<std::string>("a6");
     auto key = std::make_shared<std::string>();
     cmd->add_option("--db", *db, tr("cli.opt.db"))->required();
-    cmd->add_option("attendee", *who, tr("cli.reprint.opt_attendee"))->required();
+    cmd->add_option(tr("cli.reprint.arg_attendee"), *who, tr("cli.reprint.opt_attendee"))->required();
     cmd->add_option("--png", *png, tr("cli.reprint.opt_png"));
     cmd->add_option("--layout", *layout, tr("cli.reprint.opt_layout"))->capture_default_str();
     cmd->add_option("--key", *key, tr("cli.opt.key"));

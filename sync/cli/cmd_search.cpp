@@ -21,7 +21,7 @@ void add_search_command(CLI::App& app, Action& run) {
     auto text = std::make_shared<std::vector<std::string>>();
     auto limit = std::make_shared<int>(20);
     cmd->add_option("--db", *db, tr("cli.opt.db"))->required();
-    cmd->add_option("text", *text, tr("cli.search.opt_text"))->required();
+    cmd->add_option(tr("cli.search.arg_text"), *text, tr("cli.search.opt_text"))->required();
     cmd->add_option("--limit", *limit, tr("cli.search.opt_limit"))->capture_default_str();
     cmd->callback([=, &run] {
         run = [=] {

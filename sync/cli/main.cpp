@@ -15,7 +15,8 @@ int main(int argc, char** argv) {
     using accueil::i18n::tr;
     // Databases (names, e-mails, device tokens) and everything else this program writes: owner only.
     ::umask(077);
-    CLI::App app{tr("cli.app.description")};
+    // Named, so help reads "accueil search", not the path it was started from.
+    CLI::App app{tr("cli.app.description"), "accueil"};
     app.require_subcommand(1);
     accueil::cli::Action run;
     accueil::cli::add_init_command(app, run);
@@ -44,16 +45,15 @@ int main(int argc, char** argv) {
     try {
         return run();
     } catch (const accueil::InputError& e) {
-        std::cerr << "accueil: " << e.what() << "\n";
+        std::cerr << tr("cli.main.error_line", {{"message", e.what()}}) << "\n";
         return 2;
     } catch (const accueil::StoreError& e) {
-        std::cerr << "accueil: " << e.what() << "\n";
+        std::cerr << tr("cli.main.error_line", {{"message", e.what()}}) << "\n";
         return 3;
     } catch (const SQLite::Exception& e) {
-        std::cerr << "accueil: "
-                  << tr("cli.main.database_error",
-                        {{"detail", e.what()}, {"code", std::to_string(e.getExtendedErrorCode())}})
-                  << "\n";
+        const auto message = tr("cli.main.database_error",
+                                {{"detail", e.what()}, {"code", std::to_string(e.getExtendedErrorCode())}});
+        std::cerr << tr("cli.main.error_line", {{"message", message}}) << "\n";
         return 3;
     }
 }
