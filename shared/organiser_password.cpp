@@ -2,6 +2,7 @@
 
 #include "database.hpp"
 #include "errors.hpp"
+#include "i18n/catalogue.hpp"
 #include "text_fold.hpp"
 
 #include <sodium.h>
@@ -30,13 +31,13 @@ void ensure_sodium() {
 
 void validate_password(std::string_view password) {
     if (password.size() > kPasswordMaxBytes)
-        throw InputError("", "the password is longer than " + std::to_string(kPasswordMaxBytes) + " bytes");
+        throw InputError("",
+                         i18n::tr("central.password.too_long", {{"max", std::to_string(kPasswordMaxBytes)}}));
     if (!is_valid_utf8(password) || has_control_characters(password))
-        throw InputError("", "the password must be text (UTF-8) without control characters");
+        throw InputError("", i18n::tr("central.password.not_text"));
     if (utf8_length(password) < kPasswordMinChars)
-        throw InputError("", "the password must have at least " + std::to_string(kPasswordMinChars) +
-                                 " characters / au moins " + std::to_string(kPasswordMinChars) +
-                                 " caractères");
+        throw InputError(
+            "", i18n::tr("central.password.too_short", {{"min", std::to_string(kPasswordMinChars)}}));
 }
 } // namespace
 

@@ -289,8 +289,9 @@ TEST_CASE(
     CHECK(site.once(kiosk_db).code == 0);
     const auto status = site.sync({"status", "--db", site.central});
     CHECK(status.code == 0);
-    CHECK_THAT(status.out, Catch::Contains("refused events: 1") &&
-                               Catch::Contains("attendee-created " + forged_key + " from Borne 1") &&
+    CHECK_THAT(status.out, Catch::Contains("Changes refused on arrival: 1") &&
+                               Catch::Contains("Registration from Borne 1, 1×") &&
+                               Catch::Contains("(attendee-created " + forged_key + ", ") &&
                                Catch::Contains("a kiosk may not send attendee-created"));
 
     site.server->signal(SIGTERM);

@@ -482,7 +482,7 @@ TEST_CASE("Bundles round-trip and any flipped byte or truncation is refused whol
     for (std::size_t n = 0; n < bytes.size(); n += 7)
         CHECK_THROWS_AS(decode_bundle(bytes.substr(0, n), "b"), InputError);
     CHECK_THROWS_WITH(decode_bundle(bytes.substr(0, bytes.size() - 10), "stick/k.acc"),
-                      Catch::Contains("stick/k.acc") && Catch::Contains("nothing merged"));
+                      Catch::Contains("stick/k.acc") && Catch::Contains("Nothing was merged"));
     std::string other = bytes;
     other.replace(0, 16, "accueil-bundle 9");
     CHECK_THROWS_WITH(decode_bundle(other, "b"), Catch::Contains("another format version"));

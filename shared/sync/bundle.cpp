@@ -3,6 +3,7 @@
 #include "output_file.hpp"
 
 #include "errors.hpp"
+#include "i18n/catalogue.hpp"
 #include "sync/peers.hpp"
 #include "sync/strict_json.hpp"
 
@@ -57,18 +58,18 @@ Bundle decode_bundle(const std::string& bytes, const std::string& where) {
     const std::string magic = kMagic;
     if (bytes.compare(0, magic.size(), magic) != 0) {
         if (bytes.starts_with("accueil-bundle "))
-            throw InputError(where, "bundle of another format version; nothing merged");
-        throw InputError(where, "not an accueil bundle; nothing merged");
+            throw InputError(where, i18n::tr("bundle.other_version"));
+        throw InputError(where, i18n::tr("bundle.not_a_bundle"));
     }
     if (bytes.size() > kMaxBundleBytes)
-        throw InputError(where, "bundle larger than " + std::to_string(kMaxBundleBytes >> 20) +
-                                    " MB; nothing merged");
+        throw InputError(where,
+                         i18n::tr("bundle.too_large", {{"mb", std::to_string(kMaxBundleBytes >> 20)}}));
     // The signature line is the last line; anything missing after it means a truncated copy.
     if (bytes.size() < magic.size() + 2 || bytes.back() != '\n')
-        throw InputError(where, "bundle is truncated (no signature line); nothing merged");
+        throw InputError(where, i18n::tr("bundle.truncated"));
     const auto last = bytes.rfind('\n', bytes.size() - 2);
     if (last == std::string::npos || last < magic.size())
-        throw InputError(where, "bundle is truncated (no signature line); nothing merged");
+        throw InputError(where, i18n::tr("bundle.truncated"));
     const std::string_view content(bytes.data(), last + 1);
     const std::string sig_line = bytes.substr(last + 1, bytes.size() - last - 2);
     const std::string label = kSigLabel;
@@ -79,17 +80,16 @@ Bundle decode_bundle(const std::string& bytes, const std::string& where) {
             : std::nullopt;
     const auto sig = key ? signature_from_hex(std::string_view(sig_line).substr(space + 1)) : std::nullopt;
     if (!key || !sig)
-        throw InputError(where, "bundle is truncated or damaged (no signature line); nothing merged");
+        throw InputError(where, i18n::tr("bundle.truncated"));
     if (sodium_init() < 0)
         throw StoreError("libsodium could not start");
     if (crypto_sign_verify_detached(sig->data(), reinterpret_cast<const unsigned char*>(content.data()),
                                     content.size(), key->data()) != 0)
-        throw InputError(where,
-                         "bundle is damaged or was altered (its signature does not verify); nothing merged");
+        throw InputError(where, i18n::tr("bundle.altered"));
     std::string why;
     const auto parsed = parse_strict_json(content.substr(magic.size()), {kMaxBundleBytes, 6}, why);
     if (!parsed)
-        throw InputError(where, "bundle body is " + why + "; nothing merged");
+        throw InputError(where, i18n::tr("bundle.malformed", {{"detail", why}}));
     const auto& body = *parsed;
     Bundle b;
     b.signer = *key;
@@ -105,9 +105,9 @@ Bundle decode_bundle(const std::string& bytes, const std::string& where) {
             throw InputError("", "bundle holds no \"events\"");
         b.events = events_from_json(body["events"]);
     } catch (const InputError& e) {
-        throw InputError(where, std::string(e.what()) + "; nothing merged");
+        throw InputError(where, i18n::tr("bundle.malformed", {{"detail", e.what()}}));
     } catch (const nlohmann::json::exception& e) {
-        throw InputError(where, std::string("bundle is malformed (") + e.what() + "); nothing merged");
+        throw InputError(where, i18n::tr("bundle.malformed", {{"detail", e.what()}}));
     }
     return b;
 }
@@ -116,14 +116,12 @@ void verify_bundle_signer(Store& store, const Bundle& b, const std::string& wher
     const auto peers = known_peers(store);
     const auto it = peers.find(b.origin);
     if (it == peers.end() || !it->second.key)
-        throw InputError(where, "bundle signed by a database that is not an enrolled device here (origin " +
-                                    to_hex(b.origin) + "); nothing merged");
+        throw InputError(
+            where, i18n::tr("bundle.unknown_device", {{"device", b.kiosk}, {"origin", to_hex(b.origin)}}));
     if (*it->second.key != b.signer)
-        throw InputError(where, "bundle signed with another key than the one \"" + it->second.name +
-                                    "\" enrolled with (a forged bundle?); nothing merged");
+        throw InputError(where, i18n::tr("bundle.forged", {{"device", it->second.name}}));
     if (it->second.revoked)
-        throw InputError(where, "bundle signed by \"" + it->second.name +
-                                    "\", which the organisers revoked; nothing merged");
+        throw InputError(where, i18n::tr("bundle.revoked", {{"device", it->second.name}}));
 }
 
 void write_bundle_file(const std::string& path, const Bundle& b, const SigningKey& key) {
@@ -134,11 +132,10 @@ Bundle read_bundle_file(const std::string& path) {
     std::error_code ec;
     const auto size = std::filesystem::file_size(path, ec);
     if (!ec && size > kMaxBundleBytes)
-        throw InputError(path, "bundle larger than " + std::to_string(kMaxBundleBytes >> 20) +
-                                   " MB; nothing merged");
+        throw InputError(path, i18n::tr("bundle.too_large", {{"mb", std::to_string(kMaxBundleBytes >> 20)}}));
     std::ifstream in(path, std::ios::binary);
     if (!in)
-        throw InputError(path, "cannot read this file");
+        throw InputError(path, i18n::tr("bundle.unreadable"));
     std::ostringstream ss;
     ss << in.rdbuf();
     return decode_bundle(ss.str(), path);

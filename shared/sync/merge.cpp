@@ -1,5 +1,6 @@
 #include "sync/merge.hpp"
 
+#include "attendee.hpp"
 #include "database.hpp"
 #include "errors.hpp"
 
@@ -420,13 +421,30 @@ std::vector<Refusal> refusals(SQLite::Database& db) {
 
 std::vector<DuplicateCheckin> duplicate_checkins(SQLite::Database& db) {
     std::vector<DuplicateCheckin> out;
+    // Every active check-in of those people and days, so organisers read who, where and when.
     SQLite::Statement q(
         db,
-        "SELECT attendee_id, day, count(*), replace(group_concat(DISTINCT kiosk), ',', ', ') FROM checkins "
-        "WHERE undone = 0 GROUP BY attendee_id, day HAVING count(*) > 1 ORDER BY day, attendee_id");
-    while (q.executeStep())
-        out.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getInt(),
-                       q.getColumn(3).getString()});
+        "SELECT c.attendee_id, c.day, c.kiosk, c.at_ms FROM checkins c JOIN (SELECT attendee_id, day FROM "
+        "checkins WHERE undone = 0 GROUP BY attendee_id, day HAVING count(*) > 1) d ON d.attendee_id = "
+        "c.attendee_id AND d.day = c.day WHERE c.undone = 0 ORDER BY c.day, c.attendee_id, c.at_ms, c.hlc");
+    while (q.executeStep()) {
+        const std::string id = q.getColumn(0).getString(), day = q.getColumn(1).getString();
+        if (out.empty() || out.back().attendee_id != id || out.back().day != day) {
+            DuplicateCheckin d;
+            d.attendee_id = id;
+            d.day = day;
+            if (const auto a = load_attendee(db, id))
+                d.full_name = a->full_name();
+            out.push_back(std::move(d));
+        }
+        DuplicateCheckin& d = out.back();
+        d.scans.push_back({q.getColumn(2).getString(), q.getColumn(3).getInt64()});
+        ++d.count;
+        const std::string& device = d.scans.back().device;
+        if (std::none_of(d.scans.begin(), d.scans.end() - 1,
+                         [&](const auto& s) { return s.device == device; }))
+            d.kiosks += (d.kiosks.empty() ? "" : ", ") + device;
+    }
     return out;
 }
 

@@ -124,10 +124,16 @@ std::vector<Refusal> refusals(SQLite::Database& db);
 
 // Attendees checked in more than once on the same day (active check-ins): flagged, never dropped.
 struct DuplicateCheckin {
+    struct Scan {
+        std::string device;
+        std::int64_t at_ms = 0;
+    };
     std::string attendee_id;
+    std::string full_name; // "" when the roster does not hold them
     std::string day;
     int count = 0;
-    std::string kiosks; // comma-separated
+    std::string kiosks;      // comma-separated
+    std::vector<Scan> scans; // each active check-in, earliest first
 };
 std::vector<DuplicateCheckin> duplicate_checkins(SQLite::Database& db);
 

@@ -14,11 +14,15 @@
 #include <condition_variable>
 #include <cstdarg>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <deque>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <mutex>
 #include <optional>
+#include <sstream>
 #include <thread>
 #include <unordered_map>
 #include <utility>
@@ -486,30 +490,212 @@ void Server::route(const std::string& method, const std::string& path, Handler h
     impl_->routes[{method, path}] = std::move(handler);
 }
 
-void Server::listen(const std::string& host, int port, const TlsPem* tls) {
-    Impl& m = *impl_;
-    const std::string where = host + ":" + std::to_string(port);
+namespace {
 
-    // Our own listening socket: a taken port is told apart from a bad certificate, and no
-    // SO_REUSEPORT lets a second server share the port unnoticed.
+std::string read_text(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+// A listening socket of /proc/net/tcp or tcp6 on the port: its address (hex as written there), owner
+// and inode.
+struct ProcSocket {
+    std::string address;
+    unsigned uid = 0;
+    unsigned long inode = 0;
+};
+
+std::vector<ProcSocket> listening_sockets(const std::string& table, int port) {
+    std::vector<ProcSocket> out;
+    std::istringstream lines(read_text(table));
+    std::string line;
+    std::getline(lines, line); // the column names
+    char port_hex[8];
+    std::snprintf(port_hex, sizeof port_hex, "%04X", unsigned(port));
+    while (std::getline(lines, line)) {
+        std::istringstream row(line);
+        std::string slot, local, remote, state, queues, timer, retransmits;
+        ProcSocket s;
+        if (!(row >> slot >> local >> remote >> state >> queues >> timer >> retransmits >> s.uid >> timer >>
+              s.inode))
+            continue;
+        const auto colon = local.rfind(':');
+        if (state != "0A" || colon == std::string::npos || local.substr(colon + 1) != port_hex)
+            continue; // 0A: TCP_LISTEN
+        s.address = local.substr(0, colon);
+        out.push_back(std::move(s));
+    }
+    return out;
+}
+
+// The IPv4 address as /proc/net/tcp writes it (the 32 bits in host order, in hex), or "" for a name
+// that does not resolve.
+std::string proc_hex_ipv4(const std::string& host) {
+    in_addr a{};
+    if (inet_pton(AF_INET, host.c_str(), &a) != 1)
+        return "";
+    char hex[9];
+    std::snprintf(hex, sizeof hex, "%08X", unsigned(a.s_addr));
+    return hex;
+}
+
+bool all_zeros(const std::string& hex) {
+    return hex.find_first_not_of('0') == std::string::npos;
+}
+
+// The process holding the socket `inode` among those whose descriptors this account can read (not
+// this one: a socket it inherited is not what stands in its way).
+std::optional<std::pair<int, std::string>> process_with_socket(const std::string& proc_root,
+                                                               unsigned long inode) {
+    namespace fs = std::filesystem;
+    const std::string target = "socket:[" + std::to_string(inode) + "]";
+    const std::string self = std::to_string(::getpid());
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(proc_root, ec)) {
+        const std::string name = entry.path().filename().string();
+        if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos || name == self)
+            continue;
+        std::error_code fd_ec;
+        for (const auto& fd : fs::directory_iterator(entry.path() / "fd", fd_ec)) {
+            std::error_code link_ec;
+            if (fs::read_symlink(fd.path(), link_ec).string() != target)
+                continue;
+            std::string command = read_text((entry.path() / "cmdline").string());
+            while (!command.empty() && command.back() == '\0')
+                command.pop_back();
+            std::replace(command.begin(), command.end(), '\0', ' ');
+            return std::make_pair(std::stoi(name), command);
+        }
+    }
+    return std::nullopt;
+}
+
+const char* why_text(ListenError::Why why) {
+    switch (why) {
+    case ListenError::Why::BadHost:
+        return "is not an IPv4 address or a known host name";
+    case ListenError::Why::InUse:
+        return "is already in use";
+    case ListenError::Why::NotHere:
+        return "is not an address of this machine";
+    case ListenError::Why::NotAllowed:
+        return "needs more rights (ports below 1024)";
+    case ListenError::Why::Other:
+        break;
+    }
+    return "cannot be listened on";
+}
+
+} // namespace
+
+std::optional<PortHolder> find_port_holder(const std::string& host, int port, const std::string& proc_root) {
+    const std::string ours = proc_hex_ipv4(host);
+    std::vector<ProcSocket> found;
+    for (const char* table : {"/net/tcp", "/net/tcp6"})
+        for (auto& s : listening_sockets(proc_root + table, port)) {
+            // IPv6 sockets stand in the way of IPv4 on "::" (all addresses of both) or on an IPv4
+            // address written as IPv6 (::ffff:a.b.c.d); an address of their own does not.
+            if (s.address.size() == 32) {
+                if (all_zeros(s.address))
+                    s.address = "00000000";
+                else if (s.address.starts_with("0000000000000000FFFF0000"))
+                    s.address = s.address.substr(24);
+                else
+                    continue;
+            }
+            // The same address, or either side listening on all of them.
+            if (ours.empty() || all_zeros(ours) || all_zeros(s.address) || s.address == ours)
+                found.push_back(std::move(s));
+        }
+    if (found.empty())
+        return std::nullopt;
+    PortHolder holder;
+    holder.uid = found.front().uid;
+    for (const auto& s : found)
+        if (const auto p = process_with_socket(proc_root, s.inode)) {
+            holder.pid = p->first;
+            holder.command = p->second;
+            holder.uid = s.uid;
+            break;
+        }
+    return holder;
+}
+
+ListenError::ListenError(Why why_, std::string host_, int port_, std::string detail_)
+    : std::runtime_error(host_ + ":" + std::to_string(port_) + " " + why_text(why_) +
+                         (detail_.empty() ? "" : " (" + detail_ + ")")),
+      why(why_), host(std::move(host_)), port(port_), detail(std::move(detail_)) {}
+
+namespace {
+
+// Why the address could not be taken, with who holds it when that is the reason.
+ListenError address_error(int error, const std::string& host, const std::string& ip, int port) {
+    const auto why = error == EADDRINUSE      ? ListenError::Why::InUse
+                     : error == EADDRNOTAVAIL ? ListenError::Why::NotHere
+                     : error == EACCES        ? ListenError::Why::NotAllowed
+                                              : ListenError::Why::Other;
+    ListenError e(why, host, port, std::strerror(error));
+    if (why == ListenError::Why::InUse) {
+        // The tests point this at a made-up /proc (a holder of another user).
+        const char* proc = std::getenv("ACCUEIL_SYNC_TEST_PROC_ROOT");
+        e.holder = find_port_holder(ip, port, proc ? proc : "/proc");
+    }
+    return e;
+}
+
+} // namespace
+
+Listener::Listener(const std::string& host, int port) : host_(host), port_(port) {
     addrinfo hints{};
     hints.ai_family = AF_INET;
     hints.ai_socktype = SOCK_STREAM;
     addrinfo* found = nullptr;
     if (getaddrinfo(host.c_str(), nullptr, &hints, &found) != 0 || !found)
-        throw InputError("--listen", "\"" + host + "\" is not an IPv4 address or a known host name");
+        throw ListenError(ListenError::Why::BadHost, host, port, "");
     sockaddr_in addr = *reinterpret_cast<const sockaddr_in*>(found->ai_addr);
     freeaddrinfo(found);
     addr.sin_port = htons(std::uint16_t(port));
-    m.listen_fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    if (m.listen_fd < 0)
-        throw StoreError(std::string("cannot open a socket: ") + std::strerror(errno));
+    char ip[INET_ADDRSTRLEN] = "";
+    inet_ntop(AF_INET, &addr.sin_addr, ip, sizeof ip);
+    ip_ = ip;
+    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (fd_ < 0)
+        throw ListenError(ListenError::Why::Other, host, port, std::strerror(errno));
     const int on = 1;
-    ::setsockopt(m.listen_fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
-    if (::bind(m.listen_fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-        ::listen(m.listen_fd, 512) != 0)
-        throw InputError("--listen",
-                         "cannot listen on " + where + " (address in use?): " + std::strerror(errno));
+    ::setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+    if (::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0)
+        return;
+    const int error = errno;
+    ::close(fd_);
+    fd_ = -1;
+    throw address_error(error, host, ip_, port);
+}
+
+Listener::~Listener() {
+    if (fd_ >= 0)
+        ::close(fd_);
+}
+
+Listener::Listener(Listener&& other) noexcept
+    : fd_(std::exchange(other.fd_, -1)), host_(std::move(other.host_)), ip_(std::move(other.ip_)),
+      port_(other.port_) {}
+
+void Listener::listen() {
+    if (::listen(fd_, 512) != 0)
+        throw address_error(errno, host_, ip_, port_);
+}
+
+int Listener::release() {
+    return std::exchange(fd_, -1);
+}
+
+void Server::listen(Listener listener, const TlsPem* tls) {
+    Impl& m = *impl_;
+    const std::string where = listener.where();
+    listener.listen();
+    m.listen_fd = listener.release();
 
     if (tls && MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES)
         throw StoreError("this libmicrohttpd was built without TLS support");

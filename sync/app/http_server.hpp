@@ -10,6 +10,8 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -91,6 +93,60 @@ struct TlsPem {
     std::string key;
 };
 
+// Who listens on a TCP port of this machine, as far as /proc tells (the socket's inode in
+// /proc/net/tcp and tcp6, then the process whose descriptors hold it). `pid` is 0 when no process of
+// ours could be seen holding it: one of another user (its descriptors are not readable without root),
+// or in another network namespace; `uid` is the socket's owner then.
+struct PortHolder {
+    int pid = 0;
+    std::string command; // its command line, arguments separated by spaces
+    unsigned uid = 0;
+};
+// Nothing when no socket listens on `port` at an address that conflicts with `host` (the same, or
+// either is a wildcard). `proc_root` is "/proc" but for tests.
+std::optional<PortHolder> find_port_holder(const std::string& host, int port,
+                                           const std::string& proc_root = "/proc");
+
+// Why an address could not be listened on; what() is one English line, `why` lets the caller say it
+// in the person's words.
+struct ListenError : std::runtime_error {
+    enum class Why { BadHost, InUse, NotHere, NotAllowed, Other };
+    ListenError(Why why, std::string host, int port, std::string detail);
+    Why why;
+    std::string host;
+    int port;
+    std::string detail;               // strerror's text
+    std::optional<PortHolder> holder; // InUse: who listens there, when /proc tells
+};
+
+// A TCP socket bound to an IPv4 host ("127.0.0.1", "0.0.0.0", a name) and port, listening only once
+// Server::listen serves it. Bound before anything else is done, so a second server on an address in
+// use stops before it touches its database (on Linux, bind() already fails when another socket listens
+// there); listening comes last, so nothing connects before the server can answer. Bound exclusively:
+// no SO_REUSEPORT (which would let two servers share the port and take turns answering), and
+// SO_REUSEADDR only so that a restart may reuse a port whose old connections linger (it never lets a
+// second socket listen on an address). libmicrohttpd is given this socket; its own default
+// (MHD_OPTION_LISTENING_ADDRESS_REUSE unset) would also set SO_REUSEADDR alone, but we would not learn
+// why a bind failed. Throws ListenError.
+class Listener {
+public:
+    Listener(const std::string& host, int port);
+    ~Listener();
+    Listener(Listener&& other) noexcept;
+    Listener& operator=(Listener&&) = delete;
+    Listener(const Listener&) = delete;
+    Listener& operator=(const Listener&) = delete;
+    void listen();
+    // The descriptor, given up by the caller (-1 afterwards).
+    int release();
+    std::string where() const { return host_ + ":" + std::to_string(port_); }
+
+private:
+    int fd_ = -1;
+    std::string host_, ip_;
+    int port_ = 0;
+};
+
 class Server {
 public:
     explicit Server(Limits limits = {});
@@ -102,10 +158,10 @@ public:
     // 405. Every refusal of the transport has a JSON {"error": "..."} body.
     void route(const std::string& method, const std::string& path, Handler handler);
 
-    // Serves on an IPv4 host ("127.0.0.1", "0.0.0.0", a name) and port from now on, in the
-    // background; plain HTTP when `tls` is null. Throws InputError when the address cannot be
-    // listened on, StoreError when the certificate or key cannot be used.
-    void listen(const std::string& host, int port, const TlsPem* tls);
+    // Serves on the listener's address from now on, in the background; plain HTTP when `tls` is
+    // null. Throws ListenError when another socket took the address since it was bound, StoreError
+    // when the certificate or key cannot be used.
+    void listen(Listener listener, const TlsPem* tls);
 
     struct Impl;
 

@@ -1,10 +1,12 @@
 // accueil-sync: the central server (`serve`), the kiosk agent (`agent`), enrolment (`enroll`, `join`,
 // `revoke`), bundles for USB sticks (`export`, `merge`) and `status` (issue 3).
 #include "agent.hpp"
+#include "attendee.hpp"
 #include "database.hpp"
 #include "errors.hpp"
 #include "event_calendar.hpp"
 #include "i18n/catalogue.hpp"
+#include "i18n/cli_words.hpp"
 #include "organiser_password.hpp"
 #include "organiser_pin.hpp"
 #include "qr.hpp"
@@ -27,8 +29,10 @@
 
 #include <algorithm>
 #include <ctime>
+#include <filesystem>
 #include <functional>
 #include <iostream>
+#include <map>
 
 using namespace accueil;
 using namespace accueil::sync;
@@ -39,12 +43,20 @@ namespace {
 // long ago in words a person reads at a glance.
 std::string when(std::optional<std::int64_t> ms, const std::string& tz) {
     if (!ms || *ms <= 0)
-        return "never";
+        return i18n::tr("central.never");
     const std::int64_t ago = std::max<std::int64_t>(0, (sync_wall_ms() - *ms) / 1000);
     const std::string span = ago < 120    ? std::to_string(ago) + " s"
                              : ago < 7200 ? std::to_string(ago / 60) + " min"
                                           : std::to_string(ago / 3600) + " h";
-    return local_day(*ms, tz) + " " + local_hh_mm(*ms, tz) + " (" + span + " ago)";
+    return i18n::tr("central.ago",
+                    {{"moment", local_day(*ms, tz) + " " + local_hh_mm(*ms, tz)}, {"span", span}});
+}
+
+// Store::open's own message names `accueil init` for any missing file; these commands say which
+// database they expect and where it comes from. `key` is the sentence, with {path}.
+void require_database(const std::string& path, const char* key) {
+    if (!std::filesystem::exists(path))
+        throw InputError("", i18n::tr(key, {{"path", path}}));
 }
 
 // "24h", "2h", "90min", "3600s" → milliseconds; nothing when it is not one of those.
@@ -139,7 +151,7 @@ int cmd_enroll(const std::string& db, const std::string& name, std::string url, 
 }
 
 // One line of standard input, without its line break; on a terminal, not echoed.
-std::string read_secret_line(const char* prompt, bool tty) {
+std::string read_secret_line(const std::string& prompt, bool tty) {
     termios saved{};
     if (tty) {
         std::cerr << prompt << std::flush;
@@ -155,23 +167,23 @@ std::string read_secret_line(const char* prompt, bool tty) {
         std::cerr << "\n";
     }
     if (!got)
-        throw InputError("", "no password given (type it, or pipe one line on standard input)");
+        throw InputError("", i18n::tr("central.password.none"));
     if (!line.empty() && line.back() == '\r')
         line.pop_back();
     return line;
 }
 
 int cmd_password(const std::string& db) {
+    require_database(db, "central.no_database");
     const bool tty = ::isatty(STDIN_FILENO) == 1;
-    std::string password = read_secret_line("Mot de passe des organisateurs / organisers' password: ", tty);
+    std::string password = read_secret_line(i18n::tr("central.password.prompt"), tty);
     if (tty) {
-        std::string again = read_secret_line("Encore une fois / once more: ", tty);
+        std::string again = read_secret_line(i18n::tr("central.password.again"), tty);
         const bool same = again == password;
         wipe_pin(again);
         if (!same) {
             wipe_pin(password);
-            throw InputError("", "the two passwords differ; nothing changed / les deux mots de passe "
-                                 "diffèrent ; rien n'a changé");
+            throw InputError("", i18n::tr("central.password.differ"));
         }
     }
     Store central = Store::open(db, sync_wall_ms);
@@ -182,32 +194,32 @@ int cmd_password(const std::string& db) {
         throw;
     }
     wipe_pin(password);
-    std::cout << "accueil-sync: mot de passe enregistré / organisers' password set (" << db << ")\n";
+    std::cout << "accueil-sync: " << i18n::tr("central.password.set", {{"db", db}}) << "\n";
     return 0;
 }
 
 int cmd_link(const std::string& db, const std::string& valid, std::string url, const std::string& png) {
     const auto valid_ms = parse_duration_ms(valid);
     if (!valid_ms || *valid_ms > 24LL * 3600 * 1000)
-        throw InputError("--valid", "\"" + valid + "\" is not a duration up to 24h (e.g. 10min, 1h)");
+        throw InputError("", i18n::tr("central.link.bad_validity", {{"valid", valid}}));
+    require_database(db, "central.no_database");
     Store central = Store::open(db, sync_wall_ms);
     if (url.empty())
         url = central.meta("sync.url").value_or("");
     if (url.empty())
-        throw InputError("", "no server address known yet: start `accueil-sync serve` once, or give --url");
+        throw InputError("", i18n::tr("central.link.no_url"));
     while (!url.empty() && url.back() == '/')
         url.pop_back();
     if (!parse_server_url(url))
-        throw InputError("--url", "\"" + url + "\" is not http(s)://host:port");
+        throw InputError("", i18n::tr("central.link.bad_url", {{"url", url}}));
     const std::string link = url + "/login/link?t=" + web::create_link(central, *valid_ms, sync_wall_ms());
     if (!png.empty())
         qr_png(link, png);
-    std::cout << "Page des organisateurs, déjà connectée / organisers' page, already logged in:\n"
-              << "scannez ce code avec un téléphone / scan this code with a phone.\n"
-              << "Valable une fois, pendant " << valid << " / one-time, valid for " << valid
-              << (png.empty() ? "" : ". Image: " + png) << "\n\n"
-              << qr_terminal(link) << "\n"
-              << link << "\n";
+    std::cout << i18n::tr("central.link.title") << "\n"
+              << i18n::tr("central.link.validity", {{"valid", valid}}) << "\n";
+    if (!png.empty())
+        std::cout << i18n::tr("central.link.picture", {{"png", png}}) << "\n";
+    std::cout << "\n" << qr_terminal(link) << "\n" << link << "\n";
     return 0;
 }
 
@@ -234,15 +246,21 @@ int cmd_revoke(const std::string& db, const std::string& name) {
 }
 
 int cmd_export(const std::string& db, const std::string& out, bool all) {
+    require_database(db, "central.no_device_database");
     Store kiosk = Store::open(db, sync_wall_ms);
     Bundle b{kiosk.origin(), kiosk.kiosk_name(), sync_wall_ms(),
              all ? read_journal(kiosk.db()) : unacked_events(kiosk, std::size_t(-1))};
     write_bundle_file(out, b, device_key_of(kiosk));
-    std::cout << "accueil-sync: " << b.events.size() << " events written to " << out << "\n";
+    std::cout << "accueil-sync: "
+              << (b.events.empty() ? i18n::tr("bundle.exported_nothing", {{"file", out}})
+                                   : i18n::tr("bundle.exported",
+                                              {{"file", out}, {"count", std::to_string(b.events.size())}}))
+              << "\n";
     return 0;
 }
 
 int cmd_merge(const std::string& db, const std::vector<std::string>& files) {
+    require_database(db, "central.no_database");
     // Every bundle is checked before anything is merged: one damaged file stops the whole command.
     std::vector<Bundle> bundles;
     for (const auto& f : files)
@@ -254,60 +272,156 @@ int cmd_merge(const std::string& db, const std::vector<std::string>& files) {
     for (std::size_t i = 0; i < files.size(); ++i) {
         MergeOptions opt;
         opt.channel = Channel::Bundle;
-        opt.source = "bundle " + bundles[i].kiosk + " (" + files[i] + ")";
+        opt.source = bundles[i].kiosk + " (" + files[i] + ")"; // shown by `status` beside a refusal
         const auto r = merge_events(store, bundles[i].events, opt);
         if (!r.ok()) {
-            std::cerr << "accueil-sync: " << files[i] << ": refused whole, " << r.rejected.size()
-                      << " event(s) cannot be merged: " << r.rejected.front().reason << "\n";
+            std::cerr << "accueil-sync: "
+                      << i18n::tr("bundle.refused", {{"file", files[i]},
+                                                     {"device", bundles[i].kiosk},
+                                                     {"count", std::to_string(r.rejected.size())},
+                                                     {"reason", r.rejected.front().reason}})
+                      << "\n";
             status = 4;
             continue;
         }
-        std::cout << "accueil-sync: " << files[i] << ": " << r.applied << " new events, " << r.already_known
-                  << " already known\n";
+        std::cout << "accueil-sync: "
+                  << i18n::tr("bundle.merged", {{"file", files[i]},
+                                                {"device", bundles[i].kiosk},
+                                                {"new", std::to_string(r.applied)},
+                                                {"known", std::to_string(r.already_known)}})
+                  << "\n";
     }
     return status;
 }
 
+// A record of the journal in words ("check-in"), from its kind as the journal names it.
+std::string change_words(const std::string& kind) {
+    static const std::map<std::string, const char*> keys{
+        {"event-defined", "central.change.event_defined"},
+        {"attendee-created", "central.change.attendee_created"},
+        {"attendee-updated", "central.change.attendee_updated"},
+        {"check-in", "central.change.check_in"},
+        {"check-in-undone", "central.change.check_in_undone"},
+        {"key-added", "central.change.key_added"},
+        {"note-set", "central.change.note_set"},
+        {"replaced-badge-scanned", "central.change.replaced_badge_scanned"}};
+    const auto it = keys.find(kind);
+    return i18n::tr(it == keys.end() ? "central.change.other" : it->second);
+}
+
+// Why a record was refused, in words, from the reason's first word (sync/admission.cpp, sync/merge.cpp);
+// the reason itself follows as detail.
+std::string refusal_words(const std::string& reason) {
+    static const std::vector<std::pair<std::string, const char*>> kinds{
+        {"conflict:", "central.why.conflict"},
+        {"forbidden:", "central.why.forbidden"},
+        {"malformed:", "central.why.malformed"},
+        {"clock:", "central.why.clock"}};
+    for (const auto& [word, key] : kinds)
+        if (reason.find(word) != std::string::npos)
+            return i18n::tr(key);
+    return i18n::tr("central.why.other");
+}
+
+// The person an attendee id names, or the id when this store does not know them.
+std::string person(Store& s, const std::string& id) {
+    const auto a = load_attendee(s.db(), id);
+    return a ? a->full_name() : id;
+}
+
 int cmd_status(const std::string& db) {
+    require_database(db, "central.no_any_database");
     Store s = Store::open(db, sync_wall_ms);
-    std::cout << "Base / database: " << db << " (origin " << to_hex(s.origin()) << ")\n";
-    if (const auto server = s.meta("sync.server"); server && !server->empty()) {
-        std::cout << "Serveur / server: " << *server << "\n"
-                  << "En ligne / online: "
-                  << (s.meta("sync.online").value_or("0") == "1" ? "oui / yes" : "non / no") << "\n"
-                  << "Dernier contact / last contact: "
-                  << when(std::stoll(s.meta("sync.last_contact").value_or("0")), s.event().timezone) << "\n"
-                  << "À envoyer / pending: " << count_unacked(s) << " events\n";
+    const std::string tz = s.event().timezone.empty() ? "UTC" : s.event().timezone;
+    using i18n::tr;
+    std::cout << tr("central.status.database", {{"path", db}}) << "\n";
+    // A device's database (it joined a server) or the central one: each says what concerns it, and
+    // anything found of the other kind.
+    const auto server = s.meta("sync.server");
+    const bool device = server && !server->empty();
+    if (device) {
+        const std::int64_t pending = count_unacked(s);
+        std::cout << tr("central.status.server", {{"server", *server}}) << "\n"
+                  << tr(s.meta("sync.online").value_or("0") == "1" ? "central.status.online"
+                                                                   : "central.status.offline")
+                  << "\n"
+                  << tr("central.status.last_contact",
+                        {{"when", when(std::stoll(s.meta("sync.last_contact").value_or("0")), tz)}})
+                  << "\n"
+                  << (pending == 0 ? tr("central.status.all_sent")
+                                   : tr("central.status.to_send", {{"count", std::to_string(pending)}}))
+                  << "\n";
         if (const auto err = s.meta("sync.error"); err && !err->empty())
-            std::cout << "Dernière erreur / last error: " << *err << "\n";
+            std::cout << tr("central.status.last_error", {{"error", *err}}) << "\n";
     }
     const auto devices = list_devices(s);
     if (!devices.empty()) {
-        std::cout << "Postes / devices:\n";
-        for (const auto& d : devices)
-            std::cout << "  " << d.name << " (" << to_string(d.role) << "): " << d.state()
-                      << ", last contact " << when(d.last_contact_ms, s.event().timezone) << ", pending "
-                      << d.pending << "\n";
+        std::cout << tr("central.status.devices") << "\n";
+        const std::int64_t now = sync_wall_ms();
+        for (const auto& d : devices) {
+            const std::string role = tr(d.role == Role::Desk ? "central.role.desk" : "central.role.kiosk");
+            std::string state;
+            if (d.revoked_ms)
+                state = tr("central.state.revoked", {{"when", when(d.revoked_ms, tz)}});
+            else if (!d.joined_ms)
+                state = d.enrol_expires_ms && *d.enrol_expires_ms < now ? tr("central.state.code_expired")
+                                                                        : tr("central.state.code_waiting");
+            else
+                state = tr("central.state.active",
+                           {{"when", when(d.last_contact_ms, tz)},
+                            {"pending", d.pending == 0 ? tr("central.status.nothing_pending")
+                                                       : tr("central.status.pending",
+                                                            {{"count", std::to_string(d.pending)}})}});
+            std::cout << "  "
+                      << tr("central.status.device", {{"name", d.name}, {"role", role}, {"state", state}})
+                      << "\n";
+        }
     }
     const auto dl = dead_letters(s.db());
-    std::cout << "Refusés / dead letters: " << dl.size() << "\n";
-    for (const auto& d : dl)
-        std::cout << "  " << to_hex(d.origin) << "/" << d.seq << " " << d.kind << " " << d.entity << ": "
-                  << d.reason << "\n";
+    if (device || !dl.empty())
+        std::cout << tr("central.status.dead_letters", {{"count", std::to_string(dl.size())}}) << "\n";
+    for (const auto& d : dl) {
+        // The person the change is about, when it is about one (not the event, not a key).
+        const std::string who = d.entity == "event" || d.entity == "key" ? "" : person(s, d.entity);
+        std::cout << "  "
+                  << tr("central.status.dead_letter",
+                        {{"change", change_words(d.kind) + (who.empty() ? "" : " — " + who)},
+                         {"why", refusal_words(d.reason)},
+                         {"detail",
+                          d.kind + " " + to_hex(d.origin) + "/" + std::to_string(d.seq) + ": " + d.reason}})
+                  << "\n";
+    }
     const auto refused = refusals(s.db());
     const auto clones =
         std::count_if(refused.begin(), refused.end(), [](const Refusal& x) { return x.is_conflict(); });
-    std::cout << "Événements refusés / refused events: " << refused.size()
-              << " (dont conflits de bases clonées / "
-              << "of which cloned-database conflicts: " << clones << ")\n";
+    if (!device || !refused.empty())
+        std::cout << tr("central.status.refused",
+                        {{"count", std::to_string(refused.size())}, {"copies", std::to_string(clones)}})
+                  << "\n";
     for (const auto& x : refused)
-        std::cout << "  " << x.kind << " " << to_hex(x.origin) << "/" << x.seq << " from " << x.source << " ("
-                  << x.count << "×, " << x.payload_size << " bytes): " << x.reason << "\n";
+        std::cout << "  "
+                  << tr("central.status.refusal",
+                        {{"change", change_words(x.kind)},
+                         {"source", x.source},
+                         {"times", std::to_string(x.count)},
+                         {"when", when(x.last_ms, tz)},
+                         {"why", refusal_words(x.reason)},
+                         {"detail", x.kind + " " + to_hex(x.origin) + "/" + std::to_string(x.seq) + ", " +
+                                        std::to_string(x.payload_size) + " B: " + x.reason}})
+                  << "\n";
     const auto dup = duplicate_checkins(s.db());
-    std::cout << "Doublons / duplicate check-ins: " << dup.size() << "\n";
-    for (const auto& d : dup)
-        std::cout << "  " << d.attendee_id << " " << d.day << ": " << d.count << " scans (" << d.kiosks
-                  << ")\n";
+    std::cout << tr("central.status.duplicates", {{"count", std::to_string(dup.size())}}) << "\n";
+    for (const auto& d : dup) {
+        std::string scans;
+        for (const auto& scan : d.scans)
+            scans += (scans.empty() ? "" : ", ") + local_hh_mm(scan.at_ms, tz) + " (" + scan.device + ")";
+        std::cout << "  "
+                  << tr("central.status.duplicate",
+                        {{"name", d.full_name.empty() ? d.attendee_id : d.full_name},
+                         {"day", d.day},
+                         {"scans", scans}})
+                  << "\n";
+    }
     return 0;
 }
 
@@ -316,19 +430,17 @@ int cmd_status(const std::string& db) {
 int main(int argc, char** argv) {
     // Databases (names, e-mails, device tokens), bundles and enrolment pictures are the owner's only.
     ::umask(077);
-    CLI::App app{"accueil-sync — kiosks' journals merge into the central store"};
+    CLI::App app{i18n::tr("central.help.app")};
     app.require_subcommand(1);
     std::function<int()> run;
 
     ServeOptions serve_opt;
-    auto* serve_cmd = app.add_subcommand("serve", "Central server: answer the kiosks (HTTPS)");
-    serve_cmd->add_option("--db", serve_opt.db, "Central database")->required();
-    serve_cmd->add_option("--listen", serve_opt.listen, "HOST:PORT to listen on")->capture_default_str();
-    serve_cmd->add_option("--url", serve_opt.public_url,
-                          "Address put in enrolment codes (default: from --listen)");
-    serve_cmd->add_flag("--insecure", serve_opt.insecure, "Plain HTTP, for tests on 127.0.0.1 only");
-    serve_cmd->add_option("--max-db-pages", serve_opt.max_db_pages,
-                          "Cap the database size (tests of a full disk)");
+    auto* serve_cmd = app.add_subcommand("serve", i18n::tr("serve.help.command"));
+    serve_cmd->add_option("--db", serve_opt.db, i18n::tr("central.help.central_db"))->required();
+    serve_cmd->add_option("--listen", serve_opt.listen, i18n::tr("serve.help.listen"))->capture_default_str();
+    serve_cmd->add_option("--url", serve_opt.public_url, i18n::tr("serve.help.url"));
+    serve_cmd->add_flag("--insecure", serve_opt.insecure, i18n::tr("serve.help.insecure"));
+    serve_cmd->add_option("--max-db-pages", serve_opt.max_db_pages, i18n::tr("serve.help.max_db_pages"));
     serve_cmd->callback([&] { run = [&] { return serve(serve_opt); }; });
 
     std::string db, name, url, png, code, out, role = "kiosk", valid = "24h";
@@ -355,19 +467,16 @@ int main(int argc, char** argv) {
     revoke->add_option("--db", db, i18n::tr("revoke.help.db"))->required();
     revoke->callback([&] { run = [&] { return cmd_revoke(db, name); }; });
 
-    auto* password = app.add_subcommand(
-        "password", "Set the organisers' web page password (typed twice, or one line on standard input)");
-    password->add_option("--db", db, "Central database")->required();
+    auto* password = app.add_subcommand("password", i18n::tr("central.help.password"));
+    password->add_option("--db", db, i18n::tr("central.help.central_db"))->required();
     password->callback([&] { run = [&] { return cmd_password(db); }; });
 
     std::string link_valid = "10min";
-    auto* link =
-        app.add_subcommand("link", "Print a one-time QR code that opens the organisers' page logged in");
-    link->add_option("--db", db, "Central database")->required();
-    link->add_option("--valid", link_valid, "How long the link can be used, e.g. 10min, 1h")
-        ->capture_default_str();
-    link->add_option("--url", url, "Server address (default: the one `serve` uses)");
-    link->add_option("--png", png, "Also write the QR code to this PNG file");
+    auto* link = app.add_subcommand("link", i18n::tr("central.help.link"));
+    link->add_option("--db", db, i18n::tr("central.help.central_db"))->required();
+    link->add_option("--valid", link_valid, i18n::tr("central.help.link_valid"))->capture_default_str();
+    link->add_option("--url", url, i18n::tr("central.help.link_url"));
+    link->add_option("--png", png, i18n::tr("central.help.link_png"));
     link->callback([&] { run = [&] { return cmd_link(db, link_valid, url, png); }; });
 
     AgentOptions agent_opt;
@@ -380,26 +489,26 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(0.1, 3600.0));
     agent->callback([&] { run = [&] { return run_agent(agent_opt); }; });
 
-    auto* exp = app.add_subcommand("export", "Write unacknowledged events to a bundle file");
-    exp->add_option("--db", db, "Kiosk database")->required();
-    exp->add_option("--out", out, "Bundle file to write")->required();
-    exp->add_flag("--all", all, "Every event of the journal, acknowledged or not");
+    auto* exp = app.add_subcommand("export", i18n::tr("bundle.help.export"));
+    exp->add_option("--db", db, i18n::tr("bundle.help.device_db"))->required();
+    exp->add_option("--out", out, i18n::tr("bundle.help.out"))->required();
+    exp->add_flag("--all", all, i18n::tr("bundle.help.all"));
     exp->callback([&] { run = [&] { return cmd_export(db, out, all); }; });
 
-    auto* merge = app.add_subcommand("merge", "Merge bundle files into a database");
-    merge->add_option("files", files, "Bundle files")->required();
-    merge->add_option("--db", db, "Central (or kiosk) database")->required();
+    auto* merge = app.add_subcommand("merge", i18n::tr("bundle.help.merge"));
+    merge->add_option("files", files, i18n::tr("bundle.help.files"))->required();
+    merge->add_option("--db", db, i18n::tr("bundle.help.merge_db"))->required();
     merge->callback([&] { run = [&] { return cmd_merge(db, files); }; });
 
-    auto* status =
-        app.add_subcommand("status", "Devices, pending events, dead letters, conflicts, duplicates");
-    status->add_option("--db", db, "Database")->required();
+    auto* status = app.add_subcommand("status", i18n::tr("central.help.status"));
+    status->add_option("--db", db, i18n::tr("central.help.status_db"))->required();
     status->callback([&] { run = [&] { return cmd_status(db); }; });
 
+    i18n::localise_cli(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        return app.exit(e);
+        return i18n::cli_exit(app, e);
     }
     try {
         return run();
@@ -410,7 +519,7 @@ int main(int argc, char** argv) {
         std::cerr << "accueil-sync: " << e.what() << "\n";
         return 3;
     } catch (const SQLite::Exception& e) {
-        std::cerr << "accueil-sync: database error: " << e.what() << "\n";
+        std::cerr << "accueil-sync: " << i18n::tr("central.database_error", {{"detail", e.what()}}) << "\n";
         return 3;
     }
 }

@@ -3,6 +3,7 @@
 #include "database.hpp"
 #include "errors.hpp"
 #include "http_server.hpp"
+#include "i18n/catalogue.hpp"
 #include "store.hpp"
 #include "sync/device_key.hpp"
 #include "sync/devices.hpp"
@@ -22,6 +23,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <iostream>
@@ -33,6 +35,8 @@
 #include <arpa/inet.h>
 #include <ifaddrs.h>
 #include <netinet/in.h>
+#include <pwd.h>
+#include <unistd.h>
 
 namespace accueil::sync {
 
@@ -313,21 +317,73 @@ private:
     std::int64_t dropped_ = 0;
 };
 
+// "{pid}: {command}" of the program that holds an address, or what can be said of it.
+std::string holder_words(const http::PortHolder& h) {
+    if (h.pid > 0)
+        return i18n::tr("serve.holder.process", {{"pid", std::to_string(h.pid)}, {"command", h.command}});
+    if (h.uid != ::geteuid()) {
+        std::string user = std::to_string(h.uid);
+        if (const passwd* pw = ::getpwuid(h.uid); pw && pw->pw_name)
+            user = pw->pw_name;
+        return i18n::tr("serve.holder.other_user", {{"user", user}});
+    }
+    return i18n::tr("serve.holder.unknown");
+}
+
+// Why the server cannot have its address, in the person's words.
+InputError address_refused(const http::ListenError& e) {
+    const std::string address = e.host + ":" + std::to_string(e.port);
+    using Why = http::ListenError::Why;
+    switch (e.why) {
+    case Why::BadHost:
+        return InputError("", i18n::tr("serve.bad_host", {{"host", e.host}}));
+    case Why::InUse:
+        if (e.holder && e.holder->pid > 0 &&
+            e.holder->command.find("accueil-sync serve") != std::string::npos)
+            return InputError("", i18n::tr("serve.already_serving", {{"address", address},
+                                                                     {"pid", std::to_string(e.holder->pid)},
+                                                                     {"command", e.holder->command}}));
+        return InputError(
+            "", i18n::tr("serve.in_use", {{"address", address},
+                                          {"holder", e.holder ? holder_words(*e.holder)
+                                                              : i18n::tr("serve.holder.unknown")}}));
+    case Why::NotHere:
+        return InputError("", i18n::tr("serve.not_here", {{"host", e.host}}));
+    case Why::NotAllowed:
+        return InputError("", i18n::tr("serve.not_allowed", {{"address", address}}));
+    case Why::Other:
+        break;
+    }
+    return InputError("", i18n::tr("serve.cannot_listen", {{"address", address}, {"detail", e.detail}}));
+}
+
+// The address is taken first, before the database is opened: a second server on it stops there,
+// having changed nothing.
+http::Listener take_address(const std::string& host, int port) {
+    try {
+        return http::Listener(host, port);
+    } catch (const http::ListenError& e) {
+        throw address_refused(e);
+    }
+}
+
 } // namespace
 
 int serve(const ServeOptions& o) {
     const auto colon = o.listen.rfind(':');
-    if (colon == std::string::npos)
-        throw InputError("--listen", "expected HOST:PORT, e.g. 0.0.0.0:8443");
-    const std::string host = o.listen.substr(0, colon);
     int port = 0;
-    try {
-        port = std::stoi(o.listen.substr(colon + 1));
-    } catch (const std::exception&) {
-        throw InputError("--listen", "expected HOST:PORT, e.g. 0.0.0.0:8443");
+    if (colon != std::string::npos) {
+        const std::string digits = o.listen.substr(colon + 1);
+        if (!digits.empty() && digits.size() <= 5 &&
+            digits.find_first_not_of("0123456789") == std::string::npos)
+            port = std::stoi(digits);
     }
-    if (port <= 0 || port > 65535)
-        throw InputError("--listen", "the port must be between 1 and 65535");
+    if (colon == std::string::npos || colon == 0 || port <= 0 || port > 65535)
+        throw InputError("", i18n::tr("serve.bad_listen", {{"listen", o.listen}}));
+    const std::string host = o.listen.substr(0, colon);
+    http::Listener listener = take_address(host, port);
+    if (!std::filesystem::exists(o.db))
+        throw InputError("", i18n::tr("central.no_database", {{"path", o.db}}));
 
     Store store = Store::open(o.db, sync_wall_ms);
     store.db().exec("PRAGMA wal_autocheckpoint=0"); // the checkpointer below does it off the push path
@@ -380,19 +436,22 @@ int serve(const ServeOptions& o) {
         service.install(svr);
         web_service.install(svr);
         try {
-            svr.listen(host, port, pem ? &*pem : nullptr);
+            svr.listen(std::move(listener), pem ? &*pem : nullptr);
+        } catch (const http::ListenError& e) {
+            throw address_refused(e); // another server started listening meanwhile
         } catch (const StoreError& e) {
             throw StoreError(cert_path.empty() ? e.what() : cert_path + ": " + e.what());
         }
-        std::cout << "accueil-sync: serving " << o.db << " at " << public_url
-                  << (fingerprint.empty() ? " (plain HTTP: tests only)"
-                                          : " (certificate " + fingerprint + ")")
+        std::cout << "accueil-sync: " << i18n::tr("serve.started", {{"db", o.db}, {"url", public_url}})
+                  << "\n"
+                  << (fingerprint.empty() ? i18n::tr("serve.plain_http")
+                                          : i18n::tr("serve.fingerprint", {{"fingerprint", fingerprint}}))
                   << "\n"
                   << std::flush;
         int sig = 0;
         sigwait(&signals, &sig);
     }
-    std::cout << "accueil-sync: stopped\n";
+    std::cout << "accueil-sync: " << i18n::tr("serve.stopped") << "\n";
     return 0;
 }
 
