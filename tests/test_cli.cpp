@@ -225,7 +225,7 @@ TEST_CASE_METHOD(CliFixture,
     CHECK_THAT(fr.out, !Catch::Contains("registered") && !Catch::Contains("arrived"));
 }
 
-TEST_CASE("--help of every command in French and in English") {
+TEST_CASE("Every command's --help in French and in English") {
     test::TempDir dir;
     const auto top_fr = run_accueil(dir, {"--help"}, kFrench);
     CHECK(top_fr.code == 0);
