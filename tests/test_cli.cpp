@@ -284,10 +284,10 @@ TEST_CASE("Command line mistakes get a plain sentence in the person's language, 
     auto r = run_accueil(dir, {"search", "jean"}, kFrench);
     CHECK(r.code != 0);
     CHECK(r.err ==
-          "accueil search : Il manque l'option --db (Fichier de l'événement (créé par accueil init)).\n"
+          "accueil search : Il manque l'option --db : Fichier de l'événement (créé par accueil init).\n"
           "Pour l'aide, lancez : accueil search --help\n");
     r = run_accueil(dir, {"search", "jean"}, kEnglish);
-    CHECK(r.err == "accueil search: Missing --db (Event database file (made by accueil init)).\n"
+    CHECK(r.err == "accueil search: Missing --db: Event database file (made by accueil init).\n"
                    "For help, run: accueil search --help\n");
     r = run_accueil(dir, {"search", "--db", dir.file("x.db"), "jean", "--frob"}, kFrench);
     CHECK(r.code != 0);
@@ -300,8 +300,9 @@ TEST_CASE("Command line mistakes get a plain sentence in the person's language, 
     r = run_accueil(dir, {"search", "--db"}, kFrench);
     CHECK_THAT(r.err, Catch::StartsWith("accueil search : Il manque la valeur après --db"));
     r = run_accueil(dir, {"reprint", "--db", dir.file("x.db")}, kFrench);
-    CHECK_THAT(r.err, Catch::StartsWith("accueil reprint : Il manque l'argument personne (La personne : "
-                                        "identifiant ou code de billet)."));
+    CHECK_THAT(r.err,
+               Catch::StartsWith("accueil reprint : Il manque l'argument personne : La personne, par son "
+                                 "identifiant ou son code de billet."));
     r = run_accueil(dir, {"demo", "--db", dir.file("demo.db"), "--count", "-3"}, kEnglish);
     CHECK(r.code != 0);
     CHECK_THAT(r.err, Catch::StartsWith("accueil demo: --count must be from 1 to 200000, not \"-3\"."));

@@ -5,7 +5,7 @@
 // catalogue's `cli.words.*` keys (assets/lang/<fr|en>/cli.json). Header-only: accueil_core does not link
 // CLI11, the programs do.
 //
-//     CLI::App app{i18n::tr("cli.app.description")};
+//     CLI::App app{i18n::tr("cli.app.description"), "accueil"};
 //     ... add every subcommand and option (descriptions through i18n::tr) ...
 //     i18n::localise_cli(app);                 // after the last subcommand, before parse
 //     try { app.parse(argc, argv); } catch (const CLI::ParseError& e) { return i18n::cli_exit(app, e); }
@@ -121,10 +121,12 @@ inline std::string cli_error_text(const CLI::App& app, const CLI::Error& e) {
     const std::string path = command_path(app);
     const std::string what = e.what();
     std::string sentence, rest;
-    // The option an error names, with its description when it has one ("--db (Database file)").
+    // The option an error names, with its description when it has one ("--db: Database file").
     const auto named = [&](const std::string& name) {
         const CLI::Option* o = cmd.get_option_no_throw(name);
-        return o && !o->get_description().empty() ? name + " (" + o->get_description() + ")" : name;
+        return o && !o->get_description().empty()
+                   ? tr("cli.words.option_about", {{"option", name}, {"description", o->get_description()}})
+                   : name;
     };
     if (dynamic_cast<const CLI::RequiredError*>(&e)) {
         if (what.rfind("A subcommand", 0) == 0) {
