@@ -1,6 +1,7 @@
 #include "output_file.hpp"
 
 #include "errors.hpp"
+#include "i18n/catalogue.hpp"
 
 #include <cerrno>
 #include <cstring>
@@ -14,7 +15,7 @@ namespace accueil {
 
 void write_file_atomically(const std::string& path, std::string_view data) {
     if (path.empty())
-        throw InputError("", "no output file given");
+        throw InputError("", i18n::tr("central.file.none"));
     // mkstemp in the target's folder: rename is atomic only within one file system, and a unique name
     // keeps two runs from writing into the same temporary file.
     std::string pattern = path + ".part-XXXXXX";
@@ -22,21 +23,20 @@ void write_file_atomically(const std::string& path, std::string_view data) {
     name.push_back('\0');
     const int fd = ::mkstemp(name.data());
     if (fd < 0)
-        throw InputError(path, std::string("cannot write here: ") + std::strerror(errno) +
-                                   " (does the folder exist, may you write in it?)");
+        throw InputError(path, i18n::tr("central.file.cannot_create", {{"detail", std::strerror(errno)}}));
     const std::string tmp(name.data());
     // mkstemp makes the file 0600; the umask the program set decides nothing more.
     const int err = write_all_and_sync(fd, data);
     const bool closed = ::close(fd) == 0;
     if (err != 0 || !closed) {
         ::unlink(tmp.c_str());
-        throw InputError(path, std::string("cannot write the file: ") + std::strerror(err ? err : EIO) +
-                                   " (disk full, or the stick removed?); nothing written");
+        throw InputError(path,
+                         i18n::tr("central.file.cannot_write", {{"detail", std::strerror(err ? err : EIO)}}));
     }
     if (::rename(tmp.c_str(), path.c_str()) != 0) {
         const int err = errno;
         ::unlink(tmp.c_str());
-        throw InputError(path, std::string("cannot write the file: ") + std::strerror(err));
+        throw InputError(path, i18n::tr("central.file.cannot_replace", {{"detail", std::strerror(err)}}));
     }
 }
 
@@ -56,7 +56,7 @@ int write_all_and_sync(int fd, std::string_view data) {
 void require_directory(const std::string& dir) {
     std::error_code ec;
     if (dir.empty() || !std::filesystem::is_directory(dir, ec))
-        throw InputError(dir, "no such folder (create it first)");
+        throw InputError(dir, i18n::tr("central.file.no_folder"));
 }
 
 void require_parent_directory(const std::string& file_path) {

@@ -304,8 +304,9 @@ TEST_CASE("The organisers' commands of accueil-sync speak French under a French 
         // CLI11's own words too (shared/i18n/cli_words.hpp).
         const auto no_db = run_sync(dir, {"status"}, kFrench);
         CHECK(no_db.code != 0);
-        CHECK_THAT(no_db.err, Catch::Contains("Il manque") &&
-                                  Catch::Contains("--db (La base centrale, ou celle d'un appareil)"));
+        CHECK_THAT(no_db.err, Catch::Contains("Il manque") && Catch::Contains("--db") &&
+                                  Catch::Contains("La base centrale, ou celle d'un appareil") &&
+                                  Catch::Contains("accueil-sync status --help"));
         for (const auto& [command, words] : std::vector<std::pair<std::string, std::string>>{
                  {"serve", "Adresse et port d'écoute"},
                  {"password", "La base centrale des organisateurs"},
@@ -337,6 +338,12 @@ TEST_CASE("The organisers' commands of accueil-sync speak French under a French 
                    Catch::Contains("« 48h » n'est pas une durée d'au plus 24 heures"));
         CHECK_THAT(run_sync(dir, {"link", "--db", db}, kFrench).err,
                    Catch::Contains("Aucune adresse de serveur n'est encore connue"));
+        const auto nowhere = run_sync(
+            dir, {"link", "--db", db, "--url", "https://192.0.2.1:8443", "--png", dir.file("absent/qr.png")},
+            kFrench);
+        CHECK(nowhere.code == 2);
+        CHECK_THAT(nowhere.err, Catch::Contains("ce dossier n'existe pas : créez-le d'abord"));
+        CHECK(test::count_in(db, "SELECT count(*) FROM web_links") == 0); // no link made
         const auto made = run_sync(dir, {"link", "--db", db, "--url", "https://192.0.2.1:8443"}, kFrench);
         CHECK(made.code == 0);
         CHECK_THAT(made.out, Catch::Contains("La page des organisateurs, déjà connectée : scannez ce code") &&
@@ -348,6 +355,8 @@ TEST_CASE("The organisers' commands of accueil-sync speak French under a French 
         CHECK(exported.code == 0);
         CHECK_THAT(exported.out, Catch::Contains(dir.file("a.acc") + " : ") &&
                                      Catch::Contains("arrivées et autres modifications écrites"));
+        CHECK_THAT(run_sync(dir, {"export", "--db", db, "--out", dir.file("clé/a.acc")}, kFrench).err,
+                   Catch::Contains("impossible d'écrire ici") && Catch::Contains("Rien n'a été écrit."));
         std::ofstream(dir.file("photo.jpg")) << "\xff\xd8\xff not a bundle";
         const int journal_before = test::count_in(db, "SELECT count(*) FROM journal");
         const auto wrong = run_sync(dir, {"merge", dir.file("photo.jpg"), "--db", db}, kFrench);
@@ -367,4 +376,32 @@ TEST_CASE("The organisers' commands of accueil-sync speak French under a French 
         CHECK_THAT(r.err, Catch::Contains("Il n'y a pas de base de données à l'emplacement"));
         CHECK_FALSE(fs::exists(dir.file("centrale.db")));
     }
+}
+
+TEST_CASE("A used or unknown login link is said in the browser's language", "[sync_server]") {
+    test::TempDir dir;
+    const std::string db = dir.file("central.db");
+    test::create_central_with_roster(db, 1);
+    const int port = test::free_port();
+    auto server = start_server(dir, db, port, "server");
+    const auto page = [&](const std::string& language) {
+        const test::Socket s = test::connect_from("127.0.0.1", port);
+        REQUIRE(s.ok());
+        REQUIRE(s.send_all("GET /login/link?t=" + std::string(64, 'a') +
+                           " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" +
+                           (language.empty() ? "" : "Accept-Language: " + language + "\r\n") + "\r\n"));
+        return s.read_all(5s);
+    };
+    const std::string fr = page("fr-FR,fr;q=0.9,en-US;q=0.8,en;q=0.7");
+    CHECK_THAT(fr, Catch::StartsWith("HTTP/1.1 401") && Catch::Contains("<html lang=\"fr\">") &&
+                       Catch::Contains("Lien de connexion expiré ou déjà utilisé") &&
+                       Catch::Contains("connectez-vous avec le mot de passe") && !Catch::Contains("expired"));
+    for (const std::string& other : {std::string("en-GB,en;q=0.9,fr;q=0.5"), std::string()}) {
+        const std::string en = page(other);
+        CHECK_THAT(en, Catch::Contains("<html lang=\"en\">") &&
+                           Catch::Contains("Login link expired or already used") &&
+                           !Catch::Contains("expiré"));
+    }
+    server->signal(SIGTERM);
+    CHECK(server->wait() == 0);
 }

@@ -9,6 +9,7 @@
 #include "i18n/cli_words.hpp"
 #include "organiser_password.hpp"
 #include "organiser_pin.hpp"
+#include "output_file.hpp"
 #include "qr.hpp"
 #include "server.hpp"
 #include "store.hpp"
@@ -203,6 +204,8 @@ int cmd_link(const std::string& db, const std::string& valid, std::string url, c
     if (!valid_ms || *valid_ms > 24LL * 3600 * 1000)
         throw InputError("", i18n::tr("central.link.bad_validity", {{"valid", valid}}));
     require_database(db, "central.no_database");
+    if (!png.empty())
+        require_parent_directory(png); // before the link is made: a refused command leaves none behind
     Store central = Store::open(db, sync_wall_ms);
     if (url.empty())
         url = central.meta("sync.url").value_or("");

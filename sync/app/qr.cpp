@@ -1,6 +1,7 @@
 #include "qr.hpp"
 
 #include "errors.hpp"
+#include "i18n/catalogue.hpp"
 
 #include <png.h>
 #include <qrencode.h>
@@ -24,7 +25,7 @@ Symbol encode(const std::string& text) {
     std::unique_ptr<QRcode, decltype(&QRcode_free)> qr(QRcode_encodeString8bit(text.c_str(), 0, QR_ECLEVEL_M),
                                                        QRcode_free);
     if (!qr)
-        throw StoreError("cannot make a QR code of the enrolment code");
+        throw StoreError(i18n::tr("central.qr.too_long"));
     Symbol s;
     s.width = qr->width;
     s.dark.resize(std::size_t(s.width * s.width));
@@ -56,13 +57,13 @@ void qr_png(const std::string& text, const std::string& path) {
     const int size = (s.width + 2 * quiet) * scale;
     FILE* f = std::fopen(path.c_str(), "wb");
     if (!f)
-        throw InputError(path, "cannot write the QR image");
+        throw InputError(path, i18n::tr("central.qr.unwritable"));
     png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
     png_infop info = png ? png_create_info_struct(png) : nullptr;
     if (!png || !info || setjmp(png_jmpbuf(png))) {
         png_destroy_write_struct(&png, &info);
         std::fclose(f);
-        throw InputError(path, "cannot write the QR image");
+        throw InputError(path, i18n::tr("central.qr.unwritable"));
     }
     png_init_io(png, f);
     png_set_IHDR(png, info, png_uint_32(size), png_uint_32(size), 8, PNG_COLOR_TYPE_GRAY, PNG_INTERLACE_NONE,

@@ -63,7 +63,7 @@ std::string read_pem(const std::string& path) {
     std::ostringstream text;
     text << in.rdbuf();
     if (!in || text.str().empty())
-        throw StoreError(path + ": cannot be read");
+        throw StoreError(i18n::tr("serve.tls.unreadable", {{"path", path}}));
     return text.str();
 }
 
@@ -440,7 +440,9 @@ int serve(const ServeOptions& o) {
         } catch (const http::ListenError& e) {
             throw address_refused(e); // another server started listening meanwhile
         } catch (const StoreError& e) {
-            throw StoreError(cert_path.empty() ? e.what() : cert_path + ": " + e.what());
+            if (cert_path.empty())
+                throw;
+            throw StoreError(i18n::tr("serve.tls.damaged", {{"path", cert_path}, {"detail", e.what()}}));
         }
         std::cout << "accueil-sync: " << i18n::tr("serve.started", {{"db", o.db}, {"url", public_url}})
                   << "\n"

@@ -1,6 +1,7 @@
 #include "tls.hpp"
 
 #include "errors.hpp"
+#include "i18n/catalogue.hpp"
 #include "ids.hpp"
 
 #include <openssl/evp.h>
@@ -45,7 +46,7 @@ void make_certificate(const CertificatePaths& p) {
     std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(EVP_EC_gen("P-256"), EVP_PKEY_free);
     std::unique_ptr<X509, decltype(&X509_free)> cert(X509_new(), X509_free);
     if (!key || !cert)
-        throw StoreError("cannot make a TLS key (OpenSSL)");
+        throw StoreError(i18n::tr("serve.tls.cannot_make", {{"detail", "OpenSSL: EVP_EC_gen"}}));
     X509_set_version(cert.get(), 2);
     unsigned char serial[16];
     const Origin r = random_origin();
@@ -62,18 +63,18 @@ void make_certificate(const CertificatePaths& p) {
                                reinterpret_cast<const unsigned char*>("accueil-sync"), -1, -1, 0);
     X509_set_issuer_name(cert.get(), name);
     if (X509_sign(cert.get(), key.get(), EVP_sha256()) == 0)
-        throw StoreError("cannot sign the TLS certificate (OpenSSL)");
+        throw StoreError(i18n::tr("serve.tls.cannot_make", {{"detail", "OpenSSL: X509_sign"}}));
 
     // The key is written readable by its owner only, before anything is in it.
     const int old_mask = ::umask(077);
     File kf(std::fopen(p.key.c_str(), "wb"));
     ::umask(old_mask);
     if (!kf || PEM_write_PrivateKey(kf.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1)
-        throw StoreError(p.key + ": cannot write the TLS key");
+        throw StoreError(i18n::tr("serve.tls.cannot_write", {{"path", p.key}}));
     kf.reset();
     File cf(std::fopen(p.cert.c_str(), "wb"));
     if (!cf || PEM_write_X509(cf.get(), cert.get()) != 1)
-        throw StoreError(p.cert + ": cannot write the TLS certificate");
+        throw StoreError(i18n::tr("serve.tls.cannot_write", {{"path", p.cert}}));
 }
 } // namespace
 
@@ -85,7 +86,8 @@ CertificatePaths ensure_certificate(const std::string& db_path) {
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
     if (ec)
-        throw StoreError(dir.string() + ": cannot create (" + ec.message() + ")");
+        throw StoreError(
+            i18n::tr("serve.tls.cannot_create", {{"path", dir.string()}, {"detail", ec.message()}}));
     make_certificate(p);
     return p;
 }
@@ -93,11 +95,11 @@ CertificatePaths ensure_certificate(const std::string& db_path) {
 std::string certificate_fingerprint(const std::string& cert_pem_path) {
     File f(std::fopen(cert_pem_path.c_str(), "rb"));
     if (!f)
-        throw StoreError(cert_pem_path + ": cannot read the TLS certificate");
+        throw StoreError(i18n::tr("serve.tls.unreadable", {{"path", cert_pem_path}}));
     std::unique_ptr<X509, decltype(&X509_free)> cert(PEM_read_X509(f.get(), nullptr, nullptr, nullptr),
                                                      X509_free);
     if (!cert)
-        throw StoreError(cert_pem_path + ": not a PEM certificate");
+        throw StoreError(i18n::tr("serve.tls.damaged", {{"path", cert_pem_path}, {"detail", "not PEM"}}));
     return fingerprint_of(cert.get());
 }
 

@@ -2,6 +2,7 @@
 
 #include "event_calendar.hpp"
 #include "figures.hpp"
+#include "i18n/catalogue.hpp"
 #include "organiser_password.hpp"
 #include "sync/strict_json.hpp"
 #include "web_assets.hpp"
@@ -72,20 +73,22 @@ std::string content_type(std::string_view path) {
     return "application/octet-stream";
 }
 
-// The page a used, expired or unknown login link leads to.
-http::Response link_refused() {
+// The page a used, expired or unknown login link leads to, in the language the browser asks for first
+// (a phone set to French sends "fr-FR,fr;q=0.9,..."), English otherwise.
+http::Response link_refused(const http::Request& req) {
+    const i18n::Lang lang =
+        req.get_header_value("Accept-Language").starts_with("fr") ? i18n::Lang::Fr : i18n::Lang::En;
+    const auto& words = i18n::Catalogue::builtin();
     http::Response res;
     res.status = 401;
     res.content_type = "text/html; charset=utf-8";
-    res.body = "<!doctype html><html lang=\"fr\"><head><meta charset=\"utf-8\">"
-               "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-               "<title>Lien expiré / Link expired</title></head><body>"
-               "<h1>Lien de connexion expiré ou déjà utilisé</h1>"
-               "<p>Demandez un nouveau code (<code>accueil-sync link</code>) ou "
-               "<a href=\"/\">connectez-vous avec le mot de passe</a>.</p>"
-               "<h1 lang=\"en\">Login link expired or already used</h1>"
-               "<p lang=\"en\">Ask for a new code (<code>accueil-sync link</code>) or "
-               "<a href=\"/\">log in with the password</a>.</p></body></html>";
+    res.body = std::string("<!doctype html><html lang=\"") + i18n::lang_code(lang) +
+               "\"><head><meta charset=\"utf-8\">"
+               "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>" +
+               words.get(lang, "central.link.expired_title") + "</title></head><body><h1>" +
+               words.get(lang, "central.link.expired_title") + "</h1><p>" +
+               words.get(lang, "central.link.expired_ask") + " <a href=\"/\">" +
+               words.get(lang, "central.link.expired_login") + "</a>.</p></body></html>";
     secure(res, "no-store");
     return res;
 }
@@ -209,7 +212,7 @@ http::Response WebService::link(const http::Request& req) {
         check_no_open_reads(store_);
     }
     if (token.empty())
-        return link_refused();
+        return link_refused(req);
     http::Response res;
     res.status = 303;
     res.content_type = "text/plain; charset=utf-8";
