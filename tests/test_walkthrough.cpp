@@ -136,4 +136,7 @@ TEST_CASE("the README walk-through runs as written, in French, and prepares a wo
     CHECK(read_file(dir.path() / "bilan.html").find("<html") != std::string::npos);
     CHECK(fs::exists(dir.path() / "presences.csv"));
     CHECK(fs::exists(dir.path() / "evenement.db.key"));
+    // A French organiser reads French: the import's mapping, the check-in's verdict.
+    CHECK_THAT(run.output, Catch::Contains("« Jours de présence » → jours de présence"));
+    CHECK_THAT(run.output, Catch::Contains("arrivée enregistrée : Hélène Lefèvre"));
 }

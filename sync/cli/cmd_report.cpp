@@ -34,8 +34,10 @@ void add_report_command(CLI::App& app, Action& run) {
         run = [=] {
             // Bad destinations are said before anything is computed or written.
             require_parent_directory(*out);
-            if (!csv_dir->empty())
-                require_directory(*csv_dir);
+            // The tables' folder may be new ("--csv bilan": made just before writing) when its parent
+            // exists; a mistyped deeper path is refused rather than grown into a tree.
+            if (!csv_dir->empty() && !std::filesystem::is_directory(*csv_dir))
+                require_parent_directory(*csv_dir);
             const auto language = report::parse_lang(*lang).value_or(report::Lang::Fr);
             Store store = open_store(*db);
             const auto data = report::gather_report_data(store, resolve_instant(*at, store.event().timezone));
@@ -43,6 +45,9 @@ void add_report_command(CLI::App& app, Action& run) {
             const std::string html = report::render_report_html(data, language);
             if (!csv_dir->empty()) {
                 const auto style = report::csv_style(*excel_fr);
+                std::error_code exists;
+                std::filesystem::create_directory(*csv_dir, exists); // refused above if it cannot be
+                require_directory(*csv_dir);
                 for (const auto& table :
                      {report::days_table(data, language), report::categories_table(data, language),
                       report::quarter_hours_table(data, language), report::devices_table(data, language)}) {
