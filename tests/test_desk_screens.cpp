@@ -5,16 +5,20 @@
 // desk on a demo database, driven with xdotool as a volunteer would: three letters, Enter (the person's
 // page), Enter (the check-in, read back from the database); Escape, a walk-in's name, F2 (the walk-in form)
 // and Enter (created and checked in); then SIGTERM through the orderly teardown. Without xvfb-run and
-// xdotool (deploy/install-deps.sh installs both) they fail.
+// xdotool (deploy/install-deps.sh installs both) they fail. And a desk started on a mistyped path, or on a
+// database without the event, refuses at the terminal before any window, saying what to do.
 #include "desk_machine.hpp"
 #include "desk_scenes.hpp"
 #include "event_calendar.hpp"
 #include "frame_pipeline.hpp"
+#include "store.hpp"
 #include "strings.hpp"
+#include "support/child_process.hpp"
 #include "support/png_read.hpp"
 #include "support/run_command.hpp"
 #include "support/temp_dir.hpp"
 #include "support/xvfb.hpp"
+#include "sync/devices.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <catch2/catch.hpp>
@@ -287,4 +291,40 @@ TEST_CASE("A live desk driven from the keyboard checks a person in and creates a
         at = out.find(line, at);
         REQUIRE(at != std::string::npos);
     }
+}
+
+TEST_CASE(
+    "A desk on a missing database, or one without the event, refuses at the terminal and makes nothing") {
+    const std::string bin = test::kiosk_binary();
+    REQUIRE(fs::exists(bin));
+    test::TempDir tmp;
+    const std::string missing = tmp.file("bureu.db"); // mistyped
+    // No display at all: the refusal comes before any window.
+    auto run = [&](const std::string& locale, const std::string& db) {
+        return test::run_command("DISPLAY= LANGUAGE= LC_ALL=" + locale + " " + test::quote(bin) +
+                                 " --mode desk --camera none --no-sound --db " + test::quote(db) + " 2>&1");
+    };
+    auto r = run("fr_FR.UTF-8", missing);
+    INFO(r.out);
+    CHECK(r.status == 1);
+    CHECK_THAT(r.out, Catch::Contains(missing + " n'existe pas") &&
+                          Catch::Contains("accueil-sync join CODE --db") &&
+                          Catch::Contains("accueil-sync enroll --role desk"));
+    CHECK_FALSE(fs::exists(missing));
+    r = run("C.UTF-8", missing);
+    INFO(r.out);
+    CHECK(r.status == 1);
+    CHECK_THAT(r.out, Catch::Contains(missing + " does not exist: check the path given to --db"));
+    CHECK_FALSE(fs::exists(missing));
+
+    // A file with no event (an enrolment that never finished): told, and left exactly as it was.
+    const std::string empty = tmp.file("desk.db");
+    sync::create_joining_store(empty);
+    const std::string before = test::slurp(empty);
+    r = run("fr_FR.UTF-8", empty);
+    INFO(r.out);
+    CHECK(r.status == 1);
+    CHECK_THAT(r.out, Catch::Contains("ne contient pas encore d'événement") &&
+                          Catch::Contains("ce poste d'accueil n'est pas inscrit"));
+    CHECK(test::slurp(empty) == before);
 }

@@ -216,6 +216,42 @@ const std::vector<Row> kTable = {
     {"worker-down", "down again", WorkerState{false, "still"}, 10, S::OutOfOrder, {}},
     {"worker-down", "a frame failure", Failure{"frame"}, 10, S::OutOfOrder, {"log"}},
     {"worker-down", "the worker is back", WorkerState{true, ""}, 10, S::Scan, {}},
+
+    // ---- The store turns out to hold no event (a new file, a mistyped --db): not set up.
+    {"scan", "the store has no event", SetupState{}, 10, S::NotSetUp, {}},
+    {"checking", "the worker could not check in: not set up", SetupState{false, "", "", "", 1}, 10, S::GoToDesk, {"sound error"}},
+    {"checking", "not set up, for an older check-in", SetupState{false, "", "", "", 99}, 10, S::Checking, {}},
+
+    // ---- Not set up: only an enrolment code does anything; a badge is never called invalid.
+    {"not-set-up", "a badge", code("C1"), 10, S::GoToDesk, {"sound error"}},
+    {"not-set-up", "an enrolment code", code("accueil1:https:10.0.0.2:8443:x:y"), 10, S::Checking, {"checkin accueil1:https:10.0.0.2:8443:x:y"}},
+    {"not-set-up", "an empty code", code(""), 10, S::NotSetUp, {}},
+    {"not-set-up", "tap no badge", tap(Intent::NoBadge), 10, S::NotSetUp, {}},
+    {"not-set-up", "tap ok", tap(Intent::Ok), 10, S::NotSetUp, {}},
+    {"not-set-up", "a tap on the clock", tap(Intent::Organiser), 10, S::NotSetUp, {}},
+    {"not-set-up", "a key", key("A"), 10, S::NotSetUp, {}},
+    {"not-set-up", "tick much later", Tick{}, 3600000, S::NotSetUp, {}},
+    {"not-set-up", "a stray verdict", verdict(Verdict::InvalidBadge), 10, S::NotSetUp, {}},
+    {"not-set-up", "switch language", tap(Intent::SwitchLanguage), 10, S::NotSetUp, {}},
+    {"not-set-up", "toggle contrast", tap(Intent::ToggleContrast), 10, S::NotSetUp, {}},
+    {"not-set-up", "still no event", SetupState{}, 10, S::NotSetUp, {}},
+    {"not-set-up", "the event arrived", SetupState{true, "https://10.0.0.2:8443", "Accueil 2", "Europe/Paris", 0}, 10, S::Scan, {}},
+    {"not-set-up", "a failure", Failure{"disk"}, 10, S::OutOfOrder, {"log", "sound error"}},
+    {"not-set-up-badge", "tap ok", tap(Intent::Ok), 10, S::NotSetUp, {}},
+    {"not-set-up-badge", "tap no badge", tap(Intent::NoBadge), 10, S::GoToDesk, {}},
+    {"not-set-up-badge", "tick before the timeout", Tick{}, 9999, S::GoToDesk, {}},
+    {"not-set-up-badge", "tick at the timeout", Tick{}, 10000, S::NotSetUp, {}},
+    {"not-set-up-badge", "another badge", code("C2"), 10, S::GoToDesk, {"sound error"}},
+    {"not-set-up-badge", "an enrolment code", code("accueil1:x"), 10, S::Checking, {"checkin accueil1:x"}},
+    {"not-set-up-waiting", "a badge", code("C1"), 10, S::GoToDesk, {"sound error"}},
+    {"not-set-up-waiting", "the event arrived", SetupState{true, "https://10.0.0.2:8443", "Accueil 2", "Europe/Paris", 0}, 10, S::Scan, {}},
+
+    // ---- An enrolment's outcome: read, then back to the start (20 s: the person setting it up reads).
+    {"join-refused", "tap ok", tap(Intent::Ok), 10, S::Scan, {}},
+    {"join-refused", "tick before the timeout", Tick{}, 19999, S::Verdict, {}},
+    {"join-refused", "tick at the timeout", Tick{}, 20000, S::Scan, {}},
+    {"join-refused", "a new code", code("accueil1:y"), 10, S::Checking, {"checkin accueil1:y"}},
+    {"joined", "tap ok", tap(Intent::Ok), 10, S::Scan, {}},
 };
 // clang-format on
 
@@ -241,14 +277,36 @@ TEST_CASE("Every kiosk transition: screen x input gives the expected screen and 
 }
 
 TEST_CASE("Every sample scene is reachable and lands on its screen") {
-    const std::vector<std::pair<std::string, Screen>> expected = {
-        {"scan", S::Scan},        {"scan-no-camera", S::Scan},     {"checking", S::Checking},
-        {"admitted", S::Verdict}, {"already", S::Verdict},         {"not-today", S::Verdict},
-        {"replaced", S::Verdict}, {"invalid", S::Verdict},         {"unknown", S::Verdict},
-        {"search", S::Search},    {"search-results", S::Search},   {"confirm", S::Confirm},
-        {"desk", S::GoToDesk},    {"out-of-order", S::OutOfOrder}, {"worker-down", S::OutOfOrder},
-        {"joined", S::Verdict},   {"join-failed", S::Verdict},     {"pin", S::Pin},
-        {"pin-wrong", S::Pin}};
+    const std::vector<std::pair<std::string, Screen>> expected = {{"scan", S::Scan},
+                                                                  {"scan-no-camera", S::Scan},
+                                                                  {"checking", S::Checking},
+                                                                  {"admitted", S::Verdict},
+                                                                  {"already", S::Verdict},
+                                                                  {"not-today", S::Verdict},
+                                                                  {"replaced", S::Verdict},
+                                                                  {"invalid", S::Verdict},
+                                                                  {"unknown", S::Verdict},
+                                                                  {"search", S::Search},
+                                                                  {"search-results", S::Search},
+                                                                  {"confirm", S::Confirm},
+                                                                  {"desk", S::GoToDesk},
+                                                                  {"out-of-order", S::OutOfOrder},
+                                                                  {"worker-down", S::OutOfOrder},
+                                                                  {"joined", S::Verdict},
+                                                                  {"joined-not-synced", S::Verdict},
+                                                                  {"join-already", S::Verdict},
+                                                                  {"join-damaged", S::Verdict},
+                                                                  {"join-refused", S::Verdict},
+                                                                  {"join-unreachable", S::Verdict},
+                                                                  {"join-wrong-server", S::Verdict},
+                                                                  {"join-store", S::Verdict},
+                                                                  {"join-failed", S::Verdict},
+                                                                  {"join-no-program", S::Verdict},
+                                                                  {"pin", S::Pin},
+                                                                  {"pin-wrong", S::Pin},
+                                                                  {"not-set-up", S::NotSetUp},
+                                                                  {"not-set-up-badge", S::GoToDesk},
+                                                                  {"not-set-up-waiting", S::NotSetUp}};
     REQUIRE(scene_names().size() == expected.size());
     for (const auto& [name, screen] : expected) {
         INFO(name);
@@ -781,4 +839,96 @@ TEST_CASE(
     vm = plain.view(kT0);
     CHECK(std::none_of(vm.actions.begin(), vm.actions.end(),
                        [](const Button& b) { return b.intent == Intent::PrintBadge; }));
+}
+
+TEST_CASE("A kiosk not set up says how to enrol it and which file it uses, and never calls a badge invalid") {
+    MachineOptions o;
+    o.set_up = false;
+    o.db_file = "/home/accueil/kisok.db"; // a typo the person can see
+    Machine m(strings(), o);
+    REQUIRE(m.screen() == S::NotSetUp);
+    auto vm = m.view(kT0);
+    CHECK(vm.title == "Poste non configuré");
+    CHECK_THAT(vm.sentence,
+               Catch::Contains("code QR d'inscription") && Catch::Contains("accueil-sync enroll"));
+    CHECK(vm.hint == "Fichier de données de ce poste\u202f: /home/accueil/kisok.db");
+    CHECK(vm.tone == Tone::Warning);
+    CHECK(vm.actions.empty()); // no "I don't have my badge": there is no roster to search
+    CHECK(vm.kiosk_name == "Nouveau poste");
+    CHECK_FALSE(m.deadline());
+    m.handle(Tap{Intent::SwitchLanguage}, kT0);
+    vm = m.view(kT0);
+    CHECK(vm.title == "Kiosk not set up");
+    CHECK(vm.hint == "This kiosk's data file: /home/accueil/kisok.db");
+    m.handle(Tap{Intent::SwitchLanguage}, kT0);
+
+    // A badge: no check-in is even tried, and the words say why, not "invalid".
+    auto effects = m.handle(CodeDecoded{"ACC1.7QK2M9X4PA", kT0 + 1000}, kT0 + 1000);
+    CHECK(describe(effects) == E{"sound error"});
+    CHECK(m.screen() == S::GoToDesk);
+    vm = m.view(kT0 + 1000);
+    CHECK(vm.title == "Merci d'aller à l'accueil");
+    CHECK(vm.sentence ==
+          "Ce poste n'est pas encore configuré\u202f: il ne peut pas enregistrer votre arrivée. Une "
+          "personne de l'accueil va vous aider.");
+    const auto spoken = std::find_if(effects.begin(), effects.end(),
+                                     [](const Effect& e) { return std::holds_alternative<Speak>(e); });
+    REQUIRE(spoken != effects.end());
+    CHECK_THAT(std::get<Speak>(*spoken).public_text, Catch::Contains("pas encore configuré"));
+    m.handle(Tick{}, kT0 + 11000);
+    CHECK(m.screen() == S::NotSetUp);
+
+    // The enrolment code: joined, but the event is still on its way; then it arrives.
+    effects = m.handle(CodeDecoded{"accueil1:https:10.0.0.2:8443:x:y", kT0 + 20000}, kT0 + 20000);
+    CHECK(describe(effects) == E{"checkin accueil1:https:10.0.0.2:8443:x:y"});
+    Joined j;
+    j.outcome = JoinOutcome::JoinedNotSynced;
+    j.server = "https://10.0.0.2:8443";
+    j.kiosk_name = "Accueil 2";
+    m.handle(j, kT0 + 21000);
+    vm = m.view(kT0 + 21000);
+    CHECK(vm.title == "Poste inscrit, liste en attente");
+    CHECK(vm.kiosk_name == "Accueil 2");
+    m.handle(SetupState{false, "https://10.0.0.2:8443", "Accueil 2", "", 0}, kT0 + 21000);
+    m.handle(Tap{Intent::Ok}, kT0 + 22000);
+    REQUIRE(m.screen() == S::NotSetUp);
+    vm = m.view(kT0 + 22000);
+    CHECK(vm.title == "En attente de la liste des inscrits");
+    CHECK(vm.sentence ==
+          "Ce poste est inscrit sous le nom «\u202fAccueil 2\u202f» (https://10.0.0.2:8443), mais "
+          "l'événement et la liste des inscrits ne sont pas encore arrivés.");
+    CHECK_THAT(vm.hint, Catch::Contains("/home/accueil/kisok.db"));
+    m.handle(CodeDecoded{"ACC1.7QK2M9X4PA", kT0 + 30000}, kT0 + 30000);
+    CHECK(m.screen() == S::GoToDesk); // still no verdict to give
+    m.handle(Tap{Intent::Ok}, kT0 + 31000);
+    m.handle(SetupState{true, "https://10.0.0.2:8443", "Accueil 2", "Europe/Paris", 0}, kT0 + 32000);
+    CHECK(m.screen() == S::Scan);
+    CHECK(m.view(kT0 + 32000).title == "Scannez votre badge");
+    CHECK(describe(m.handle(CodeDecoded{"ACC1.7QK2M9X4PA", kT0 + 40000}, kT0 + 40000)) ==
+          E{"checkin ACC1.7QK2M9X4PA"});
+}
+
+TEST_CASE("A kiosk not set up whose enrolment fails stays not set up, with the failure in its own words") {
+    MachineOptions o;
+    o.set_up = false;
+    Machine m(strings(), o);
+    m.handle(CodeDecoded{"accueil1:https:10.0.0.2:8443:x:y", kT0}, kT0);
+    Joined j;
+    j.outcome = JoinOutcome::ServerUnreachable;
+    j.server = "https://10.0.0.2:8443";
+    const auto effects = m.handle(j, kT0 + 3000);
+    CHECK(describe(effects) == E{"sound error"});
+    auto vm = m.view(kT0 + 3000);
+    CHECK(vm.title == "Connexion impossible");
+    CHECK(vm.sentence == "L'ordinateur des organisateurs ne répond pas (https://10.0.0.2:8443).");
+    CHECK(vm.hint == "Vérifiez que ce poste est connecté au réseau (Wi-Fi ou câble), puis montrez le code à "
+                     "nouveau.");
+    CHECK(vm.tone == Tone::Error);
+    // Only OK: no "I don't have my badge" on a kiosk without a roster.
+    REQUIRE(vm.actions.size() == 1);
+    CHECK(vm.actions[0].intent == Intent::Ok);
+    m.handle(Tap{Intent::NoBadge}, kT0 + 4000);
+    CHECK(m.screen() == S::Verdict);
+    m.handle(Tap{Intent::Ok}, kT0 + 5000);
+    CHECK(m.screen() == S::NotSetUp);
 }

@@ -3,7 +3,8 @@
 // picture must exist, have the window's size and not be blank; the verdict screens must show their verdict's
 // colour (a tint in normal mode, a frame in high contrast); the two languages must differ. Without xvfb-run
 // (Debian package xvfb) they fail. And the real kiosk on a database, closed by SIGTERM through its orderly
-// teardown.
+// teardown; and on a path where no database exists: not set up, and no file left behind.
+#include "scenes.hpp"
 #include "support/demo_event.hpp"
 #include "support/png_read.hpp"
 #include "support/temp_dir.hpp"
@@ -89,15 +90,28 @@ const ToneColours kSuccess{{222, 243, 228}, {80, 255, 130}};
 const ToneColours kInfo{{224, 236, 250}, {120, 200, 255}};
 const ToneColours kWarning{{253, 238, 214}, {255, 180, 0}};
 const ToneColours kError{{251, 226, 224}, {255, 110, 110}};
-const std::map<std::string, ToneColours> kToneOf = {
-    {"admitted", kSuccess},  {"already", kInfo},   {"not-today", kWarning}, {"replaced", kWarning},
-    {"invalid", kError},     {"unknown", kError},  {"desk", kWarning},      {"out-of-order", kError},
-    {"worker-down", kError}, {"joined", kSuccess}, {"join-failed", kError}};
-
-const std::vector<std::string> kScenes = {
-    "scan",     "scan-no-camera", "checking",    "admitted", "already",        "not-today",
-    "replaced", "invalid",        "unknown",     "search",   "search-results", "confirm",
-    "desk",     "out-of-order",   "worker-down", "joined",   "join-failed"};
+const std::map<std::string, ToneColours> kToneOf = {{"admitted", kSuccess},
+                                                    {"already", kInfo},
+                                                    {"not-today", kWarning},
+                                                    {"replaced", kWarning},
+                                                    {"invalid", kError},
+                                                    {"unknown", kError},
+                                                    {"desk", kWarning},
+                                                    {"out-of-order", kError},
+                                                    {"worker-down", kError},
+                                                    {"joined", kSuccess},
+                                                    {"joined-not-synced", kInfo},
+                                                    {"join-already", kInfo},
+                                                    {"join-damaged", kWarning},
+                                                    {"join-refused", kError},
+                                                    {"join-unreachable", kError},
+                                                    {"join-wrong-server", kError},
+                                                    {"join-store", kError},
+                                                    {"join-failed", kError},
+                                                    {"join-no-program", kError},
+                                                    {"not-set-up", kWarning},
+                                                    {"not-set-up-badge", kWarning},
+                                                    {"not-set-up-waiting", kWarning}};
 
 } // namespace
 
@@ -129,7 +143,7 @@ TEST_CASE("Every kiosk screen renders under Xvfb in both languages, both modes a
 
     for (const auto& [w, h] : sizes) {
         const std::string size = std::to_string(w) + "x" + std::to_string(h);
-        for (const auto& scene : kScenes) {
+        for (const auto& scene : kiosk::scene_names()) {
             std::map<std::string, Picture> by_lang;
             for (const std::string lang : {"fr", "en"})
                 for (const std::string contrast : {"normal", "high"}) {
@@ -188,28 +202,42 @@ TEST_CASE("accueil-kiosk --screenshot renders the one screen asked for, and refu
     CHECK_FALSE(fs::exists(tmp.file("x.png")));
 }
 
+namespace {
+// The real kiosk on `db` (no camera, no sound) in a virtual display of its own.
+struct LiveKiosk {
+    LiveKiosk(const test::TempDir& tmp, const std::string& db)
+        : x(tmp.file("xvfb")),
+          kiosk({test::kiosk_binary(), "--db", db, "--camera", "none", "--no-sound", "--size", "800x480"},
+                tmp.file("kiosk"), {{"DISPLAY", x.display()}}) {}
+    std::string log() const { return kiosk.out() + kiosk.err(); }
+    bool logged(const std::string& text, std::chrono::seconds within = std::chrono::seconds(30)) const {
+        return test::wait_until([&] { return log().find(text) != std::string::npos; }, within);
+    }
+    // SIGTERM; its exit status once it said it exits, -1 when it did not within 20 s.
+    int stop() {
+        kiosk.signal(SIGTERM);
+        return logged("exiting with status", std::chrono::seconds(20)) ? kiosk.wait() : -1;
+    }
+    test::XvfbServer x;
+    test::Process kiosk;
+};
+} // namespace
+
 TEST_CASE("SIGTERM closes the kiosk through its orderly teardown, with exit status 0") {
     test::require_xvfb();
-    const std::string bin = test::kiosk_binary();
-    REQUIRE(fs::exists(bin));
+    REQUIRE(fs::exists(test::kiosk_binary()));
     test::TempDir tmp;
     const std::string db = tmp.file("kiosk.db");
     Store::create(db, test::demo_spec()).set_kiosk_name("Accueil 4");
 
-    test::XvfbServer x(tmp.file("xvfb"));
-    REQUIRE(x.display() != ":");
-    test::Process kiosk({bin, "--db", db, "--camera", "none", "--no-sound", "--size", "800x480"},
-                        tmp.file("kiosk"), {{"DISPLAY", x.display()}});
-    auto log = [&] { return kiosk.out() + kiosk.err(); };
+    LiveKiosk k(tmp, db);
+    REQUIRE(k.x.display() != ":");
     // Up: the window drew its first frame (and so the runtime and its workers are running).
-    REQUIRE(test::wait_until([&] { return log().find("first frame drawn") != std::string::npos; }));
-    kiosk.signal(SIGTERM);
-    INFO(log());
-    REQUIRE(test::wait_until([&] { return log().find("exiting with status") != std::string::npos; },
-                             std::chrono::seconds(20)));
-    CHECK(kiosk.wait() == 0);
-    const std::string out = log();
+    REQUIRE(k.logged("first frame drawn"));
+    const int status = k.stop();
+    const std::string out = k.log();
     INFO(out);
+    CHECK(status == 0);
     // In this order: the signal, the loop's end, the workers joined, the exit.
     const auto signal = out.find("SIGTERM received");
     const auto closed = out.find("window closed");
@@ -222,4 +250,25 @@ TEST_CASE("SIGTERM closes the kiosk through its orderly teardown, with exit stat
     CHECK(signal < closed);
     CHECK(closed < joined);
     CHECK(joined < exiting);
+}
+
+TEST_CASE("A kiosk started on a path with no database is not set up and leaves no file behind") {
+    test::require_xvfb();
+    REQUIRE(fs::exists(test::kiosk_binary()));
+    test::TempDir tmp;
+    const std::string db = tmp.file("kisok.db"); // mistyped
+
+    LiveKiosk k(tmp, db);
+    REQUIRE(k.x.display() != ":");
+    REQUIRE(k.logged("first frame drawn"));
+    // Its log says why, with the whole path; nothing about a missing database as an error.
+    REQUIRE(k.logged("waits for its enrolment code"));
+    CHECK_THAT(k.log(), Catch::Contains(db + ": no event in this database yet"));
+    CHECK_THAT(k.log(), !Catch::Contains("no such database"));
+    CHECK_FALSE(fs::exists(db));
+    INFO(k.log());
+    CHECK(k.stop() == 0);
+    CHECK_FALSE(fs::exists(db));                             // nobody enrolled it: no stray database
+    for (const auto& e : fs::directory_iterator(tmp.path())) // nor its -wal or -shm
+        CHECK_FALSE(e.path().filename().string().starts_with("kisok.db"));
 }

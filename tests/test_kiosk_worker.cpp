@@ -1,13 +1,18 @@
 // The kiosk with its real check-in worker (kiosk/logic/runtime.hpp, no window) when the worker cannot do
 // its job: a database it cannot open, a database removed under it, a database locked by someone else.
 // In every case the kiosk goes out of order and says why; it never waits on "Checking…" for ever, and
-// it comes back by itself once the database is usable again. The clock the state machine sees is
+// it comes back by itself once the database is usable again. And when there is nothing to do yet: no
+// database at its path, or one without the event (not enrolled, or the event still on its way): the
+// kiosk is "not set up", makes no file, never calls a badge invalid, and is in service once the event
+// is there. The clock the state machine sees is
 // simulated; the worker thread is real, and the test waits for it on a condition (its wake-up call).
 #include "attendee_ops.hpp"
 #include "database.hpp"
 #include "runtime.hpp"
 #include "store.hpp"
+#include "support/child_process.hpp"
 #include "support/demo_event.hpp"
+#include "support/desk_sync.hpp"
 #include "support/kiosk_strings.hpp"
 #include "support/temp_dir.hpp"
 
@@ -26,6 +31,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
+const std::string kNotSetUpBadgeFr = "Ce poste n'est pas encore configuré\u202f: il ne peut pas enregistrer "
+                                     "votre arrivée. Une personne de l'accueil va vous aider.";
 const std::string kDatabaseReasonFr = "Ce poste n'arrive pas à lire ses données. Il réessaie tout seul.";
 const std::string kNoAnswerReasonFr =
     "Ce poste n'a pas répondu à temps. Votre arrivée n'est peut-être pas enregistrée.";
@@ -197,4 +204,90 @@ TEST_CASE(
     // Zoé's answer comes first (it is late: nobody is shown it), then Marc's.
     REQUIRE(k.pump_until_screen(Screen::Verdict));
     CHECK(k.runtime.view(k.now).title == "Bienvenue Marc\u202F!");
+}
+
+TEST_CASE("No database at the kiosk's path: not set up, no file made, and in service once one is made") {
+    test::TempDir dir;
+    const std::string db = dir.file("kisok.db"); // mistyped: nothing there
+    Kiosk k(db);
+    REQUIRE(k.pump_until_screen(Screen::NotSetUp));
+    CHECK(k.runtime.view(k.now).title == "Poste non configuré");
+    k.scan("ACC1.7QK2M9X4PA");
+    CHECK(k.screen() == Screen::GoToDesk);
+    CHECK(k.runtime.view(k.now).sentence == kNotSetUpBadgeFr);
+    k.runtime.tap(Tap{Intent::Ok}, k.now);
+    // Time passes (the worker looks again every 5 s): still nothing made at the mistyped path.
+    k.now += 60000;
+    k.runtime.pump(k.now);
+    CHECK(k.screen() == Screen::NotSetUp);
+    CHECK_FALSE(fs::exists(db));
+
+    // `accueil-sync join` run at the terminal makes the database with the event: the kiosk opens it.
+    const auto ids = make_store(db);
+    k.now += 5001;
+    REQUIRE(k.pump_until_screen(Screen::Scan));
+    k.scan(ids[0]);
+    REQUIRE(k.pump_until_screen(Screen::Verdict));
+    CHECK(k.runtime.view(k.now).title == "Bienvenue Léa\u202F!");
+}
+
+TEST_CASE("A database without the event (enrolled, the event still on its way): badges are not refused as "
+          "invalid, and the event arriving puts the kiosk in service") {
+    test::TempDir dir;
+    const std::string central_db = dir.file("central.db");
+    const auto ids = make_store(central_db);
+    Store central = Store::open(central_db);
+    const std::string db = dir.file("kiosk.db");
+    {
+        Store kiosk = sync::create_joining_store(db);
+        test::join_offline(central, kiosk, "Accueil 3", sync::Role::Kiosk);
+    }
+    Kiosk k(db);
+    REQUIRE(k.pump_until_screen(Screen::NotSetUp));
+    auto vm = k.runtime.view(k.now);
+    CHECK(vm.title == "En attente de la liste des inscrits");
+    CHECK_THAT(vm.sentence, Catch::Contains("Accueil 3") && Catch::Contains("http://127.0.0.1:1"));
+    CHECK(vm.kiosk_name == "Accueil 3");
+    // Léa's id is a real one: today's code would have called it unknown or invalid.
+    k.scan(ids[0]);
+    CHECK(k.screen() == Screen::GoToDesk);
+    CHECK(k.runtime.view(k.now).sentence == kNotSetUpBadgeFr);
+    k.runtime.tap(Tap{Intent::Ok}, k.now);
+    CHECK(k.screen() == Screen::NotSetUp);
+
+    // The agent pulls the event and the roster; the kiosk notices at its next look.
+    {
+        Store kiosk = Store::open(db);
+        test::pull_as(central, kiosk, sync::Role::Kiosk);
+    }
+    k.now += 5001;
+    REQUIRE(k.pump_until_screen(Screen::Scan));
+    k.scan(ids[0]);
+    REQUIRE(k.pump_until_screen(Screen::Verdict));
+    CHECK(k.runtime.view(k.now).title == "Bienvenue Léa\u202F!");
+}
+
+TEST_CASE(
+    "The worker never checks a badge in against a store without the event: it says the kiosk is not set up") {
+    test::TempDir dir;
+    const std::string db = dir.file("kiosk.db");
+    sync::create_joining_store(db);
+    Mailbox mailbox;
+    CheckinWorker worker(db, mailbox);
+    REQUIRE(worker.wait_ready(5000));
+    worker.submit(StartCheckin{"ACC1.7QK2M9X4PA", test::kSept28At0912, 41});
+    std::optional<SetupState> refused;
+    REQUIRE(test::wait_until(
+        [&] {
+            for (auto& in : mailbox.drain().inputs) {
+                CHECK_FALSE(std::holds_alternative<VerdictReady>(in));
+                if (auto* s = std::get_if<SetupState>(&in); s && s->refused_job == 41)
+                    refused = *s;
+            }
+            return refused.has_value();
+        },
+        std::chrono::seconds(20)));
+    CHECK_FALSE(refused->ready);
+    Store s = Store::open(db);
+    CHECK(s.db().execAndGet("SELECT count(*) FROM journal").getInt() == 0); // nothing written
 }

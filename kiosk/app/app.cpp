@@ -10,6 +10,7 @@
 #include "badge_printer.hpp"
 #include "capture.hpp" // wall_ms
 #include "errors.hpp"
+#include "i18n/catalogue.hpp"
 #include "store.hpp"
 
 #include <CLI/CLI.hpp>
@@ -72,6 +73,7 @@ int run_screenshots(const Options& o, const Strings& strings, AppWindow& window,
                     const LoopOptions& lo, int w, int h) {
     MachineOptions mo = machine_options(o);
     mo.kiosk_name = "Accueil 1";
+    mo.db_file = "/home/accueil/postes/accueil-2.db"; // the "not set up" screen names its file
     std::optional<GreyImage> preview;
     if (!o.replay.empty())
         if (auto img = load_grey_image(list_pictures(o.replay).front()))
@@ -91,9 +93,18 @@ bool speech_on(const Options& o, bool desk) {
 }
 
 // Desk mode needs a device allowed to edit attendees: a kiosk-role device's edits would be refused
-// by the central store, and its database holds no attention notes.
+// by the central store, and its database holds no attention notes. And it needs the event: a desk on a
+// mistyped path, or not enrolled yet, would find nobody and call every badge invalid. A desk is set up
+// at its terminal (`accueil-sync join`), so that is where it is told.
 void check_desk_role(const Options& o) {
+    const std::string file = std::filesystem::absolute(o.db).lexically_normal().string();
+    if (!std::filesystem::exists(o.db))
+        throw InputError("", i18n::tr("kiosk.cli.desk_no_file", {{"file", file}}));
     auto store = accueil::Store::open(o.db);
+    if (store.event().uid.empty())
+        throw InputError("", i18n::tr(store.meta("sync.server") ? "kiosk.cli.desk_no_event_yet"
+                                                                : "kiosk.cli.desk_not_enrolled",
+                                      {{"file", file}}));
     if (const auto role = store.meta("sync.role"); role && *role == "kiosk")
         throw InputError(
             o.db, "this device joined the organisers' server as a self-service kiosk: desk mode needs a "
@@ -143,6 +154,8 @@ int run_desk_screenshots(const Options& o, const Strings& strings, AppWindow& wi
 int run_kiosk(const Options& o, const Strings& strings, AppWindow& window, InputLog& input,
               const LoopOptions& lo) {
     MachineOptions mo = machine_options(o);
+    // The whole path: a typo in --db shows on the "not set up" screen.
+    mo.db_file = std::filesystem::absolute(o.db).lexically_normal().string();
     // The kiosk name and time zone come from the store, opened on the worker thread.
     RuntimeOptions ro;
     ro.db_path = o.db;
@@ -155,16 +168,24 @@ int run_kiosk(const Options& o, const Strings& strings, AppWindow& window, Input
     ro.capture.replay_interval_ms = o.replay_interval_ms;
     ro.capture.replay_loop = o.replay_loop;
     {
-        // A short-lived read of the store's identity; the worker keeps its own connection.
-        try {
-            auto store = accueil::Store::open(o.db);
-            mo.kiosk_name = store.kiosk_name();
-            mo.timezone = store.event().timezone;
-            ro.printer = load_printer_settings(store);
-            mo.can_print = !ro.printer.printer.empty();
-        } catch (const std::exception& e) {
-            spdlog::error("{}", e.what()); // the runtime reports it too: the screen says out of order
+        // A short-lived read of the store's identity; the worker keeps its own connection. No file: the
+        // kiosk is not set up (its worker says so too, and makes nothing: the enrolment makes the file).
+        if (!std::filesystem::exists(o.db)) {
+            mo.set_up = false;
+        } else {
+            try {
+                auto store = accueil::Store::open(o.db);
+                mo.kiosk_name = store.kiosk_name();
+                mo.timezone = store.event().timezone;
+                mo.set_up = !store.event().uid.empty();
+                ro.printer = load_printer_settings(store);
+                mo.can_print = !ro.printer.printer.empty();
+            } catch (const std::exception& e) {
+                spdlog::error("{}", e.what()); // the runtime reports it too: the screen says out of order
+            }
         }
+        if (!mo.set_up)
+            spdlog::info("{}: no event in this database yet; the kiosk shows how to enrol it", mo.db_file);
     }
     ro.machine = mo;
     int status = 0;
@@ -195,13 +216,16 @@ int run_window(const Options& o, const Strings& strings) {
     if (!o.size.empty())
         std::tie(wo.width, wo.height) = parse_size(o.size);
 
+    const bool desk = o.mode == "desk";
+    if (desk && !screenshot)
+        check_desk_role(o); // before any window: the person who started it reads why at the terminal
+
     // Declared in set-up order: torn down in mirror order (the input log outlives the window's
     // callbacks; the watcher stops before the window it closes).
     InputLog input;
     AppWindow window(wo, input);
     TerminationWatcher watcher([&window](int) { window.request_close(); });
     LoopOptions lo{o.font_regular, o.font_bold, o.measure_idle};
-    const bool desk = o.mode == "desk";
     int status = 0;
     if (screenshot)
         status = desk ? run_desk_screenshots(o, strings, window, input, lo, wo.width, wo.height)

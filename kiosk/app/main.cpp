@@ -18,7 +18,9 @@ int main(int argc, char** argv) {
     ::umask(077);
     CLI::App app{"accueil-kiosk: self-service check-in touchscreen"};
     app::Options o;
-    app.add_option("--db", o.db, "the kiosk's database (made with `accueil init`)");
+    app.add_option("--db", o.db,
+                   "the kiosk's database (made when the kiosk is enrolled: show it the code of "
+                   "`accueil-sync enroll`, or run `accueil-sync join CODE --db PATH`)");
     app.add_option("--camera", o.camera,
                    "V4L2 device (default: the first one found; \"none\" for no camera)");
     app.add_option("--replay", o.replay, "a picture or a folder of PNG/JPEG pictures instead of the camera");

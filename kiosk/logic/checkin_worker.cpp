@@ -216,25 +216,32 @@ void CheckinWorker::went_down(const std::string& what) {
     }
 }
 
-void CheckinWorker::serve(bool may_create) {
+void CheckinWorker::serve(bool first_run) {
     std::optional<Store> store;
-    try {
-        if (may_create && !std::filesystem::exists(db_path_))
-            store.emplace(sync::create_joining_store(db_path_));
-        else
+    std::pair<std::uint64_t, std::uint64_t> opened_file{0, 0};
+    if (first_run && !std::filesystem::exists(db_path_)) {
+        // Not set up (a new kiosk, or a mistyped --db): nothing is created here, so a wrong path leaves
+        // no stray database behind. `accueil-sync join`, run when the enrolment code is shown, makes it.
+        spdlog::info("no database at {} yet: the kiosk is not set up and waits for its enrolment code",
+                     db_path_);
+    } else {
+        try {
             store.emplace(Store::open(db_path_));
-    } catch (const std::exception& e) {
-        throw StoreFailed(std::string("cannot open the database: ") + e.what());
+        } catch (const std::exception& e) {
+            throw StoreFailed(std::string("cannot open the database: ") + e.what());
+        }
+        // The file this connection has open: if it is removed or replaced (a restore, a clean-up
+        // script), check-ins would go to a file nobody reads any more, so that is a failure too.
+        opened_file = file_id(db_path_);
     }
-    // The file this connection has open: if it is removed or replaced (a restore, a clean-up script),
-    // check-ins would go to a file nobody reads any more, so that is a failure too.
-    const auto opened_file = file_id(db_path_);
     const auto same_file = [&] { return file_id(db_path_) == opened_file; };
     bool was_down = false;
     {
         std::lock_guard lock(mutex_);
-        timezone_ = store->event().timezone;
-        kiosk_name_ = store->kiosk_name();
+        if (store) {
+            timezone_ = store->event().timezone;
+            kiosk_name_ = store->kiosk_name();
+        }
         ready_ = true;
         was_down = std::exchange(down_, false);
     }
@@ -244,8 +251,12 @@ void CheckinWorker::serve(bool may_create) {
         spdlog::info("database open again: the kiosk is back in service");
         mailbox_.push(WorkerState{true, ""});
     }
-    last_sync_ = read_sync_state(*store);
-    mailbox_.push(last_sync_);
+    last_setup_.reset();
+    report_setup(store ? &*store : nullptr);
+    if (store) {
+        last_sync_ = read_sync_state(*store);
+        mailbox_.push(last_sync_);
+    }
     for (;;) {
         WorkerJob job;
         {
@@ -256,13 +267,14 @@ void CheckinWorker::serve(bool may_create) {
                 return;
             job = jobs_.front();
         }
-        if (!same_file())
+        const bool had_store = store.has_value();
+        if (had_store && !same_file())
             throw StoreFailed("the database file " + db_path_ + " was removed or replaced");
         // Retry while another process (the sync agent, a second kiosk) holds the write lock; the job
         // stays at the head of the queue until it went through, so the scan is never dropped.
         for (int attempt = 0;; ++attempt) {
             try {
-                process(*store, job);
+                process(store, job);
                 break;
             } catch (const SQLite::Exception& e) {
                 if (!is_busy_error(e))
@@ -277,49 +289,124 @@ void CheckinWorker::serve(bool may_create) {
                 break;
             }
         }
+        if (!had_store && store)
+            opened_file = file_id(db_path_); // made by the enrolment: watched from now on
         std::lock_guard lock(mutex_);
         if (!jobs_.empty())
             jobs_.pop_front();
     }
 }
 
-void CheckinWorker::join(Store& store, const std::string& code, std::uint64_t job) {
-    Joined j;
-    j.job = job;
-    j.server = store.meta("sync.server").value_or("");
-    if (!j.server.empty()) {
-        // Once joined, only a person at the kiosk's keyboard can point it elsewhere: a code shown
-        // by anyone in the queue must not redirect its arrivals.
-        j.already = true;
-    } else if (const auto parsed = sync::parse_enrolment_code(code); !parsed) {
-        j.error = "not a valid enrolment code";
-    } else {
-        const auto run = run_join(db_path_, code);
-        store.reload_event();
-        j.ok = run.ok;
-        j.server = parsed->url();
-        j.error = run.message;
-        if (run.ok) {
-            j.kiosk_name = store.kiosk_name();
-            j.timezone = store.event().timezone;
-            std::lock_guard lock(mutex_);
-            timezone_ = j.timezone;
-            kiosk_name_ = j.kiosk_name;
-        }
+bool CheckinWorker::adopt_new_file(std::optional<Store>& store) {
+    if (store || !std::filesystem::exists(db_path_))
+        return false;
+    try {
+        store.emplace(Store::open(db_path_));
+    } catch (const std::exception& e) {
+        // Being made right now (a join at the terminal), or not a database: asked again later (and
+        // said once, not every few seconds).
+        if (!adopt_failed_)
+            spdlog::warn("{} appeared but cannot be opened yet: {}", db_path_, e.what());
+        adopt_failed_ = true;
+        return false;
     }
-    spdlog::info("enrolment code scanned: {}", j.ok        ? "joined " + j.server
-                                               : j.already ? "already joined"
-                                                           : j.error);
-    mailbox_.push(j);
+    spdlog::info("{} was made by the enrolment: opened", db_path_);
+    return true;
 }
 
-void CheckinWorker::process(Store& store, const WorkerJob& job) {
+void CheckinWorker::report_setup(Store* store, std::uint64_t refused_job) {
+    SetupState s;
+    if (store) {
+        if (store->event().uid.empty())
+            store->reload_event(); // the join's first exchange, or the agent, may have brought it
+        s.ready = !store->event().uid.empty();
+        s.server = store->meta("sync.server").value_or("");
+        s.kiosk_name = store->meta("kiosk_name").value_or("");
+        if (s.ready)
+            s.timezone = store->event().timezone;
+        std::lock_guard lock(mutex_);
+        timezone_ = store->event().timezone;
+        kiosk_name_ = store->kiosk_name();
+    }
+    s.refused_job = refused_job;
+    // Only a change (or an answer to a check-in) wakes the UI: an idle kiosk asks every few seconds.
+    const bool same = last_setup_ && last_setup_->ready == s.ready && last_setup_->server == s.server &&
+                      last_setup_->kiosk_name == s.kiosk_name;
+    if (same && refused_job == 0)
+        return;
+    if (!same && s.ready && last_setup_ && !last_setup_->ready)
+        spdlog::info("the event arrived: the kiosk is in service");
+    last_setup_ = s;
+    mailbox_.push(std::move(s));
+}
+
+void CheckinWorker::join(std::optional<Store>& store, const std::string& code, std::uint64_t job) {
+    Joined j;
+    j.job = job;
+    if (store) {
+        j.server = store->meta("sync.server").value_or("");
+        j.kiosk_name = store->meta("kiosk_name").value_or("");
+    }
+    const auto parsed = sync::parse_enrolment_code(code);
+    if (!j.server.empty()) {
+        // Once joined, only a person at the kiosk's keyboard can point it elsewhere (`accueil-sync join
+        // --replace`): a code shown by anyone in the queue must not redirect its arrivals.
+        j.outcome = JoinOutcome::AlreadyJoined;
+        spdlog::info("enrolment code scanned: already joined {} as \"{}\"; nothing changed", j.server,
+                     j.kiosk_name);
+    } else if (!parsed) {
+        j.outcome = JoinOutcome::DamagedCode; // it starts like one (is_enrolment_code)
+        spdlog::warn("enrolment code scanned: it cannot be read whole ({} characters)", code.size());
+    } else {
+        const auto run = run_join(db_path_, code);
+        j.outcome = run.outcome;
+        j.server = parsed->url();
+        // The program's own words, for whoever reads the log; the screen has the kiosk's.
+        if (run.ok())
+            spdlog::info("accueil-sync join: {}", run.message);
+        else
+            spdlog::warn("accueil-sync join failed (exit status {}): {}", run.exit_status, run.message);
+        adopt_new_file(store);
+        if (store) {
+            store->reload_event();
+            if (run.ok() || run.outcome == JoinOutcome::AlreadyJoined) {
+                j.server = store->meta("sync.server").value_or(j.server);
+                j.kiosk_name = store->meta("kiosk_name").value_or("");
+            }
+            if (run.ok() && !store->event().uid.empty())
+                j.timezone = store->event().timezone;
+        }
+    }
+    mailbox_.push(j);
+    report_setup(store ? &*store : nullptr);
+}
+
+void CheckinWorker::process(std::optional<Store>& store_slot, const WorkerJob& job) {
     if (const auto* c = std::get_if<StartCheckin>(&job); c && is_enrolment_code(c->code)) {
-        join(store, c->code, c->job);
-    } else if (c) {
+        join(store_slot, c->code, c->job);
+        return;
+    }
+    if (!store_slot) {
+        // No database yet: only an enrolment can make one (or `accueil-sync join` at the terminal).
+        if (std::holds_alternative<RefreshSync>(job)) {
+            if (adopt_new_file(store_slot))
+                report_setup(&*store_slot);
+        } else {
+            not_set_up(job, nullptr);
+        }
+        return;
+    }
+    Store& store = *store_slot;
+    if (const auto* c = std::get_if<StartCheckin>(&job)) {
+        if (store.event().uid.empty())
+            store.reload_event();
+        if (store.event().uid.empty())
+            return not_set_up(job, &store);
         const auto r = check_in(store, c->code, c->at_ms);
         mailbox_.push(VerdictReady{verdict_info(r, store.event().timezone), c->job});
     } else if (const auto* a = std::get_if<StartCheckinAttendee>(&job)) {
+        if (store.event().uid.empty())
+            return not_set_up(job, &store);
         const auto attendee = load_attendee(store.db(), a->attendee_id);
         CheckinResult r;
         if (attendee)
@@ -350,6 +437,8 @@ void CheckinWorker::process(Store& store, const WorkerJob& job) {
         mailbox_.push(PinChecked{r, c.locked_until_ms});
     } else {
         // Only a change wakes the UI: an idle kiosk polls this every few seconds.
+        if (!last_setup_ || !last_setup_->ready)
+            report_setup(&store); // waiting for the event: has the agent brought it?
         const auto now = read_sync_state(store);
         if (now.known != last_sync_.known || now.online != last_sync_.online ||
             now.pending != last_sync_.pending) {
@@ -357,6 +446,20 @@ void CheckinWorker::process(Store& store, const WorkerJob& job) {
             mailbox_.push(now);
         }
     }
+}
+
+void CheckinWorker::not_set_up(const WorkerJob& job, Store* store) {
+    // Answered all the same, so that nobody waits for a verdict the kiosk cannot give.
+    if (const auto* c = std::get_if<StartCheckin>(&job))
+        report_setup(store, c->job);
+    else if (const auto* a = std::get_if<StartCheckinAttendee>(&job))
+        report_setup(store, a->job);
+    else if (const auto* s = std::get_if<StartSearch>(&job))
+        mailbox_.push(SearchDone{s->query, {}});
+    else if (std::holds_alternative<PrintBadge>(job))
+        mailbox_.push(PrintProgress{"failed"});
+    else if (std::holds_alternative<CheckPin>(job))
+        mailbox_.push(PinChecked{PinChecked::Result::NoPinSet, 0});
 }
 
 } // namespace accueil::kiosk

@@ -13,6 +13,7 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <variant>
 
@@ -67,10 +68,17 @@ public:
 
 private:
     void run();
-    void serve(bool may_create); // opens the store and answers jobs until stopped; throws when it fails
+    // Opens the store and answers jobs until stopped; throws when it fails. On the first run, a missing
+    // file is a kiosk not set up: jobs are answered without a store until an enrolment makes one.
+    void serve(bool first_run);
     void went_down(const std::string& what);
-    void process(Store& store, const WorkerJob& job);
-    void join(Store& store, const std::string& code, std::uint64_t job); // an enrolment code was scanned
+    void process(std::optional<Store>& store, const WorkerJob& job);
+    void join(std::optional<Store>& store, const std::string& code, std::uint64_t job); // an enrolment code
+    bool adopt_new_file(std::optional<Store>& store); // the file now exists (made by a join): open it
+    // Tells the UI whether the store holds an event (SetupState) when that changed, or when a check-in
+    // (`refused_job`) was not done because it does not.
+    void report_setup(Store* store, std::uint64_t refused_job = 0);
+    void not_set_up(const WorkerJob& job, Store* store);
 
     std::string db_path_;
     Mailbox& mailbox_;
@@ -85,7 +93,9 @@ private:
     std::string timezone_, kiosk_name_;
     std::atomic<bool> busy_{false};
     SyncState last_sync_{};
-    RosterWords roster_; // for the identity question, read again when the database changed
+    std::optional<SetupState> last_setup_;
+    bool adopt_failed_ = false; // adopt_new_file() said why it could not open the file
+    RosterWords roster_;        // for the identity question, read again when the database changed
     std::int64_t roster_version_ = -1;
     std::thread thread_;
 };

@@ -1,5 +1,7 @@
 #include "join_runner.hpp"
 
+#include "sync/join_exit.hpp"
+
 #include <filesystem>
 #include <vector>
 
@@ -15,6 +17,61 @@ namespace accueil::kiosk {
 
 bool is_enrolment_code(std::string_view code) {
     return code.starts_with("accueil1:");
+}
+
+JoinOutcome join_outcome(int exit_status) {
+    using sync::JoinExit;
+    switch (JoinExit(exit_status)) {
+    case JoinExit::Joined:
+        return JoinOutcome::Joined;
+    case JoinExit::JoinedNotSynced:
+        return JoinOutcome::JoinedNotSynced;
+    case JoinExit::AlreadyJoined:
+        return JoinOutcome::AlreadyJoined;
+    case JoinExit::NotACode:
+        return JoinOutcome::NotACode;
+    case JoinExit::DamagedCode:
+        return JoinOutcome::DamagedCode;
+    case JoinExit::CodeRefused:
+        return JoinOutcome::CodeRefused;
+    case JoinExit::ServerUnreachable:
+        return JoinOutcome::ServerUnreachable;
+    case JoinExit::WrongCertificate:
+        return JoinOutcome::WrongServer;
+    case JoinExit::StoreProblem:
+        return JoinOutcome::StoreProblem;
+    case JoinExit::BadInput:
+        return JoinOutcome::Failed;
+    }
+    return exit_status < 0 ? JoinOutcome::NoProgram : JoinOutcome::Failed;
+}
+
+const char* join_words(JoinOutcome o) {
+    switch (o) {
+    case JoinOutcome::Joined:
+        return "join.ok";
+    case JoinOutcome::JoinedNotSynced:
+        return "join.ok_not_synced";
+    case JoinOutcome::AlreadyJoined:
+        return "join.already";
+    case JoinOutcome::NotACode:
+        return "join.not_a_code";
+    case JoinOutcome::DamagedCode:
+        return "join.damaged";
+    case JoinOutcome::CodeRefused:
+        return "join.refused";
+    case JoinOutcome::ServerUnreachable:
+        return "join.unreachable";
+    case JoinOutcome::WrongServer:
+        return "join.wrong_server";
+    case JoinOutcome::StoreProblem:
+        return "join.store";
+    case JoinOutcome::Failed:
+        return "join.failed";
+    case JoinOutcome::NoProgram:
+        return "join.no_program";
+    }
+    return "join.failed";
 }
 
 namespace {
@@ -42,10 +99,10 @@ JoinRun run_join(const std::string& db, const std::string& code, std::string pro
             (std::filesystem::read_symlink("/proc/self/exe", ec).parent_path() / "accueil-sync").string();
     }
     if (::access(program.c_str(), X_OK) != 0)
-        return {false, program + " is not installed beside the kiosk"};
+        return {JoinOutcome::NoProgram, -1, program + " is not installed beside the kiosk"};
     int fds[2];
     if (::pipe2(fds, O_CLOEXEC) != 0)
-        return {false, "cannot start accueil-sync (no pipe)"};
+        return {JoinOutcome::NoProgram, -1, "cannot start accueil-sync (no pipe)"};
     Fd read_end{fds[0]}, write_end{fds[1]};
 
     posix_spawn_file_actions_t actions;
@@ -72,7 +129,7 @@ JoinRun run_join(const std::string& db, const std::string& code, std::string pro
     ::close(write_end.fd);
     write_end.fd = -1;
     if (spawned != 0)
-        return {false, "cannot start " + program};
+        return {JoinOutcome::NoProgram, -1, "cannot start " + program};
 
     std::string output;
     char buf[4096];
@@ -87,11 +144,16 @@ JoinRun run_join(const std::string& db, const std::string& code, std::string pro
     int status = 0;
     while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
-    const bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    const int exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     std::string message = last_line(output);
     if (message.starts_with("accueil-sync: "))
         message.erase(0, 14);
-    return {ok, message.empty() ? (ok ? "joined" : "accueil-sync join failed") : message};
+    if (WIFSIGNALED(status))
+        message += (message.empty() ? "" : " ") + std::string("(accueil-sync join was killed by signal ") +
+                   std::to_string(WTERMSIG(status)) + ")";
+    else if (message.empty())
+        message = "accueil-sync join printed nothing";
+    return {join_outcome(exit_status), exit_status, std::move(message)};
 }
 
 } // namespace accueil::kiosk

@@ -30,6 +30,8 @@ const char* screen_key(Screen s) {
         return "out-of-order";
     case Screen::Pin:
         return "pin";
+    case Screen::NotSetUp:
+        return "not-set-up";
     }
     return "scan";
 }
@@ -137,7 +139,11 @@ std::pair<std::string, Tone> sync_status(const Strings& strings, Lang lang, cons
 }
 
 Machine::Machine(const Strings& strings, MachineOptions options)
-    : strings_(strings), opt_(std::move(options)) {}
+    : strings_(strings), opt_(std::move(options)) {
+    setup_.ready = opt_.set_up;
+    if (!setup_.ready)
+        screen_ = Screen::NotSetUp;
+}
 
 std::optional<std::int64_t> Machine::deadline() const {
     if (deadline_ == 0)
@@ -146,10 +152,14 @@ std::optional<std::int64_t> Machine::deadline() const {
 }
 
 void Machine::go(Screen s, std::int64_t now) {
+    // A kiosk that is not set up has nothing to scan for: its start screen says how to enrol it.
+    if (s == Screen::Scan && !setup_.ready)
+        s = Screen::NotSetUp;
     screen_ = s;
     entered_at_ = now;
     switch (s) {
     case Screen::Scan:
+    case Screen::NotSetUp:
         deadline_ = 0;
         break;
     case Screen::Checking:
@@ -170,7 +180,7 @@ void Machine::go(Screen s, std::int64_t now) {
         deadline_ = worker_down_ ? 0 : now + opt_.out_of_order_ms; // no retry while the worker is down
         break;
     }
-    if (s == Screen::Scan) {
+    if (s == Screen::Scan || s == Screen::NotSetUp) {
         // Nothing typed or matched outlives the person who typed it.
         typed_.clear();
         searched_.clear();
@@ -195,6 +205,21 @@ void Machine::start_checkin(const CodeDecoded& c, std::int64_t now, std::vector<
     if (is_enrolment_code(c.code))
         deadline_ = now + opt_.joining_ms; // it talks to the server and downloads the roster
     out.push_back(StartCheckin{c.code, c.at_ms, ++last_job_});
+}
+
+void Machine::take_code(const CodeDecoded& c, std::int64_t now, std::vector<Effect>& out) {
+    if (!setup_.ready && !is_enrolment_code(c.code))
+        not_set_up_badge(now, out);
+    else
+        start_checkin(c, now, out);
+}
+
+void Machine::not_set_up_badge(std::int64_t now, std::vector<Effect>& out) {
+    // Not "invalid": the badge may well be good; this kiosk cannot tell yet.
+    desk_reason_ = "kiosk.setup.badge";
+    go(Screen::GoToDesk, now);
+    out.push_back(PlaySound{Sound::Error});
+    speak(now, Sound::Error, out);
 }
 
 void Machine::out_of_order(const std::string& reason_key, const std::string& what, std::int64_t now,
@@ -229,7 +254,7 @@ void Machine::on(const CodeDecoded& c, std::int64_t now, std::vector<Effect>& ou
             pending_.push_back(c);
             return;
         }
-        start_checkin(c, now, out);
+        take_code(c, now, out);
     }
 }
 
@@ -301,7 +326,11 @@ void Machine::on(const Tap& t, std::int64_t now, std::vector<Effect>& out) {
             deadline_ = std::max(deadline_, now + opt_.verdict_ms); // time to read it again
         return;
     }
+    if (t.intent == Intent::NoBadge && !setup_.ready)
+        return; // nobody to look for: the kiosk has no roster yet
     switch (screen_) {
+    case Screen::NotSetUp:
+        return; // only an enrolment code moves it
     case Screen::Scan:
         if (t.intent == Intent::NoBadge) {
             go(Screen::Search, now);
@@ -431,7 +460,7 @@ void Machine::on(const Tick&, std::int64_t now, std::vector<Effect>& out) {
     if (!pending_.empty() && can_start) {
         const CodeDecoded next = pending_.front();
         pending_.pop_front();
-        start_checkin(next, now, out);
+        take_code(next, now, out);
         return;
     }
     if (deadline_ == 0 || now < deadline_)
@@ -475,15 +504,41 @@ void Machine::on(const SyncState& s, std::int64_t, std::vector<Effect>&) {
 
 void Machine::on(const Joined& j, std::int64_t now, std::vector<Effect>& out) {
     // The status line names the kiosk as the organisers do, in the event's time zone.
-    if (j.ok && !j.kiosk_name.empty())
+    if (!j.kiosk_name.empty())
         opt_.kiosk_name = j.kiosk_name;
-    if (j.ok && !j.timezone.empty())
+    if (!j.timezone.empty())
         opt_.timezone = j.timezone;
+    if (j.ok()) { // enrolled: the worker's SetupState says so too, and whether the event came with it
+        setup_.server = j.server;
+        setup_.kiosk_name = j.kiosk_name;
+    }
     if (!answers_current(j.job))
         return;
     joined_ = j;
     go(Screen::Verdict, now);
-    out.push_back(PlaySound{j.ok ? Sound::Admitted : Sound::Error});
+    // The person setting the kiosk up reads what to do next: more time than a verdict.
+    deadline_ = now + std::max(opt_.verdict_ms, opt_.typing_ms);
+    out.push_back(PlaySound{j.ok()                                    ? Sound::Admitted
+                            : j.outcome == JoinOutcome::AlreadyJoined ? Sound::AlreadyCheckedIn
+                                                                      : Sound::Error});
+}
+
+void Machine::on(const SetupState& s, std::int64_t now, std::vector<Effect>& out) {
+    const bool was_ready = setup_.ready;
+    setup_ = s;
+    if (!s.kiosk_name.empty())
+        opt_.kiosk_name = s.kiosk_name;
+    if (!s.timezone.empty())
+        opt_.timezone = s.timezone;
+    if (!s.ready && s.refused_job != 0 && answers_current(s.refused_job)) {
+        not_set_up_badge(now, out);
+        return;
+    }
+    // The event arrived (the join's first exchange, or the agent later): the kiosk is in service.
+    if (s.ready && !was_ready && screen_ == Screen::NotSetUp)
+        go(Screen::Scan, now);
+    else if (!s.ready && screen_ == Screen::Scan)
+        go(Screen::NotSetUp, now);
 }
 
 bool Machine::may_print() const {
@@ -532,7 +587,7 @@ ViewModel Machine::view(std::int64_t now) const {
     vm.screen = screen_;
     vm.french = lang_ == Lang::Fr;
     vm.high_contrast = high_contrast_;
-    vm.kiosk_name = opt_.kiosk_name;
+    vm.kiosk_name = setup_.ready || !setup_.server.empty() ? opt_.kiosk_name : tr("kiosk.setup.status");
     vm.clock = local_hh_mm(now, opt_.timezone);
     std::tie(vm.sync_text, vm.sync_tone) = sync_status(strings_, lang_, sync_);
     vm.language_label = tr("lang.other");
@@ -556,18 +611,12 @@ ViewModel Machine::view(std::int64_t now) const {
         vm.sentence = tr("checking.sentence");
         vm.seconds_left = -1; // its deadline is a safeguard, not something to count down
         break;
+    case Screen::NotSetUp:
+        view_not_set_up(vm);
+        break;
     case Screen::Verdict: {
         if (joined_) {
-            const std::string stem = joined_->ok        ? "join.ok"
-                                     : joined_->already ? "join.already"
-                                                        : "join.failed";
-            vm.tone = joined_->ok ? Tone::Success : Tone::Error;
-            vm.icon = joined_->ok ? Icon::Check : Icon::Cross;
-            vm.title = tr(stem + ".title");
-            vm.sentence = strings_.format(lang_, stem + ".sentence",
-                                          {{"server", joined_->server}, {"error", joined_->error}});
-            vm.hint = tr(stem + ".hint");
-            vm.actions.push_back({Intent::Ok, tr("verdict.ok"), -1, true});
+            view_joined(vm);
             break;
         }
         const std::string stem = verdict_stem(verdict_.verdict);
@@ -693,6 +742,62 @@ ViewModel Machine::view(std::int64_t now) const {
         break;
     }
     return vm;
+}
+
+void Machine::view_not_set_up(ViewModel& vm) const {
+    vm.tone = Tone::Warning;
+    vm.icon = Icon::Gear;
+    const std::string file = opt_.db_file.empty()
+                                 ? std::string()
+                                 : strings_.format(lang_, "kiosk.setup.file", {{"file", opt_.db_file}});
+    if (setup_.server.empty()) {
+        vm.show_preview = camera_.available; // to aim the enrolment code at the camera
+        if (!camera_.available)
+            vm.camera_note = tr("scan.no_camera");
+        vm.title = tr("kiosk.setup.title");
+        vm.sentence = tr("kiosk.setup.sentence");
+        vm.hint = file;
+    } else {
+        // Enrolled, but the event has not arrived: the agent brings it once the server answers.
+        vm.title = tr("kiosk.setup.waiting.title");
+        vm.sentence = strings_.format(lang_, "kiosk.setup.waiting.sentence",
+                                      {{"name", opt_.kiosk_name}, {"server", setup_.server}});
+        vm.hint = tr("kiosk.setup.waiting.hint") + (file.empty() ? "" : "\n" + file);
+    }
+}
+
+void Machine::view_joined(ViewModel& vm) const {
+    const Joined& j = *joined_;
+    const std::string stem = join_words(j.outcome);
+    switch (j.outcome) {
+    case JoinOutcome::Joined:
+        vm.tone = Tone::Success;
+        vm.icon = Icon::Check;
+        break;
+    case JoinOutcome::JoinedNotSynced:
+        vm.tone = Tone::Info;
+        vm.icon = Icon::Hourglass;
+        break;
+    case JoinOutcome::AlreadyJoined:
+        vm.tone = Tone::Info;
+        vm.icon = Icon::Repeat;
+        break;
+    case JoinOutcome::DamagedCode:
+        vm.tone = Tone::Warning;
+        vm.icon = Icon::Triangle;
+        break;
+    default:
+        vm.tone = Tone::Error;
+        vm.icon = Icon::Cross;
+        break;
+    }
+    const i18n::Args args{{"server", j.server},
+                          {"name", j.kiosk_name.empty() ? opt_.kiosk_name : j.kiosk_name},
+                          {"file", opt_.db_file}};
+    vm.title = strings_.format(lang_, stem + ".title", args);
+    vm.sentence = strings_.format(lang_, stem + ".sentence", args);
+    vm.hint = strings_.format(lang_, stem + ".hint", args);
+    vm.actions.push_back({Intent::Ok, tr("verdict.ok"), -1, true});
 }
 
 } // namespace accueil::kiosk

@@ -3,6 +3,7 @@
 // verdict, a tap, the clock), effects out (start a check-in, a search, play a sound) and a view model
 // that the drawing layer only draws. No ImGui, no threads, no I/O: every transition is testable.
 #include "checkin.hpp"
+#include "join_runner.hpp"
 #include "strings.hpp"
 #include "view_model.hpp"
 
@@ -74,13 +75,21 @@ struct SyncState {
 };
 // The kiosk was shown an enrolment code (accueil1:...) and tried to join the organisers' server.
 struct Joined {
-    bool ok = false;
-    bool already = false;   // this kiosk had joined a server before: nothing was changed
-    std::string server;     // https://host:port
-    std::string kiosk_name; // the name the organisers gave it (when ok)
-    std::string timezone;   // the event's (when ok)
-    std::string error;      // why not, for the volunteer setting it up
+    JoinOutcome outcome = JoinOutcome::Failed;
+    std::string server;     // https://host:port: the code's, or the one it joined before (AlreadyJoined)
+    std::string kiosk_name; // the name the organisers gave it (when enrolled, now or before)
+    std::string timezone;   // the event's (when it arrived)
     std::uint64_t job = 0;  // the StartCheckin it answers (0: whichever is on screen)
+    bool ok() const { return enrolled(outcome); }
+};
+// Whether the kiosk's store holds an event. Until it does (a new kiosk, a mistyped --db) the kiosk is
+// not set up: it takes nothing but an enrolment code, and never calls a badge invalid.
+struct SetupState {
+    bool ready = false;
+    std::string server;            // the organisers' server once enrolled ("" before)
+    std::string kiosk_name;        // the name the organisers gave it, once enrolled
+    std::string timezone;          // the event's, once ready
+    std::uint64_t refused_job = 0; // a check-in the worker did not do because the kiosk is not set up
 };
 // The organiser PIN was checked (organiser_pin.hpp, on the worker: it takes a fraction of a second).
 struct PinChecked {
@@ -93,7 +102,7 @@ struct PrintProgress {
     std::string state;
 };
 using Input = std::variant<CodeDecoded, VerdictReady, SearchDone, Tap, Tick, Failure, WorkerState,
-                           CameraState, SyncState, Joined, PinChecked, PrintProgress>;
+                           CameraState, SyncState, Joined, SetupState, PinChecked, PrintProgress>;
 
 // ---- effects, carried out by the host (worker threads, sound)
 // `job` numbers each check-in, so that a late answer (after the Checking screen gave up) is never
@@ -148,8 +157,10 @@ struct MachineOptions {
     std::int64_t same_code_ms = 4000;     // the same code again within this is ignored
     std::size_t min_search_chars = 2;     // fewer letters list nobody
     std::size_t max_matches = 4;
-    bool speech = true;     // verdicts are spoken: a "Repeat" button on the screens that speak
-    bool can_print = false; // a printer is set: who checked in without their badge may print it
+    bool speech = true;       // verdicts are spoken: a "Repeat" button on the screens that speak
+    bool can_print = false;   // a printer is set: who checked in without their badge may print it
+    bool set_up = true;       // the store holds an event (SetupState says when that changes)
+    std::string db_file = {}; // the database's whole path, named on the "not set up" screen
 };
 
 class Machine {
@@ -182,11 +193,16 @@ private:
     void on(const CameraState& c, std::int64_t now, std::vector<Effect>& out);
     void on(const SyncState& s, std::int64_t now, std::vector<Effect>& out);
     void on(const Joined& j, std::int64_t now, std::vector<Effect>& out);
+    void on(const SetupState& s, std::int64_t now, std::vector<Effect>& out);
     void on(const PinChecked& p, std::int64_t now, std::vector<Effect>& out);
     void on(const PrintProgress& p, std::int64_t now, std::vector<Effect>& out);
 
     void go(Screen s, std::int64_t now);
     void start_checkin(const CodeDecoded& c, std::int64_t now, std::vector<Effect>& out);
+    void take_code(const CodeDecoded& c, std::int64_t now, std::vector<Effect>& out);
+    void not_set_up_badge(std::int64_t now, std::vector<Effect>& out);
+    void view_not_set_up(ViewModel& vm) const;
+    void view_joined(ViewModel& vm) const;
     bool answers_current(std::uint64_t job) const {
         return screen_ == Screen::Checking && (job == 0 || job == last_job_);
     }
@@ -208,6 +224,7 @@ private:
 
     VerdictInfo verdict_;
     std::optional<Joined> joined_;    // the verdict screen shows an enrolment's outcome instead
+    SetupState setup_;                // not ready: the home screen is NotSetUp instead of Scan
     std::deque<CodeDecoded> pending_; // codes seen while a check-in runs: none is lost
     std::string last_code_;
     std::int64_t last_code_at_ = 0;

@@ -1,13 +1,40 @@
 #include "scenes.hpp"
 
+#include <optional>
+
 namespace accueil::kiosk {
 
 const std::vector<std::string>& scene_names() {
-    static const std::vector<std::string> names = {
-        "scan",           "scan-no-camera", "checking", "admitted",     "already",
-        "not-today",      "replaced",       "invalid",  "unknown",      "search",
-        "search-results", "confirm",        "desk",     "out-of-order", "worker-down",
-        "joined",         "join-failed",    "pin",      "pin-wrong"};
+    static const std::vector<std::string> names = {"scan",
+                                                   "scan-no-camera",
+                                                   "checking",
+                                                   "admitted",
+                                                   "already",
+                                                   "not-today",
+                                                   "replaced",
+                                                   "invalid",
+                                                   "unknown",
+                                                   "search",
+                                                   "search-results",
+                                                   "confirm",
+                                                   "desk",
+                                                   "out-of-order",
+                                                   "worker-down",
+                                                   "joined",
+                                                   "joined-not-synced",
+                                                   "join-already",
+                                                   "join-damaged",
+                                                   "join-refused",
+                                                   "join-unreachable",
+                                                   "join-wrong-server",
+                                                   "join-store",
+                                                   "join-failed",
+                                                   "join-no-program",
+                                                   "pin",
+                                                   "pin-wrong",
+                                                   "not-set-up",
+                                                   "not-set-up-badge",
+                                                   "not-set-up-waiting"};
     return names;
 }
 
@@ -17,6 +44,25 @@ std::vector<Match> sample_matches() {
     return {{"A1", "Églantine D.", {"DUPRÉ", "DUCHÊNE", "DELMAS", "DESCAMPS"}, 0},
             {"A2", "Léa D.", {"DUCLOS", "DURAND", "DUFRESNE", "DELAHAYE"}, 1},
             {"A3", "Jean-Noël D.", {"D'AMICO", "D'ANGELO", "D'HONDT", "D'ARBOIS"}, 3}};
+}
+
+// The enrolment outcome a "join..." scene shows.
+std::optional<JoinOutcome> sample_join_outcome(const std::string& name) {
+    static const std::vector<std::pair<std::string, JoinOutcome>> scenes = {
+        {"joined", JoinOutcome::Joined},
+        {"joined-not-synced", JoinOutcome::JoinedNotSynced},
+        {"join-already", JoinOutcome::AlreadyJoined},
+        {"join-damaged", JoinOutcome::DamagedCode},
+        {"join-refused", JoinOutcome::CodeRefused},
+        {"join-unreachable", JoinOutcome::ServerUnreachable},
+        {"join-wrong-server", JoinOutcome::WrongServer},
+        {"join-store", JoinOutcome::StoreProblem},
+        {"join-failed", JoinOutcome::Failed},
+        {"join-no-program", JoinOutcome::NoProgram}};
+    for (const auto& [n, o] : scenes)
+        if (n == name)
+            return o;
+    return std::nullopt;
 }
 } // namespace
 
@@ -64,14 +110,20 @@ bool drive_to_scene(Machine& m, const std::string& name, std::int64_t now) {
         m.handle(Failure{"sample failure for the screenshot"}, now);
     } else if (name == "worker-down") {
         m.handle(WorkerState{false, "sample: cannot open the database"}, now);
-    } else if (name == "joined" || name == "join-failed") {
+    } else if (const auto outcome = sample_join_outcome(name)) {
         m.handle(CodeDecoded{"accueil1:https:192.168.1.20:8443:sample", now}, now);
         Joined j;
-        j.ok = name == "joined";
+        j.outcome = *outcome;
         j.server = "https://192.168.1.20:8443";
-        j.kiosk_name = j.ok ? "Accueil 2" : "";
-        j.error = j.ok ? "" : "cannot join https://192.168.1.20:8443: server unreachable: Connection";
+        if (enrolled(j.outcome) || j.outcome == JoinOutcome::AlreadyJoined)
+            j.kiosk_name = "Accueil 2";
         m.handle(j, now);
+    } else if (name == "not-set-up" || name == "not-set-up-badge") {
+        m.handle(SetupState{}, now);
+        if (name == "not-set-up-badge")
+            m.handle(CodeDecoded{"ACC1.SAMPLE", now}, now);
+    } else if (name == "not-set-up-waiting") {
+        m.handle(SetupState{false, "https://192.168.1.20:8443", "Accueil 2", "", 0}, now);
     } else if (name == "pin" || name == "pin-wrong") {
         for (int i = 0; i < 5; ++i)
             m.handle(Tap{Intent::Organiser}, now);

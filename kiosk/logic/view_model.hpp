@@ -14,6 +14,7 @@ enum class Screen {
     GoToDesk,   // self-service cannot help: please see a volunteer
     OutOfOrder, // something failed: logged, and people are sent to the desk
     Pin,        // an organiser types the PIN that switches this kiosk to desk mode
+    NotSetUp,   // the store has no event yet: how to enrol this kiosk, and which file it uses
 };
 const char* screen_key(Screen s); // "scan", "checking" ...
 
@@ -50,7 +51,8 @@ enum class Icon {
     Desk,
     Stop,
     Search,
-    Key
+    Key,
+    Gear // not set up
 };
 enum class Sound { Admitted, AlreadyCheckedIn, NotToday, ReplacedBadge, InvalidBadge, UnknownCode, Error };
 

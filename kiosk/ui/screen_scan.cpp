@@ -5,14 +5,9 @@
 
 namespace accueil::kiosk::ui {
 
-void draw_scan(Ui& ui, const ViewModel& vm, float top) {
-    // The status line's clock: five taps open the organiser PIN screen (machine.cpp counts them).
-    ImGui::SetCursorScreenPos(ImVec2(0, 0));
-    if (ImGui::InvisibleButton("##clock", ImVec2(ui.width * 0.3f, top)))
-        ui.taps.push_back(Tap{Intent::Organiser});
+void draw_camera_and_words(Ui& ui, const ViewModel& vm, float top, float bottom) {
     const Palette& p = ui.palette;
     ImDrawList* dl = ImGui::GetWindowDrawList();
-    const float bottom = action_row(ui, vm);
     const float margin = 36 * ui.unit;
     const float avail_h = bottom - top - 2 * margin;
     // Left: the preview (or the camera note); right: the words.
@@ -35,7 +30,8 @@ void draw_scan(Ui& ui, const ViewModel& vm, float top) {
                           12 * ui.unit);
         dl->AddRect(ImVec2(x0, py), ImVec2(x0 + pw, py + ph), p.border, 12 * ui.unit, 0, 2);
         const float r = std::min(pw, ph) * 0.22f;
-        draw_icon(dl, Icon::Badge, ImVec2(x0 + pw / 2, py + ph * 0.36f), r, p.primary,
+        draw_icon(dl, vm.icon, ImVec2(x0 + pw / 2, py + ph * 0.36f), r,
+                  vm.tone == Tone::Neutral ? p.primary : p.tone(vm.tone),
                   vm.high_contrast ? IM_COL32(0, 0, 0, 255) : IM_COL32(255, 255, 255, 255));
         if (!vm.camera_note.empty())
             text_block(ui, ui.fonts.status, vm.camera_note, ImVec2(x0 + 12 * ui.unit, py + ph * 0.66f),
@@ -43,14 +39,24 @@ void draw_scan(Ui& ui, const ViewModel& vm, float top) {
     }
     const float tx = x0 + left_w + margin;
     const float tw = ui.width - tx - margin;
+    const float gap = 20 * ui.unit;
     auto height_at = [&](float s) {
-        return text_block_height(ui.fonts.title, vm.title, tw, s) + 20 * ui.unit +
+        return text_block_height(ui.fonts.title, vm.title, tw, s) + gap +
                text_block_height(ui.fonts.body, vm.sentence, tw, s);
     };
     const float scale = fit_scale(ui, vm.title + " " + vm.sentence, tw, height_at, avail_h);
     float y = y0 + std::max(0.0f, (avail_h - height_at(scale)) / 2);
-    y += text_block(ui, ui.fonts.title, vm.title, ImVec2(tx, y), tw, p.text, false, scale) + 20 * ui.unit;
+    const ImU32 title_col = vm.tone == Tone::Neutral ? p.text : p.tone(vm.tone);
+    y += text_block(ui, ui.fonts.title, vm.title, ImVec2(tx, y), tw, title_col, false, scale) + gap;
     text_block(ui, ui.fonts.body, vm.sentence, ImVec2(tx, y), tw, p.text, false, scale);
+}
+
+void draw_scan(Ui& ui, const ViewModel& vm, float top) {
+    // The status line's clock: five taps open the organiser PIN screen (machine.cpp counts them).
+    ImGui::SetCursorScreenPos(ImVec2(0, 0));
+    if (ImGui::InvisibleButton("##clock", ImVec2(ui.width * 0.3f, top)))
+        ui.taps.push_back(Tap{Intent::Organiser});
+    draw_camera_and_words(ui, vm, top, action_row(ui, vm));
 }
 
 } // namespace accueil::kiosk::ui

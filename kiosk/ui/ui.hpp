@@ -92,6 +92,9 @@ void draw_message(Ui& ui, const ViewModel& vm, float top, float bottom);
 
 // ---- screens (one file each)
 void draw_scan(Ui& ui, const ViewModel& vm, float top);
+void draw_not_set_up(Ui& ui, const ViewModel& vm, float top);
+// The scan screen's body between `top` and `bottom`: the camera's view (or an icon) and title and sentence.
+void draw_camera_and_words(Ui& ui, const ViewModel& vm, float top, float bottom);
 void draw_checking(Ui& ui, const ViewModel& vm, float top);
 void draw_verdict(Ui& ui, const ViewModel& vm, float top);
 void draw_search(Ui& ui, const ViewModel& vm, float top);

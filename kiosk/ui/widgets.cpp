@@ -23,8 +23,24 @@ std::vector<std::string> wrap_lines(ImFont* font, const std::string& text, float
             const char* wrap = font->CalcWordWrapPositionA(scale, s, para_end, width);
             if (wrap == s) // a single word wider than the line: cut it where it is
                 wrap = s + 1;
+            // ImGui also breaks after a dot or a comma inside a word ("192.168.|1.20"): an address or a
+            // file's path goes whole to the next line instead; one longer than a line breaks after a slash.
+            if (wrap < para_end && *wrap != ' ' && wrap[-1] != ' ') {
+                const char* word = wrap;
+                while (word > s && word[-1] != ' ')
+                    --word;
+                if (word > s)
+                    wrap = word;
+                else
+                    for (const char* slash = wrap - 1; slash > s; --slash)
+                        if (*slash == '/') {
+                            wrap = slash + 1;
+                            break;
+                        }
+            }
             // ImGui cuts a word longer than the line inside it: no space at the cut.
-            if (cut && cut->empty() && wrap < para_end && *wrap != ' ' && wrap[-1] != ' ') {
+            if (cut && cut->empty() && wrap < para_end && *wrap != ' ' && wrap[-1] != ' ' &&
+                wrap[-1] != '/') {
                 const char* word = wrap;
                 while (word > s && word[-1] != ' ')
                     --word;
@@ -186,6 +202,19 @@ void draw_icon(ImDrawList* dl, Icon icon, ImVec2 c, float r, ImU32 col, ImU32 on
         dl->AddCircle(P(-0.15f, -0.15f), r * 0.55f, col, 48, t);
         dl->AddLine(P(0.25f, 0.25f), P(0.8f, 0.8f), col, t * 1.4f);
         return;
+    case Icon::Gear: { // not set up: a cog wheel, eight teeth
+        dl->AddCircleFilled(c, r * 0.72f, col, 48);
+        for (int i = 0; i < 8; ++i) {
+            const float a = float(i) * 3.14159f / 4, ca = std::cos(a), sa = std::sin(a);
+            const float w = 0.17f; // half the width of a tooth
+            const ImVec2 q[] = {
+                P(0.6f * ca - w * sa, 0.6f * sa + w * ca), P(0.98f * ca - w * sa, 0.98f * sa + w * ca),
+                P(0.98f * ca + w * sa, 0.98f * sa - w * ca), P(0.6f * ca + w * sa, 0.6f * sa - w * ca)};
+            dl->AddConvexPolyFilled(q, 4, col);
+        }
+        dl->AddCircleFilled(c, r * 0.3f, on, 32);
+        return;
+    }
     case Icon::Key:
         dl->AddCircle(P(-0.45f, 0), r * 0.35f, col, 32, t);
         dl->AddLine(P(-0.1f, 0), P(0.85f, 0), col, t);
@@ -321,8 +350,8 @@ void draw_view(Ui& ui, const ViewModel& vm) {
                      ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse);
     ImGui::PopStyleVar(2);
     ImDrawList* dl = ImGui::GetWindowDrawList();
-    const bool tinted =
-        vm.screen == Screen::Verdict || vm.screen == Screen::GoToDesk || vm.screen == Screen::OutOfOrder;
+    const bool tinted = vm.screen == Screen::Verdict || vm.screen == Screen::GoToDesk ||
+                        vm.screen == Screen::OutOfOrder || vm.screen == Screen::NotSetUp;
     dl->AddRectFilled(ImVec2(0, 0), ImVec2(ui.width, ui.height),
                       tinted ? ui.palette.tone_background(vm.tone) : ui.palette.background);
     if (tinted && vm.high_contrast) // high contrast: the tone as a thick frame instead of a tint
@@ -331,6 +360,9 @@ void draw_view(Ui& ui, const ViewModel& vm) {
     switch (vm.screen) {
     case Screen::Scan:
         draw_scan(ui, vm, top);
+        break;
+    case Screen::NotSetUp:
+        draw_not_set_up(ui, vm, top);
         break;
     case Screen::Checking:
         draw_checking(ui, vm, top);
