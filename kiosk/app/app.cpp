@@ -61,6 +61,16 @@ int set_printer(const Options& o) {
 
 namespace {
 
+// The database's whole path as typed, for the person to read: "." steps dropped, ".." kept (it may pass
+// through a folder that does not exist, which is then what is wrong).
+std::string shown_path(const std::string& db) {
+    std::filesystem::path out;
+    for (const auto& part : std::filesystem::absolute(db))
+        if (part != ".")
+            out /= part;
+    return out.string();
+}
+
 MachineOptions machine_options(const Options& o) {
     MachineOptions mo;
     mo.verdict_ms = std::int64_t(o.verdict_seconds * 1000);
@@ -97,7 +107,7 @@ bool speech_on(const Options& o, bool desk) {
 // mistyped path, or not enrolled yet, would find nobody and call every badge invalid. A desk is set up
 // at its terminal (`accueil-sync join`), so that is where it is told.
 void check_desk_role(const Options& o) {
-    const std::string file = std::filesystem::absolute(o.db).lexically_normal().string();
+    const std::string file = shown_path(o.db);
     if (!std::filesystem::exists(o.db))
         throw InputError("", i18n::tr("kiosk.cli.desk_no_file", {{"file", file}}));
     auto store = accueil::Store::open(o.db);
@@ -155,7 +165,7 @@ int run_kiosk(const Options& o, const Strings& strings, AppWindow& window, Input
               const LoopOptions& lo) {
     MachineOptions mo = machine_options(o);
     // The whole path: a typo in --db shows on the "not set up" screen.
-    mo.db_file = std::filesystem::absolute(o.db).lexically_normal().string();
+    mo.db_file = shown_path(o.db);
     // The kiosk name and time zone come from the store, opened on the worker thread.
     RuntimeOptions ro;
     ro.db_path = o.db;
