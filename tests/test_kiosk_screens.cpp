@@ -13,11 +13,14 @@
 #include <catch2/catch.hpp>
 #include <png.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <unordered_map>
 #include <unordered_set>
+
+#include <sys/wait.h>
 
 using namespace accueil;
 namespace fs = std::filesystem;
@@ -271,4 +274,31 @@ TEST_CASE("A kiosk started on a path with no database is not set up and leaves n
     CHECK_FALSE(fs::exists(db));                             // nobody enrolled it: no stray database
     for (const auto& e : fs::directory_iterator(tmp.path())) // nor its -wal or -shm
         CHECK_FALSE(e.path().filename().string().starts_with("kisok.db"));
+}
+
+TEST_CASE("accueil-kiosk --help and its command-line mistakes speak the person's language") {
+    const auto run = [](const std::string& locale, const std::string& args) {
+        const std::string command = "env -u LANGUAGE LC_ALL=" + locale + " " + std::string(ACCUEIL_BIN_DIR) +
+                                    "/accueil-kiosk " + args + " 2>&1";
+        std::string out;
+        FILE* pipe = ::popen(command.c_str(), "r");
+        REQUIRE(pipe != nullptr);
+        char buffer[4096];
+        for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;)
+            out.append(buffer, n);
+        const int status = ::pclose(pipe);
+        return std::make_pair(WIFEXITED(status) ? WEXITSTATUS(status) : -1, out);
+    };
+    const auto [fr_code, fr] = run("fr_FR.UTF-8", "--help");
+    CHECK(fr_code == 0);
+    CHECK_THAT(fr, Catch::Contains("la base de données du poste") && Catch::Contains("langue des écrans"));
+    const auto [en_code, en] = run("C.UTF-8", "--help");
+    CHECK(en_code == 0);
+    CHECK_THAT(en, Catch::Contains("the kiosk's database") && Catch::Contains("language of the screens"));
+    const auto [bad_code, bad] = run("fr_FR.UTF-8", "--mode hall");
+    CHECK(bad_code != 0);
+    CHECK_THAT(bad, Catch::Contains("--help"));
+    const auto [no_db_code, no_db] = run("fr_FR.UTF-8", "--camera none");
+    CHECK(no_db_code == 2);
+    CHECK_THAT(no_db, Catch::Contains("--db CHEMIN est nécessaire"));
 }

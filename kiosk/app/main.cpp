@@ -4,6 +4,9 @@
 #include "app.hpp"
 #include "scenes.hpp"
 
+#include "i18n/catalogue.hpp"
+#include "i18n/cli_words.hpp"
+
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
@@ -12,75 +15,70 @@
 #include <sys/stat.h>
 
 using namespace accueil::kiosk;
+using accueil::i18n::tr;
+namespace i18n = accueil::i18n;
 
 int main(int argc, char** argv) {
     // Databases (names, e-mails, device tokens) and everything else this program writes: owner only.
     ::umask(077);
-    CLI::App app{"accueil-kiosk: self-service check-in touchscreen"};
+    CLI::App app{tr("kiosk.cli.app_description")};
     app::Options o;
-    app.add_option("--db", o.db,
-                   "the kiosk's database (made when the kiosk is enrolled: show it the code of "
-                   "`accueil-sync enroll`, or run `accueil-sync join CODE --db PATH`)");
-    app.add_option("--camera", o.camera,
-                   "V4L2 device (default: the first one found; \"none\" for no camera)");
-    app.add_option("--replay", o.replay, "a picture or a folder of PNG/JPEG pictures instead of the camera");
-    app.add_option("--replay-interval", o.replay_interval_ms, "milliseconds between replayed pictures")
+    app.add_option("--db", o.db, tr("kiosk.cli.opt_db"));
+    app.add_option("--camera", o.camera, tr("kiosk.cli.opt_camera"));
+    app.add_option("--replay", o.replay, tr("kiosk.cli.opt_replay"));
+    app.add_option("--replay-interval", o.replay_interval_ms, tr("kiosk.cli.opt_replay_interval"))
         ->check(CLI::Range(0, 600000));
-    app.add_flag("--replay-loop", o.replay_loop, "replay the pictures again and again");
-    app.add_flag("--print-codes", o.print_codes, "with --replay: print FILE<TAB>code per picture, no window");
-    app.add_flag("--exit-after-replay", o.exit_after_replay,
-                 "quit once every replayed picture is checked in");
-    app.add_option("--screenshot", o.screenshot, "render --screen into this PNG file and exit");
-    app.add_option("--screenshot-dir", o.screenshot_dir,
-                   "render every screen in both languages and both modes into this folder and exit");
+    app.add_flag("--replay-loop", o.replay_loop, tr("kiosk.cli.opt_replay_loop"));
+    app.add_flag("--print-codes", o.print_codes, tr("kiosk.cli.opt_print_codes"));
+    app.add_flag("--exit-after-replay", o.exit_after_replay, tr("kiosk.cli.opt_exit_after_replay"));
+    app.add_option("--screenshot", o.screenshot, tr("kiosk.cli.opt_screenshot"));
+    app.add_option("--screenshot-dir", o.screenshot_dir, tr("kiosk.cli.opt_screenshot_dir"));
     app.add_option(
-        "--screen", o.screen, "screen for --screenshot: " + [] {
+        "--screen", o.screen, tr("kiosk.cli.opt_screen") + [] {
             std::string s;
             for (const auto& n : scene_names())
                 s += (s.empty() ? "" : ", ") + n;
             return s;
         }());
-    app.add_option("--lang", o.lang, "fr or en")->check(CLI::IsMember({"fr", "en"}));
-    app.add_option("--contrast", o.contrast, "normal or high (large text)")
+    app.add_option("--lang", o.lang, tr("kiosk.cli.opt_lang"))->check(CLI::IsMember({"fr", "en"}));
+    app.add_option("--contrast", o.contrast, tr("kiosk.cli.opt_contrast"))
         ->check(CLI::IsMember({"normal", "high"}));
-    app.add_option("--size", o.size, "window size WIDTHxHEIGHT (default: full screen)");
-    app.add_flag("--windowed", o.windowed, "a window instead of full screen");
-    app.add_option("--verdict-seconds", o.verdict_seconds, "how long a result stays on screen")
+    app.add_option("--size", o.size, tr("kiosk.cli.opt_size"));
+    app.add_flag("--windowed", o.windowed, tr("kiosk.cli.opt_windowed"));
+    app.add_option("--verdict-seconds", o.verdict_seconds, tr("kiosk.cli.opt_verdict_seconds"))
         ->check(CLI::Range(1.0, 120.0));
-    app.add_option("--typing-seconds", o.typing_seconds, "time given on typing screens (at least 20)")
+    app.add_option("--typing-seconds", o.typing_seconds, tr("kiosk.cli.opt_typing_seconds"))
         ->check(CLI::Range(20.0, 600.0));
-    app.add_flag("--no-sound", o.no_sound, "stay silent");
-    app.add_option("--measure-idle", o.measure_idle, "run this many seconds, then print CPU and memory used")
+    app.add_flag("--no-sound", o.no_sound, tr("kiosk.cli.opt_no_sound"));
+    app.add_option("--measure-idle", o.measure_idle, tr("kiosk.cli.opt_measure_idle"))
         ->check(CLI::Range(1.0, 3600.0));
-    app.add_option("--mode", o.mode, "self-service (attendees) or desk (volunteers)")
+    app.add_option("--mode", o.mode, tr("kiosk.cli.opt_mode"))
         ->check(CLI::IsMember({"self-service", "desk"}));
-    app.add_option("--speech", o.speech,
-                   "say the verdicts aloud: on or off (default: on in self-service, off at the desk)")
-        ->check(CLI::IsMember({"on", "off"}));
-    app.add_option("--headphones", o.headphones,
-                   "names are spoken only in headphones: auto (the jack tells), always or never")
+    app.add_option("--speech", o.speech, tr("kiosk.cli.opt_speech"))->check(CLI::IsMember({"on", "off"}));
+    app.add_option("--headphones", o.headphones, tr("kiosk.cli.opt_headphones"))
         ->check(CLI::IsMember({"auto", "always", "never"}));
-    app.add_option("--set-printer", o.printer,
-                   "save this device's badge printer (a CUPS queue, an ipp:// address, or none) and exit");
-    app.add_option("--print-layout", o.print_layout, "with --set-printer: label-62mm or a6")
+    app.add_option("--set-printer", o.printer, tr("kiosk.cli.opt_set_printer"));
+    app.add_option("--print-layout", o.print_layout, tr("kiosk.cli.opt_print_layout"))
         ->check(CLI::IsMember({"label-62mm", "a6"}));
-    app.add_option(
-        "--assets", o.assets,
-        "folder holding lang/fr/*.json and lang/en/*.json (default: the words built into the program)");
-    CLI11_PARSE(app, argc, argv);
+    app.add_option("--assets", o.assets, tr("kiosk.cli.opt_assets"));
+    i18n::localise_cli(app);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return i18n::cli_exit(app, e);
+    }
 
     try {
         if (o.print_codes) {
             if (o.replay.empty()) {
-                std::fprintf(stderr, "accueil-kiosk: --print-codes needs --replay PATH\n");
+                std::fprintf(stderr, "accueil-kiosk: %s\n", tr("kiosk.cli.err_print_codes").c_str());
                 return 2;
             }
             return app::print_codes(o);
         }
         if (!o.printer.empty()) {
             if (o.db.empty()) {
-                std::fprintf(stderr,
-                             "accueil-kiosk: --set-printer needs --db PATH (the device's database)\n");
+                std::fprintf(stderr, "accueil-kiosk: %s\n", tr("kiosk.cli.err_set_printer").c_str());
                 return 2;
             }
             return app::set_printer(o);
@@ -90,8 +88,7 @@ int main(int argc, char** argv) {
         if (!o.screenshot_dir.empty())
             std::filesystem::create_directories(o.screenshot_dir);
         if (o.screenshot.empty() && o.screenshot_dir.empty() && o.db.empty()) {
-            std::fprintf(stderr,
-                         "accueil-kiosk: --db PATH is required (or --screenshot, or --print-codes)\n");
+            std::fprintf(stderr, "accueil-kiosk: %s\n", tr("kiosk.cli.err_db_required").c_str());
             return 2;
         }
         const Strings strings = o.assets.empty() ? Strings::builtin() : Strings::load(o.assets);
