@@ -145,6 +145,6 @@ TEST_CASE_METHOD(CheckinFixture, "Verdicts read in French when the process speak
     // A code shaped like a badge whose characters a badge never has: why, in French too.
     const auto forged = check_in(store, "A" + std::string(140, '1'), test::kSept28At0912);
     REQUIRE(forged.verdict == Verdict::InvalidBadge);
-    CHECK(describe(forged, "Europe/Paris") ==
-          "badge non valide (ce n'est pas un code de badge : il contient des caractères qu'un badge n'a jamais)");
+    CHECK(describe(forged, "Europe/Paris") == "badge non valide (ce n'est pas un code de badge : il contient "
+                                              "des caractères qu'un badge n'a jamais)");
 }

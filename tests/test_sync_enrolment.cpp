@@ -139,7 +139,8 @@ TEST_CASE("join --replace at the same server revokes the old device, and the kio
     CHECK(desk.run({"merge", desk.dir.file("k.acc"), "--db", desk.central}).code == 0);
 }
 
-TEST_CASE("join --replace to another central store tells the old one first, and when unreachable nothing changes") {
+TEST_CASE(
+    "join --replace to another central store tells the old one first, and when unreachable nothing changes") {
     Desk old_desk, new_desk;
     old_desk.start_server();
     new_desk.start_server();
