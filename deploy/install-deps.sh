@@ -21,6 +21,9 @@ packages=(
   libespeak-ng-dev espeak-ng-data
   chromium
   locales
+  libsystemd-dev
+  # Packaging and its checks (deploy/): the kiosk session's compositor, lintian, unit verification.
+  cage lintian dpkg-dev systemd
 )
 
 SUDO=""
