@@ -12,6 +12,8 @@
 #include "sync/merge.hpp"
 #include "sync/peers.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -141,7 +143,7 @@ bool pull_all(Store& kiosk, Client& client, RoundResult& r) {
         const auto own = server_vector.find(kiosk.origin());
         if (own != server_vector.end()) {
             if (own->second > local_vector(kiosk)[kiosk.origin()])
-                std::cerr << "accueil-sync: " << i18n::tr("agent.server_ahead") << "\n";
+                spdlog::warn("{}", i18n::tr("agent.server_ahead"));
             server_vector.erase(own);
         }
         {
@@ -195,10 +197,8 @@ bool push_all(Store& kiosk, Client& client, RoundResult& r) {
             add_dead_letters(kiosk.db(), rejected, sync_wall_ms());
             tx.commit();
             r.refused += std::int64_t(rejected.size());
-            std::cerr << "accueil-sync: "
-                      << i18n::tr("agent.push_refused", {{"count", std::to_string(rejected.size())},
-                                                         {"detail", rejected.front().reason}})
-                      << "\n";
+            spdlog::warn("{}", i18n::tr("agent.push_refused", {{"count", std::to_string(rejected.size())},
+                                                               {"detail", rejected.front().reason}}));
             continue;
         }
         r.error = reply.error;
@@ -236,7 +236,7 @@ std::optional<Store> wait_for_enrolment(const std::string& db) {
             // Being created by the kiosk right now, or busy: look again in a second.
         }
         if (!told)
-            std::cerr << "accueil-sync: " << i18n::tr("agent.waiting", {{"path", db}}) << "\n";
+            spdlog::info("{}", i18n::tr("agent.waiting", {{"path", db}}));
         told = true;
         sleep_ms(1000);
     }
@@ -285,7 +285,13 @@ int run_agent(const AgentOptions& o) {
     std::signal(SIGTERM, on_signal);
     std::mt19937 rng{std::random_device{}()};
     double backoff = 1.0;
-    bool was_online = false;
+    spdlog::info("agent started for {} (device \"{}\"), server {}", o.db, kiosk.kiosk_name(),
+                 enrolled_link(kiosk).url);
+    // One line when something changes, never one per retry: the first contact, each new reason for
+    // failing, and the recovery.
+    bool contacted = false;
+    std::int64_t failures = 0;
+    std::string last_error;
     while (!g_stop) {
         RoundResult r;
         try {
@@ -295,12 +301,21 @@ int run_agent(const AgentOptions& o) {
         } catch (const StoreError& e) {
             r.error = e.what();
         }
-        if (r.reached != was_online || r.refused)
-            std::cerr << "accueil-sync: "
-                      << (r.reached ? i18n::tr("agent.online")
-                                    : i18n::tr("agent.offline", {{"reason", r.error}}))
-                      << "\n";
-        was_online = r.reached;
+        if (r.reached) {
+            if (!contacted)
+                spdlog::info("{} (first contact: {} sent, {} received, {} still to send)",
+                             i18n::tr("agent.online"), r.pushed, r.pulled, r.pending);
+            else if (failures > 0)
+                spdlog::info("{} (again, after {} failed attempt(s))", i18n::tr("agent.online"), failures);
+            contacted = true;
+            failures = 0;
+            last_error.clear();
+        } else {
+            ++failures;
+            if (r.error != last_error)
+                spdlog::warn("{}", i18n::tr("agent.offline", {{"reason", r.error}}));
+            last_error = r.error;
+        }
         if (!r.reached) {
             // Jittered exponential backoff, so ten kiosks do not hammer a server that just came back.
             std::uniform_real_distribution<double> jitter(0.5, 1.0);

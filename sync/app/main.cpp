@@ -2,15 +2,18 @@
 // `revoke`), bundles for USB sticks (`export`, `merge`) and `status` (issue 3).
 #include "agent.hpp"
 #include "attendee.hpp"
+#include "backup.hpp"
 #include "database.hpp"
 #include "errors.hpp"
 #include "event_calendar.hpp"
 #include "i18n/catalogue.hpp"
 #include "i18n/cli_words.hpp"
+#include "log/journal_log.hpp"
 #include "organiser_password.hpp"
 #include "organiser_pin.hpp"
 #include "output_file.hpp"
 #include "qr.hpp"
+#include "report/report_tables.hpp"
 #include "server.hpp"
 #include "store.hpp"
 #include "sync/bundle.hpp"
@@ -428,11 +431,31 @@ int cmd_status(const std::string& db) {
     return 0;
 }
 
+int cmd_restore(const std::string& file, const std::string& db) {
+    const auto r = backup::restore(file, db, sync_wall_ms());
+    const i18n::Args said{{"file", file},
+                          {"db", db},
+                          {"event", r.event},
+                          {"arrivals", report::format_count(r.arrivals, i18n::process_lang() == i18n::Lang::Fr
+                                                                            ? report::Lang::Fr
+                                                                            : report::Lang::En)},
+                          {"when", r.backup_ms > 0 ? local_day(r.backup_ms, r.timezone) + " " +
+                                                         local_hh_mm(r.backup_ms, r.timezone)
+                                                   : i18n::tr("central.never")},
+                          {"kept", r.kept}};
+    std::cout << "accueil-sync: " << i18n::tr("backup.restore.done", said) << "\n";
+    if (!r.kept.empty())
+        std::cout << "accueil-sync: " << i18n::tr("backup.restore.kept", said) << "\n";
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
     // Databases (names, e-mails, device tokens), bundles and enrolment pictures are the owner's only.
     ::umask(077);
+    // Log lines of the long-running serve and agent: the journal under systemd, stderr otherwise.
+    accueil::log::init("accueil-sync");
     CLI::App app{i18n::tr("central.help.app")};
     app.require_subcommand(1);
     std::function<int()> run;
@@ -444,6 +467,13 @@ int main(int argc, char** argv) {
     serve_cmd->add_option("--url", serve_opt.public_url, i18n::tr("serve.help.url"));
     serve_cmd->add_flag("--insecure", serve_opt.insecure, i18n::tr("serve.help.insecure"));
     serve_cmd->add_option("--max-db-pages", serve_opt.max_db_pages, i18n::tr("serve.help.max_db_pages"));
+    serve_cmd->add_option("--backup-dir", serve_opt.backup_dir, i18n::tr("backup.help.dir"));
+    serve_cmd->add_option("--backup-every", serve_opt.backup_every_s, i18n::tr("backup.help.every"))
+        ->capture_default_str()
+        ->check(CLI::Range(std::int64_t(0), std::int64_t(7 * 24 * 3600)));
+    serve_cmd->add_option("--backup-keep", serve_opt.backup_keep, i18n::tr("backup.help.keep"))
+        ->capture_default_str()
+        ->check(CLI::Range(1, 100000));
     serve_cmd->callback([&] { run = [&] { return serve(serve_opt); }; });
 
     std::string db, name, url, png, code, out, role = "kiosk", valid = "24h";
@@ -502,6 +532,12 @@ int main(int argc, char** argv) {
     merge->add_option("files", files, i18n::tr("bundle.help.files"))->required();
     merge->add_option("--db", db, i18n::tr("bundle.help.merge_db"))->required();
     merge->callback([&] { run = [&] { return cmd_merge(db, files); }; });
+
+    std::string backup_file;
+    auto* restore = app.add_subcommand("restore", i18n::tr("backup.help.restore"));
+    restore->add_option("file", backup_file, i18n::tr("backup.help.file"))->required();
+    restore->add_option("--db", db, i18n::tr("backup.help.db"))->required();
+    restore->callback([&] { run = [&] { return cmd_restore(backup_file, db); }; });
 
     auto* status = app.add_subcommand("status", i18n::tr("central.help.status"));
     status->add_option("--db", db, i18n::tr("central.help.status_db"))->required();

@@ -1,5 +1,6 @@
 #include "server.hpp"
 
+#include "backup.hpp"
 #include "database.hpp"
 #include "errors.hpp"
 #include "http_server.hpp"
@@ -16,6 +17,7 @@
 #include "web_hub.hpp"
 #include "web_routes.hpp"
 
+#include <spdlog/spdlog.h>
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -161,6 +163,7 @@ private:
             return refuse(res, 400, "the body is " + why);
         const json& body = *parsed;
         std::lock_guard lock(mutex_);
+        std::string device_name; // for the log
         try {
             check_protocol(body);
             std::optional<Device> device;
@@ -169,16 +172,21 @@ private:
                 if (auth.rfind("Bearer ", 0) == 0)
                     device = authenticate(store_, auth.substr(7));
                 // A reason word beside the sentence: the kiosk says it in its own language.
-                if (!device)
+                if (!device) {
+                    spdlog::warn("{} refused: unknown device token (from {})", req.path, req.peer);
                     return reply(
                         res, 401,
                         {{"error", "unknown device token; enrol this kiosk with `accueil-sync enroll`"},
                          {"reason", "unknown_token"}});
-                if (device->revoked_ms)
+                }
+                if (device->revoked_ms) {
+                    spdlog::warn("{} refused: device \"{}\" was revoked", req.path, device->name);
                     return reply(res, 403,
                                  {{"error", "device \"" + device->name + "\" was revoked by the organisers"},
                                   {"reason", "revoked"}});
+                }
             }
+            device_name = device ? device->name : "";
             work(body, device ? &*device : nullptr);
         } catch (const Forbidden& e) {
             refuse(res, 403, e.what());
@@ -189,9 +197,15 @@ private:
         } catch (const SQLite::Exception& e) {
             // Disk full, I/O error: nothing was committed; the kiosk keeps its events and retries.
             refuse(res, 503, std::string("central database unavailable (") + e.what() + "); retry later");
+            spdlog::error("{} from \"{}\" failed on the central database: {}", req.path, device_name,
+                          e.what());
         } catch (const StoreError& e) {
             refuse(res, 503, std::string("central store: ") + e.what() + "; retry later");
+            spdlog::error("{} from \"{}\" failed on the central store: {}", req.path, device_name, e.what());
         }
+        if (res.status == 400 || res.status == 403)
+            spdlog::warn("{} from \"{}\" refused ({}): {}", req.path, device_name, res.status,
+                         res.body.substr(0, 300));
         web::check_no_open_reads(store_);
     }
 
@@ -225,9 +239,11 @@ private:
         // `join --replace`: the token of the device this database was until now.
         attempt.replaces = text_field(body, "replaces", "");
         const auto r = join_device(store_, attempt);
-        if (!r.joined)
+        if (!r.joined) // logged by handle() with the reason
             return reply(res, r.refusal == JoinRefusal::ReplacesUnknown ? 409 : 403,
                          {{"error", r.why}, {"reason", to_string(r.refusal)}, {"name", r.other_name}});
+        spdlog::info("device \"{}\" enrolled as {}{}", r.joined->name, to_string(r.joined->role),
+                     r.replaced.empty() ? "" : " (replacing \"" + r.replaced + "\")");
         reply(res, 200,
               {{"token", r.joined->token},
                {"name", r.joined->name},
@@ -241,6 +257,7 @@ private:
     // its own token, so the organisers no longer see it as active.
     void leave(const Device& device, http::Response& res) {
         revoke_device(store_, device.name);
+        spdlog::info("device \"{}\" left for another central store; revoked here", device.name);
         reply(res, 200, {{"left", device.name}});
     }
 
@@ -249,10 +266,13 @@ private:
         if (!body.contains("events"))
             throw InputError("", "the request has no \"events\"");
         const auto events = events_from_json(body["events"]);
-        if (events.size() > kMaxBatchEvents)
+        if (events.size() > kMaxBatchEvents) {
+            spdlog::warn("push from \"{}\" refused: batch of {} events, at most {}", device.name,
+                         events.size(), kMaxBatchEvents);
             return refuse(res, 413,
                           "batch of " + std::to_string(events.size()) + " events; at most " +
                               std::to_string(kMaxBatchEvents));
+        }
         MergeOptions opt;
         opt.channel = Channel::Push;
         opt.sender = origin;
@@ -271,11 +291,14 @@ private:
                          r.ok() ? std::max<std::int64_t>(0, pending - std::int64_t(events.size())) : pending);
             tx.commit();
         }
-        if (!r.ok())
+        if (!r.ok()) {
+            spdlog::warn("push from \"{}\" refused: {} of {} event(s) ({})", device.name, r.rejected.size(),
+                         events.size(), r.rejected.front().reason.substr(0, 300));
             return reply(res, 409,
                          {{"error", std::to_string(r.rejected.size()) +
                                         " event(s) refused: " + r.rejected.front().reason},
                           {"rejected", rejections_to_json(r.rejected)}});
+        }
         reply(res, 200,
               {{"applied", r.applied}, {"known", r.already_known}, {"marks", vector_to_json(r.marks)}});
         // Test hook: the response of a committed batch is lost on the way back.
@@ -384,6 +407,9 @@ int serve(const ServeOptions& o) {
     http::Listener listener = take_address(host, port);
     if (!std::filesystem::exists(o.db))
         throw InputError("", i18n::tr("central.no_database", {{"path", o.db}}));
+    // Seen by `accueil-sync restore`, which refuses while it is held. Declared before every connection
+    // to the database, so it is released after all of them (sync/app/backup.hpp says why).
+    const auto hold = backup::DbHold::take(o.db, backup::DbHold::Kind::Shared);
 
     Store store = Store::open(o.db, sync_wall_ms);
     store.db().exec("PRAGMA wal_autocheckpoint=0"); // the checkpointer below does it off the push path
@@ -421,6 +447,7 @@ int serve(const ServeOptions& o) {
     sigaddset(&signals, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+    backup::Scheduler backups(o.db, {o.backup_dir, o.backup_every_s, o.backup_keep}, sync_wall_ms);
     {
         // The organisers' page has its own connections: its reads never hold the merges' lock.
         web::HubTiming timing;
@@ -444,6 +471,13 @@ int serve(const ServeOptions& o) {
                 throw;
             throw StoreError(i18n::tr("serve.tls.damaged", {{"path", cert_path}, {"detail", e.what()}}));
         }
+        spdlog::info("server started on {} (address for kiosks {}{}), database {}, {}", o.listen, public_url,
+                     fingerprint.empty() ? ", plain HTTP" : ", certificate " + fingerprint, o.db,
+                     backups.enabled()
+                         ? "backups every " + std::to_string(o.backup_every_s) + " s into " + backups.dir() +
+                               " (newest " + std::to_string(o.backup_keep) + " kept, plus each day's last)"
+                         : "no backups (--backup-every 0)");
+        // The person at the terminal reads this, in their language (the line above is the log's).
         std::cout << "accueil-sync: " << i18n::tr("serve.started", {{"db", o.db}, {"url", public_url}})
                   << "\n"
                   << (fingerprint.empty() ? i18n::tr("serve.plain_http")
@@ -452,7 +486,12 @@ int serve(const ServeOptions& o) {
                   << std::flush;
         int sig = 0;
         sigwait(&signals, &sig);
+        spdlog::info("stopping on {}: finishing the requests under way",
+                     sig == SIGTERM ? "SIGTERM" : "SIGINT");
     }
+    // Every request has had its answer: this backup holds everything acknowledged.
+    backups.finish();
+    spdlog::info("server stopped");
     std::cout << "accueil-sync: " << i18n::tr("serve.stopped") << "\n";
     return 0;
 }

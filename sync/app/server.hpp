@@ -8,9 +8,12 @@ namespace accueil::sync {
 struct ServeOptions {
     std::string db;
     std::string listen = "0.0.0.0:8443";
-    std::string public_url;        // what enrolment codes point at; derived from `listen` when empty
-    bool insecure = false;         // plain HTTP, for tests on 127.0.0.1
-    std::int64_t max_db_pages = 0; // PRAGMA max_page_count (0: SQLite's default), to test a full disk
+    std::string public_url;            // what enrolment codes point at; derived from `listen` when empty
+    bool insecure = false;             // plain HTTP, for tests on 127.0.0.1
+    std::int64_t max_db_pages = 0;     // PRAGMA max_page_count (0: SQLite's default), to test a full disk
+    std::string backup_dir;            // empty: `backups/` beside the database (sync/app/backup.hpp)
+    std::int64_t backup_every_s = 300; // 0: no backups
+    int backup_keep = 24;
 };
 
 int serve(const ServeOptions& options);
