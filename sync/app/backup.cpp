@@ -40,7 +40,7 @@ std::string utc_stamp(std::int64_t unix_ms) {
     const std::time_t secs = std::time_t(unix_ms / 1000);
     std::tm tm{};
     ::gmtime_r(&secs, &tm);
-    char buf[32];
+    char buf[96]; // room for any int the format could print (-Wformat-truncation)
     std::snprintf(buf, sizeof buf, "%04d%02d%02d-%02d%02d%02d-%03d", tm.tm_year + 1900, tm.tm_mon + 1,
                   tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, int(unix_ms % 1000));
     return buf;
