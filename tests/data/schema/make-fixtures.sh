@@ -16,7 +16,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(git -C "$here" rev-parse --show-toplevel)
 work=${WORK:-/tmp}
 
-# version -> the last commit whose shared/schema.cpp stopped at that version (see README.md here).
+# fixture -> the commit that makes it: for each version, the last commit whose shared/schema.cpp stopped
+# at that version (see README.md here); "N-<commit>" is an earlier state of version N kept as well.
 declare -A commit=(
     [1]=aa1d46384feb611c1996a3b2534700575795291f # Foundation (its CLI did not link: v1-missing-commands.cpp)
     [3]=fc532a103a882f6ddf7aaa39a94c3574ff144913 # Bench: kiosk figures (the commit before schema 4)
@@ -24,6 +25,8 @@ declare -A commit=(
     [5]=0123d63a32c04cbf52f6f3f04bbd4484444d2bc2 # Deps (issue 10) (the commit before schema 6)
     [6]=23710ac1f1ccc38f447cb617d9a4beb69431d77e # Organisers' page test (the commit before schema 7)
     [7]=4ac3d7050b633f0a2db890384a815b856ca5f82e # One atomic file writer (the commit before schema 8)
+    # Schema 4 as first written: checkin_days had an `active` column until 7244ad7 edited the step.
+    [4-0638c88]=0638c888b5dbe0ba9c81bb6511f816f0c11ab701
 )
 
 # The old trees are built without -Werror (newer compilers' warnings) and at -O0 (they only have to
@@ -34,7 +37,7 @@ build() {
     if [ ! -f "$src/CMakeLists.txt" ]; then
         mkdir -p "$src"
         git -C "$repo" archive "${commit[$v]}" | tar -x -C "$src"
-        [ "$v" = 1 ] && cp "$here/v1-missing-commands.cpp" "$src/sync/cli/"
+        if [ "$v" = 1 ]; then cp "$here/v1-missing-commands.cpp" "$src/sync/cli/"; fi
     fi
     local launcher=()
     command -v ccache >/dev/null &&
@@ -58,7 +61,7 @@ finish_db() {
 make_version() {
     local v=$1 out=$work/accueil-v$1/fixture
     local sync=yes
-    [ "$v" = 1 ] && sync=no
+    [ "${v%%-*}" = 1 ] && sync=no
     if [ $sync = yes ]; then build "$v" accueil accueil-sync; else build "$v" accueil; fi
     local bin=$work/accueil-v$v/build/bin A S
     A=$bin/accueil
@@ -126,5 +129,5 @@ make_version() {
 }
 
 versions=("$@")
-[ ${#versions[@]} -eq 0 ] && versions=(1 3 4 5 6 7)
+[ ${#versions[@]} -eq 0 ] && versions=(1 3 4 4-0638c88 5 6 7)
 for v in "${versions[@]}"; do make_version "$v"; done
