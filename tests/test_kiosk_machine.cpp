@@ -306,7 +306,9 @@ TEST_CASE("Every sample scene is reachable and lands on its screen") {
                                                                   {"pin-wrong", S::Pin},
                                                                   {"not-set-up", S::NotSetUp},
                                                                   {"not-set-up-badge", S::GoToDesk},
-                                                                  {"not-set-up-waiting", S::NotSetUp}};
+                                                                  {"not-set-up-waiting", S::NotSetUp},
+                                                                  {"closed", S::Closed},
+                                                                  {"closed-lit", S::Closed}};
     REQUIRE(scene_names().size() == expected.size());
     for (const auto& [name, screen] : expected) {
         INFO(name);

@@ -121,9 +121,19 @@ void check_desk_role(const Options& o) {
                   "device enrolled with `accueil-sync enroll --role desk`");
 }
 
+// "camera /dev/video0", "the first camera found", "pictures from shots/", "no camera".
+std::string camera_words(const Options& o) {
+    if (!o.replay.empty())
+        return "pictures from " + o.replay;
+    if (o.camera == "none")
+        return "no camera";
+    return o.camera.empty() ? "the first camera found" : "camera " + o.camera;
+}
+
 int run_desk(const Options& o, const Strings& strings, AppWindow& window, InputLog& input,
              const LoopOptions& lo, bool may_leave) {
     check_desk_role(o);
+    spdlog::info("desk mode on {}, {}", shown_path(o.db), camera_words(o));
     DeskRuntimeOptions ro;
     ro.db_path = o.db;
     ro.sound = !o.no_sound;
@@ -177,6 +187,10 @@ int run_kiosk(const Options& o, const Strings& strings, AppWindow& window, Input
     ro.capture.replay = o.replay;
     ro.capture.replay_interval_ms = o.replay_interval_ms;
     ro.capture.replay_loop = o.replay_loop;
+    if (!o.open_hours.empty())
+        ro.hours = parse_opening_hours(o.open_hours); // checked by main.cpp already
+    spdlog::info("self-service mode on {}, {}, {}", mo.db_file, camera_words(o),
+                 o.open_hours.empty() ? "always open" : "opening hours " + o.open_hours);
     {
         // A short-lived read of the store's identity; the worker keeps its own connection. No file: the
         // kiosk is not set up (its worker says so too, and makes nothing: the enrolment makes the file).
@@ -206,7 +220,7 @@ int run_kiosk(const Options& o, const Strings& strings, AppWindow& window, Input
             runtime.tap(Tap{Intent::ToggleContrast}, wall_ms());
         if (o.lang == "en")
             runtime.tap(Tap{Intent::SwitchLanguage}, wall_ms());
-        KioskScreen screen(runtime, o.exit_after_replay);
+        KioskScreen screen(runtime, o.exit_after_replay, o.exit_when_ready);
         status = run_frames(window, input, screen, lo);
         spdlog::info("window closed: stopping the camera, the check-in worker and the sound");
     }

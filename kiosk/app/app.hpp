@@ -16,6 +16,7 @@ struct Options {
     bool replay_loop = false;
     bool print_codes = false;
     bool exit_after_replay = false;
+    bool exit_when_ready = false; // print "ready <steady clock ns>" once the scan screen is up, then exit
     std::string screenshot;
     std::string screenshot_dir;
     std::string screen = "scan";
@@ -32,7 +33,8 @@ struct Options {
     std::string headphones = "auto";   // where the name may be spoken: auto (the jack), always, never
     std::string printer;               // --set-printer: saved in the device's settings, then exit
     std::string print_layout = "label-62mm";
-    std::string assets; // empty: the catalogue built into the program
+    std::string assets;     // empty: the catalogue built into the program
+    std::string open_hours; // "07:30-19:00" (opening_hours.hpp); empty: always open (self-service only)
     std::string font_regular = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
     std::string font_bold = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf";
 };

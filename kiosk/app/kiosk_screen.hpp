@@ -5,6 +5,9 @@
 #include "runtime.hpp"
 #include "view_model.hpp"
 
+#include <chrono>
+#include <cstdio>
+
 namespace accueil::kiosk::app {
 
 // The exit status of a screen that hands the window over to the other mode: self-service to desk (an
@@ -25,9 +28,11 @@ protected:
 
 class KioskScreen final : public ViewModelScreen {
 public:
-    // `runtime` is started by the caller; `exit_after_replay`: done once a --replay run is complete.
-    KioskScreen(Runtime& runtime, bool exit_after_replay)
-        : runtime_(runtime), exit_after_replay_(exit_after_replay) {}
+    // `runtime` is started by the caller; `exit_after_replay`: done once a --replay run is complete;
+    // `exit_when_ready`: done once the scan screen is on the screen and the store open (the start-up
+    // time: tests/bench/bench_kiosk.cpp).
+    KioskScreen(Runtime& runtime, bool exit_after_replay, bool exit_when_ready = false)
+        : runtime_(runtime), exit_after_replay_(exit_after_replay), exit_when_ready_(exit_when_ready) {}
 
     void key_char(const std::string& utf8, std::int64_t at_ms) override { runtime_.key_char(utf8, at_ms); }
     void key_enter(std::int64_t at_ms) override { runtime_.key_enter(at_ms); }
@@ -36,7 +41,22 @@ public:
     void update_view(std::int64_t now_ms) override { view_.set(runtime_.view(now_ms)); }
     void tap(const Tap& t, std::int64_t now_ms) override { runtime_.tap(t, now_ms); }
     std::optional<std::int64_t> next_wake(std::int64_t now_ms) const override {
+        if (exit_when_ready_ && !ready_) // polls the worker: nothing else wakes the loop when it is ready
+            return now_ms + 5;
         return runtime_.next_wake(now_ms);
+    }
+    void drawn() override {
+        ViewModelScreen::drawn();
+        scan_drawn_ = scan_drawn_ || view_.current().screen == kiosk::Screen::Scan;
+        if (exit_when_ready_ && scan_drawn_ && !ready_ && runtime_.worker_running()) {
+            ready_ = true;
+            // The steady clock (CLOCK_MONOTONIC) is the same for the process that started this one.
+            std::printf("ready %lld\n",
+                        static_cast<long long>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                                   std::chrono::steady_clock::now().time_since_epoch())
+                                                   .count()));
+            std::fflush(stdout);
+        }
     }
     bool recover(const std::string& what, std::int64_t now_ms) override {
         runtime_.fail(what, now_ms);
@@ -44,6 +64,8 @@ public:
     }
     std::optional<int> done() const override {
         if (exit_after_replay_ && runtime_.replay_complete())
+            return 0;
+        if (ready_)
             return 0;
         if (runtime_.switch_requested())
             return kSwitchMode; // an organiser's PIN: the app runs the desk in this window
@@ -53,6 +75,9 @@ public:
 private:
     Runtime& runtime_;
     bool exit_after_replay_;
+    bool exit_when_ready_;
+    bool scan_drawn_ = false;
+    bool ready_ = false;
 };
 
 } // namespace accueil::kiosk::app

@@ -2,10 +2,13 @@
 // (the window: window.hpp, the frame loop: frame_loop.hpp, the kiosk: kiosk_screen.hpp, screenshots:
 // screenshots.hpp).
 #include "app.hpp"
+#include "opening_hours.hpp"
 #include "scenes.hpp"
 
+#include "errors.hpp"
 #include "i18n/catalogue.hpp"
 #include "i18n/cli_words.hpp"
+#include "log/journal_log.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -21,6 +24,8 @@ namespace i18n = accueil::i18n;
 int main(int argc, char** argv) {
     // Databases (names, e-mails, device tokens) and everything else this program writes: owner only.
     ::umask(077);
+    // The journal under systemd (the kiosk session's unit), the terminal otherwise; before any line.
+    accueil::log::init("accueil-kiosk");
     CLI::App app{tr("kiosk.cli.app_description")};
     app::Options o;
     app.add_option("--db", o.db, tr("kiosk.cli.opt_db"));
@@ -31,6 +36,7 @@ int main(int argc, char** argv) {
     app.add_flag("--replay-loop", o.replay_loop, tr("kiosk.cli.opt_replay_loop"));
     app.add_flag("--print-codes", o.print_codes, tr("kiosk.cli.opt_print_codes"));
     app.add_flag("--exit-after-replay", o.exit_after_replay, tr("kiosk.cli.opt_exit_after_replay"));
+    app.add_flag("--exit-when-ready", o.exit_when_ready, tr("kiosk.cli.opt_exit_when_ready"));
     app.add_option("--screenshot", o.screenshot, tr("kiosk.cli.opt_screenshot"));
     app.add_option("--screenshot-dir", o.screenshot_dir, tr("kiosk.cli.opt_screenshot_dir"));
     app.add_option(
@@ -61,6 +67,7 @@ int main(int argc, char** argv) {
     app.add_option("--print-layout", o.print_layout, tr("kiosk.cli.opt_print_layout"))
         ->check(CLI::IsMember({"label-62mm", "a6"}));
     app.add_option("--assets", o.assets, tr("kiosk.cli.opt_assets"));
+    app.add_option("--open-hours", o.open_hours, tr("kiosk.cli.opt_open_hours"));
     i18n::localise_cli(app);
     try {
         app.parse(argc, argv);
@@ -85,6 +92,14 @@ int main(int argc, char** argv) {
         }
         if (!o.size.empty())
             app::parse_size(o.size);
+        if (!o.open_hours.empty()) {
+            try {
+                parse_opening_hours(o.open_hours);
+            } catch (const accueil::InputError& e) { // a usage error, before any window
+                std::fprintf(stderr, "accueil-kiosk: %s\n", e.what());
+                return 2;
+            }
+        }
         if (!o.screenshot_dir.empty())
             std::filesystem::create_directories(o.screenshot_dir);
         if (o.screenshot.empty() && o.screenshot_dir.empty() && o.db.empty()) {

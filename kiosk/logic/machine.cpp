@@ -32,6 +32,8 @@ const char* screen_key(Screen s) {
         return "pin";
     case Screen::NotSetUp:
         return "not-set-up";
+    case Screen::Closed:
+        return "closed";
     }
     return "scan";
 }
@@ -160,6 +162,7 @@ void Machine::go(Screen s, std::int64_t now) {
     switch (s) {
     case Screen::Scan:
     case Screen::NotSetUp:
+    case Screen::Closed:
         deadline_ = 0;
         break;
     case Screen::Checking:
@@ -225,6 +228,13 @@ void Machine::not_set_up_badge(std::int64_t now, std::vector<Effect>& out) {
 void Machine::out_of_order(const std::string& reason_key, const std::string& what, std::int64_t now,
                            std::vector<Effect>& out) {
     failure_ = what;
+    if (screen_ == Screen::Closed) {
+        // Nobody is served while closed: logged, and the opening shows out of order if it still is.
+        out.push_back(LogError{what});
+        if (!worker_down_ || fault_key_.empty())
+            fault_key_ = reason_key;
+        return;
+    }
     pending_.clear(); // the screen sends everyone to the desk
     out.push_back(LogError{what});
     if (screen_ != Screen::OutOfOrder)
@@ -244,6 +254,9 @@ void Machine::on(const CodeDecoded& c, std::int64_t now, std::vector<Effect>& ou
     if (repeat)
         return;
     switch (screen_) {
+    case Screen::Closed:
+        light_closed(now, out); // a badge scanner still types: no check-in, but the screen says why
+        return;
     case Screen::Checking:
         pending_.push_back(c); // the next person was quick: keep the scan
         return;
@@ -304,6 +317,13 @@ void Machine::typed_changed(std::vector<Effect>& out) {
 }
 
 void Machine::on(const Tap& t, std::int64_t now, std::vector<Effect>& out) {
+    // Closed: any touch lights the screen, so that the volunteers see the kiosk is alive. (The closed
+    // screen has no buttons; the language and contrast still follow the command line's settings.)
+    if (screen_ == Screen::Closed && t.intent != Intent::SwitchLanguage &&
+        t.intent != Intent::ToggleContrast) {
+        light_closed(now, out);
+        return;
+    }
     if (t.intent == Intent::Repeat) {
         out.push_back(RepeatSpeech{});
         deadline_ = std::max(deadline_, now + opt_.verdict_ms); // time to hear it again
@@ -329,6 +349,7 @@ void Machine::on(const Tap& t, std::int64_t now, std::vector<Effect>& out) {
     if (t.intent == Intent::NoBadge && !setup_.ready)
         return; // nobody to look for: the kiosk has no roster yet
     switch (screen_) {
+    case Screen::Closed:
     case Screen::NotSetUp:
         return; // only an enrolment code moves it
     case Screen::Scan:
@@ -454,6 +475,14 @@ void Machine::on(const Tap& t, std::int64_t now, std::vector<Effect>& out) {
 }
 
 void Machine::on(const Tick&, std::int64_t now, std::vector<Effect>& out) {
+    if (screen_ == Screen::Closed) {
+        if (lit_until_ != 0 && now >= lit_until_) {
+            lit_until_ = 0;
+            deadline_ = 0;
+            out.push_back(SetBacklight{false});
+        }
+        return;
+    }
     // Codes that arrived during a check-in go next, once the verdict has been on screen a moment.
     const bool can_start = screen_ != Screen::Checking && screen_ != Screen::OutOfOrder &&
                            (screen_ != Screen::Verdict || now - entered_at_ >= 1500);
@@ -463,6 +492,7 @@ void Machine::on(const Tick&, std::int64_t now, std::vector<Effect>& out) {
         take_code(next, now, out);
         return;
     }
+    close_if_due(now, out);
     if (deadline_ == 0 || now < deadline_)
         return;
     if (screen_ == Screen::Checking)
@@ -537,8 +567,62 @@ void Machine::on(const SetupState& s, std::int64_t now, std::vector<Effect>& out
     // The event arrived (the join's first exchange, or the agent later): the kiosk is in service.
     if (s.ready && !was_ready && screen_ == Screen::NotSetUp)
         go(Screen::Scan, now);
-    else if (!s.ready && screen_ == Screen::Scan)
+    else if (!s.ready && screen_ == Screen::Closed) { // its store lost the event: how to enrol it
+        lit_until_ = 0;
         go(Screen::NotSetUp, now);
+        out.push_back(SetCamera{true});
+        out.push_back(SetBacklight{true});
+    } else if (!s.ready && screen_ == Screen::Scan)
+        go(Screen::NotSetUp, now);
+}
+
+void Machine::on(const HoursState& h, std::int64_t now, std::vector<Effect>& out) {
+    closing_due_ = !h.open;
+    if (!h.open) {
+        opens_at_ = h.opens_at;
+        close_if_due(now, out);
+        return;
+    }
+    if (screen_ != Screen::Closed)
+        return;
+    lit_until_ = 0;
+    go(worker_down_ ? Screen::OutOfOrder : Screen::Scan, now);
+    out.push_back(SetCamera{true});
+    out.push_back(SetBacklight{true});
+}
+
+void Machine::close_if_due(std::int64_t now, std::vector<Effect>& out) {
+    // Only at rest: the person at the screen finishes, and nothing scanned is left waiting. A kiosk
+    // out of order or not set up stays as it is: someone has to see it.
+    if (!closing_due_ || screen_ != Screen::Scan || !pending_.empty())
+        return;
+    lit_until_ = 0;
+    go(Screen::Closed, now);
+    out.push_back(StopSpeech{});
+    out.push_back(SetCamera{false});
+    out.push_back(SetBacklight{false});
+}
+
+void Machine::light_closed(std::int64_t now, std::vector<Effect>& out) {
+    if (lit_until_ == 0)
+        out.push_back(SetBacklight{true});
+    lit_until_ = now + opt_.closed_lit_ms;
+    deadline_ = lit_until_;
+}
+
+void Machine::view_closed(ViewModel& vm) const {
+    // Both languages at once: nobody picks one on a dark screen. No clock, no sync state: an unchanged
+    // view is never drawn again, so the closed kiosk draws nothing until it is touched or opens.
+    const Lang other = lang_ == Lang::Fr ? Lang::En : Lang::Fr;
+    vm.title = strings_.format(lang_, "kiosk.closed.title", {{"time", opens_at_}});
+    vm.sentence = strings_.format(other, "kiosk.closed.title", {{"time", opens_at_}});
+    vm.hint = tr("kiosk.closed.no_scan") + "\n" + strings_.get(other, "kiosk.closed.no_scan");
+    vm.lit = lit_until_ != 0;
+    vm.kiosk_name.clear();
+    vm.clock.clear();
+    vm.sync_text.clear();
+    vm.sync_tone = Tone::Neutral;
+    vm.seconds_left = -1;
 }
 
 bool Machine::may_print() const {
@@ -731,6 +815,9 @@ ViewModel Machine::view(std::int64_t now) const {
         vm.backspace_label = tr("search.backspace");
         vm.actions.push_back({Intent::Ok, tr("pin.ok"), -1, true});
         vm.actions.push_back({Intent::Back, tr("common.back"), -1, false});
+        break;
+    case Screen::Closed:
+        view_closed(vm);
         break;
     case Screen::OutOfOrder:
         vm.tone = Tone::Error;

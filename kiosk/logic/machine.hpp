@@ -101,8 +101,15 @@ struct PinChecked {
 struct PrintProgress {
     std::string state;
 };
+// The opening hours (opening_hours.hpp) say the kiosk is open, or closed until `opens_at`. The host
+// sends it when that changes. Closing waits until the kiosk is at rest (its start screen, nothing in
+// flight or queued); a kiosk not set up never closes (it is being set up).
+struct HoursState {
+    bool open = true;
+    std::string opens_at; // "07:30"
+};
 using Input = std::variant<CodeDecoded, VerdictReady, SearchDone, Tap, Tick, Failure, WorkerState,
-                           CameraState, SyncState, Joined, SetupState, PinChecked, PrintProgress>;
+                           CameraState, SyncState, Joined, SetupState, PinChecked, PrintProgress, HoursState>;
 
 // ---- effects, carried out by the host (worker threads, sound)
 // `job` numbers each check-in, so that a late answer (after the Checking screen gave up) is never
@@ -142,8 +149,15 @@ struct PrintBadge {
 struct SwitchToDesk {}; // the right PIN: this device becomes a welcome desk until it is switched back
 struct StopSpeech {};   // the person acted: what was being said no longer applies
 struct RepeatSpeech {}; // "Répéter / Repeat"
-using Effect = std::variant<StartCheckin, StartCheckinAttendee, StartSearch, PlaySound, LogError, Speak,
-                            StopSpeech, RepeatSpeech, CheckPin, SwitchToDesk, PrintBadge>;
+struct SetCamera {      // closed: the camera stops; open: it starts again
+    bool on = true;
+};
+struct SetBacklight { // closed: the backlight at its minimum, lit again for a while by a touch
+    bool lit = true;
+};
+using Effect =
+    std::variant<StartCheckin, StartCheckinAttendee, StartSearch, PlaySound, LogError, Speak, StopSpeech,
+                 RepeatSpeech, CheckPin, SwitchToDesk, PrintBadge, SetCamera, SetBacklight>;
 
 struct MachineOptions {
     std::string kiosk_name = "Accueil";
@@ -155,6 +169,7 @@ struct MachineOptions {
     std::int64_t checking_ms = 5000;      // no verdict by then: out of order, "go to the desk"
     std::int64_t joining_ms = 60000;      // the same for an enrolment code (network, roster download)
     std::int64_t same_code_ms = 4000;     // the same code again within this is ignored
+    std::int64_t closed_lit_ms = 30000;   // closed: a touch or a key lights the screen this long
     std::size_t min_search_chars = 2;     // fewer letters list nobody
     std::size_t max_matches = 4;
     bool speech = true;       // verdicts are spoken: a "Repeat" button on the screens that speak
@@ -174,11 +189,14 @@ public:
     Lang lang() const { return lang_; }
     bool high_contrast() const { return high_contrast_; }
     const std::string& typed() const { return typed_; }
+    // The time zone of the clock on the screen (the event's once it is known): the opening hours' too.
+    const std::string& timezone() const { return opt_.timezone; }
     // When a timeout will next change the screen (the UI may sleep until then).
     std::optional<std::int64_t> deadline() const;
     // No check-in in flight and nothing queued: used to end a replay run.
     bool seconds_left_visible() const {
-        return deadline_ != 0 && screen_ != Screen::OutOfOrder && screen_ != Screen::Checking;
+        return deadline_ != 0 && screen_ != Screen::OutOfOrder && screen_ != Screen::Checking &&
+               screen_ != Screen::Closed;
     }
     bool idle() const { return screen_ != Screen::Checking && pending_.empty(); }
 
@@ -196,6 +214,11 @@ private:
     void on(const SetupState& s, std::int64_t now, std::vector<Effect>& out);
     void on(const PinChecked& p, std::int64_t now, std::vector<Effect>& out);
     void on(const PrintProgress& p, std::int64_t now, std::vector<Effect>& out);
+    void on(const HoursState& h, std::int64_t now, std::vector<Effect>& out);
+
+    void close_if_due(std::int64_t now, std::vector<Effect>& out);
+    void light_closed(std::int64_t now, std::vector<Effect>& out);
+    void view_closed(ViewModel& vm) const;
 
     void go(Screen s, std::int64_t now);
     void start_checkin(const CodeDecoded& c, std::int64_t now, std::vector<Effect>& out);
@@ -248,6 +271,10 @@ private:
     bool worker_down_ = false; // out of order until the worker has its database again
     CameraState camera_{};
     SyncState sync_{};
+
+    bool closing_due_ = false; // the hours say closed: the kiosk closes once at rest
+    std::string opens_at_;
+    std::int64_t lit_until_ = 0; // closed and lit by a touch until then (0: dark)
 };
 
 // Characters (code points) of UTF-8 text, and the last one removed: typing and Backspace.

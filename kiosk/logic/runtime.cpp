@@ -13,6 +13,7 @@ Runtime::~Runtime() {
     // Mirror order of start(): stop producing frames, then finish the writes, then the sound.
     capture_.reset();
     worker_.reset();
+    backlight_.reset(); // put back as it was
     printer_.reset();
     speaker_.reset();
     sound_.reset();
@@ -37,7 +38,28 @@ void Runtime::start(std::function<void()> wake) {
         };
     }
     worker_ = std::make_unique<CheckinWorker>(opt_.db_path, mailbox_, opt_.worker, std::move(print));
-    capture_ = std::make_unique<Capture>(opt_.capture, mailbox_);
+    if (opt_.hours) {
+        backlight_ = std::make_unique<Backlight>(opt_.backlight_root);
+        check_hours(wall_ms()); // started at night: the camera is not even opened
+    }
+    if (machine_.screen() != Screen::Closed)
+        capture_ = std::make_unique<Capture>(opt_.capture, mailbox_);
+}
+
+void Runtime::check_hours(std::int64_t now_ms) {
+    if (!opt_.hours)
+        return;
+    // Read every turn (cheap), so a clock set forward or back is followed at the next wake-up.
+    const std::string& tz = machine_.timezone();
+    const bool open = is_open(*opt_.hours, now_ms, tz);
+    next_hours_change_ = next_change(*opt_.hours, now_ms, tz);
+    if (open_ == open)
+        return;
+    open_ = open;
+    const std::string opens_at = hh_mm(opt_.hours->open_minute);
+    spdlog::info("opening hours {}-{} ({}): {}", opens_at, hh_mm(opt_.hours->close_minute), tz,
+                 open ? "open" : "closed, opens at " + opens_at);
+    apply(HoursState{open, opens_at}, now_ms);
 }
 
 void Runtime::run(const std::vector<Effect>& effects) {
@@ -66,11 +88,51 @@ void Runtime::run(const std::vector<Effect>& effects) {
             worker_->submit(*b);
         else if (std::holds_alternative<SwitchToDesk>(e))
             switch_requested_ = true;
+        else if (const auto* c = std::get_if<SetCamera>(&e))
+            set_camera(c->on);
+        else if (const auto* b = std::get_if<SetBacklight>(&e))
+            set_backlight(b->lit);
     }
 }
 
 void Runtime::apply(const Input& in, std::int64_t now_ms) {
     run(machine_.handle(in, now_ms));
+}
+
+void Runtime::scanned(const CodeDecoded& code, std::int64_t now_ms) {
+    const Input in = code;
+    log_input(in);
+    apply(in, now_ms);
+}
+
+void Runtime::set_camera(bool on) {
+    if (on == (capture_ != nullptr))
+        return;
+    if (on) {
+        spdlog::info("open: screen lit, camera started");
+        capture_ = std::make_unique<Capture>(opt_.capture, mailbox_);
+    } else {
+        capture_.reset(); // joins the capture thread: the camera is released
+        preview_.reset();
+        spdlog::info("closed: screen dark, camera stopped");
+    }
+}
+
+void Runtime::log_input(const Input& in) const {
+    // The reason only: the badge's code and the person's name stay out of the log.
+    if (const auto* v = std::get_if<VerdictReady>(&in); v && v->info.verdict != Verdict::Admitted)
+        spdlog::info("check-in refused: {}", verdict_key(v->info.verdict));
+    else if (std::holds_alternative<CodeDecoded>(in) && machine_.screen() == Screen::Closed)
+        spdlog::info("a badge was scanned while closed: not checked in");
+}
+
+void Runtime::set_backlight(bool lit) {
+    if (!backlight_)
+        return;
+    if (lit)
+        backlight_->restore();
+    else
+        backlight_->dim();
 }
 
 bool Runtime::pump(std::int64_t now_ms) {
@@ -79,19 +141,23 @@ bool Runtime::pump(std::int64_t now_ms) {
     auto drained = mailbox_.drain();
     replay_drained_ = replay_finished;
     const Screen before = machine_.screen();
-    for (const auto& in : drained.inputs)
+    for (const auto& in : drained.inputs) {
+        log_input(in);
         apply(in, now_ms);
+    }
     if (drained.preview)
         preview_ = std::move(drained.preview);
     if (auto code = wedge_.poll(now_ms))
-        apply(CodeDecoded{*code, now_ms}, now_ms);
+        scanned(CodeDecoded{*code, now_ms}, now_ms);
     if (auto typed = wedge_.take_typed(); !typed.empty() && machine_.screen() == Screen::Search) {
         // A person typing on a real keyboard: same as the on-screen keys.
         for (const auto& ch : utf8_characters(typed))
             apply(Tap{Intent::Key, ch}, now_ms);
     }
     apply(Tick{}, now_ms);
-    if (now_ms >= next_sync_refresh_) {
+    check_hours(now_ms);
+    // The sync state is for the status line, which the closed screen does not show: no wake-ups for it.
+    if (now_ms >= next_sync_refresh_ && machine_.screen() != Screen::Closed) {
         next_sync_refresh_ = now_ms + opt_.sync_refresh_ms;
         worker_->submit(RefreshSync{});
     }
@@ -103,13 +169,17 @@ void Runtime::tap(const Tap& t, std::int64_t now_ms) {
 }
 
 void Runtime::key_char(const std::string& utf8, std::int64_t now_ms) {
+    if (machine_.screen() == Screen::Closed)
+        apply(Tap{Intent::Ok}, now_ms); // a key lights the closed screen as a touch does
     if (auto code = wedge_.key(utf8, now_ms))
-        apply(CodeDecoded{*code, now_ms}, now_ms);
+        scanned(CodeDecoded{*code, now_ms}, now_ms);
 }
 
 void Runtime::key_enter(std::int64_t now_ms) {
+    if (machine_.screen() == Screen::Closed)
+        apply(Tap{Intent::Ok}, now_ms);
     if (auto code = wedge_.enter(now_ms))
-        apply(CodeDecoded{*code, now_ms}, now_ms);
+        scanned(CodeDecoded{*code, now_ms}, now_ms);
 }
 
 void Runtime::fail(const std::string& what, std::int64_t now_ms) {
@@ -127,6 +197,10 @@ std::optional<std::int64_t> Runtime::next_wake(std::int64_t now_ms) const {
     auto sooner = [&](std::int64_t v) { t = t ? std::min(*t, v) : v; };
     if (wedge_.pending())
         sooner(now_ms + 50);
+    if (opt_.hours)
+        sooner(next_hours_change_);
+    if (machine_.screen() == Screen::Closed)
+        return t; // the end of a lit spell and the opening: nothing else to watch
     sooner(next_sync_refresh_);
     if (machine_.seconds_left_visible())
         sooner(now_ms + 1000 - now_ms % 1000); // the countdown ticks once a second

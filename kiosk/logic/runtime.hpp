@@ -2,11 +2,13 @@
 // Everything of the kiosk but the drawing: the state machine, the worker threads and the sound,
 // wired together. The UI thread calls pump() once per frame, draws view(), and reports taps and keys.
 // The same object runs headless (--print-codes is simpler still: see frame_pipeline.hpp).
+#include "backlight.hpp"
 #include "badge_printer.hpp"
 #include "capture.hpp"
 #include "checkin_worker.hpp"
 #include "machine.hpp"
 #include "mailbox.hpp"
+#include "opening_hours.hpp"
 #include "sound.hpp"
 #include "speech.hpp"
 #include "wedge.hpp"
@@ -27,6 +29,10 @@ struct RuntimeOptions {
     PrinterSettings printer; // machine.can_print when set: badges for people checked in by name
     std::string pdf_dir;     // where badges are saved as PDF (default: beside the database)
     std::int64_t sync_refresh_ms = 5000;
+    // Outside these the kiosk is closed: dark, camera stopped (machine.hpp's HoursState). None: always
+    // open. The check-in worker and the sync agent are not affected.
+    std::optional<OpeningHours> hours;
+    std::string backlight_root; // backlight.hpp; empty: sysfs (or its test stand-in)
 };
 
 class Runtime {
@@ -54,9 +60,17 @@ public:
     bool replay_complete() const;
     // An organiser typed the right PIN: the app switches this device to desk mode.
     bool switch_requested() const { return switch_requested_; }
+    // The check-in worker has its store open and answers.
+    bool worker_running() const { return worker_ && worker_->running(); }
 
 private:
     void apply(const Input& in, std::int64_t now_ms);
+    // Tells the machine when the opening hours change (and the first time).
+    void check_hours(std::int64_t now_ms);
+    void scanned(const CodeDecoded& code, std::int64_t now_ms); // a badge scanner typed a code
+    void log_input(const Input& in) const;                      // the events worth a log line
+    void set_camera(bool on);
+    void set_backlight(bool lit);
     void run(const std::vector<Effect>& effects);
 
     RuntimeOptions opt_;
@@ -68,6 +82,9 @@ private:
     std::unique_ptr<BadgePrinter> printer_;
     std::unique_ptr<CheckinWorker> worker_;
     std::unique_ptr<Capture> capture_;
+    std::unique_ptr<Backlight> backlight_;
+    std::optional<bool> open_; // what the machine was last told
+    std::int64_t next_hours_change_ = 0;
     std::optional<GreyImage> preview_;
     std::int64_t next_sync_refresh_ = 0;
     bool replay_drained_ = false;

@@ -34,7 +34,9 @@ const std::vector<std::string>& scene_names() {
                                                    "pin-wrong",
                                                    "not-set-up",
                                                    "not-set-up-badge",
-                                                   "not-set-up-waiting"};
+                                                   "not-set-up-waiting",
+                                                   "closed",
+                                                   "closed-lit"};
     return names;
 }
 
@@ -124,6 +126,10 @@ bool drive_to_scene(Machine& m, const std::string& name, std::int64_t now) {
             m.handle(CodeDecoded{"ACC1.SAMPLE", now}, now);
     } else if (name == "not-set-up-waiting") {
         m.handle(SetupState{false, "https://192.168.1.20:8443", "Accueil 2", "", 0}, now);
+    } else if (name == "closed" || name == "closed-lit") {
+        m.handle(HoursState{false, "07:30"}, now);
+        if (name == "closed-lit")
+            m.handle(Tap{Intent::Ok}, now);
     } else if (name == "pin" || name == "pin-wrong") {
         for (int i = 0; i < 5; ++i)
             m.handle(Tap{Intent::Organiser}, now);

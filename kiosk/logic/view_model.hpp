@@ -15,6 +15,7 @@ enum class Screen {
     OutOfOrder, // something failed: logged, and people are sent to the desk
     Pin,        // an organiser types the PIN that switches this kiosk to desk mode
     NotSetUp,   // the store has no event yet: how to enrol this kiosk, and which file it uses
+    Closed,     // outside the opening hours: a dark screen saying when it opens (opening_hours.hpp)
 };
 const char* screen_key(Screen s); // "scan", "checking" ...
 
@@ -91,7 +92,10 @@ struct ViewModel {
     bool can_extend = false;
     std::string more_time_label;
 
-    // Status line, always shown
+    // Closed: the words lit up (a touch, for 30 s) rather than dimmed.
+    bool lit = false;
+
+    // Status line, shown on every screen but Closed
     std::string kiosk_name;
     std::string clock; // "09:12"
     std::string sync_text;

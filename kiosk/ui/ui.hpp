@@ -102,6 +102,8 @@ void draw_confirm(Ui& ui, const ViewModel& vm, float top);
 void draw_desk(Ui& ui, const ViewModel& vm, float top);
 void draw_out_of_order(Ui& ui, const ViewModel& vm, float top);
 void draw_pin(Ui& ui, const ViewModel& vm, float top);
+// The whole window while closed (no status line: screen_closed.cpp).
+void draw_closed(Ui& ui, const ViewModel& vm);
 
 // The whole window for one view model.
 void draw_view(Ui& ui, const ViewModel& vm);

@@ -349,6 +349,11 @@ void draw_view(Ui& ui, const ViewModel& vm) {
                  ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
                      ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse);
     ImGui::PopStyleVar(2);
+    if (vm.screen == Screen::Closed) {
+        draw_closed(ui, vm);
+        ImGui::End();
+        return;
+    }
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const bool tinted = vm.screen == Screen::Verdict || vm.screen == Screen::GoToDesk ||
                         vm.screen == Screen::OutOfOrder || vm.screen == Screen::NotSetUp;
@@ -385,6 +390,8 @@ void draw_view(Ui& ui, const ViewModel& vm) {
     case Screen::Pin:
         draw_pin(ui, vm, top);
         break;
+    case Screen::Closed:
+        break; // drawn above, without the status line
     }
     ImGui::End();
 }
