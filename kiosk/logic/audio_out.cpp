@@ -3,6 +3,7 @@
 #include <alsa/asoundlib.h>
 #include <spdlog/spdlog.h>
 
+#include <cerrno>
 #include <utility>
 
 namespace accueil::kiosk {
@@ -13,6 +14,20 @@ void silent_alsa_errors(const char*, int, const char*, int, const char*, ...) {}
 
 void quiet_alsa_errors() {
     snd_lib_error_set_handler(silent_alsa_errors);
+}
+
+std::string probe_playback(int sample_rate, bool* busy) {
+    quiet_alsa_errors();
+    snd_pcm_t* pcm = nullptr;
+    int err = snd_pcm_open(&pcm, "default", SND_PCM_STREAM_PLAYBACK, SND_PCM_NONBLOCK);
+    if (err == 0)
+        err = snd_pcm_set_params(pcm, SND_PCM_FORMAT_S16_LE, SND_PCM_ACCESS_RW_INTERLEAVED, 1,
+                                 unsigned(sample_rate), 1, AudioOut::kLatencyUs);
+    if (pcm)
+        snd_pcm_close(pcm);
+    if (busy)
+        *busy = err == -EBUSY;
+    return err < 0 ? snd_strerror(err) : "";
 }
 
 AudioOut::AudioOut(int sample_rate, std::string what) : rate_(sample_rate), what_(std::move(what)) {

@@ -15,6 +15,10 @@ namespace accueil::kiosk {
 // players log that once themselves.
 void quiet_alsa_errors();
 
+// Whether the default playback device opens now, for `accueil doctor` (sync/doctor/): empty, or ALSA's
+// reason. Never waits for a card another program holds: then `busy` is set (something is playing).
+std::string probe_playback(int sample_rate, bool* busy = nullptr);
+
 class AudioOut {
 public:
     // `what` names the player in the one log line ("sounds", "speech").

@@ -334,6 +334,30 @@ std::vector<std::string> list_printers() {
     return names;
 }
 
+PrinterProbe probe_printer(const std::string& printer, PrintTimeouts timeouts) {
+    std::atomic<bool> never{false};
+    int cancel = 0;
+    const Net net{&never, &cancel, timeouts};
+    const Resolved where = resolve(net, printer);
+    if (!where.target)
+        return {where.state, where.detail};
+    const Target& t = *where.target;
+    Reply r = call(net, t,
+                   new_request(IPP_OP_GET_PRINTER_ATTRIBUTES, t,
+                               {"printer-state", "printer-state-reasons", "printer-state-message"}));
+    if (!r.reached)
+        return {PrintState::PrinterOffline, "cannot reach " + t.label + ": " + r.error};
+    PrinterObservation o;
+    o.printer_state = enum_of(r.ipp.get(), "printer-state");
+    o.printer_state_reasons = strings_of(r.ipp.get(), "printer-state-reasons");
+    std::string detail = t.label + ": " + ippEnumString("printer-state", o.printer_state);
+    if (!o.printer_state_reasons.empty())
+        detail += " [" + joined(o.printer_state_reasons) + "]";
+    if (const std::string m = text_of(r.ipp.get(), "printer-state-message"); !m.empty())
+        detail += " — " + m;
+    return {classify_print_state(o), detail};
+}
+
 std::string badge_pdf_name(const Attendee& a) {
     return "badge-" + safe_id(a.id) + "-v" + std::to_string(a.badge_version) + ".pdf";
 }

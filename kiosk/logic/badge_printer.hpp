@@ -67,6 +67,15 @@ struct PrintTimeouts {
     std::chrono::milliseconds follow{180000}; // following a job, then the last state is final
 };
 
+// One look at a printer for `accueil doctor` (sync/doctor/): Sent when it answers and can take a job
+// now, PrinterOffline, OutOfPaper, or Failed (no such queue, malformed URI), with the printer's words.
+// Each step is bounded by `timeouts` (connect, then request).
+struct PrinterProbe {
+    PrintState state = PrintState::Failed;
+    std::string detail;
+};
+PrinterProbe probe_printer(const std::string& printer, PrintTimeouts timeouts);
+
 class BadgePrinter {
 public:
     // `on_status` runs on the printer thread (post it to the UI's mailbox); never after destruction.

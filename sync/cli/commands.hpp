@@ -32,6 +32,8 @@ void add_pin_command(CLI::App& app, Action& run);
 // The post-event report and the attendance export (issue 11).
 void add_report_command(CLI::App& app, Action& run);
 void add_export_command(CLI::App& app, Action& run);
+// The checks of a kiosk or desk laptop before opening (issue 13; sync/doctor/).
+void add_doctor_command(CLI::App& app, Action& run);
 
 // The database a command works on, opened with messages for the organiser (sync/cli/open_store.cpp).
 // Any accueil database, the event's or a device's: a missing file names its path and what to run.

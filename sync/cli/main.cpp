@@ -35,11 +35,14 @@ int main(int argc, char** argv) {
     accueil::cli::add_pin_command(app, run);
     accueil::cli::add_report_command(app, run);
     accueil::cli::add_export_command(app, run);
+    accueil::cli::add_doctor_command(app, run);
     accueil::i18n::localise_cli(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        return accueil::i18n::cli_exit(app, e);
+        const int code = accueil::i18n::cli_exit(app, e);
+        // `accueil doctor` answers 2 for any usage error, so scripts tell it from 1, a failed check.
+        return code != 0 && app.got_subcommand("doctor") ? 2 : code;
     }
     // Expected failures become one clear line and a non-zero exit; only bugs would escape this.
     try {
