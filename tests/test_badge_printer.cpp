@@ -10,6 +10,7 @@
 #include "store.hpp"
 #include "support/child_process.hpp"
 #include "support/demo_event.hpp"
+#include "support/ipp_printer.hpp"
 #include "support/sockets.hpp"
 #include "support/temp_dir.hpp"
 
@@ -29,13 +30,11 @@
 
 using namespace accueil;
 using namespace accueil::kiosk;
+using accueil::test::IppEvePrinter;
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
 namespace {
-
-constexpr const char* kIppEvePrinter = "/usr/sbin/ippeveprinter"; // Debian's cups-ipp-utils
-constexpr const char* kDbusDaemon = "/usr/bin/dbus-daemon";
 
 // A store of the demo event with one attendee and her signed badge code.
 struct Desk {
@@ -100,50 +99,6 @@ private:
     std::mutex mutex_;
     std::condition_variable cv_;
     std::vector<PrintStatus> all_;
-};
-
-// ippeveprinter on 127.0.0.1 (and ::1) at a free port, keeping job files in its spool directory. It
-// always opens an Avahi client on the system D-Bus and exits without one, so it gets a private bus
-// (its own dbus-daemon): hermetic, and nothing is advertised on the network ("-r off" as well).
-class IppEvePrinter {
-public:
-    explicit IppEvePrinter(const std::vector<std::string>& options) {
-        REQUIRE(fs::exists(kIppEvePrinter)); // a missing test printer fails the test, never skips it
-        REQUIRE(fs::exists(kDbusDaemon));
-        const std::string bus = dir_.file("bus");
-        dbus_ = std::make_unique<test::Process>(std::vector<std::string>{kDbusDaemon, "--session",
-                                                                         "--address=unix:path=" + bus,
-                                                                         "--nofork", "--nopidfile"},
-                                                dir_.file("dbus"));
-        REQUIRE(test::wait_until([&] { return fs::exists(bus); }, 10s));
-        fs::create_directories(spool());
-        port_ = test::free_port();
-        std::vector<std::string> args{
-            kIppEvePrinter, "-p", std::to_string(port_), "-n", "localhost", "-r", "off", "-d", spool(), "-k"};
-        args.insert(args.end(), options.begin(), options.end());
-        args.push_back("Accueil test printer");
-        printer_ = std::make_unique<test::Process>(
-            args, dir_.file("ippeveprinter"), test::Env{{"DBUS_SYSTEM_BUS_ADDRESS", "unix:path=" + bus}});
-        const bool up = test::wait_until([&] { return test::connect_from("127.0.0.1", port_).ok(); }, 15s);
-        INFO(printer_->err());
-        REQUIRE(up);
-    }
-    std::string uri() const { return "ipp://127.0.0.1:" + std::to_string(port_) + "/ipp/print"; }
-    std::string spool() const { return dir_.file("spool"); }
-    std::string log() const { return printer_->err(); }
-    std::string file(const std::string& name) const { return dir_.file(name); }
-    std::vector<fs::path> spooled(const std::string& extension) const {
-        std::vector<fs::path> out;
-        for (const auto& e : fs::directory_iterator(spool()))
-            if (e.path().extension() == extension)
-                out.push_back(e.path());
-        return out;
-    }
-
-private:
-    test::TempDir dir_;
-    int port_ = 0;
-    std::unique_ptr<test::Process> dbus_, printer_;
 };
 
 // An executable shell script for ippeveprinter's -c (run once per job with the job file).

@@ -7,6 +7,7 @@
 #include "device_checks.hpp"
 #include "server_checks.hpp"
 #include "store.hpp"
+#include "support/ipp_printer.hpp"
 #include "support/sockets.hpp"
 #include "support/sync_desk.hpp"
 
@@ -332,6 +333,21 @@ TEST_CASE("doctor: a desk expects a scanner or a camera, and checks its printer"
         const std::string camera = line_with(r.out, "Camera:");
         CHECK((starts(camera, "✓ OK") || starts(camera, "! WARNING")));
         CHECK(r.code == 0);
+    }
+    SECTION("a printer that answers and is idle") {
+        IppEvePrinter ready({});
+        {
+            Store s = Store::open(db);
+            kiosk::save_printer_settings(s, kiosk::PrinterSettings{ready.uri(), "label-62mm"});
+        }
+        const auto r =
+            run_doctor(d, {"--db", db, "--user", me(), "--no-camera", "--no-scanner", "--no-sound"});
+        INFO(r.out << r.err);
+        CHECK(r.code == 0);
+        const std::string line = line_with(r.out, "Printer:");
+        CHECK(starts(line, "✓ OK"));
+        CHECK(line.find(ready.uri() + " is ready") != std::string::npos);
+        CHECK(line.find("idle") != std::string::npos);
     }
     SECTION("no printer set") {
         {
