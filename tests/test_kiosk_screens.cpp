@@ -3,7 +3,9 @@
 // picture must exist, have the window's size and not be blank; the verdict screens must show their verdict's
 // colour (a tint in normal mode, a frame in high contrast); the two languages must differ. Without xvfb-run
 // (Debian package xvfb) they fail. And the real kiosk on a database, closed by SIGTERM through its orderly
-// teardown; and on a path where no database exists: not set up, and no file left behind.
+// teardown; and on a path where no database exists: not set up, and no file left behind. And the kiosk
+// outside its opening hours: dark (a made-up sysfs backlight at 0), lit by a key, restored at exit.
+#include "opening_hours.hpp"
 #include "scenes.hpp"
 #include "support/demo_event.hpp"
 #include "support/png_read.hpp"
@@ -16,6 +18,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <unordered_map>
 #include <unordered_set>
@@ -161,7 +164,10 @@ TEST_CASE("Every kiosk screen renders under Xvfb in both languages, both modes a
                     CHECK(distinct_colours(pic) >= 8);
                     const Rgb dominant = dominant_colour(pic);
                     const auto tone = kToneOf.find(scene);
-                    if (contrast == "high") {
+                    if (scene.starts_with("closed")) {
+                        CHECK(dominant == kBlack); // outside the opening hours, in either mode
+                        CHECK(pic.at(2, h - 2) == kBlack);
+                    } else if (contrast == "high") {
                         CHECK(dominant == kBlack);
                         if (tone != kToneOf.end()) {
                             // The verdict's colour as a thick frame round the screen (not a tint).
@@ -301,4 +307,127 @@ TEST_CASE("accueil-kiosk --help and its command-line mistakes speak the person's
     const auto [no_db_code, no_db] = run("fr_FR.UTF-8", "--camera none");
     CHECK(no_db_code == 2);
     CHECK_THAT(no_db, Catch::Contains("--db CHEMIN est nécessaire"));
+}
+
+namespace {
+
+std::int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+// Opening hours (Paris time, the demo event's) that hold now or not: an hour each side of now, or
+// starting in two hours.
+std::string hours_around_now(bool open_now) {
+    const std::string hm = local_hh_mm(now_ms(), "Europe/Paris");
+    const int minute = std::stoi(hm.substr(0, 2)) * 60 + std::stoi(hm.substr(3, 2));
+    const int from = open_now ? minute + 1440 - 60 : minute + 120, to = from + 120;
+    return kiosk::hh_mm(from % 1440) + "-" + kiosk::hh_mm(to % 1440);
+}
+
+long read_brightness(const fs::path& file) {
+    std::ifstream in(file);
+    long v = -1;
+    in >> v;
+    return v;
+}
+
+// The real kiosk on a store of the demo event with --open-hours, its backlight a made-up sysfs folder.
+struct HoursKiosk {
+    HoursKiosk(const test::TempDir& tmp, const std::string& hours)
+        : root(tmp.path() / "backlight"), db(tmp.file("kiosk.db")), x((make(tmp), tmp.file("xvfb"))),
+          kiosk({test::kiosk_binary(), "--db", db, "--camera", "none", "--no-sound", "--size", "800x480",
+                 "--open-hours", hours},
+                tmp.file("kiosk"),
+                {{"DISPLAY", x.display()}, {"ACCUEIL_KIOSK_TEST_BACKLIGHT_ROOT", root.string()}}) {}
+    void make(const test::TempDir&) {
+        fs::create_directories(root / "intel_backlight");
+        std::ofstream(root / "intel_backlight" / "brightness") << "420\n";
+        std::ofstream(root / "intel_backlight" / "max_brightness") << "1000\n";
+        Store::create(db, test::demo_spec()).set_kiosk_name("Accueil 4");
+    }
+    std::string log() const { return kiosk.out() + kiosk.err(); }
+    long brightness() const { return read_brightness(root / "intel_backlight" / "brightness"); }
+    fs::path root;
+    std::string db;
+    test::XvfbServer x;
+    test::Process kiosk;
+};
+
+} // namespace
+
+TEST_CASE("Outside its opening hours the kiosk goes dark, a key lights it, and its exit restores the light") {
+    test::require_xvfb();
+    REQUIRE(fs::exists(test::kiosk_binary()));
+    test::TempDir tmp;
+    const std::string hours = hours_around_now(false);
+    HoursKiosk k(tmp, hours);
+    REQUIRE(k.x.display() != ":");
+    INFO(hours);
+    REQUIRE(test::wait_until([&] { return k.log().find("first frame drawn") != std::string::npos; }));
+    REQUIRE(test::wait_until([&] { return k.brightness() == 0; }));
+    const std::string log = k.log();
+    INFO(log);
+    CHECK_THAT(log, Catch::Contains("self-service mode on " + k.db + ", no camera, opening hours " + hours));
+    CHECK_THAT(log, Catch::Contains("closed, opens at " + hours.substr(0, 5)));
+    CHECK_THAT(log, Catch::Contains("closed: screen dark, camera off"));
+
+    // A key (a volunteer checking the kiosk is alive): the light comes back for a while.
+    if (std::system("command -v xdotool > /dev/null 2>&1") == 0) {
+        const std::string xdo = "DISPLAY=" + k.x.display() + " xdotool ";
+        REQUIRE(std::system(
+                    (xdo + "search --sync --name '^accueil$' windowfocus --sync > /dev/null 2>&1").c_str()) ==
+                0);
+        REQUIRE(std::system((xdo + "type --delay 100 a > /dev/null 2>&1").c_str()) == 0);
+        CHECK(test::wait_until([&] { return k.brightness() == 420; }, std::chrono::seconds(10)));
+    } else {
+        FAIL("xdotool is not installed (Debian package xdotool; deploy/install-deps.sh installs it)");
+    }
+
+    k.kiosk.signal(SIGTERM);
+    REQUIRE(test::wait_until([&] { return k.log().find("exiting with status") != std::string::npos; },
+                             std::chrono::seconds(20)));
+    CHECK(k.kiosk.wait() == 0);
+    CHECK(k.brightness() == 420);
+}
+
+TEST_CASE("Inside its opening hours the kiosk is open and leaves the backlight alone") {
+    test::require_xvfb();
+    REQUIRE(fs::exists(test::kiosk_binary()));
+    test::TempDir tmp;
+    const std::string hours = hours_around_now(true);
+    HoursKiosk k(tmp, hours);
+    REQUIRE(k.x.display() != ":");
+    REQUIRE(test::wait_until([&] { return k.log().find("first frame drawn") != std::string::npos; }));
+    REQUIRE(test::wait_until([&] { return k.log().find("): open") != std::string::npos; }));
+    k.kiosk.signal(SIGTERM);
+    REQUIRE(test::wait_until([&] { return k.log().find("exiting with status") != std::string::npos; },
+                             std::chrono::seconds(20)));
+    CHECK(k.kiosk.wait() == 0);
+    INFO(k.log());
+    CHECK(k.brightness() == 420);
+    CHECK_THAT(k.log(), !Catch::Contains("closed, opens at") && !Catch::Contains("screen dark"));
+}
+
+TEST_CASE("A bad --open-hours is a usage error in the person's language, before any window") {
+    const auto run = [](const std::string& locale) {
+        const std::string command = "env -u LANGUAGE -u DISPLAY LC_ALL=" + locale + " " +
+                                    std::string(ACCUEIL_BIN_DIR) +
+                                    "/accueil-kiosk --db /nonexistent/k.db --open-hours 25:00-19:00 2>&1";
+        std::string out;
+        FILE* pipe = ::popen(command.c_str(), "r");
+        REQUIRE(pipe != nullptr);
+        char buffer[4096];
+        for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;)
+            out.append(buffer, n);
+        const int status = ::pclose(pipe);
+        return std::make_pair(WIFEXITED(status) ? WEXITSTATUS(status) : -1, out);
+    };
+    const auto [fr_code, fr] = run("fr_FR.UTF-8");
+    CHECK(fr_code == 2);
+    CHECK_THAT(fr, Catch::Contains("--open-hours « 25:00-19:00 » : attendu HH:MM-HH:MM"));
+    const auto [en_code, en] = run("C.UTF-8");
+    CHECK(en_code == 2);
+    CHECK_THAT(en, Catch::Contains("--open-hours \"25:00-19:00\": expected HH:MM-HH:MM"));
 }

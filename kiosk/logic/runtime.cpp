@@ -106,15 +106,15 @@ void Runtime::scanned(const CodeDecoded& code, std::int64_t now_ms) {
 }
 
 void Runtime::set_camera(bool on) {
+    // Said each time, whether or not a camera was running (a kiosk started at night never opened it).
+    spdlog::info(on ? "open: screen lit, camera on" : "closed: screen dark, camera off");
     if (on == (capture_ != nullptr))
         return;
     if (on) {
-        spdlog::info("open: screen lit, camera started");
         capture_ = std::make_unique<Capture>(opt_.capture, mailbox_);
     } else {
         capture_.reset(); // joins the capture thread: the camera is released
         preview_.reset();
-        spdlog::info("closed: screen dark, camera stopped");
     }
 }
 
