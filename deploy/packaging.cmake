@@ -9,6 +9,9 @@
 
 set(_deploy ${CMAKE_CURRENT_LIST_DIR})
 set(_packages_out ${CMAKE_BINARY_DIR}/deploy)
+# A Debian revision: the packages are not "native", so their changelog is changelog.Debian.gz.
+set(_revision 1)
+set(_version ${PROJECT_VERSION}-${_revision})
 
 # --- What each package holds ------------------------------------------------------------------------
 install(TARGETS accueil accueil-sync RUNTIME DESTINATION bin COMPONENT common)
@@ -47,6 +50,7 @@ foreach(_component common central kiosk)
   set(PACKAGE ${_package})
   set(MAINTAINER ${ACCUEIL_PACKAGE_MAINTAINER})
   set(DATE ${_changelog_date})
+  set(VERSION ${_version})
   configure_file(${_deploy}/debian/changelog.in ${_out}/changelog.Debian @ONLY)
   # -n as for the man pages.
   execute_process(COMMAND gzip -9 -n -f ${_out}/changelog.Debian COMMAND_ERROR_IS_FATAL ANY)
@@ -83,17 +87,18 @@ set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 set(CPACK_DEBIAN_COMPRESSION_TYPE xz)
 
-set(_version ${PROJECT_VERSION})
+set(CPACK_DEBIAN_PACKAGE_RELEASE ${_revision})
 set(CPACK_DEBIAN_COMMON_PACKAGE_NAME accueil-common)
 set(CPACK_DEBIAN_CENTRAL_PACKAGE_NAME accueil-central)
 set(CPACK_DEBIAN_KIOSK_PACKAGE_NAME accueil-kiosk)
 # Not libraries, so not found by shlibdeps: adduser for the maintainer scripts; the time zone data
-# the event's days are computed in; init-system-helpers for deb-systemd-helper; the kiosk's session
-# (cage, Xwayland for Debian's X11 GLFW, a logind session through PAM) and its badge sheet font.
+# the event's days are computed in; the kiosk's session (cage, Xwayland for Debian's X11 GLFW, a logind
+# session through PAM) and its badge sheet font. (deb-systemd-helper is in init-system-helpers, which
+# is essential.)
 set(CPACK_DEBIAN_COMMON_PACKAGE_DEPENDS "adduser, tzdata")
-set(CPACK_DEBIAN_CENTRAL_PACKAGE_DEPENDS "accueil-common (= ${_version}), init-system-helpers")
+set(CPACK_DEBIAN_CENTRAL_PACKAGE_DEPENDS "accueil-common (= ${_version})")
 set(CPACK_DEBIAN_KIOSK_PACKAGE_DEPENDS
-    "accueil-common (= ${_version}), init-system-helpers, cage, xwayland, libpam-systemd, fonts-dejavu-core")
+    "accueil-common (= ${_version}), adduser, cage, xwayland, libpam-systemd, fonts-dejavu-core")
 set(CPACK_DEBIAN_KIOSK_PACKAGE_RECOMMENDS "espeak-ng-data")
 
 # Synopsis on the first line, then the extended description (lines under 80 characters for dpkg).
