@@ -115,7 +115,7 @@ for program in accueil accueil-sync accueil-kiosk; do
   # No run path, and nothing from the build or source tree the program would look for.
   if readelf -d "/usr/bin/$program" | grep -E 'RPATH|RUNPATH'; then fail "$program has a run path"; fi
   if strings "/usr/bin/$program" | grep -F "$build"; then fail "$program names the build directory"; fi
-  if file "/usr/bin/$program" | grep -q 'not stripped'; then fail "$program is not stripped"; fi
+  if readelf -S "/usr/bin/$program" | grep -qE '\.symtab|\.debug_info'; then fail "$program is not stripped"; fi
 done
 echo "--- accueil doctor"
 set +e
