@@ -9,7 +9,7 @@
 
 namespace accueil {
 
-constexpr int kSchemaVersion = 8;
+constexpr int kSchemaVersion = 9;
 
 enum class OpenMode { MustExist, CreateIfMissing };
 

@@ -394,6 +394,15 @@ void apply_migration(SQLite::Database& db, int to_version) {
         db.exec(kVersion8FigureCounts);
         fill_summary_tables(db);
         return;
+    case 9:
+        // A repair, not a new table: step 4 as first written (7a8b013) gave checkin_days an `active`
+        // column, NOT NULL without a default, which 7244ad7 then took out of the step. A store made
+        // in between refused every check-in and every rebuild once upgraded (tests/data/schema/
+        // v4-0638c88.db); the column means nothing to any later code.
+        if (db.execAndGet("SELECT count(*) FROM pragma_table_info('checkin_days') WHERE name = 'active'")
+                .getInt() != 0)
+            db.exec("ALTER TABLE checkin_days DROP COLUMN active");
+        return;
     default:
         throw StoreError("no migration to schema " + std::to_string(to_version));
     }
