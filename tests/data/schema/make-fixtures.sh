@@ -25,6 +25,9 @@ declare -A commit=(
     [5]=0123d63a32c04cbf52f6f3f04bbd4484444d2bc2 # Deps (issue 10) (the commit before schema 6)
     [6]=23710ac1f1ccc38f447cb617d9a4beb69431d77e # Organisers' page test (the commit before schema 7)
     [7]=4ac3d7050b633f0a2db890384a815b856ca5f82e # One atomic file writer (the commit before schema 8)
+    # A schema 8 commit of issue 13, made while schema 9 was written (shared/schema.cpp did not change
+    # between it and the commit before schema 9).
+    [8]=69d85e4efb66a2096bd5d74a7ae71a407f00ec29
     # Schema 4 as first written: checkin_days had an `active` column until 7244ad7 edited the step.
     [4-0638c88]=0638c888b5dbe0ba9c81bb6511f816f0c11ab701
 )
@@ -129,5 +132,5 @@ make_version() {
 }
 
 versions=("$@")
-[ ${#versions[@]} -eq 0 ] && versions=(1 3 4 4-0638c88 5 6 7)
+[ ${#versions[@]} -eq 0 ] && versions=(1 3 4 4-0638c88 5 6 7 8)
 for v in "${versions[@]}"; do make_version "$v"; done
