@@ -325,30 +325,20 @@ std::vector<JournalEvent> unacked_events(Store& store, std::size_t limit) {
     std::vector<JournalEvent> out;
     SQLite::Statement q(store.db(), std::string("SELECT origin, seq, hlc, kind, entity, payload ") +
                                         kUnackedWhere + " ORDER BY j.seq LIMIT ?2");
-    for (const auto& [origin, mark] : local_vector(store)) {
-        (void)mark;
-        if (out.size() >= limit)
-            break;
-        q.reset();
-        bind_origin(q, 1, origin);
-        q.bind(2, std::int64_t(limit - out.size()));
-        while (q.executeStep())
-            out.push_back(row_event(q));
-    }
+    // Only this store's own events: a device sends only its own (the door refuses the rest), and what
+    // it holds of others came from the server, or goes back to it through their own devices.
+    bind_origin(q, 1, store.origin());
+    q.bind(2, std::int64_t(limit));
+    while (q.executeStep())
+        out.push_back(row_event(q));
     return out;
 }
 
 std::int64_t count_unacked(Store& store) {
-    std::int64_t n = 0;
     SQLite::Statement q(store.db(), std::string("SELECT count(*) ") + kUnackedWhere);
-    for (const auto& [origin, mark] : local_vector(store)) {
-        (void)mark;
-        q.reset();
-        bind_origin(q, 1, origin);
-        q.executeStep();
-        n += q.getColumn(0).getInt64();
-    }
-    return n;
+    bind_origin(q, 1, store.origin());
+    q.executeStep();
+    return q.getColumn(0).getInt64();
 }
 
 void raise_acked(SQLite::Database& db, const VersionVector& acked) {

@@ -85,7 +85,7 @@ PeerBatch events_for_peer(Store& store, const VersionVector& theirs, std::size_t
 std::vector<JournalEvent> events_missing(Store& store, const VersionVector& theirs, std::size_t limit,
                                          bool& more, const std::optional<Origin>& exclude = std::nullopt);
 
-// Kiosk side: events not yet acknowledged by the server nor dead-lettered, in (origin, seq) order.
+// Device side: its own events not yet acknowledged by the server nor dead-lettered, in seq order.
 std::vector<JournalEvent> unacked_events(Store& store, std::size_t limit);
 std::int64_t count_unacked(Store& store);
 // Raises the acknowledged marks (never lowers them). Call inside a WriteTransaction.

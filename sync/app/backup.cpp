@@ -3,6 +3,7 @@
 #include "database.hpp"
 #include "errors.hpp"
 #include "i18n/catalogue.hpp"
+#include "ids.hpp"
 #include "store.hpp"
 
 #include <SQLiteCpp/Backup.h>
@@ -258,13 +259,25 @@ void Scheduler::finish() {
         take_now();
 }
 
+void Scheduler::soon() {
+    {
+        std::lock_guard lock(mutex_);
+        soon_ = true;
+    }
+    wake_.notify_all();
+}
+
 void Scheduler::run() {
     // PRAGMA data_version on a connection that never writes changes only when another commits: an
     // idle server (at night) does not push the day's backups out with identical copies.
     std::unique_ptr<SQLite::Database> watch;
     std::optional<std::int64_t> backed_up_version;
     std::unique_lock lock(mutex_);
-    while (!wake_.wait_for(lock, std::chrono::seconds(policy_.every_s), [this] { return stop_; })) {
+    for (;;) {
+        wake_.wait_for(lock, std::chrono::seconds(policy_.every_s), [this] { return stop_ || soon_; });
+        if (stop_)
+            break;
+        soon_ = false;
         lock.unlock();
         std::optional<std::int64_t> version;
         try {
@@ -354,6 +367,7 @@ namespace {
 struct Candidate {
     std::string origin; // hex
     std::string event;
+    std::string event_uid;
 };
 
 std::string meta_origin(SQLite::Database& db) {
@@ -366,10 +380,31 @@ std::string event_name(SQLite::Database& db) {
     return q.executeStep() ? q.getColumn(0).getString() : "";
 }
 
+std::string event_uid(SQLite::Database& db) {
+    SQLite::Statement q(db, "SELECT uid FROM event_info");
+    return q.executeStep() ? q.getColumn(0).getString() : "";
+}
+
 bool has_table(SQLite::Database& db, const char* name) {
     SQLite::Statement q(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?");
     q.bind(1, name);
     return q.executeStep();
+}
+
+// The restored store writes under a new origin from now on. What it wrote after the backup is lost
+// here but may sit in kiosks already, under the old origin's next seqs, and an (origin, seq) pair must
+// never name two events. The old origin stays a central peer, so devices still admit its events; and
+// every agent, seeing another server origin, sends again what it had sent (sync/app/agent.cpp).
+void take_new_origin(SQLite::Database& db) {
+    SQLite::Transaction tx(db);
+    if (has_table(db, "sync_peers")) // a backup older than device roles (schema 5) has no peers yet
+        db.exec("INSERT INTO sync_peers (origin, role, name) SELECT value, 'central', '' FROM meta "
+                "WHERE key = 'origin' ON CONFLICT (origin) DO UPDATE SET role = 'central'");
+    const Origin fresh = random_origin();
+    SQLite::Statement q(db, "UPDATE meta SET value = ? WHERE key = 'origin'");
+    q.bind(1, fresh.data(), int(fresh.size()));
+    q.exec();
+    tx.commit();
 }
 
 // What `file` holds, read without writing to it; InputError when it must not be restored.
@@ -389,7 +424,7 @@ Candidate inspect(const std::string& file) {
         if (version < 1 || !has_table(db, "meta") || !has_table(db, "journal") ||
             !has_table(db, "event_info"))
             throw InputError("", i18n::tr("backup.restore.not_accueil", where));
-        Candidate c{meta_origin(db), event_name(db)};
+        Candidate c{meta_origin(db), event_name(db), event_uid(db)};
         if (c.origin.empty())
             throw InputError("", i18n::tr("backup.restore.not_accueil", where));
         // A kiosk's or desk's database (it joined a server) is not the central store.
@@ -461,8 +496,9 @@ Restored restore(const std::string& file, const std::string& db, std::int64_t no
     if (replacing) {
         try {
             SQLite::Database current(db, SQLite::OPEN_READONLY, 1000);
-            const std::string origin = meta_origin(current);
-            if (!origin.empty() && origin != c.origin)
+            // The same event, whatever origin it writes under now (each restore takes a new one).
+            const std::string uid = event_uid(current);
+            if (!uid.empty() && uid != c.event_uid)
                 throw InputError(
                     "",
                     i18n::tr(
@@ -487,6 +523,7 @@ Restored restore(const std::string& file, const std::string& db, std::int64_t no
                 throw SQLite::Exception("the copy did not complete", SQLITE_BUSY);
         }
         target.exec("PRAGMA journal_mode=DELETE");
+        take_new_origin(target);
         std::string why;
         if (!intact(target, why))
             throw InputError("", i18n::tr("backup.restore.damaged", {{"file", file}, {"detail", why}}));

@@ -63,6 +63,9 @@ public:
     bool enabled() const { return policy_.every_s > 0; }
     // Stops the thread, then takes the last backup: call once nothing writes any more.
     void finish();
+    // A backup as soon as the thread can (if anything changed): after a device joins, so that a store
+    // restored from the newest backup still knows it.
+    void soon();
 
 private:
     void run();
@@ -76,6 +79,7 @@ private:
     std::mutex mutex_;
     std::condition_variable wake_;
     bool stop_ = false;
+    bool soon_ = false;
     std::mutex take_mutex_; // one backup at a time
     std::string last_error_;
     std::thread thread_;

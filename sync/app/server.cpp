@@ -108,9 +108,11 @@ void refuse(http::Response& res, int status, const std::string& message) {
 
 class Service {
 public:
-    // `changed` is called after a merge that applied events (the organisers' live page).
-    Service(Store store, std::function<void()> changed)
-        : store_(std::move(store)), merger_(store_), changed_(std::move(changed)) {}
+    // `changed` is called after a merge that applied events (the organisers' live page), `joined`
+    // after a device joined (a backup soon).
+    Service(Store store, std::function<void()> changed, std::function<void()> joined)
+        : store_(std::move(store)), merger_(store_), changed_(std::move(changed)),
+          joined_(std::move(joined)) {}
 
     // Handlers run on the transport's worker threads; mutex_ below keeps them one at a time.
     void install(http::Server& svr) {
@@ -244,6 +246,7 @@ private:
                          {{"error", r.why}, {"reason", to_string(r.refusal)}, {"name", r.other_name}});
         spdlog::info("device \"{}\" enrolled as {}{}", r.joined->name, to_string(r.joined->role),
                      r.replaced.empty() ? "" : " (replacing \"" + r.replaced + "\")");
+        joined_();
         reply(res, 200,
               {{"token", r.joined->token},
                {"name", r.joined->name},
@@ -337,6 +340,7 @@ private:
     Store store_;
     Merger merger_;
     std::function<void()> changed_;
+    std::function<void()> joined_;
     std::int64_t dropped_ = 0;
 };
 
@@ -456,7 +460,8 @@ int serve(const ServeOptions& o) {
         web::FiguresHub hub(o.db, sync_wall_ms, timing);
         web::WebService web_service(o.db, sync_wall_ms, hub);
         // Declared after the services: stopped (handlers under way finished) before they go.
-        Service service(std::move(store), [&hub] { hub.notify(); });
+        Service service(
+            std::move(store), [&hub] { hub.notify(); }, [&backups] { backups.soon(); });
         http::Limits limits;
         limits.max_body_bytes = kMaxRequestBytes;
         http::Server svr(limits);
