@@ -243,8 +243,9 @@ TEST_CASE("Each package installs to the agreed paths, with nothing pointing back
     for (const auto& [component, files] : expected) {
         INFO(component);
         TempDir root;
-        const auto installed = run_command("DESTDIR=" + quote(root.path().string()) + " cmake --install " +
-                                           quote(build.string()) + " --component " + component + " 2>&1");
+        const auto installed =
+            run_command("DESTDIR=" + quote(root.path().string()) + " cmake --install " +
+                        quote(build.string()) + " --prefix /usr --component " + component + " 2>&1");
         INFO(installed.out);
         REQUIRE(installed.status == 0);
         std::set<std::string> found;
