@@ -333,7 +333,8 @@ TEST_CASE("The backlight goes to its minimum while closed and back as it was, at
     CHECK(brightness(root, "intel_backlight") == 420);
 }
 
-TEST_CASE("The backlight's root comes from ACCUEIL_KIOSK_TEST_BACKLIGHT_ROOT; nothing there is no error") {
+TEST_CASE(
+    "The backlight's root comes from ACCUEIL_KIOSK_TEST_BACKLIGHT_ROOT, and nothing there is no error") {
     test::TempDir tmp;
     const fs::path root = tmp.path() / "sys";
     make_device(root, "amdgpu_bl0", 200, 255);
