@@ -62,9 +62,11 @@ done
 step "lintian (errors and warnings fail; overrides are justified in deploy/debian/<package>/lintian-overrides)"
 for deb in "${debs[@]}"; do
   echo "--- $(basename "$deb")"
-  if ! lintian --fail-on error,warning --display-info --show-overrides "$deb"; then
+  # Two runs: with --show-overrides, lintian 2.116 counts an overridden warning as a failure.
+  if ! lintian --fail-on error,warning --display-info "$deb"; then
     fail "lintian on $(basename "$deb")"
   fi
+  lintian --fail-on none --show-overrides "$deb" | grep '^[NO]:' || true
 done
 
 step "Contents"
