@@ -224,6 +224,14 @@ TEST_CASE("An option the kiosk does not know is told apart by the settings check
     CHECK(wrong.out != baseline.out);
 }
 
+// The sanitizer build (CI's second pass) names its source and generated files in the reports its checks
+// would print, so its programs hold build paths; packages are made from the plain build.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kPlainBuild = false;
+#else
+constexpr bool kPlainBuild = true;
+#endif
+
 TEST_CASE("Each package installs to the agreed paths, with nothing pointing back at the build", "[deploy]") {
     const fs::path build = fs::path(ACCUEIL_BIN_DIR).parent_path();
     const std::map<std::string, std::vector<std::string>> expected = {
@@ -273,6 +281,8 @@ TEST_CASE("Each package installs to the agreed paths, with nothing pointing back
             // No run path, and no path of the build or the source tree in the program.
             const std::string program = quote((root.path() / file).string());
             CHECK(run_command("readelf -d " + program + " | grep -E 'RPATH|RUNPATH'").out.empty());
+            if (!kPlainBuild)
+                continue;
             CHECK(run_command("strings " + program + " | grep -F " + quote(build.string())).out.empty());
             CHECK(run_command("strings " + program + " | grep -F " +
                               quote(std::string(ACCUEIL_SOURCE_DIR) + "/assets"))
