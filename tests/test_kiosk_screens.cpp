@@ -286,14 +286,8 @@ TEST_CASE("accueil-kiosk --help and its command-line mistakes speak the person's
     const auto run = [](const std::string& locale, const std::string& args) {
         const std::string command = "env -u LANGUAGE LC_ALL=" + locale + " " + std::string(ACCUEIL_BIN_DIR) +
                                     "/accueil-kiosk " + args + " 2>&1";
-        std::string out;
-        FILE* pipe = ::popen(command.c_str(), "r");
-        REQUIRE(pipe != nullptr);
-        char buffer[4096];
-        for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;)
-            out.append(buffer, n);
-        const int status = ::pclose(pipe);
-        return std::make_pair(WIFEXITED(status) ? WEXITSTATUS(status) : -1, out);
+        const auto r = test::run_command(command);
+        return std::make_pair(r.status, r.out);
     };
     const auto [fr_code, fr] = run("fr_FR.UTF-8", "--help");
     CHECK(fr_code == 0);
@@ -415,14 +409,8 @@ TEST_CASE("A bad --open-hours is a usage error in the person's language, before 
         const std::string command = "env -u LANGUAGE -u DISPLAY LC_ALL=" + locale + " " +
                                     std::string(ACCUEIL_BIN_DIR) +
                                     "/accueil-kiosk --db /nonexistent/k.db --open-hours 25:00-19:00 2>&1";
-        std::string out;
-        FILE* pipe = ::popen(command.c_str(), "r");
-        REQUIRE(pipe != nullptr);
-        char buffer[4096];
-        for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;)
-            out.append(buffer, n);
-        const int status = ::pclose(pipe);
-        return std::make_pair(WIFEXITED(status) ? WEXITSTATUS(status) : -1, out);
+        const auto r = test::run_command(command);
+        return std::make_pair(r.status, r.out);
     };
     const auto [fr_code, fr] = run("fr_FR.UTF-8");
     CHECK(fr_code == 2);
