@@ -124,10 +124,13 @@ void bench_sync() {
     const double big = merge_rate(dir / "central-big.db", kiosk_events(10, 20'000, 100'000), batch);
     std::printf("%-52s %9.0f events/s (%zu check-ins, 1,700 attendees × 3 days, batches of %zu)\n",
                 "central merge of kiosk check-ins", merge, events.size(), batch);
-    std::printf("%-52s %9.0f rows/s   (ratio merge/raw %.2f; budget ≥ 0.6)\n",
-                "raw SQLite bulk insert, same rows", raw_rate, merge / raw_rate);
-    std::printf("%-52s %9.0f events/s (same, 100,000 attendees; ratio to raw %.2f; budget ≥ 0.3)\n",
-                "central merge, large roster", big, big / raw_rate);
+    std::printf("%-52s %9.0f rows/s\n", "raw SQLite bulk insert, same rows", raw_rate);
+    std::printf("%-52s %9.0f events/s (same, 100,000 attendees)\n", "central merge, large roster", big);
+    const std::string raw_line = "raw SQLite bulk insert " + std::to_string(long(raw_rate)) + " rows/s";
+    budget("central merge, 1,700 attendees × 3 days", merge / raw_rate, "× raw", raw_line, "≥ 0.6",
+           merge / raw_rate >= 0.6);
+    budget("central merge, 100,000 attendees", big / raw_rate, "× raw", raw_line, "≥ 0.3",
+           big / raw_rate >= 0.3);
     std::error_code ec;
     std::filesystem::remove_all(dir, ec);
     bench_convergence();

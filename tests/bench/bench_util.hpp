@@ -1,5 +1,6 @@
 #pragma once
-// Small timing helpers shared by the benchmarks: wall-clock samples and their percentiles.
+// Small timing helpers shared by the benchmarks: wall-clock samples, their percentiles, and the budget
+// lines that `accueil-bench` sums up at the end (and prints as JSON with --json).
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -19,6 +20,35 @@ inline std::vector<std::pair<std::string, BenchFn>>& registry() {
 struct Register {
     Register(const char* name, BenchFn run) { registry().emplace_back(name, run); }
 };
+
+// One budget checked in this run: the figure, what it is compared with (measured in the same run where
+// the budget is a ratio), the budget's words, and whether it holds. `budget()` prints it too.
+struct BudgetLine {
+    std::string bench;      // the registered name of the benchmark that measured it
+    std::string figure;     // what was measured, e.g. "central merge, 1,700 attendees × 3 days"
+    double value = 0;       // the number the budget is about (a ratio, a p99, a rate…)
+    std::string unit;       // "×", "ms", "events/s", "%", "MB"…
+    std::string comparison; // the comparison line from the same run, e.g. "raw bulk insert 550,416 rows/s"
+    std::string limit;      // the budget, e.g. "≥ 0.6"
+    bool holds = false;
+};
+inline std::vector<BudgetLine>& budget_lines() {
+    static std::vector<BudgetLine> all;
+    return all;
+}
+inline std::string& current_bench() {
+    static std::string name;
+    return name;
+}
+// Records a budget line for the summary and the JSON, and prints it under the figure it is about:
+//   "  budget: 0.29 × (raw SQLite bulk insert 550416 rows/s), budget ≥ 0.6 — MISSED"
+inline void budget(const std::string& figure, double value, const std::string& unit,
+                   const std::string& comparison, const std::string& limit, bool holds) {
+    budget_lines().push_back(BudgetLine{current_bench(), figure, value, unit, comparison, limit, holds});
+    std::printf("  %-50s %s %.3g %s   (%s; budget %s)\n", figure.c_str(), holds ? "holds " : "MISSED", value,
+                unit.c_str(), comparison.c_str(), limit.c_str());
+    std::fflush(stdout);
+}
 
 using Clock = std::chrono::steady_clock;
 
