@@ -24,6 +24,8 @@ packages=(
   libsystemd-dev
   # Packaging and its checks (deploy/): the kiosk session's compositor, lintian, unit verification.
   cage lintian dpkg-dev systemd
+  # The benchmarks time the import against the sqlite3 shell's .import of the same file.
+  sqlite3
 )
 
 SUDO=""
