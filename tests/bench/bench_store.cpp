@@ -1,12 +1,11 @@
 // Foundation figures: roster import rows/s, name search over 100,000 attendees, check-in with a
-// durable commit, projection rebuild of 1,000,000 journal events.
+// durable commit (the projection rebuild is in bench_rebuild.cpp).
 #include "bench_util.hpp"
 
 #include "attendee.hpp"
 #include "checkin.hpp"
 #include "demo_roster.hpp"
 #include "import/roster_import.hpp"
-#include "projection.hpp"
 #include "search.hpp"
 #include "store.hpp"
 #include "text_fold.hpp"
@@ -103,29 +102,6 @@ void bench_store() {
             micros.push_back(seconds_since(start) * 1e6);
         }
         report_latency("check-in, code → verdict, durable commit (FULL)", micros, "p99 ≤ 5,000 µs");
-    }
-    {
-        // Top the journal up to 1,000,000 events with check-ins, then rebuild every projection from it.
-        const auto existing = store.db().execAndGet("SELECT count(*) FROM journal").getInt64();
-        std::vector<std::string> ids;
-        SQLite::Statement q(store.db(), "SELECT id FROM attendees");
-        while (q.executeStep())
-            ids.push_back(q.getColumn(0).getString());
-        {
-            WriteTransaction tx(store.db());
-            for (std::int64_t i = existing; i < 1'000'000; ++i)
-                store.append(
-                    EventKind::CheckIn, ids[std::size_t(i) % ids.size()],
-                    {{"day", kDays[std::size_t(i) % 3].date}, {"at", kSept28At0912 + i}, {"kiosk", "bench"}});
-            tx.commit();
-        }
-        const auto total = store.db().execAndGet("SELECT count(*) FROM journal").getInt64();
-        const auto start = Clock::now();
-        rebuild_projections(store.db());
-        const double s = seconds_since(start);
-        std::printf("%-52s %9.2f s      (%lld events, %.0f events/s)\n",
-                    "projection rebuild from the journal", s, static_cast<long long>(total),
-                    double(total) / s);
     }
 }
 
