@@ -40,13 +40,23 @@ inline std::string& current_bench() {
     static std::string name;
     return name;
 }
+// `text` padded with spaces to `width` characters as the terminal shows them (UTF-8: "×", "→" and
+// accented letters are one column but several bytes, which printf's %-50s counts).
+inline std::string padded(const std::string& text, std::size_t width) {
+    std::size_t columns = 0;
+    for (const unsigned char c : text)
+        columns += (c & 0xC0) != 0x80;
+    return columns >= width ? text : text + std::string(width - columns, ' ');
+}
+
 // Records a budget line for the summary and the JSON, and prints it under the figure it is about:
-//   "  budget: 0.29 × (raw SQLite bulk insert 550416 rows/s), budget ≥ 0.6 — MISSED"
+//   "  central merge, 1,700 attendees × 3 days   MISSED 0.29 × raw   (raw SQLite bulk insert 550416 rows/s;
+//    budget ≥ 0.6)"
 inline void budget(const std::string& figure, double value, const std::string& unit,
                    const std::string& comparison, const std::string& limit, bool holds) {
     budget_lines().push_back(BudgetLine{current_bench(), figure, value, unit, comparison, limit, holds});
-    std::printf("  %-50s %s %.3g %s   (%s; budget %s)\n", figure.c_str(), holds ? "holds " : "MISSED", value,
-                unit.c_str(), comparison.c_str(), limit.c_str());
+    std::printf("  %s %s %.3g %s   (%s; budget %s)\n", padded(figure, 50).c_str(),
+                holds ? "holds " : "MISSED", value, unit.c_str(), comparison.c_str(), limit.c_str());
     std::fflush(stdout);
 }
 

@@ -150,6 +150,11 @@ void bench_web() {
         open += !c->closed();
     std::printf("%-52s %d of %d pushes never reached every stream; %d of %d streams still open\n", "", lost,
                 kPushes, open, kClients);
+    const double p99 = percentile(to_all, 99) / 1e6;
+    budget("merge → number on 50 organisers' pages", p99, "s p99",
+           std::to_string(lost) + " of " + std::to_string(kPushes) + " pushes lost, " + std::to_string(open) +
+               " of " + std::to_string(kClients) + " streams open",
+           "p99 ≤ 2 s", p99 <= 2 && lost == 0 && open == kClients);
     server.signal(SIGTERM);
     server.wait();
     std::error_code ec;

@@ -20,8 +20,9 @@ void print_summary(std::FILE* out) {
     const auto held = std::count_if(lines.begin(), lines.end(), [](const auto& l) { return l.holds; });
     std::fprintf(out, "== summary: %zd of %zu budgets hold\n", held, lines.size());
     for (const auto& l : lines)
-        std::fprintf(out, "  %s %-8s %-50s %.3g %s (budget %s)\n", l.holds ? "holds " : "MISSED",
-                     l.bench.c_str(), l.figure.c_str(), l.value, l.unit.c_str(), l.limit.c_str());
+        std::fprintf(out, "  %s %-8s %s %.3g %s (budget %s)\n", l.holds ? "holds " : "MISSED",
+                     l.bench.c_str(), accueil::bench::padded(l.figure, 50).c_str(), l.value, l.unit.c_str(),
+                     l.limit.c_str());
 }
 
 std::string as_json(const std::vector<std::string>& ran) {
