@@ -12,6 +12,7 @@
 #include "support/demo_event.hpp"
 #include "support/sockets.hpp"
 #include "support/sync_desk.hpp"
+#include "support/tcp_relay.hpp"
 #include "support/temp_dir.hpp"
 #include "sync/bundle.hpp"
 #include "sync/device_key.hpp"
@@ -682,4 +683,67 @@ TEST_CASE("Enrolment codes expire") {
     const auto joined = desk.run({"join", code, "--db", desk.dir.file("k.db")});
     CHECK(joined.code != 0);
     CHECK_THAT(joined.err, Catch::Contains("expired"));
+}
+
+TEST_CASE(
+    "A network cut: the agent only probes, at most once a second, and syncs as soon as one is answered") {
+    Desk desk;
+    desk.start_server();
+    const auto k1 = desk.add_kiosk("Accueil 1");
+    // The kiosk reaches the server through a relay (its network), which the test cuts and restores.
+    TcpRelay relay(desk.port);
+    {
+        Store s = Store::open(k1);
+        WriteTransaction tx(s.db());
+        s.set_meta("sync.server", "http://127.0.0.1:" + std::to_string(relay.port()));
+        tx.commit();
+    }
+    // The default backoff (60 s), as deployed: a cut must not make the agent wait that long.
+    Process agent({kSync, "agent", "--db", k1}, desk.log("agent"));
+    REQUIRE(wait_until([&] { return meta_in(k1, "sync.online") == "1"; }, 20s));
+
+    relay.cut();
+    const auto cut_at = std::chrono::steady_clock::now();
+    REQUIRE(check_in_on(k1, slice(desk.people, 0, 5)) == 5);
+    REQUIRE(wait_until([&] { return relay.seen_during_cut() >= 6; }, 60s));
+    const auto during = relay.seen();
+    const double cut_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - cut_at).count();
+    CHECK(meta_in(k1, "sync.online") == "0");
+    CHECK(meta_in(k1, "sync.pending") == "5");
+    // At most one attempt a second (plus the one under way), and after the round that found the
+    // server gone, only the cheap probe.
+    std::vector<std::string> lines;
+    for (const auto& s : during)
+        if (s.during_cut)
+            lines.push_back(s.first_line);
+    INFO("attempts during the cut: " << lines.size() << " in " << cut_s << " s");
+    CHECK(double(lines.size()) <= cut_s + 1);
+    std::size_t probes = 0;
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        INFO(i << ": " << lines[i]);
+        if (lines[i].starts_with("GET /v1/hello "))
+            ++probes;
+        else // only the first one may be a round's request (the agent's pull, a second after the last)
+            CHECK(i == 0);
+    }
+    CHECK(probes + 1 >= lines.size());
+
+    const std::size_t before_restore = relay.seen().size();
+    relay.restore();
+    CHECK(wait_until([&] { return desk.converged(5); }, 30s));
+    desk.require_converged(5);
+    // Recovered at the first probe that was answered: the probe, then the round, on the next connection.
+    const auto after = relay.seen();
+    REQUIRE(after.size() >= before_restore + 2);
+    std::vector<std::string> restored;
+    for (std::size_t i = before_restore; i < after.size(); ++i)
+        if (!after[i].during_cut)
+            restored.push_back(after[i].first_line);
+    REQUIRE(restored.size() >= 2);
+    CHECK(restored[0].starts_with("GET /v1/hello "));
+    CHECK(restored[1].starts_with("POST /v1/pull "));
+    CHECK(wait_until([&] { return meta_in(k1, "sync.online") == "1" && meta_in(k1, "sync.pending") == "0"; },
+                     10s));
+    agent.signal(SIGTERM);
+    CHECK(agent.wait() == 0);
 }

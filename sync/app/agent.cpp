@@ -89,6 +89,7 @@ bool pull_all(Store& kiosk, Client& client, RoundResult& r) {
                                                     {"limit", kMaxBatchEvents}});
         if (!reply.ok()) {
             r.error = reply.error;
+            r.away = reply.away();
             return false;
         }
         std::vector<JournalEvent> events;
@@ -128,29 +129,28 @@ bool pull_all(Store& kiosk, Client& client, RoundResult& r) {
         opt.source = "server";
         opt.covered = std::move(covered);
         opt.trusted_until = std::uint64_t(std::max<std::int64_t>(0, integer_field(reply.body, "clock", 0)));
+        // What the server holds of other origins need never be sent. Our own origin is acknowledged
+        // only by pushes, where the server compares contents: a cloned database must not take its
+        // twin's acknowledgements for its own.
+        VersionVector others = server_vector;
+        others.erase(kiosk.origin());
+        // Raised in the merge's own transaction (one commit, one fsync per batch instead of two), and
+        // only when the batch is accepted.
         const auto delay = test_hook("ACCUEIL_SYNC_TEST_APPLY_DELAY_MS");
-        if (delay > 0 && !events.empty())
-            opt.before_commit = [delay] { std::this_thread::sleep_for(std::chrono::milliseconds(delay)); };
+        opt.before_commit = [&kiosk, &others, delay, some = !events.empty()] {
+            raise_acked(kiosk.db(), others);
+            if (delay > 0 && some)
+                std::this_thread::sleep_for(std::chrono::milliseconds(delay));
+        };
         const auto m = merge_events(kiosk, events, opt);
         if (!m.ok()) {
             r.error = i18n::tr("agent.error.pull_refused", {{"detail", m.rejected.front().reason}});
             return false;
         }
         r.pulled += std::int64_t(m.applied);
-        // What the server holds of other origins need never be sent. Our own origin is acknowledged
-        // only by pushes, where the server compares contents: a cloned database must not take its
-        // twin's acknowledgements for its own.
         const auto own = server_vector.find(kiosk.origin());
-        if (own != server_vector.end()) {
-            if (own->second > local_vector(kiosk)[kiosk.origin()])
-                spdlog::warn("{}", i18n::tr("agent.server_ahead"));
-            server_vector.erase(own);
-        }
-        {
-            WriteTransaction tx(kiosk.db());
-            raise_acked(kiosk.db(), server_vector);
-            tx.commit();
-        }
+        if (own != server_vector.end() && own->second > local_vector(kiosk)[kiosk.origin()])
+            spdlog::warn("{}", i18n::tr("agent.server_ahead"));
         if (!(reply.body.contains("more") && reply.body["more"] == true))
             return true;
     }
@@ -202,6 +202,7 @@ bool push_all(Store& kiosk, Client& client, RoundResult& r) {
             continue;
         }
         r.error = reply.error;
+        r.away = reply.away();
         return false;
     }
 }
@@ -241,6 +242,24 @@ std::optional<Store> wait_for_enrolment(const std::string& db) {
         sleep_ms(1000);
     }
     return std::nullopt;
+}
+
+// While the server is away: GET /v1/hello on a short leash, at most once a second (1 to 1.2 s apart, so
+// ten kiosks do not come back in step), until something answers. True when answered (the caller runs
+// a round at once), false when the agent is stopped.
+bool probe_until_answered(const Link& link, std::mt19937& rng) {
+    Client probe(link.url, link.fingerprint, "");
+    probe.set_timeouts(1, 2);
+    std::uniform_int_distribution<int> jitter(0, 200);
+    while (!g_stop) {
+        sleep_ms(1000 + jitter(rng));
+        if (g_stop)
+            break;
+        const Reply reply = probe.hello();
+        if (!reply.away())
+            return true;
+    }
+    return false;
 }
 
 // Without --wait the agent was started by a person: a mistyped path or a kiosk that has not joined
@@ -292,6 +311,9 @@ int run_agent(const AgentOptions& o) {
     bool contacted = false;
     std::int64_t failures = 0;
     std::string last_error;
+    // The last round came right after a probe was answered: if it finds the server away again, the
+    // probe cannot be trusted (something answers /v1/hello but not the round) and backoff applies.
+    bool after_probe = false;
     while (!g_stop) {
         RoundResult r;
         try {
@@ -316,8 +338,17 @@ int run_agent(const AgentOptions& o) {
                 spdlog::warn("{}", i18n::tr("agent.offline", {{"reason", r.error}}));
             last_error = r.error;
         }
+        if (!r.reached && r.away && !after_probe) {
+            // No answer at all: nothing to protect on the server's side, and the check-ins recorded
+            // meanwhile should arrive as soon as the network is back, not after a backoff grown to a
+            // minute (issue 14). The round runs again once a probe is answered.
+            after_probe = probe_until_answered(enrolled_link(kiosk), rng);
+            continue;
+        }
+        after_probe = false;
         if (!r.reached) {
-            // Jittered exponential backoff, so ten kiosks do not hammer a server that just came back.
+            // Jittered exponential backoff where the server answered (refused, busy, another
+            // certificate...), so ten kiosks do not hammer a server that is struggling.
             std::uniform_real_distribution<double> jitter(0.5, 1.0);
             sleep_ms(std::int64_t(backoff * jitter(rng) * 1000));
             backoff = std::min(o.max_backoff_s, backoff * 2);

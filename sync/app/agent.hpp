@@ -1,6 +1,7 @@
 #pragma once
 // The kiosk side: `join` (enrolment) and the `agent` that pushes unacknowledged events and pulls
-// what the kiosk is missing, with jittered backoff while the server is unreachable.
+// what the kiosk is missing: while the server is away, a cheap probe about once a second and a round
+// as soon as it answers; jittered backoff when the server refuses or answers badly.
 #include "store.hpp"
 
 #include <string>
@@ -9,6 +10,7 @@ namespace accueil::sync {
 
 struct RoundResult {
     bool reached = false;     // the server answered every request of the round
+    bool away = false;        // a request got no answer at all (network or server gone), not a refusal
     bool complete = false;    // nothing left to send, nothing left to fetch
     std::int64_t pushed = 0;  // events the server took
     std::int64_t pulled = 0;  // new events applied here

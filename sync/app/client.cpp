@@ -41,12 +41,16 @@ Client::Client(const std::string& url, std::string fingerprint, std::string toke
 
 Client::~Client() = default;
 
-Reply Client::post(const std::string& path, const nlohmann::json& body) {
-    httplib::Headers headers = {{kProtocolHeader, std::to_string(kProtocolVersion)}};
-    if (!impl_->token.empty())
-        headers.emplace("Authorization", "Bearer " + impl_->token);
+void Client::set_timeouts(int connect_s, int read_s) {
+    impl_->http->set_connection_timeout(connect_s, 0);
+    impl_->http->set_read_timeout(read_s, 0);
+    impl_->http->set_write_timeout(read_s, 0);
+}
+
+namespace {
+
+Reply to_reply(const httplib::Result& res) {
     Reply r;
-    auto res = impl_->http->Post(path.c_str(), headers, body.dump(), "application/json");
     if (!res) {
         const auto err = res.error();
         r.detail = httplib::to_string(err);
@@ -78,6 +82,19 @@ Reply Client::post(const std::string& path, const nlohmann::json& body) {
             r.error = i18n::tr("agent.error.refused", {{"detail", detail}});
     }
     return r;
+}
+
+} // namespace
+
+Reply Client::post(const std::string& path, const nlohmann::json& body) {
+    httplib::Headers headers = {{kProtocolHeader, std::to_string(kProtocolVersion)}};
+    if (!impl_->token.empty())
+        headers.emplace("Authorization", "Bearer " + impl_->token);
+    return to_reply(impl_->http->Post(path.c_str(), headers, body.dump(), "application/json"));
+}
+
+Reply Client::hello() {
+    return to_reply(impl_->http->Get("/v1/hello", {{kProtocolHeader, std::to_string(kProtocolVersion)}}));
 }
 
 } // namespace accueil::sync

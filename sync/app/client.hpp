@@ -19,6 +19,8 @@ struct Reply {
     std::string error;  // one line for people, in the process language
     bool ok() const { return status == 200; }
     bool retry_later() const { return status == 0 || status >= 500 || status == 429; }
+    // No answer at all and not a certificate problem: the network or the server is away.
+    bool away() const { return status == 0 && !certificate; }
 };
 
 class Client {
@@ -27,6 +29,10 @@ public:
     Client(const std::string& url, std::string fingerprint, std::string token);
     ~Client();
     Reply post(const std::string& path, const nlohmann::json& body);
+    // GET /v1/hello: one small request that says whether the server answers at all (any status does).
+    Reply hello();
+    // Shorter than the defaults (3 s to connect, 60 s to read a large batch): for the probe.
+    void set_timeouts(int connect_s, int read_s);
 
 private:
     struct Impl;
