@@ -281,17 +281,21 @@ private:
         opt.sender = origin;
         opt.source = device.name;
         const auto delay = test_hook("ACCUEIL_SYNC_TEST_MERGE_DELAY_MS");
-        if (delay > 0 && !events.empty())
-            opt.before_commit = [delay] { std::this_thread::sleep_for(std::chrono::milliseconds(delay)); };
+        const std::int64_t pending = integer_field(body, "pending", 0);
+        // The kiosk counted this batch in its pending events: once committed, they are here. Written
+        // in the merge's transaction: one commit (one fsync) per push, the pushes being one at a time.
+        opt.before_commit = [&, delay] {
+            touch_device(store_, device.name,
+                         std::max<std::int64_t>(0, pending - std::int64_t(events.size())));
+            if (delay > 0 && !events.empty())
+                std::this_thread::sleep_for(std::chrono::milliseconds(delay));
+        };
         const auto r = merger_.merge(events, opt);
         if (r.applied > 0)
             changed_();
-        {
-            // The kiosk counted this batch in its pending events: once committed, they are here.
-            const std::int64_t pending = integer_field(body, "pending", 0);
+        if (!r.ok()) {
             WriteTransaction tx(store_.db());
-            touch_device(store_, device.name,
-                         r.ok() ? std::max<std::int64_t>(0, pending - std::int64_t(events.size())) : pending);
+            touch_device(store_, device.name, pending);
             tx.commit();
         }
         if (!r.ok()) {
@@ -319,9 +323,14 @@ private:
         // Attention notes never leave for a kiosk (shared/attendee_notes.hpp); `covered` lets its marks
         // pass over them.
         const auto batch = events_for_peer(store_, theirs, limit, device.role, origin);
-        {
+        // A kiosk pulls every second and several times in a row while catching up: its contact is
+        // written (a commit, an fsync, all pulls waiting) only when its pending count changed or the
+        // last one is a second old.
+        const std::int64_t pending = integer_field(body, "pending", 0);
+        if (pending != device.pending || !device.last_contact_ms ||
+            store_.wall_ms() - *device.last_contact_ms >= 1000) {
             WriteTransaction tx(store_.db());
-            touch_device(store_, device.name, integer_field(body, "pending", 0));
+            touch_device(store_, device.name, pending);
             tx.commit();
         }
         reply(res, 200,
