@@ -26,8 +26,7 @@ const char* to_string(EventKind kind) {
     return "unknown";
 }
 
-namespace {
-JournalEvent row_to_event(SQLite::Statement& q) {
+JournalEvent journal_event_from_row(SQLite::Statement& q) {
     JournalEvent e;
     const auto blob = q.getColumn(0);
     e.origin = origin_from_blob(blob.getBlob(), blob.getBytes());
@@ -38,7 +37,6 @@ JournalEvent row_to_event(SQLite::Statement& q) {
     e.payload = q.getColumn(5).getString();
     return e;
 }
-} // namespace
 
 JournalInserter::JournalInserter(SQLite::Database& db)
     : db_(db), ins_(db, "INSERT INTO journal (origin, seq, hlc, kind, entity, payload) "
@@ -63,7 +61,7 @@ bool JournalInserter::insert(const JournalEvent& e) {
     old_->bind(1, e.origin.data(), int(e.origin.size()));
     old_->bind(2, e.seq);
     const bool found = old_->executeStep();
-    const bool same = found && row_to_event(*old_) == e;
+    const bool same = found && journal_event_from_row(*old_) == e;
     old_->reset();
     if (found && !same)
         throw StoreError("journal conflict: event " + to_hex(e.origin) + "/" + std::to_string(e.seq) +
@@ -82,7 +80,7 @@ void scan_journal(SQLite::Database& db, const std::function<void(const JournalEv
     SQLite::Statement q(db, "SELECT origin, seq, hlc, kind, entity, payload FROM journal "
                             "ORDER BY hlc, origin, seq");
     while (q.executeStep())
-        visit(row_to_event(q));
+        visit(journal_event_from_row(q));
 }
 
 std::vector<JournalEvent> read_journal(SQLite::Database& db) {

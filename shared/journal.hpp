@@ -55,6 +55,9 @@ private:
 
 std::int64_t next_seq(SQLite::Database& db, const Origin& origin);
 
+// The event of the current row of a query selecting origin, seq, hlc, kind, entity, payload.
+JournalEvent journal_event_from_row(SQLite::Statement& q);
+
 // Visits every event in a deterministic order: (hlc, origin, seq), streaming (no copy of the journal).
 void scan_journal(SQLite::Database& db, const std::function<void(const JournalEvent&)>& visit);
 std::vector<JournalEvent> read_journal(SQLite::Database& db);

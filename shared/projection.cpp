@@ -9,7 +9,10 @@
 #include <nlohmann/json.hpp>
 
 #include <map>
+#include <set>
+#include <string_view>
 #include <tuple>
+#include <unordered_map>
 
 namespace accueil {
 
@@ -85,18 +88,19 @@ BorrowedStatement Projector::field_update(const std::string& field) {
 }
 
 void Projector::apply(const JournalEvent& e, const nlohmann::json* parsed) {
-    if (e.kind == EventKind::KeyAdded)
-        return project_key_added(db_, e);
     if (e.kind == EventKind::CheckIn) {
         if (parsed) // a local append: already parsed
             return apply_checkin(e, {parsed->value("day", ""), parsed->value("at", std::int64_t(0)),
                                      parsed->value("kiosk", "")});
-        const auto p = checkin_reader_.read(e.payload);
+        auto p = checkin_reader_.read(e.payload);
         if (!p)
             throw StoreError("journal event " + to_hex(e.origin) + "/" + std::to_string(e.seq) +
                              " has a malformed check-in payload");
-        return apply_checkin(e, *p);
+        return apply_checkin(e, std::move(*p));
     }
+    flush_checkins(); // the collected check-ins come first, as they came first in the journal
+    if (e.kind == EventKind::KeyAdded)
+        return project_key_added(db_, e);
     json own;
     if (!parsed) {
         own = parse_payload(e);
@@ -264,11 +268,99 @@ void Projector::reindex(std::int64_t num) {
     ins->exec();
 }
 
-// A check-in counts in its attendee's day unless its undo arrived first; the day keeps the earliest
-// by (at, hlc, origin, seq), a total order, so any delivery order ends in the same row.
-void Projector::apply_checkin(const JournalEvent& e, const CheckinPayload& p) {
+void Projector::apply_checkin(const JournalEvent& e, CheckinPayload p) {
     if (defer_days_)
         return;
+    if (!batch_checkins_)
+        return apply_checkin_now(e, p);
+    pending_checkins_.push_back({e.entity, std::move(p), e.hlc, e.origin, e.seq});
+}
+
+namespace {
+// The order in which a day keeps its first check-in, as the SQL of apply_checkin_now compares it
+// (hlc as the signed integer SQLite stores, origins as bytes).
+auto checkin_order(std::int64_t at, std::uint64_t hlc, const Origin& origin, std::int64_t seq) {
+    return std::tuple(at, std::int64_t(hlc), origin, seq);
+}
+} // namespace
+
+// The collected check-ins, set-wise (see batch_checkins()). Event by event, an undone check-in only
+// counts, and a day's row is inserted or replaced by an earlier one: the same as taking each day's
+// earliest check-in not undone of the run and comparing it once with the row.
+void Projector::flush_checkins() {
+    if (pending_checkins_.empty())
+        return;
+    const auto run = std::move(pending_checkins_);
+    pending_checkins_.clear();
+    std::map<Origin, std::pair<std::int64_t, std::int64_t>> seqs; // per origin: lowest, highest seq
+    for (const auto& c : run) {
+        const auto [it, fresh] = seqs.try_emplace(c.origin, c.seq, c.seq);
+        if (!fresh) {
+            it->second.first = std::min(it->second.first, c.seq);
+            it->second.second = std::max(it->second.second, c.seq);
+        }
+    }
+    std::set<std::pair<Origin, std::int64_t>> undone; // undos are rare: mostly empty
+    for (const auto& [origin, range] : seqs) {
+        auto u = stmt("SELECT target_seq FROM undos WHERE target_origin = ? AND target_seq BETWEEN ? AND ?");
+        bind_origin(u, 1, origin);
+        u->bind(2, range.first);
+        u->bind(3, range.second);
+        while (u->executeStep())
+            undone.emplace(origin, u->getColumn(0).getInt64());
+    }
+    // Each (attendee, day)'s earliest check-in not undone, in the table's key order.
+    std::map<std::pair<std::string_view, std::string_view>, const PendingCheckin*> first;
+    for (const auto& c : run) {
+        const bool is_undone = !undone.empty() && undone.count({c.origin, c.seq});
+        count_checkin(c.p.day, 1, is_undone ? 1 : 0);
+        if (is_undone)
+            continue;
+        const auto [it, fresh] = first.try_emplace({c.entity, c.p.day}, &c);
+        if (!fresh &&
+            checkin_order(c.p.at, c.hlc, c.origin, c.seq) <
+                checkin_order(it->second->p.at, it->second->hlc, it->second->origin, it->second->seq))
+            it->second = &c;
+    }
+    // One read per (attendee, day): most of a batch's days already have their row (people come back,
+    // and scans arrive mostly in time order), and a write follows only for a new or earlier one.
+    for (const auto& [key, c] : first) {
+        (void)key;
+        auto get = stmt("SELECT first_at, first_hlc, first_origin, first_seq, first_kiosk FROM checkin_days "
+                        "WHERE attendee_id = ? AND day = ?");
+        get->bindNoCopy(1, c->entity);
+        get->bindNoCopy(2, c->p.day);
+        if (!get->executeStep()) {
+            get->reset();
+            auto ins = stmt("INSERT INTO checkin_days (attendee_id, day, first_at, first_hlc, first_origin, "
+                            "first_seq, first_kiosk) VALUES (?, ?, ?, ?, ?, ?, ?)");
+            ins->bindNoCopy(1, c->entity);
+            ins->bindNoCopy(2, c->p.day);
+            ins->bind(3, c->p.at);
+            ins->bind(4, std::int64_t(c->hlc));
+            bind_origin(ins, 5, c->origin);
+            ins->bind(6, c->seq);
+            ins->bindNoCopy(7, c->p.kiosk);
+            ins->exec();
+            count_arrival(c->entity, c->p.day, c->p.at, c->p.kiosk, 1);
+            continue;
+        }
+        const auto row_origin = get->getColumn(2);
+        if (!(checkin_order(c->p.at, c->hlc, c->origin, c->seq) <
+              checkin_order(get->getColumn(0).getInt64(), std::uint64_t(get->getColumn(1).getInt64()),
+                            origin_from_blob(row_origin.getBlob(), row_origin.getBytes()),
+                            get->getColumn(3).getInt64())))
+            continue;
+        const std::int64_t old_at = get->getColumn(0).getInt64();
+        const std::string old_kiosk = get->getColumn(4).getString();
+        get->reset();
+        replace_day(c->entity, c->p, c->hlc, c->origin, c->seq, old_at, old_kiosk);
+    }
+}
+
+// A check-in counts in its attendee's day unless its undo arrived first; the day keeps the earliest
+// by (at, hlc, origin, seq), a total order, so any delivery order ends in the same row.
+void Projector::apply_checkin_now(const JournalEvent& e, const CheckinPayload& p) {
     // Most merged check-ins are a person's first of the day: one INSERT, nothing read first.
     auto s = stmt("INSERT INTO checkin_days (attendee_id, day, first_at, first_hlc, first_origin, first_seq, "
                   "first_kiosk) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 WHERE NOT EXISTS (SELECT 1 FROM undos "
@@ -296,32 +388,45 @@ void Projector::apply_checkin(const JournalEvent& e, const CheckinPayload& p) {
     count_checkin(p.day, 1, undone ? 1 : 0);
     if (undone)
         return;
+    replace_if_earlier(e.entity, p, e.hlc, e.origin, e.seq);
+}
+
+// The day's row already exists: it changes only when this check-in is earlier than the one it holds.
+void Projector::replace_if_earlier(const std::string& entity, const CheckinPayload& p, std::uint64_t hlc,
+                                   const Origin& origin, std::int64_t seq) {
     auto get = stmt("SELECT first_at, first_kiosk FROM checkin_days WHERE attendee_id = ?1 AND day = ?2 AND "
                     "(?3, ?4, ?5, ?6) < (first_at, first_hlc, first_origin, first_seq)");
-    get->bind(1, e.entity);
+    get->bind(1, entity);
     get->bind(2, p.day);
     get->bind(3, p.at);
-    get->bind(4, std::int64_t(e.hlc));
-    bind_origin(get, 5, e.origin);
-    get->bind(6, e.seq);
+    get->bind(4, std::int64_t(hlc));
+    bind_origin(get, 5, origin);
+    get->bind(6, seq);
     if (!get->executeStep())
         return;
     const std::int64_t old_at = get->getColumn(0).getInt64();
     const std::string old_kiosk = get->getColumn(1).getString();
     get->reset();
+    replace_day(entity, p, hlc, origin, seq, old_at, old_kiosk);
+}
+
+// The day's row now holds this earlier check-in instead of the one at (old_at, old_kiosk).
+void Projector::replace_day(const std::string& entity, const CheckinPayload& p, std::uint64_t hlc,
+                            const Origin& origin, std::int64_t seq, std::int64_t old_at,
+                            const std::string& old_kiosk) {
     auto upd =
         stmt("UPDATE checkin_days SET first_at = ?3, first_hlc = ?4, first_origin = ?5, first_seq = ?6, "
              "first_kiosk = ?7 WHERE attendee_id = ?1 AND day = ?2");
-    upd->bind(1, e.entity);
+    upd->bind(1, entity);
     upd->bind(2, p.day);
     upd->bind(3, p.at);
-    upd->bind(4, std::int64_t(e.hlc));
-    bind_origin(upd, 5, e.origin);
-    upd->bind(6, e.seq);
+    upd->bind(4, std::int64_t(hlc));
+    bind_origin(upd, 5, origin);
+    upd->bind(6, seq);
     upd->bind(7, p.kiosk);
     upd->exec();
-    count_arrival(e.entity, p.day, old_at, old_kiosk, -1);
-    count_arrival(e.entity, p.day, p.at, p.kiosk, 1);
+    count_arrival(entity, p.day, old_at, old_kiosk, -1);
+    count_arrival(entity, p.day, p.at, p.kiosk, 1);
 }
 
 namespace {
@@ -404,6 +509,7 @@ void Projector::count_checkin(const std::string& day, std::int64_t events, std::
 }
 
 void Projector::flush_counts() {
+    flush_checkins();
     flush_arrivals();
     for (const auto& [day, c] : pending_counts_) {
         auto s = stmt("INSERT INTO checkin_counts (day, events, undone) VALUES (?, ?, ?) ON CONFLICT (day) "
@@ -481,24 +587,9 @@ std::string checkin_days_select(const std::string& where) {
            where + ")) WHERE rank = 1";
 }
 
-void rebuild_projections(SQLite::Database& db) {
-    WriteTransaction tx(db);
-    db.exec("DELETE FROM attendee_search; DELETE FROM attendee_stamps; DELETE FROM attendees; "
-            "DELETE FROM checkin_days; DELETE FROM undos; DELETE FROM event_info; DELETE FROM event_keys; "
-            "DELETE FROM attendee_notes;");
-    Projector projector(db);
-    projector.defer_checkin_days();
-    scan_journal(db, [&](const JournalEvent& e) { projector.apply(e); });
-    db.exec("INSERT INTO checkin_days " + checkin_days_select("1"));
-    fill_summary_tables(db);
-    tx.commit();
-}
-
-void fill_summary_tables(SQLite::Database& db) {
-    db.exec("DELETE FROM checkin_counts; DELETE FROM arrival_counts; DELETE FROM roster_counts;");
-    db.exec(
-        "INSERT INTO checkin_counts (day, events, undone) SELECT day, count(*), sum(undone) FROM checkins "
-        "GROUP BY day");
+namespace {
+// As fill_summary_tables, without checkin_counts: for the schema migration and rebuilds.
+void fill_arrival_and_roster_counts(SQLite::Database& db) {
     // As the triggers of schema version 8 (shared/schema.cpp) count them.
     db.exec("INSERT INTO arrival_counts (day, quarter, kiosk, known, category_key, walk_in, arrivals) "
             "SELECT k.day, k.first_at / 900000 - (k.first_at % 900000 < 0), k.first_kiosk, a.id IS NOT NULL, "
@@ -508,6 +599,151 @@ void fill_summary_tables(SQLite::Database& db) {
     db.exec("INSERT INTO roster_counts (category_key, category, days, walk_in, people, reprints) "
             "SELECT category_key, category, days, source = 'walk-in', count(*), "
             "sum(max(0, CAST(badge_version AS INTEGER) - 1)) FROM attendees GROUP BY 1, 2, 3, 4");
+}
+
+// The check-ins' part of a rebuild, in one pass over them in storage order (their replay order does
+// not matter: a day keeps its earliest check-in not undone, whatever the order): checkin_days and
+// checkin_counts, from the payloads as the projector reads them. Runs after every undo is projected.
+void rebuild_checkins(SQLite::Database& db) {
+    std::set<std::pair<Origin, std::int64_t>> undone;
+    {
+        SQLite::Statement q(db, "SELECT target_origin, target_seq FROM undos");
+        while (q.executeStep()) {
+            const auto b = q.getColumn(0);
+            undone.emplace(origin_from_blob(b.getBlob(), b.getBytes()), q.getColumn(1).getInt64());
+        }
+    }
+    struct First {
+        std::int64_t at = 0, hlc = 0, seq = 0;
+        Origin origin{};
+        std::string kiosk;
+    };
+    std::unordered_map<std::string, First> first;                        // by attendee id, '\0', day
+    std::map<std::string, std::pair<std::int64_t, std::int64_t>> counts; // day: events, undone
+    CheckinPayloadReader reader;
+    SQLite::Statement q(db, "SELECT origin, seq, hlc, entity, payload FROM journal WHERE kind = 4");
+    std::string key;
+    while (q.executeStep()) {
+        const auto b = q.getColumn(0);
+        const Origin origin = origin_from_blob(b.getBlob(), b.getBytes());
+        const std::int64_t seq = q.getColumn(1).getInt64();
+        const auto payload = q.getColumn(4);
+        const auto p = reader.read(std::string_view(payload.getText(), std::size_t(payload.getBytes())));
+        if (!p)
+            throw StoreError("journal event " + to_hex(origin) + "/" + std::to_string(seq) +
+                             " has a malformed check-in payload");
+        auto& count = counts[p->day];
+        ++count.first;
+        if (!undone.empty() && undone.count({origin, seq})) {
+            ++count.second;
+            continue;
+        }
+        const auto entity = q.getColumn(3);
+        key.assign(entity.getText(), std::size_t(entity.getBytes()));
+        key += '\0';
+        key += p->day;
+        const std::int64_t hlc = q.getColumn(2).getInt64();
+        auto it = first.find(key);
+        if (it == first.end())
+            first.emplace(key, First{p->at, hlc, seq, origin, p->kiosk});
+        else if (std::tie(p->at, hlc, origin, seq) <
+                 std::tie(it->second.at, it->second.hlc, it->second.origin, it->second.seq))
+            it->second = First{p->at, hlc, seq, origin, p->kiosk};
+    }
+    // Written in the table's key order: each page is filled once.
+    std::vector<const std::pair<const std::string, First>*> rows;
+    rows.reserve(first.size());
+    for (const auto& row : first)
+        rows.push_back(&row);
+    std::sort(rows.begin(), rows.end(), [](auto* a, auto* b) { return a->first < b->first; });
+    SQLite::Statement ins(db,
+                          "INSERT INTO checkin_days (attendee_id, day, first_at, first_hlc, first_origin, "
+                          "first_seq, first_kiosk) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    for (const auto* row : rows) {
+        const std::string& k = row->first;
+        const auto cut = k.find('\0');
+        const First& f = row->second;
+        ins.reset();
+        ins.bind(1, k.substr(0, cut)); // as text: bind(const void*, int) would store a blob
+        ins.bind(2, k.substr(cut + 1));
+        ins.bind(3, f.at);
+        ins.bind(4, f.hlc);
+        ins.bind(5, f.origin.data(), int(f.origin.size()));
+        ins.bind(6, f.seq);
+        ins.bindNoCopy(7, f.kiosk);
+        ins.exec();
+    }
+    SQLite::Statement put(db, "INSERT INTO checkin_counts (day, events, undone) VALUES (?, ?, ?)");
+    for (const auto& [day, c] : counts) {
+        put.reset();
+        put.bind(1, day);
+        put.bind(2, c.first);
+        put.bind(3, c.second);
+        put.exec();
+    }
+}
+} // namespace
+
+namespace {
+// Drops the schema objects `where` selects from sqlite_master and returns their SQL, to create them
+// again as they were (DDL is transactional in SQLite: a failed rebuild restores them too).
+std::vector<std::string> set_aside(SQLite::Database& db, const char* where) {
+    std::vector<std::pair<std::string, std::string>> objects; // DROP statement, CREATE statement
+    {
+        SQLite::Statement q(db, std::string("SELECT type, name, sql FROM sqlite_master WHERE ") + where);
+        while (q.executeStep())
+            objects.emplace_back("DROP " + q.getColumn(0).getString() + " \"" + q.getColumn(1).getString() +
+                                     "\"",
+                                 q.getColumn(2).getString());
+    }
+    std::vector<std::string> create;
+    for (auto& [drop, sql] : objects) {
+        db.exec(drop);
+        create.push_back(std::move(sql));
+    }
+    return create;
+}
+void restore(SQLite::Database& db, const std::vector<std::string>& create) {
+    for (const auto& sql : create)
+        db.exec(sql);
+}
+} // namespace
+
+void rebuild_projections(SQLite::Database& db) {
+    WriteTransaction tx(db);
+    // The search index is emptied by dropping it and creating it again: FTS5 deletes row by row, each
+    // row's text tokenized again to find its index entries (most of a rebuild's time otherwise).
+    restore(db, set_aside(db, "type = 'table' AND name = 'attendee_search'"));
+    // The attendee triggers keep the summary tables event by event (shared/schema.cpp, version 8); the
+    // rebuild fills those from scratch at the end, so they are set aside until then (two trigger runs
+    // per person otherwise: one for the DELETE below, one for the replayed creation).
+    const auto triggers = set_aside(db, "type = 'trigger' AND tbl_name = 'attendees'");
+    db.exec("DELETE FROM attendee_stamps; DELETE FROM attendees; "
+            "DELETE FROM checkin_days; DELETE FROM undos; DELETE FROM event_info; DELETE FROM event_keys; "
+            "DELETE FROM attendee_notes;");
+    Projector projector(db);
+    projector.defer_checkin_days();
+    // Every event but the check-ins, in the journal's order (hlc, origin, seq), as scan_journal; the
+    // check-ins (most of a journal) are not sorted: rebuild_checkins takes them in any order.
+    {
+        SQLite::Statement q(db, "SELECT origin, seq, hlc, kind, entity, payload FROM journal WHERE kind <> 4 "
+                                "ORDER BY hlc, origin, seq");
+        while (q.executeStep())
+            projector.apply(journal_event_from_row(q));
+    }
+    db.exec("DELETE FROM checkin_counts; DELETE FROM arrival_counts; DELETE FROM roster_counts;");
+    rebuild_checkins(db);
+    fill_arrival_and_roster_counts(db);
+    restore(db, triggers);
+    tx.commit();
+}
+
+void fill_summary_tables(SQLite::Database& db) {
+    db.exec("DELETE FROM checkin_counts; DELETE FROM arrival_counts; DELETE FROM roster_counts;");
+    db.exec(
+        "INSERT INTO checkin_counts (day, events, undone) SELECT day, count(*), sum(undone) FROM checkins "
+        "GROUP BY day");
+    fill_arrival_and_roster_counts(db);
 }
 
 } // namespace accueil

@@ -59,6 +59,13 @@ std::string projection_dump(Store& s) {
     dump("search", "SELECT a.id, s.names, s.organisation, s.email FROM attendees a JOIN attendee_search s "
                    "ON s.rowid = a.num ORDER BY a.id");
     dump("marks", "SELECT hex(origin), high_water FROM sync_marks ORDER BY origin");
+    // The figures' summary tables: the merge keeps them batch by batch (check-ins applied set-wise,
+    // Projector::batch_checkins), a rebuild fills them from scratch; both must agree.
+    dump("checkin counts", "SELECT day, events, undone FROM checkin_counts ORDER BY day");
+    dump("arrival counts", "SELECT day, quarter, kiosk, known, category_key, walk_in, arrivals FROM "
+                           "arrival_counts ORDER BY day, quarter, kiosk, known, category_key, walk_in");
+    dump("roster counts", "SELECT category_key, category, days, walk_in, people, reprints FROM roster_counts "
+                          "ORDER BY category_key, category, days, walk_in");
     return out.str();
 }
 

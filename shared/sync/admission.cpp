@@ -77,7 +77,8 @@ struct Admission::Impl {
     std::vector<EventKey> keys;
     std::int64_t own_last;
     CheckinPayloadReader checkins;
-    std::unique_ptr<SQLite::Statement> held_query; // prepared on first use
+    std::optional<CheckinPayload> admitted_checkin; // read by the last check()
+    std::unique_ptr<SQLite::Statement> held_query;  // prepared on first use
 };
 
 bool Admission::Impl::held(const JournalEvent& e) {
@@ -96,7 +97,15 @@ Admission::Admission(Store& store, AdmitContext context) : impl_(std::make_uniqu
 Admission::~Admission() = default;
 
 std::optional<std::string> Admission::check(const JournalEvent& e, std::int64_t mark) {
-    return impl_->check(e, mark);
+    impl_->admitted_checkin.reset();
+    auto why = impl_->check(e, mark);
+    if (why)
+        impl_->admitted_checkin.reset();
+    return why;
+}
+
+const CheckinPayload* Admission::admitted_checkin() const {
+    return impl_->admitted_checkin ? &*impl_->admitted_checkin : nullptr;
 }
 
 void Admission::written(const JournalEvent& e) {
@@ -108,13 +117,13 @@ void Admission::written(const JournalEvent& e) {
 }
 
 std::optional<std::string> Admission::Impl::check(const JournalEvent& e, std::int64_t mark) {
-    const std::string key = key_text(e);
+    const auto key = [&] { return key_text(e); }; // only when refused: most events pass
     if (context.channel == Channel::Push && context.sender && e.origin != *context.sender)
-        return "forbidden: " + key + " is another origin's event; a device sends only its own";
+        return "forbidden: " + key() + " is another origin's event; a device sends only its own";
     if (e.origin == store.origin()) {
         if (e.seq <= own_last)
             return std::nullopt; // ours, already held: the journal compares the content
-        return "forbidden: " + key + " claims this database's own origin, which only this database writes";
+        return "forbidden: " + key() + " claims this database's own origin, which only this database writes";
     }
     // Held already: the journal refuses it if the content differs. A seq under the mark that is not
     // held was withheld from this store (a kiosk's marks pass over the notes it must not receive,
@@ -123,19 +132,19 @@ std::optional<std::string> Admission::Impl::check(const JournalEvent& e, std::in
         return std::nullopt;
     const auto peer = peers.find(e.origin);
     if (peer == peers.end())
-        return "forbidden: " + key + " comes from an origin that is not an enrolled device here";
+        return "forbidden: " + key() + " comes from an origin that is not an enrolled device here";
     if (e.seq > mark + kSeqWindow)
-        return "malformed: " + key + " is more than " + std::to_string(kSeqWindow) +
+        return "malformed: " + key() + " is more than " + std::to_string(kSeqWindow) +
                " events past what this origin has sent (" + std::to_string(mark) + ")";
     if (!kind_allowed(peer->second.role, e.kind))
-        return "forbidden: a " + std::string(to_string(peer->second.role)) + " may not send " + key;
+        return "forbidden: a " + std::string(to_string(peer->second.role)) + " may not send " + key();
     if (e.hlc == 0)
-        return "malformed: " + key + " has no clock stamp";
+        return "malformed: " + key() + " has no clock stamp";
     if (context.guard_clock && !is_fact(e.kind) && !store.clock().trusted(e.hlc))
-        return "clock: " + key +
+        return "clock: " + key() +
                " is stamped more than 5 minutes ahead of this machine's clock (is the sender's date wrong?)";
     if (auto bad = check_payload(e, peer->second))
-        return "malformed: " + key + ": " + *bad;
+        return "malformed: " + key() + ": " + *bad;
     return std::nullopt;
 }
 
@@ -246,7 +255,7 @@ std::optional<std::string> Admission::Impl::check_payload(const JournalEvent& e,
     if (e.kind == EventKind::CheckIn) {
         // The merge's own reader, in strict mode: what is checked here is what gets counted.
         std::string why;
-        const auto c = checkins.read_strict(e.payload, why);
+        auto c = checkins.read_strict(e.payload, why);
         if (!c)
             return why;
         if (!event.has_day(c->day))
@@ -257,6 +266,7 @@ std::optional<std::string> Admission::Impl::check_payload(const JournalEvent& e,
             return "a check-in names its device (1 to 100 bytes)";
         if (peer.role != Role::Central && !peer.name.empty() && c->kiosk != peer.name)
             return "a device checks people in under its own name (\"" + peer.name + "\")";
+        admitted_checkin = std::move(c);
         return std::nullopt;
     }
 

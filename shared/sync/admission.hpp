@@ -5,6 +5,7 @@
 // otherwise), the kind allowed for that origin's role, the payload's schema (one strict JSON reading:
 // types, lengths, days of the event, well-formed ids, no duplicate keys), the seq window after the
 // origin's high-water mark, and the clock bound. The merge refuses the whole batch on any refusal.
+#include "checkin_payload.hpp"
 #include "store.hpp"
 #include "sync/peers.hpp"
 #include "sync/protocol.hpp"
@@ -39,6 +40,9 @@ public:
     // After an event was written: an EventDefined or KeyAdded changes what later events are checked
     // against (a new kiosk's first pull holds the event, its keys and the roster together).
     void written(const JournalEvent& e);
+    // The payload of the check-in the last check() admitted, as the door read it (strictly), so the
+    // merge does not read it twice; null when that check did not read one (an event already held).
+    const CheckinPayload* admitted_checkin() const;
 
 private:
     struct Impl;

@@ -22,17 +22,6 @@ Origin column_origin(SQLite::Statement& q, int index) {
     return origin_from_blob(b.getBlob(), b.getBytes());
 }
 
-JournalEvent row_event(SQLite::Statement& q) {
-    JournalEvent e;
-    e.origin = column_origin(q, 0);
-    e.seq = q.getColumn(1).getInt64();
-    e.hlc = std::uint64_t(q.getColumn(2).getInt64());
-    e.kind = EventKind(q.getColumn(3).getInt());
-    e.entity = q.getColumn(4).getString();
-    e.payload = q.getColumn(5).getString();
-    return e;
-}
-
 } // namespace
 
 struct Merger::Impl {
@@ -45,6 +34,7 @@ struct Merger::Impl {
           save_hlc(s.db(), "INSERT INTO meta (key, value) VALUES ('hlc', ?) "
                            "ON CONFLICT (key) DO UPDATE SET value = excluded.value") {
         projector.hold_counts(); // checkin_counts written once per batch, just before the commit
+        projector.batch_checkins();
     }
 
     // What this store holds of `origin` without a gap: its mark, or the last seq of our own origin.
@@ -177,7 +167,10 @@ MergeResult Merger::merge(const std::vector<JournalEvent>& events, const MergeOp
             }
             try {
                 if (impl_->inserter.insert(e)) {
-                    impl_->projector.apply(e);
+                    if (const CheckinPayload* read = door.admitted_checkin())
+                        impl_->projector.apply_checkin(e, *read);
+                    else
+                        impl_->projector.apply(e);
                     if (e.hlc <= options.trusted_until)
                         store.clock().restore(e.hlc);
                     else
@@ -302,7 +295,7 @@ PeerBatch events_for_peer(Store& store, const VersionVector& theirs, std::size_t
             if (!gap)
                 contiguous = seq;
             if (keep)
-                out.push_back(row_event(q));
+                out.push_back(journal_event_from_row(q));
             else
                 withheld = true;
         }
@@ -330,7 +323,7 @@ std::vector<JournalEvent> unacked_events(Store& store, std::size_t limit) {
     bind_origin(q, 1, store.origin());
     q.bind(2, std::int64_t(limit));
     while (q.executeStep())
-        out.push_back(row_event(q));
+        out.push_back(journal_event_from_row(q));
     return out;
 }
 

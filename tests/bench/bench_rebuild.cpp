@@ -4,9 +4,11 @@
 
 #include "demo_roster.hpp"
 #include "import/roster_import.hpp"
+#include "journal.hpp"
 #include "projection.hpp"
 #include "store.hpp"
 
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 
@@ -37,18 +39,33 @@ void bench_rebuild() {
         while (q.executeStep())
             ids.push_back(q.getColumn(0).getString());
         {
+            // Straight into the journal: the rebuild replays it whatever the projections hold before.
             WriteTransaction tx(store.db());
-            for (std::int64_t i = existing; i < 1'000'000; ++i)
-                store.append(
-                    EventKind::CheckIn, ids[std::size_t(i) % ids.size()],
-                    {{"day", kDays[std::size_t(i) % 3].date}, {"at", kSept28At0912 + i}, {"kiosk", "bench"}});
+            JournalInserter journal(store.db());
+            JournalEvent e;
+            e.origin = store.origin();
+            e.kind = EventKind::CheckIn;
+            std::int64_t seq = next_seq(store.db(), store.origin());
+            for (std::int64_t i = existing; i < 1'000'000; ++i) {
+                e.seq = seq++;
+                e.hlc = store.clock().now();
+                e.entity = ids[std::size_t(i) % ids.size()];
+                e.payload = R"({"at":)" + std::to_string(kSept28At0912 + i) + R"(,"day":")" +
+                            kDays[std::size_t(i) % 3].date + R"(","kiosk":"bench"})";
+                journal.insert(e);
+            }
             tx.commit();
         }
         const auto total = store.db().execAndGet("SELECT count(*) FROM journal").getInt64();
         const auto start = Clock::now();
+        const std::clock_t cpu_start = std::clock();
         rebuild_projections(store.db());
         const double s = seconds_since(start);
+        const double cpu = double(std::clock() - cpu_start) / CLOCKS_PER_SEC;
         const double rate = double(total) / s;
+        // The processor time too: on a machine shared with builds the wall clock mostly measures waiting.
+        std::printf("%-52s %9.2f s      (%.0f events per CPU second)\n", "projection rebuild, CPU time", cpu,
+                    double(total) / cpu);
         std::printf("%-52s %9.2f s      (%lld events, %.0f events/s)\n",
                     "projection rebuild from the journal", s, static_cast<long long>(total), rate);
         budget("projection rebuild, 1,000,000 events", rate, "events/s",
