@@ -27,10 +27,12 @@ bool IdleMeter::tick(int frames) {
     if (wall < seconds_)
         return false;
     const double cpu = process_cpu_seconds() - cpu_at_start_;
+    const MemoryShares memory = memory_shares_of();
     std::printf("idle %.1f s: cpu %.2f s = %.2f %% of one core; %d frames drawn; resident %lld KiB "
-                "(peak %lld KiB)\n",
+                "(peak %lld KiB; own %lld KiB, GL driver's mappings %lld KiB)\n",
                 wall, cpu, 100.0 * cpu / wall, frames, static_cast<long long>(resident_kib()),
-                static_cast<long long>(peak_resident_kib()));
+                static_cast<long long>(peak_resident_kib()), static_cast<long long>(memory.own_kib()),
+                static_cast<long long>(memory.driver_kib));
     if (cpu_after_warm_up_ >= 0) {
         const double steady = process_cpu_seconds() - cpu_after_warm_up_;
         std::printf("after the first %.0f s: cpu %.3f s = %.2f %% of one core; %d frames drawn\n", kWarmUp,

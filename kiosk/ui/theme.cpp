@@ -105,6 +105,9 @@ void build_fonts(Fonts& fonts, const FontSizes& sizes, const std::string& regula
                                      0x20AC, 0x2190, 0x2193, 0x232B, 0x232B, 0};
     ImGuiIO& io = ImGui::GetIO();
     io.Fonts->Clear();
+    // The texture as tall as the glyphs need, not the next power of two: a software renderer keeps it
+    // in main memory (1024x1809 instead of 1024x2048 at 800 px).
+    io.Fonts->Flags |= ImFontAtlasFlags_NoPowerOfTwoHeight;
     ImFontConfig cfg;
     cfg.OversampleH = 1; // large sizes need no horizontal oversampling: halves the atlas
     cfg.OversampleV = 1;
