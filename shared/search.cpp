@@ -52,6 +52,8 @@ std::vector<Attendee> search_attendees(SQLite::Database& db, std::string_view te
     std::set<std::string> seen;
     const std::pair<bool, bool> tiers[] = {{false, true}, {true, true}, {true, false}};
     for (const auto& [prefix, names_only] : tiers) {
+        if (int(out.size()) == limit)
+            return out; // a full list from the better tiers: the next one cannot change it
         q.reset();
         q.bind(1, fts_query(words, prefix, names_only));
         q.bind(2, window);

@@ -150,6 +150,35 @@ std::string event_days_text(const EventInfo& event) {
     throw RosterRowsRefused(message, std::move(problems));
 }
 
+// Raises the connection's page cache while it lives, for a big import, and puts the setting back.
+class ImportCache {
+public:
+    ImportCache(SQLite::Database& db, std::size_t rows) : db_(db) {
+        if (rows < kBigImportRows)
+            return;
+        previous_ = db_.execAndGet("PRAGMA cache_size").getInt64();
+        db_.exec("PRAGMA cache_size=-262144"); // KiB: 256 MB at most, used only as pages are touched
+        raised_ = true;
+    }
+    ~ImportCache() {
+        if (!raised_)
+            return;
+        try {
+            db_.exec("PRAGMA cache_size=" + std::to_string(previous_));
+        } catch (const SQLite::Exception&) {
+            // a bigger cache than asked for, on a connection that is failing anyway
+        }
+    }
+    ImportCache(const ImportCache&) = delete;
+    ImportCache& operator=(const ImportCache&) = delete;
+
+private:
+    static constexpr std::size_t kBigImportRows = 5'000; // below it the default cache holds them
+    SQLite::Database& db_;
+    std::int64_t previous_ = 0;
+    bool raised_ = false;
+};
+
 } // namespace
 
 ImportSummary import_roster_bytes(Store& store, std::string_view bytes, const std::string& name,
@@ -363,6 +392,10 @@ ImportSummary import_roster_bytes(Store& store, std::string_view bytes, const st
     if (options.dry_run)
         return summary;
 
+    // A 100,000-row import dirties far more pages than the 16 MB page cache (database.cpp): SQLite then
+    // spills them to the WAL mid-transaction and writes the same index pages again and again. A larger
+    // cache for the import's transaction only keeps them in memory until the commit writes each once.
+    const ImportCache import_cache(store.db(), changes.size());
     WriteTransaction tx(store.db());
     Store::Batch batch(store);
     for (const Change& c : changes) {

@@ -115,6 +115,9 @@ void report(const std::string& what, const Samples& s) {
                 "keystrokes, 0 below 2 letters)\n",
                 s.search_ms.size(), percentile(s.search_ms, 50), percentile(s.search_ms, 90),
                 percentile(s.search_ms, 99), percentile(s.search_ms, 100));
+    const double p99 = percentile(s.total_ms, 99);
+    budget(what.substr(0, what.find(" (")) + ": keystroke → view", p99, "ms p99", "one frame at 60 Hz",
+           "≤ 16 ms", p99 <= 16.0);
     std::printf(
         "  search share %.0f %% of the time; %zu searches, %.1f rows each, %zu rows shown as arrived\n",
         total > 0 ? 100.0 * sum(s.search_ms) / total : 0.0, s.searches,

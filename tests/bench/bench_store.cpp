@@ -10,10 +10,12 @@
 #include "store.hpp"
 #include "text_fold.hpp"
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <random>
 #include <sstream>
+#include <stdexcept>
 
 using namespace accueil;
 using namespace accueil::bench;
@@ -60,6 +62,23 @@ std::vector<std::string> search_queries(Store& store, std::size_t n) {
     }
     return out;
 }
+
+// The sqlite3 shell's own CSV import of `file` (in `dir`) into a new plain table of a fresh database:
+// the speed the roster import is compared with. The demo roster is French Excel's CSV (';' between
+// fields), so the shell reads it in csv mode with that separator (`.import --csv` would force ',').
+// A missing shell or a failed import is a failure of the bench, not a skip.
+double sqlite_shell_import_seconds(const BenchDir& dir, const std::string& file) {
+    const std::string db = dir.file("shell-import.db");
+    const std::string command = "sqlite3 -batch '" + db +
+                                "' '.mode csv' '.separator ;' '.bail on' '.import " + dir.file(file) + " t'";
+    const auto start = Clock::now();
+    const int status = std::system(command.c_str());
+    const double s = seconds_since(start);
+    if (status != 0)
+        throw std::runtime_error("the sqlite3 shell's .import failed (status " + std::to_string(status) +
+                                 "): " + command + " (deploy/install-deps.sh installs the shell)");
+    return s;
+}
 } // namespace
 
 void bench_store() {
@@ -74,11 +93,21 @@ void bench_store() {
         const auto start = Clock::now();
         const auto summary = import_roster_file(store, dir.file("roster.csv"), {});
         const double s = seconds_since(start);
-        std::printf("%-52s %9.0f rows/s   (%d rows in %.2f s; budget ≥ 100,000 rows/s)\n",
-                    "roster import, 100,000-row CSV", double(summary.created) / s, summary.created, s);
+        const double rate = double(summary.created) / s;
+        std::printf("%-52s %9.0f rows/s   (%d rows in %.2f s)\n", "roster import, 100,000-row CSV", rate,
+                    summary.created, s);
+        const double shell_rate = double(rows) / sqlite_shell_import_seconds(dir, "roster.csv");
+        std::printf("%-52s %9.0f rows/s   (the same file into a plain table, fresh database)\n",
+                    "sqlite3 shell .import", shell_rate);
+        budget("roster import, 100,000-row CSV", rate / shell_rate, "× .import",
+               "sqlite3 .import " + std::to_string(long(shell_rate)) + " rows/s", "≥ 0.3",
+               rate / shell_rate >= 0.3);
     }
     {
         const auto queries = search_queries(store, 2000);
+        // One pass first, as the desk bench does: the first reads of the index come from the disk.
+        for (const auto& q : queries)
+            search_attendees(store.db(), q, 10);
         std::vector<double> micros;
         std::size_t hits = 0;
         for (const auto& q : queries) {
@@ -86,8 +115,10 @@ void bench_store() {
             hits += search_attendees(store.db(), q, 10).size();
             micros.push_back(seconds_since(start) * 1e6);
         }
-        report_latency("name search, 100,000 attendees (top 10)", micros, "p99 ≤ 2,000 µs");
+        report_latency("name search, 100,000 attendees (top 10)", micros, "p99 ≤ 1,000 µs");
         std::printf("%-52s %zu hits for %zu queries\n", "", hits, queries.size());
+        const double p99_ms = percentile(micros, 99) / 1000.0;
+        budget("name search, 100,000 attendees", p99_ms, "ms p99", "absolute", "≤ 1 ms", p99_ms <= 1.0);
     }
     {
         std::vector<std::string> ids;
