@@ -635,3 +635,15 @@ TEST_CASE_METHOD(ImportFixture,
                             ImportOptions{}),
                Catch::StartsWith("inscrits.csv:2: ") && !Catch::Contains("=ignore"));
 }
+
+TEST_CASE_METHOD(ImportFixture, "A big import leaves the connection's page cache as it found it") {
+    // roster_import.cpp raises the cache for imports of 5,000 rows or more, for their transaction only.
+    const auto before = store.db().execAndGet("PRAGMA cache_size").getInt64();
+    std::string csv = "Prénom;Nom;Adresse e-mail\r\n";
+    for (int i = 0; i < 6000; ++i)
+        csv += "Personne;N" + std::to_string(i) + ";p" + std::to_string(i) + "@example.fr\r\n";
+    const auto summary = import(csv);
+    CHECK(summary.created == 6000);
+    CHECK(count("SELECT count(*) FROM attendees") == 6000);
+    CHECK(store.db().execAndGet("PRAGMA cache_size").getInt64() == before);
+}
