@@ -1,10 +1,13 @@
 // The kiosk's frame pipeline: real QR photographs decode at least as often as with the plain library
-// call, with zero misreads; rendered badges, degraded like a webcam sees them, decode too; the
-// --print-codes output format.
+// call, with zero misreads, and the finder-pattern pre-check never turns a code away; rendered badges,
+// degraded like a webcam sees them, decode too; frames from a camera-like source reach the decoder;
+// the --print-codes output format.
 #include "support/kiosk_test_util.hpp"
 #include "support/temp_dir.hpp"
 
 #include "badge/badge_code.hpp"
+#include "capture.hpp"
+#include "finder_precheck.hpp"
 #include "frame_pipeline.hpp"
 
 #define ZX_USE_UTF8
@@ -12,9 +15,12 @@
 #include <catch2/catch.hpp>
 
 #include <array>
+#include <condition_variable>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <mutex>
+#include <random>
 #include <sstream>
 
 using namespace accueil;
@@ -40,6 +46,17 @@ std::optional<std::string> plain_call(const GreyImage& img) {
 }
 
 const fs::path kPhotos = fs::path(ACCUEIL_TESTDATA_DIR) / "qr-photos";
+
+// A read is right when it is the text of NAME.txt, or of NAME.also.txt where the picture holds a second
+// code: qrcode-2/16.png is a "double QR" (a small code inside a big one; ZXing::ReadBarcodes finds both),
+// and the decoder returning the outer code's text is as right as the inner one the upstream sample
+// names.
+bool right_read(const std::string& file, const std::string& text) {
+    if (text == read_text(fs::path(file).replace_extension(".txt")))
+        return true;
+    const auto also = fs::path(file).replace_extension(".also.txt");
+    return fs::exists(also) && text == read_text(also);
+}
 } // namespace
 
 TEST_CASE("real QR photographs decode at least as often as the plain library call, without misreads") {
@@ -58,16 +75,15 @@ TEST_CASE("real QR photographs decode at least as often as the plain library cal
     for (const auto& [folder, reference] : notice) {
         int pictures = 0, plain = 0, ours = 0, misreads = 0;
         for (const auto& file : list_pictures((kPhotos / folder).string())) {
-            const auto expected = read_text(fs::path(file).replace_extension(".txt"));
             std::string error;
             const auto img = load_grey_image(file, &error);
             REQUIRE(img);
             ++pictures;
-            if (auto p = plain_call(*img); p && *p == expected)
+            if (auto p = plain_call(*img); p && right_read(file, *p))
                 ++plain;
             const auto r = decode_frame(*img);
             if (r.text) {
-                if (*r.text == expected)
+                if (right_read(file, *r.text))
                     ++ours;
                 else
                     ++misreads;
@@ -81,6 +97,106 @@ TEST_CASE("real QR photographs decode at least as often as the plain library cal
         WARN(folder << ": pipeline " << ours << "/" << pictures << " (plain call " << plain << ", NOTICE "
                     << reference.plain << ")");
     }
+}
+
+TEST_CASE("the finder-pattern pre-check turns away no photograph that a decoder pass reads") {
+    // Each photograph as it is and as a 1280x720 camera frames it (scaled to the frame's height): the
+    // decode with the pre-check reads exactly what every pass without it reads, and every camera frame
+    // with a code passes the pre-check itself. A pre-check too strict fails here.
+    REQUIRE(fs::is_directory(kPhotos));
+    int frames = 0, read = 0, misread = 0;
+    for (const char* folder : {"qrcode-2", "qrcode-3", "qrcode-5"})
+        for (const auto& file : list_pictures((kPhotos / folder).string())) {
+            const auto img = load_grey_image(file);
+            REQUIRE(img);
+            for (const auto& frame : {*img, camera_frame(*img, 1280, 720)}) {
+                const auto all_passes = decode_frame(frame, false, false);
+                const auto with_precheck = decode_frame(frame);
+                INFO(file << " at " << frame.width << "x" << frame.height);
+                CHECK(with_precheck.text == all_passes.text);
+                if (frame.width == 1280 && all_passes.text)
+                    CHECK(may_hold_qr(frame));
+            }
+            const auto r = decode_frame(camera_frame(*img, 1280, 720));
+            ++frames;
+            if (r.text)
+                (right_read(file, *r.text) ? read : misread)++;
+        }
+    INFO(read << " of " << frames << " camera frames read, " << misread << " misread");
+    CHECK(frames == 90);
+    CHECK(misread == 0);
+    CHECK(read >= 74); // 73 before the pre-check, and qrcode-2/16.png's outer code now counted right
+}
+
+TEST_CASE("frames with no code have no finder-pattern candidate") {
+    // Sensor noise over a smoothly lit wall, and uniform noise 60 grey levels wide (the bench's worst
+    // case): both make 1:1:3:1:1 runs by the dozen, none with a real code's contrast.
+    std::mt19937 rng(3);
+    std::normal_distribution<double> sensor(0, 6);
+    GreyImage wall, noise, blank;
+    for (auto* g : {&wall, &noise, &blank}) {
+        g->width = 1280;
+        g->height = 720;
+        g->pixels.assign(1280 * 720, 128);
+    }
+    for (int round = 0; round < 5; ++round) {
+        for (int y = 0; y < 720; ++y)
+            for (int x = 0; x < 1280; ++x) {
+                const std::size_t i = std::size_t(y) * 1280 + std::size_t(x);
+                wall.pixels[i] =
+                    std::uint8_t(std::clamp(90 + 60.0 * y / 720 + 30.0 * x / 1280 + sensor(rng), 0.0, 255.0));
+                noise.pixels[i] = std::uint8_t(100 + rng() % 60);
+            }
+        CHECK(finder_candidates(wall, 10) == 0);
+        CHECK(finder_candidates(noise, 10) == 0);
+    }
+    CHECK(finder_candidates(blank, 10) == 0);
+    CHECK(finder_candidates(GreyImage{}, 10) == 0);
+    // A code in the same noise has its three finder patterns found.
+    const auto code = test::render_qr("FINDER", 4);
+    for (int y = 0; y < code.height; ++y)
+        for (int x = 0; x < code.width; ++x)
+            noise.pixels[std::size_t(y + 200) * 1280 + std::size_t(x + 500)] =
+                code.pixels[std::size_t(y) * std::size_t(code.width) + std::size_t(x)] ? 230 : 30;
+    CHECK(finder_candidates(noise, 3) == 3);
+    CHECK(decode_frame(noise).text == std::optional<std::string>("FINDER"));
+}
+
+TEST_CASE("frames from a camera-like source go through the capture's decoder to the mailbox") {
+    // CaptureOptions::frames stands where the V4L2 camera is (the CPU benchmark feeds the moving hall
+    // this way): an empty frame, then a badge, then the source runs dry.
+    const GreyImage badge = fit_into(test::render_qr("CAPTURED", 4), 1280, 720);
+    GreyImage empty = badge;
+    // Dark (a hand over the lens): the badge frame after it differs enough to count as a moving scene
+    // (a still one would only be checked again two seconds later).
+    std::fill(empty.pixels.begin(), empty.pixels.end(), std::uint8_t(20));
+    std::vector<GreyImage> frames{empty, badge};
+    std::size_t next = 0;
+    CaptureOptions opt;
+    opt.frames = [&](GreyImage& f) {
+        if (next >= frames.size())
+            return false;
+        f = frames[next++];
+        return true;
+    };
+    Mailbox mailbox;
+    std::mutex m;
+    std::condition_variable cv;
+    std::vector<std::string> codes;
+    mailbox.set_wake([&] {
+        std::lock_guard wake_lock(m);
+        cv.notify_all();
+    });
+    Capture capture(opt, mailbox);
+    std::unique_lock lock(m);
+    const bool got = cv.wait_for(lock, std::chrono::seconds(30), [&] {
+        for (const auto& in : mailbox.drain().inputs)
+            if (const auto* c = std::get_if<CodeDecoded>(&in))
+                codes.push_back(c->code);
+        return !codes.empty();
+    });
+    REQUIRE(got);
+    CHECK(codes == std::vector<std::string>{"CAPTURED"});
 }
 
 TEST_CASE("a signed badge code rendered, degraded and framed in 1280x720 decodes") {

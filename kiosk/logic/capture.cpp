@@ -59,7 +59,9 @@ bool Capture::put_frame(GreyImage img, bool wait_until_taken) {
 }
 
 void Capture::source_loop() {
-    if (!opt_.replay.empty())
+    if (opt_.frames)
+        feed_frames(opt_.frames);
+    else if (!opt_.replay.empty())
         replay_loop();
     else if (opt_.camera != "none")
         camera_loop();
@@ -113,20 +115,32 @@ void Capture::camera_loop() {
         mailbox_.push(CameraState{true, cam->device()});
         announced = false;
         try {
-            GreyImage frame;
-            while (true) {
-                {
-                    std::lock_guard lock(mutex_);
-                    if (stop_)
-                        return;
-                }
-                if (cam->read(frame, 200))
-                    put_frame(frame, false);
-            }
+            // A read that times out (200 ms) leaves the frame empty: the loop looks at stop_ again.
+            feed_frames([&](GreyImage& frame) {
+                cam->read(frame, 200);
+                return true;
+            });
+            return;
         } catch (const std::exception& e) {
             spdlog::warn("camera lost: {}", e.what());
             mailbox_.push(CameraState{false, e.what()});
         }
+    }
+}
+
+bool Capture::feed_frames(const std::function<bool(GreyImage&)>& read) {
+    GreyImage frame;
+    while (true) {
+        {
+            std::lock_guard lock(mutex_);
+            if (stop_)
+                return true;
+        }
+        frame.pixels.clear();
+        if (!read(frame))
+            return false;
+        if (!frame.pixels.empty())
+            put_frame(frame, false);
     }
 }
 

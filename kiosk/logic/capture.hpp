@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -19,6 +20,10 @@ struct CaptureOptions {
     bool replay_loop = false; // replay again and again (like a camera seeing a still scene)
     int width = 1280, height = 720, fps = 30;
     int preview_width = 320;
+    // A frame source in the camera's place (benchmarks): fills the next frame, waiting for it like a
+    // camera does, and returns false when there are no more. Its frames take the camera's path: they
+    // may be dropped when the decoder is busy, and still scenes are skipped.
+    std::function<bool(GreyImage&)> frames;
 };
 
 std::int64_t wall_ms();
@@ -38,6 +43,8 @@ public:
 private:
     void source_loop();
     void camera_loop();
+    // Hands each frame `read` delivers to the decoder until stopping; false when `read` ran dry.
+    bool feed_frames(const std::function<bool(GreyImage&)>& read);
     void replay_loop();
     void decode_loop();
     bool put_frame(GreyImage img, bool wait_until_taken);

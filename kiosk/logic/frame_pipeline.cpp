@@ -1,5 +1,7 @@
 #include "frame_pipeline.hpp"
 
+#include "finder_precheck.hpp"
+
 #define ZX_USE_UTF8 // Result::text() as UTF-8 std::string (ZXing 1.4's transition switch)
 #include <ZXing/ReadBarcode.h>
 #include <stb_image.h>
@@ -49,6 +51,35 @@ GreyImage downscale_half(const GreyImage& img) {
     return out;
 }
 
+GreyImage camera_frame(const GreyImage& in, int width, int height) {
+    GreyImage f;
+    f.width = width;
+    f.height = height;
+    f.pixels.assign(std::size_t(width) * std::size_t(height), 128);
+    if (in.empty())
+        return f;
+    const double k = double(height) / in.height;
+    const int w = int(in.width * k);
+    const int x0 = (width - w) / 2;
+    auto at = [&](int xx, int yy) {
+        return double(in.pixels[std::size_t(std::min(yy, in.height - 1)) * std::size_t(in.width) +
+                                std::size_t(std::min(xx, in.width - 1))]);
+    };
+    for (int y = 0; y < height; ++y)
+        for (int x = std::max(0, x0); x < std::min(width, x0 + w); ++x) {
+            const double sx = std::clamp((x - x0 + 0.5) / k - 0.5, 0.0, in.width - 1.0);
+            const double sy = std::clamp((y + 0.5) / k - 0.5, 0.0, in.height - 1.0);
+            const int ix = std::min(int(sx), std::max(0, in.width - 2));
+            const int iy = std::min(int(sy), std::max(0, in.height - 2));
+            const double fx = sx - ix, fy = sy - iy;
+            const double v = (at(ix, iy) * (1 - fx) + at(ix + 1, iy) * fx) * (1 - fy) +
+                             (at(ix, iy + 1) * (1 - fx) + at(ix + 1, iy + 1) * fx) * fy;
+            f.pixels[std::size_t(y) * std::size_t(width) + std::size_t(x)] =
+                std::uint8_t(std::clamp(v, 0.0, 255.0));
+        }
+    return f;
+}
+
 GreyImage fit_into(const GreyImage& img, int width, int height, std::uint8_t background) {
     GreyImage out;
     out.width = width;
@@ -89,7 +120,10 @@ std::optional<std::string> read_qr(const GreyImage& img, ZXing::Binarizer binari
     return result.text();
 }
 
-GreyImage stretch_contrast(const GreyImage& img) {
+// The contrast-stretched copy, or nullopt when the picture already spans most of the grey scale (the
+// stretch would change little: the local-average binariser compares pixels with their neighbours'
+// mean, which a near-identity linear map keeps, so the pass would only repeat pass 2).
+std::optional<GreyImage> stretch_contrast(const GreyImage& img) {
     // Map the 2nd..98th percentile to 0..255.
     std::array<std::size_t, 256> hist{};
     for (auto p : img.pixels)
@@ -104,18 +138,22 @@ GreyImage stretch_contrast(const GreyImage& img) {
         if (acc * 50 < total * 49)
             hi = i;
     }
+    if (hi <= lo + 8 || hi - lo >= 200)
+        return std::nullopt;
     GreyImage out = img;
-    if (hi <= lo + 8)
-        return out;
     for (auto& p : out.pixels)
         p = std::uint8_t(std::clamp((int(p) - lo) * 255 / (hi - lo), 0, 255));
     return out;
 }
 } // namespace
 
-DecodeResult decode_frame(const GreyImage& img, bool quick) {
+DecodeResult decode_frame(const GreyImage& img, bool quick, bool precheck) {
     DecodeResult r;
     if (img.empty())
+        return r;
+    // Camera frames only: small pictures (a code file of 1-pixel modules, --replay of a scan) are cheap
+    // to decode anyway, and the test looks for modules of 2 pixels and more.
+    if (precheck && img.width >= 640 && img.height >= 360 && !may_hold_qr(img))
         return r;
     // Pass 1, a global-histogram binariser, reads a printed or phone badge in evenly lit 1280x720
     // frames several times faster than the library's default local-average one (1.4 ms against
@@ -137,9 +175,11 @@ DecodeResult decode_frame(const GreyImage& img, bool quick) {
             return r;
         }
     }
-    if ((r.text = read_qr(stretch_contrast(img), ZXing::Binarizer::LocalAverage, true))) {
-        r.pass = 4;
-        return r;
+    if (const auto stretched = stretch_contrast(img)) {
+        if ((r.text = read_qr(*stretched, ZXing::Binarizer::LocalAverage, true))) {
+            r.pass = 4;
+            return r;
+        }
     }
     return r;
 }

@@ -22,6 +22,9 @@ std::optional<GreyImage> load_grey_image(const std::string& path, std::string* e
 bool save_grey_png(const GreyImage& img, const std::string& path);
 
 GreyImage downscale_half(const GreyImage& img);
+// A photograph as a camera of the given size would frame it: scaled (bilinear, up or down) to the
+// frame's height, centred, cropped or padded with grey at the sides (benches, tests).
+GreyImage camera_frame(const GreyImage& photo, int width, int height);
 // The picture centred on a canvas of the given size (grey background), scaled down to fit if needed.
 GreyImage fit_into(const GreyImage& img, int width, int height, std::uint8_t background = 128);
 
@@ -30,11 +33,14 @@ struct DecodeResult {
     int pass = 0;                    // which pass found it (2 = the plain library call)
 };
 
-// QR only. A fast global-histogram pass first (evenly lit badges), then the plain ZXing call; when
-// neither finds anything, passes try what camera pictures need more often: a half-size copy (big
-// blurry codes), a contrast-stretched copy (washed-out phone screens).
+// QR only. Camera-sized frames (640x360 and up) first go through a cheap finder-pattern test
+// (finder_precheck.hpp): a frame without anything like a finder pattern, what a kiosk sees most of the
+// time, is answered "no code" there. Then a fast global-histogram pass (evenly lit badges), then the
+// plain ZXing call; when neither finds anything, passes try what camera pictures need more often: a
+// half-size copy (big blurry codes), a contrast-stretched copy (washed-out phone screens).
 // `quick`: the first pass only (a still scene checked again: the other passes already failed on it).
-DecodeResult decode_frame(const GreyImage& img, bool quick = false);
+// `precheck` false: every pass runs (tests compare both ways).
+DecodeResult decode_frame(const GreyImage& img, bool quick = false, bool precheck = true);
 
 // Rough change between two frames (mean absolute difference of a coarse thumbnail, 0..255), for
 // skipping the decode and the preview upload when the camera sees a still scene.
