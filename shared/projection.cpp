@@ -181,6 +181,8 @@ void Projector::apply_attendee_fields(const JournalEvent& e, const json& p) {
                 st->exec();
             }
         }
+        if (defer_search_)
+            return; // index_new_attendees() writes it with the others
         auto idx =
             stmt("INSERT INTO attendee_search (rowid, names, organisation, email) VALUES (?, ?, ?, ?)");
         idx->bind(1, num);
@@ -736,6 +738,46 @@ void rebuild_projections(SQLite::Database& db) {
     fill_arrival_and_roster_counts(db);
     restore(db, triggers);
     tx.commit();
+}
+
+void index_new_attendees(SQLite::Database& db, std::int64_t first_num) {
+    // Read first, then written: the rows an update already indexed (a person created and updated by the
+    // same import, Projector::reindex) are left out.
+    struct Row {
+        std::int64_t num;
+        std::string names, organisation, email;
+    };
+    std::vector<Row> rows;
+    {
+        SQLite::Statement q(db, "SELECT num, first_name, last_name, organisation, email FROM attendees "
+                                "WHERE num >= ?1 AND num NOT IN (SELECT rowid FROM attendee_search WHERE "
+                                "rowid >= ?1) ORDER BY num");
+        q.bind(1, first_num);
+        while (q.executeStep())
+            rows.push_back({q.getColumn(0).getInt64(),
+                            search_names(q.getColumn(1).getString(), q.getColumn(2).getString()),
+                            fold_text(q.getColumn(3).getString()), fold_text(q.getColumn(4).getString())});
+    }
+    SQLite::Statement ins(
+        db, "INSERT INTO attendee_search (rowid, names, organisation, email) VALUES (?, ?, ?, ?)");
+    for (const Row& r : rows) {
+        ins.reset();
+        ins.bind(1, r.num);
+        ins.bindNoCopy(2, r.names);
+        ins.bindNoCopy(3, r.organisation);
+        ins.bindNoCopy(4, r.email);
+        ins.exec();
+    }
+}
+
+AttendeeTriggersAside::AttendeeTriggersAside(SQLite::Database& db)
+    : db_(db), triggers_(set_aside(db, "type = 'trigger' AND tbl_name = 'attendees'")) {}
+
+void AttendeeTriggersAside::finish() {
+    db_.exec("DELETE FROM arrival_counts; DELETE FROM roster_counts;");
+    fill_arrival_and_roster_counts(db_);
+    restore(db_, triggers_);
+    triggers_.clear();
 }
 
 void fill_summary_tables(SQLite::Database& db) {

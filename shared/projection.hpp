@@ -37,6 +37,9 @@ public:
     // hold_counts() was called: then the changes add up in memory until flush_counts() writes them
     // (the merge, once per batch, just before its commit) or discard_counts() drops them (a rollback).
     void hold_counts() { hold_counts_ = true; }
+    // For bulk imports (Store::BulkLoad): attendees created meanwhile get no search index row; the
+    // caller writes them all at once with index_new_attendees() before its commit.
+    void defer_search_index(bool on) { defer_search_ = on; }
     void flush_counts();
     void discard_counts() {
         pending_checkins_.clear();
@@ -72,6 +75,7 @@ private:
     std::map<std::string, std::unique_ptr<SQLite::Statement>> field_updates_;
     CheckinPayloadReader checkin_reader_;
     bool defer_days_ = false;
+    bool defer_search_ = false;
     bool hold_counts_ = false;
     bool batch_checkins_ = false;
     struct PendingCheckin {
@@ -100,6 +104,26 @@ std::string checkin_days_select(const std::string& where);
 // Empties the figures' summary tables (checkin_counts, arrival_counts, roster_counts) and fills them
 // from scratch from the journal, checkin_days and attendees: for the schema migration and rebuilds.
 void fill_summary_tables(SQLite::Database& db);
+
+// The search index rows of the attendees numbered `first_num` or more that have none yet: those
+// created while a Projector deferred them (defer_search_index). Call inside the same transaction.
+void index_new_attendees(SQLite::Database& db, std::int64_t first_num);
+
+// A bulk write of attendees (a big roster import) inside the caller's transaction: the attendee triggers
+// that keep arrival_counts and roster_counts row by row (shared/schema.cpp, version 8; two trigger runs
+// per person) are set aside, and finish() fills both tables again from scratch, as rebuild_projections
+// does, then restores the triggers. Without finish() the caller must roll back (DDL is transactional).
+class AttendeeTriggersAside {
+public:
+    explicit AttendeeTriggersAside(SQLite::Database& db);
+    void finish();
+    AttendeeTriggersAside(const AttendeeTriggersAside&) = delete;
+    AttendeeTriggersAside& operator=(const AttendeeTriggersAside&) = delete;
+
+private:
+    SQLite::Database& db_;
+    std::vector<std::string> triggers_;
+};
 
 // Empties every projection and replays the whole journal. Runs in its own transaction.
 void rebuild_projections(SQLite::Database& db);

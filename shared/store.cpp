@@ -88,6 +88,28 @@ Store::Batch::Batch(Store& s) : store_(s) {
     store_.batch_next_seq_ = store_.read_next_seq();
 }
 
+Store::BulkLoad::BulkLoad(Store& s, bool set_aside_triggers) : store_(s) {
+    first_num_ = store_.db().execAndGet("SELECT coalesce(max(num), 0) + 1 FROM attendees").getInt64();
+    if (set_aside_triggers)
+        triggers_ = std::make_unique<AttendeeTriggersAside>(store_.db());
+    store_.projector_->defer_search_index(true);
+    store_.bulk_ = true;
+}
+
+Store::BulkLoad::~BulkLoad() {
+    store_.projector_->defer_search_index(false);
+    store_.bulk_ = false;
+}
+
+void Store::BulkLoad::finish() {
+    store_.projector_->defer_search_index(false);
+    store_.bulk_ = false;
+    index_new_attendees(store_.db(), first_num_);
+    if (triggers_)
+        triggers_->finish();
+    store_.save_clock();
+}
+
 std::int64_t Store::read_next_seq() {
     auto q = cached("SELECT coalesce(max(seq), 0) + 1 FROM journal WHERE origin = ?");
     q->bind(1, origin_.data(), int(origin_.size()));
@@ -111,7 +133,8 @@ JournalEvent Store::append(EventKind kind, const std::string& entity, const nloh
     e.payload = payload.dump();
     inserter_->insert(e);
     projector_->apply(e, &payload);
-    save_clock();
+    if (!bulk_)
+        save_clock();
     return e;
 }
 

@@ -56,6 +56,24 @@ public:
         Store& store_;
     };
 
+    // Inside a Batch, for a bulk import of attendees: the search index rows of the people created
+    // meanwhile are written together by finish(), the clock is persisted once there, and with
+    // `set_aside_triggers` the summary tables the attendee triggers keep are refilled set-wise
+    // (AttendeeTriggersAside, projection.hpp). Call finish() before the commit; without it, roll back.
+    class BulkLoad {
+    public:
+        BulkLoad(Store& s, bool set_aside_triggers);
+        ~BulkLoad();
+        void finish();
+        BulkLoad(const BulkLoad&) = delete;
+        BulkLoad& operator=(const BulkLoad&) = delete;
+
+    private:
+        Store& store_;
+        std::int64_t first_num_ = 0;
+        std::unique_ptr<AttendeeTriggersAside> triggers_;
+    };
+
     const EventInfo& event() const { return event_; }
     void reload_event();
 
@@ -83,6 +101,7 @@ private:
     // Statements of the hot write path, prepared once: an import appends 100,000 events in a row.
     std::map<const char*, std::unique_ptr<SQLite::Statement>> statements_;
     std::int64_t batch_next_seq_ = 0; // 0: not in a Batch
+    bool bulk_ = false;               // in a BulkLoad: the clock is saved by its finish()
 };
 
 } // namespace accueil

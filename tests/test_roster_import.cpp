@@ -1,10 +1,14 @@
 #include "attendee.hpp"
+#include "checkin.hpp"
 #include "database.hpp"
+#include "demo_roster.hpp"
 #include "errors.hpp"
 #include "figures.hpp"
 #include "i18n/catalogue.hpp"
 #include "import/roster_import.hpp"
+#include "search.hpp"
 #include "store.hpp"
+#include "support/db_text.hpp"
 #include "support/demo_event.hpp"
 #include "support/run_command.hpp"
 #include "support/temp_dir.hpp"
@@ -12,10 +16,12 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <optional>
+#include <sstream>
 
 using namespace accueil;
 
@@ -646,4 +652,47 @@ TEST_CASE_METHOD(ImportFixture, "A big import leaves the connection's page cache
     CHECK(summary.created == 6000);
     CHECK(count("SELECT count(*) FROM attendees") == 6000);
     CHECK(store.db().execAndGet("PRAGMA cache_size").getInt64() == before);
+}
+
+TEST_CASE_METHOD(ImportFixture, "An import, small or big, leaves the projections a rebuild gives") {
+    // The import writes the search index after its rows and, from 5,000 rows, the summary tables in one
+    // statement each with the attendee triggers set aside (Store::BulkLoad): the result must be the one
+    // replaying the journal gives, arrivals already counted included.
+    import(kRoster, ImportOptions{});
+    std::string live = test::dump_projections(store.db());
+    rebuild_projections(store.db());
+    REQUIRE(test::dump_projections(store.db()) == live);
+
+    const std::string lea =
+        store.db().execAndGet("SELECT id FROM attendees WHERE ext_code = 'T-001'").getString();
+    const std::string jn =
+        store.db().execAndGet("SELECT id FROM attendees WHERE ext_code = 'T-002'").getString();
+    REQUIRE(check_in(store, lea, test::kSept28At0912).verdict == Verdict::Admitted);
+    REQUIRE(check_in(store, jn, test::kSept28At0912 + test::kOneDayMs).verdict == Verdict::Admitted);
+    REQUIRE(count("SELECT count(*) FROM arrival_counts") > 0);
+
+    std::ostringstream csv;
+    write_demo_roster_csv(csv, DemoRosterOptions{6000, 7, {"2022-09-27", "2022-09-28", "2022-09-29"}});
+    std::string big = csv.str();
+    // Updates of people already stored (Léa, who has arrived, changes category and days: her arrival
+    // moves), a person twice in the file (created, then updated by the second row), accents.
+    big += "Léa;Dupré;lea@example.fr;Mairie de Lyon;Organisateur;2022-09-28,2022-09-29;T-001\r\n"
+           "Jean-Noël;N'Diaye;jn@example.fr;Emmaüs Connect;Intervenant;;T-002\r\n"
+           "Zoé;Ørsted-Lévêque;zoe@example.fr;Ça Marche;Bénévole;2022-09-28;Z-100\r\n"
+           "Zoé;Ørsted-Lévêque;zoe@example.fr;Ça Marche Encore;Bénévole;2022-09-29;Z-100\r\n";
+    const auto summary = import(big, ImportOptions{});
+    CHECK(summary.created == 6001);
+    CHECK(summary.updated == 3);
+    live = test::dump_projections(store.db());
+    rebuild_projections(store.db());
+    CHECK(test::dump_projections(store.db()) == live);
+
+    // The triggers are back: a later change is counted as before.
+    CHECK(count("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'attendees'") == 6);
+    CHECK(count("SELECT sum(people) FROM roster_counts") == count("SELECT count(*) FROM attendees"));
+    const auto found = search_attendees(store.db(), "orsted", 5);
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].organisation == "Ça Marche Encore");
+    const auto ndiaye = search_attendees(store.db(), "jean noel ndiaye", 20);
+    CHECK(std::any_of(ndiaye.begin(), ndiaye.end(), [&](const Attendee& a) { return a.id == jn; }));
 }

@@ -179,6 +179,9 @@ private:
     bool raised_ = false;
 };
 
+// From this many changes an import sets the attendee triggers aside (Store::BulkLoad).
+constexpr std::size_t kBulkTriggerRows = 5'000;
+
 } // namespace
 
 ImportSummary import_roster_bytes(Store& store, std::string_view bytes, const std::string& name,
@@ -398,6 +401,9 @@ ImportSummary import_roster_bytes(Store& store, std::string_view bytes, const st
     const ImportCache import_cache(store.db(), changes.size());
     WriteTransaction tx(store.db());
     Store::Batch batch(store);
+    // Search index rows written together at the end; for a big import the summary tables too (their
+    // full refill costs a scan of the store, less than two trigger runs per person past this size).
+    Store::BulkLoad bulk(store, changes.size() >= kBulkTriggerRows);
     for (const Change& c : changes) {
         if (c.create)
             create_attendee(store, c.after);
@@ -407,6 +413,7 @@ ImportSummary import_roster_bytes(Store& store, std::string_view bytes, const st
         if (c.note)
             store.append(EventKind::NoteSet, c.after.id, {{"note", *c.note}});
     }
+    bulk.finish();
     tx.commit();
     return summary;
 }
