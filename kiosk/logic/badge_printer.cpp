@@ -1,10 +1,10 @@
 #include "badge_printer.hpp"
 
+#include "cups_library.hpp"
 #include "database.hpp"
 #include "errors.hpp"
 #include "store.hpp"
 
-#include <cups/cups.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -25,16 +25,16 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 struct HttpClose {
-    void operator()(http_t* h) const { httpClose(h); }
+    void operator()(http_t* h) const { cups_call::httpClose(h); }
 };
 using HttpPtr = std::unique_ptr<http_t, HttpClose>;
 struct IppDelete {
-    void operator()(ipp_t* r) const { ippDelete(r); }
+    void operator()(ipp_t* r) const { cups_call::ippDelete(r); }
 };
 using IppPtr = std::unique_ptr<ipp_t, IppDelete>;
 struct DestsFree {
     int count = 0;
-    void operator()(cups_dest_t* d) const { cupsFreeDests(count, d); }
+    void operator()(cups_dest_t* d) const { cups_call::cupsFreeDests(count, d); }
 };
 using DestsPtr = std::unique_ptr<cups_dest_t, DestsFree>;
 
@@ -73,18 +73,18 @@ struct Net {
 // libcups never takes its own 30 s reconnect path on a printer that went away.
 HttpPtr connect_to(const Net& net, const std::string& host, int port, http_encryption_t enc,
                    Deadline& deadline, std::string& error) {
-    HttpPtr http(httpConnect2(host.c_str(), port, nullptr, AF_UNSPEC, enc, 1, 0, nullptr));
+    HttpPtr http(cups_call::httpConnect2(host.c_str(), port, nullptr, AF_UNSPEC, enc, 1, 0, nullptr));
     if (!http) {
         error = "unknown host " + host;
         return {};
     }
     deadline.stop = net.stop;
     deadline.until = Clock::now() + net.timeouts.connect + net.timeouts.request;
-    httpSetTimeout(http.get(), kWaitSlice, keep_waiting, &deadline);
-    if (httpReconnect2(http.get(), int(net.timeouts.connect.count()), net.cancel) != 0) {
+    cups_call::httpSetTimeout(http.get(), kWaitSlice, keep_waiting, &deadline);
+    if (cups_call::httpReconnect2(http.get(), int(net.timeouts.connect.count()), net.cancel) != 0) {
         // libcups keeps no socket error when every address failed: it says EHOSTDOWN
         // for a refused connection as well.
-        const int err = httpError(http.get());
+        const int err = cups_call::httpError(http.get());
         if (err == EHOSTDOWN)
             error = "nothing answers there (connection refused, or the printer is off)";
         else if (err == ETIMEDOUT)
@@ -112,15 +112,16 @@ Reply call(const Net& net, const Target& t, IppPtr request, const std::string& f
         return r;
     deadline.until = Clock::now() + net.timeouts.request;
     // cupsDo*Request frees the request.
-    r.ipp.reset(file.empty()
-                    ? cupsDoRequest(http.get(), request.release(), t.resource.c_str())
-                    : cupsDoFileRequest(http.get(), request.release(), t.resource.c_str(), file.c_str()));
-    r.status = cupsLastError();
+    r.ipp.reset(file.empty() ? cups_call::cupsDoRequest(http.get(), request.release(), t.resource.c_str())
+                             : cups_call::cupsDoFileRequest(http.get(), request.release(), t.resource.c_str(),
+                                                            file.c_str()));
+    r.status = cups_call::cupsLastError();
     r.reached = bool(r.ipp);
     if (r.ipp)
-        r.status = ippGetStatusCode(r.ipp.get());
+        r.status = cups_call::ippGetStatusCode(r.ipp.get());
     if (!r.ipp || r.status > IPP_STATUS_OK_EVENTS_COMPLETE)
-        r.error = cupsLastErrorString() ? cupsLastErrorString() : ippErrorString(r.status);
+        r.error = cups_call::cupsLastErrorString() ? cups_call::cupsLastErrorString()
+                                                   : cups_call::ippErrorString(r.status);
     if (!r.ipp && *net.stop)
         r.error = "stopped";
     else if (!r.ipp && Clock::now() >= deadline.until)
@@ -130,30 +131,31 @@ Reply call(const Net& net, const Target& t, IppPtr request, const std::string& f
 
 // A request to the printer asking for `wanted` attributes.
 IppPtr new_request(ipp_op_t op, const Target& t, std::initializer_list<const char*> wanted) {
-    IppPtr req(ippNewRequest(op));
-    ippAddString(req.get(), IPP_TAG_OPERATION, IPP_TAG_URI, "printer-uri", nullptr, t.uri.c_str());
-    ippAddString(req.get(), IPP_TAG_OPERATION, IPP_TAG_NAME, "requesting-user-name", nullptr, cupsUser());
+    IppPtr req(cups_call::ippNewRequest(op));
+    cups_call::ippAddString(req.get(), IPP_TAG_OPERATION, IPP_TAG_URI, "printer-uri", nullptr, t.uri.c_str());
+    cups_call::ippAddString(req.get(), IPP_TAG_OPERATION, IPP_TAG_NAME, "requesting-user-name", nullptr,
+                            cups_call::cupsUser());
     if (wanted.size())
-        ippAddStrings(req.get(), IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "requested-attributes",
-                      int(wanted.size()), nullptr, wanted.begin());
+        cups_call::ippAddStrings(req.get(), IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "requested-attributes",
+                                 int(wanted.size()), nullptr, wanted.begin());
     return req;
 }
 
 std::vector<std::string> strings_of(ipp_t* ipp, const char* name) {
     std::vector<std::string> out;
-    if (ipp_attribute_t* a = ippFindAttribute(ipp, name, IPP_TAG_ZERO))
-        for (int i = 0; i < ippGetCount(a); ++i)
-            if (const char* s = ippGetString(a, i, nullptr))
+    if (ipp_attribute_t* a = cups_call::ippFindAttribute(ipp, name, IPP_TAG_ZERO))
+        for (int i = 0; i < cups_call::ippGetCount(a); ++i)
+            if (const char* s = cups_call::ippGetString(a, i, nullptr))
                 out.emplace_back(s);
     return out;
 }
 int enum_of(ipp_t* ipp, const char* name) {
-    ipp_attribute_t* a = ippFindAttribute(ipp, name, IPP_TAG_ENUM);
-    return a ? ippGetInteger(a, 0) : 0;
+    ipp_attribute_t* a = cups_call::ippFindAttribute(ipp, name, IPP_TAG_ENUM);
+    return a ? cups_call::ippGetInteger(a, 0) : 0;
 }
 std::string text_of(ipp_t* ipp, const char* name) {
-    ipp_attribute_t* a = ippFindAttribute(ipp, name, IPP_TAG_TEXT);
-    const char* s = a ? ippGetString(a, 0, nullptr) : nullptr;
+    ipp_attribute_t* a = cups_call::ippFindAttribute(ipp, name, IPP_TAG_TEXT);
+    const char* s = a ? cups_call::ippGetString(a, 0, nullptr) : nullptr;
     return s ? s : "";
 }
 std::string joined(const std::vector<std::string>& v) {
@@ -182,12 +184,14 @@ struct Resolved {
 
 Resolved resolve(const Net& net, const std::string& printer) {
     Resolved r;
+    if (!cups_library(&r.detail))
+        return r; // libcups cannot be loaded: the detail says why
     char scheme[32], userpass[256], host[256], resource[1024];
     int port = 0;
     if (is_ipp_uri(printer)) {
-        if (httpSeparateURI(HTTP_URI_CODING_ALL, printer.c_str(), scheme, sizeof scheme, userpass,
-                            sizeof userpass, host, sizeof host, &port, resource,
-                            sizeof resource) < HTTP_URI_STATUS_OK) {
+        if (cups_call::httpSeparateURI(HTTP_URI_CODING_ALL, printer.c_str(), scheme, sizeof scheme, userpass,
+                                       sizeof userpass, host, sizeof host, &port, resource,
+                                       sizeof resource) < HTTP_URI_STATUS_OK) {
             r.detail = "malformed printer URI " + printer;
             return r;
         }
@@ -203,27 +207,31 @@ Resolved resolve(const Net& net, const std::string& printer) {
     // A CUPS queue: ask the scheduler for it (its own connection, bounded like the others).
     Deadline deadline;
     std::string error;
-    HttpPtr http = connect_to(net, cupsServer(), ippPort(), cupsEncryption(), deadline, error);
+    HttpPtr http = connect_to(net, cups_call::cupsServer(), cups_call::ippPort(), cups_call::cupsEncryption(),
+                              deadline, error);
     if (!http) {
         r.state = PrintState::PrinterOffline;
-        r.detail = std::string("the print service (CUPS, ") + cupsServer() + ") does not answer: " + error;
+        r.detail = std::string("the print service (CUPS, ") + cups_call::cupsServer() +
+                   ") does not answer: " + error;
         return r;
     }
     deadline.until = Clock::now() + net.timeouts.request;
-    DestsPtr dest(cupsGetNamedDest(http.get(), printer.c_str(), nullptr), DestsFree{1});
+    DestsPtr dest(cups_call::cupsGetNamedDest(http.get(), printer.c_str(), nullptr), DestsFree{1});
     const char* uri =
-        dest ? cupsGetOption("printer-uri-supported", dest->num_options, dest->options) : nullptr;
+        dest ? cups_call::cupsGetOption("printer-uri-supported", dest->num_options, dest->options) : nullptr;
     if (!uri) {
         r.detail = dest ? "\"" + printer + "\" is not a CUPS queue: add it in CUPS or give its ipp:// URI"
                         : "no CUPS printer named \"" + printer + "\"";
         return r;
     }
-    if (httpSeparateURI(HTTP_URI_CODING_ALL, uri, scheme, sizeof scheme, userpass, sizeof userpass, host,
-                        sizeof host, &port, resource, sizeof resource) < HTTP_URI_STATUS_OK) {
+    if (cups_call::httpSeparateURI(HTTP_URI_CODING_ALL, uri, scheme, sizeof scheme, userpass, sizeof userpass,
+                                   host, sizeof host, &port, resource,
+                                   sizeof resource) < HTTP_URI_STATUS_OK) {
         r.detail = std::string("CUPS gave a malformed URI for \"") + printer + "\": " + uri;
         return r;
     }
-    r.target = Target{cupsServer(), ippPort(), resource, uri, cupsEncryption(), "CUPS queue " + printer};
+    r.target = Target{cups_call::cupsServer(),     cups_call::ippPort(),   resource, uri,
+                      cups_call::cupsEncryption(), "CUPS queue " + printer};
     return r;
 }
 
@@ -271,11 +279,13 @@ std::optional<std::string> validate_printer_settings(const PrinterSettings& s) {
     if (s.printer.find("://") != std::string::npos) {
         if (!is_ipp_uri(s.printer))
             return "a printer URI starts with ipp:// or ipps://: " + s.printer;
+        if (std::string why; !cups_library(&why))
+            return why;
         char scheme[32], userpass[256], host[256], resource[1024];
         int port = 0;
-        if (httpSeparateURI(HTTP_URI_CODING_ALL, s.printer.c_str(), scheme, sizeof scheme, userpass,
-                            sizeof userpass, host, sizeof host, &port, resource,
-                            sizeof resource) < HTTP_URI_STATUS_OK ||
+        if (cups_call::httpSeparateURI(HTTP_URI_CODING_ALL, s.printer.c_str(), scheme, sizeof scheme,
+                                       userpass, sizeof userpass, host, sizeof host, &port, resource,
+                                       sizeof resource) < HTTP_URI_STATUS_OK ||
             !host[0])
             return "malformed printer URI: " + s.printer;
         return std::nullopt;
@@ -318,14 +328,17 @@ std::vector<std::string> list_printers() {
                                 .request = std::chrono::milliseconds(3000)}};
     Deadline deadline;
     std::string error;
-    HttpPtr http = connect_to(net, cupsServer(), ippPort(), cupsEncryption(), deadline, error);
+    if (!cups_library(&error))
+        return {}; // logged by cups_library
+    HttpPtr http = connect_to(net, cups_call::cupsServer(), cups_call::ippPort(), cups_call::cupsEncryption(),
+                              deadline, error);
     if (!http) {
-        spdlog::info("no CUPS printers listed: {} ({})", error, cupsServer());
+        spdlog::info("no CUPS printers listed: {} ({})", error, cups_call::cupsServer());
         return {};
     }
     deadline.until = Clock::now() + net.timeouts.request;
     cups_dest_t* raw = nullptr;
-    const int n = cupsGetDests2(http.get(), &raw);
+    const int n = cups_call::cupsGetDests2(http.get(), &raw);
     DestsPtr dests(raw, DestsFree{n});
     std::vector<std::string> names;
     for (int i = 0; i < n; ++i)
@@ -350,7 +363,7 @@ PrinterProbe probe_printer(const std::string& printer, PrintTimeouts timeouts) {
     PrinterObservation o;
     o.printer_state = enum_of(r.ipp.get(), "printer-state");
     o.printer_state_reasons = strings_of(r.ipp.get(), "printer-state-reasons");
-    std::string detail = t.label + ": " + ippEnumString("printer-state", o.printer_state);
+    std::string detail = t.label + ": " + cups_call::ippEnumString("printer-state", o.printer_state);
     if (!o.printer_state_reasons.empty())
         detail += " [" + joined(o.printer_state_reasons) + "]";
     if (const std::string m = text_of(r.ipp.get(), "printer-state-message"); !m.empty())
@@ -390,7 +403,6 @@ std::uint64_t BadgePrinter::submit(PrintRequest request) {
 }
 
 void BadgePrinter::run() {
-    cupsSetPasswordCB2(no_password, nullptr); // per thread in libcups
     for (;;) {
         Queued job;
         {
@@ -444,11 +456,14 @@ void BadgePrinter::process(const Queued& job) {
     }
 
     const Net net{&stop_, &cancel_, timeouts_};
-    const Resolved where = resolve(net, req.settings.printer);
+    const Resolved where = resolve(net, req.settings.printer); // loads libcups at the first job
     if (!where.target) {
         report(where.state, where.detail, true);
         return;
     }
+    // Per thread in libcups; set once libcups is loaded, which resolve() has done.
+    static thread_local const bool no_prompt = (cups_call::cupsSetPasswordCB2(no_password, nullptr), true);
+    (void)no_prompt;
     const Target& t = *where.target;
 
     // The printer's formats first: an IPP Everywhere printer reached directly may not take PDF (CUPS
@@ -473,9 +488,9 @@ void BadgePrinter::process(const Queued& job) {
     IppPtr pj = new_request(IPP_OP_PRINT_JOB, t, {});
     // The job name shows in printer queues and logs: the file name, not the person's name.
     const std::string job_name = std::filesystem::path(st.pdf_path).filename().string();
-    ippAddString(pj.get(), IPP_TAG_OPERATION, IPP_TAG_NAME, "job-name", nullptr, job_name.c_str());
-    ippAddString(pj.get(), IPP_TAG_OPERATION, IPP_TAG_MIMETYPE, "document-format", nullptr,
-                 "application/pdf");
+    cups_call::ippAddString(pj.get(), IPP_TAG_OPERATION, IPP_TAG_NAME, "job-name", nullptr, job_name.c_str());
+    cups_call::ippAddString(pj.get(), IPP_TAG_OPERATION, IPP_TAG_MIMETYPE, "document-format", nullptr,
+                            "application/pdf");
     Reply sent = call(net, t, std::move(pj), st.pdf_path);
     if (!sent.reached || sent.status > IPP_STATUS_OK_EVENTS_COMPLETE) {
         const bool offline = !sent.reached || is_unavailable(sent.status);
@@ -483,8 +498,8 @@ void BadgePrinter::process(const Queued& job) {
                t.label + " refused the badge: " + sent.error, true);
         return;
     }
-    ipp_attribute_t* id_attr = ippFindAttribute(sent.ipp.get(), "job-id", IPP_TAG_INTEGER);
-    st.printer_job = id_attr ? ippGetInteger(id_attr, 0) : 0;
+    ipp_attribute_t* id_attr = cups_call::ippFindAttribute(sent.ipp.get(), "job-id", IPP_TAG_INTEGER);
+    st.printer_job = id_attr ? cups_call::ippGetInteger(id_attr, 0) : 0;
     report(PrintState::Sent, "job " + std::to_string(st.printer_job) + " on " + t.label, false);
     if (!id_attr) {
         report(PrintState::Sent, t.label + " accepted the badge without a job number: not followed", true);
@@ -499,7 +514,7 @@ void BadgePrinter::process(const Queued& job) {
         std::string detail;
         IppPtr jq = new_request(IPP_OP_GET_JOB_ATTRIBUTES, t,
                                 {"job-state", "job-state-reasons", "job-state-message"});
-        ippAddInteger(jq.get(), IPP_TAG_OPERATION, IPP_TAG_INTEGER, "job-id", st.printer_job);
+        cups_call::ippAddInteger(jq.get(), IPP_TAG_OPERATION, IPP_TAG_INTEGER, "job-id", st.printer_job);
         Reply jr = call(net, t, std::move(jq));
         if (stop_)
             return;
@@ -530,7 +545,8 @@ void BadgePrinter::process(const Queued& job) {
             }
             state = classify_print_state(o);
             detail = "job " + std::to_string(st.printer_job) + " on " + t.label + ": " +
-                     ippEnumString("job-state", o.job_state) + " [" + joined(o.job_state_reasons) + "]";
+                     cups_call::ippEnumString("job-state", o.job_state) + " [" + joined(o.job_state_reasons) +
+                     "]";
             if (!o.printer_state_reasons.empty())
                 detail += ", printer [" + joined(o.printer_state_reasons) + "]";
             if (!message.empty())
