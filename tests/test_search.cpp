@@ -8,6 +8,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <random>
+
 using namespace accueil;
 
 TEST_CASE("Folding ignores case, accents, ligatures and punctuation") {
@@ -98,4 +100,85 @@ TEST_CASE_METHOD(SearchFixture, "An edit is searchable at once, the old name is 
     tx.commit();
     CHECK(names("celik").empty());
     CHECK(names("yilmaz") == std::vector<std::string>{"Ayşe Yilmaz"});
+}
+
+TEST_CASE("Several words: whole-name matches read from the window of name prefixes rank as three queries "
+          "do") {
+    // Few distinct words, so that queries of several words match from a handful of people (one window
+    // of name prefixes holds them all) to hundreds (every window full), with joined forms
+    // ("jeanpierre"), names that are also organisation words, and a few names outside ASCII (their
+    // tiers are always queried).
+    // "legoff paul" puts Paul Le Goff (a joined form, whole words) before Paul Legoffic (prefixes)
+    // although the latter scores more: tiers come before scores.
+    test::TempDir dir;
+    Store store = Store::create(dir.file("s.db"), test::demo_spec());
+    const char* firsts[] = {"Jean", "Jean-Pierre", "Marie", "Anne-Marie", "Paul", "Léa", "Ζωή", "Martin"};
+    const char* lasts[] = {"Martin",     "Martinez", "Le Goff", "Dupont",  "Paulin",
+                           "De La Tour", "Marié",    "Jeanson", "Legoffic"};
+    const char* orgs[] = {"Mairie de Paris", "Martin & fils", "", "Jean Jaurès", "Le Marché", "Δήμος"};
+    std::mt19937 rng(7);
+    {
+        WriteTransaction tx(store.db());
+        for (int i = 0; i < 600; ++i) {
+            Attendee a{.first_name = firsts[rng() % std::size(firsts)],
+                       .last_name = lasts[rng() % std::size(lasts)],
+                       .organisation = orgs[rng() % std::size(orgs)]};
+            a.email = "p" + std::to_string(i) + "@example.fr";
+            create_attendee(store, a);
+        }
+        tx.commit();
+    }
+    const std::vector<std::string> queries = {"jean martin",
+                                              "jean mar",
+                                              "jean pierre le",
+                                              "jeanpierre g",
+                                              "marie d",
+                                              "anne marie de la",
+                                              "paul ma",
+                                              "le goff",
+                                              "le g",
+                                              "lea jean",
+                                              "léa marie",
+                                              "zoe le",
+                                              "ζωή ma",
+                                              "martin martin",
+                                              "martin m",
+                                              "mar mar",
+                                              "de paris",
+                                              "jean jaures",
+                                              "d l t",
+                                              "legoff jean",
+                                              "legoff paul",
+                                              "legoff",
+                                              "delatour marie",
+                                              "p du",
+                                              "jean",
+                                              "mart",
+                                              "m",
+                                              "dupont jean marie",
+                                              "jeanson paul",
+                                              "x y",
+                                              "mairie le",
+                                              "p1 paul",
+                                              "fils martin",
+                                              "marie marche",
+                                              "zwh le goff",
+                                              "pau martinez",
+                                              "ann mar martin"};
+    int compared = 0;
+    for (const auto& query : queries) {
+        for (int limit : {1, 5, 10, 20}) {
+            INFO(query << " (limit " << limit << ")");
+            const auto got = search_attendees(store.db(), query, limit);
+            const auto want = search_attendees_tier_by_tier(store.db(), query, limit);
+            std::vector<std::string> got_ids, want_ids;
+            for (const auto& a : got)
+                got_ids.push_back(a.id);
+            for (const auto& a : want)
+                want_ids.push_back(a.id);
+            CHECK(got_ids == want_ids);
+            compared += !want.empty();
+        }
+    }
+    CHECK(compared > 80); // most queries find somebody, so the comparison is not between empty lists
 }
