@@ -696,3 +696,32 @@ TEST_CASE_METHOD(ImportFixture, "An import, small or big, leaves the projections
     const auto ndiaye = search_attendees(store.db(), "jean noel ndiaye", 20);
     CHECK(std::any_of(ndiaye.begin(), ndiaye.end(), [&](const Attendee& a) { return a.id == jn; }));
 }
+
+TEST_CASE_METHOD(ImportFixture, "A person created then updated by a later row journals each row's record") {
+    // The import journals a creation from the roster it matched rows against (no copy per person): a
+    // later row of the same file that updates the person must not leak into the creation's payload.
+    const auto s = import("Prénom;Nom;E-mail;Structure;Jours;Code\r\n"
+                          "Zoé;Ørsted;zoe@example.fr;Ça Marche;28/09;Z-1\r\n"
+                          "Léa;Dupré;lea@example.fr;Mairie;29/09;T-1\r\n"
+                          "Zoé;Ørsted;zoe@example.fr;Ça Marche Encore;29/09;Z-1\r\n"
+                          "Zoé;Ørsted;ZOE@example.fr;Ça Marche Toujours;29/09;\r\n",
+                          ImportOptions{});
+    CHECK(s.created == 2);
+    CHECK(s.updated == 2);
+    std::vector<std::pair<int, nlohmann::json>> events;
+    SQLite::Statement q(store.db(), "SELECT kind, payload FROM journal WHERE kind IN (2, 3) ORDER BY seq");
+    while (q.executeStep())
+        events.emplace_back(q.getColumn(0).getInt(), nlohmann::json::parse(q.getColumn(1).getString()));
+    REQUIRE(events.size() == 4);
+    CHECK(events[0].first == int(EventKind::AttendeeCreated));
+    CHECK(events[0].second["organisation"] == "Ça Marche");
+    CHECK(events[0].second["days"] == "2022-09-28");
+    CHECK(events[1].second["first_name"] == "Léa");
+    CHECK(events[2].first == int(EventKind::AttendeeUpdated));
+    CHECK(events[2].second == nlohmann::json{{"organisation", "Ça Marche Encore"}, {"days", "2022-09-29"}});
+    CHECK(events[3].second ==
+          nlohmann::json{{"organisation", "Ça Marche Toujours"}, {"email", "ZOE@example.fr"}});
+    const auto zoe = find_by_ext_code(store.db(), "Z-1");
+    REQUIRE(zoe);
+    CHECK(zoe->organisation == "Ça Marche Toujours");
+}

@@ -17,6 +17,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <memory>
 #include <sstream>
 #include <unordered_map>
 
@@ -46,7 +47,9 @@ std::string lower_ascii(std::string s) {
 // The roster as the store holds it, indexed the way rows are matched: ticket code, then e-mail.
 class ExistingRoster {
 public:
-    explicit ExistingRoster(SQLite::Database& db) {
+    // `more`: how many people the file may add, so that adding them moves nobody.
+    ExistingRoster(SQLite::Database& db, std::size_t more) {
+        people_.reserve(std::size_t(db.execAndGet("SELECT count(*) FROM attendees").getInt64()) + more);
         SQLite::Statement q(db, "SELECT " ACCUEIL_ATTENDEE_COLUMNS " FROM attendees ORDER BY num");
         while (q.executeStep())
             add(attendee_from_row(q));
@@ -72,6 +75,8 @@ public:
             by_email_.emplace(lower_ascii(a.email), i);
     }
     std::size_t index_of(const Attendee* a) const { return std::size_t(a - people_.data()); }
+    std::size_t size() const { return people_.size(); }
+    Attendee& operator[](std::size_t i) { return people_[i]; }
 
 private:
     std::vector<Attendee> people_; // pointers into it stay valid only until the next add()
@@ -86,10 +91,16 @@ void check_file_size(std::size_t bytes, const std::string& name) {
                                    {"max", import_words::count(std::int64_t(kMaxRosterFileBytes / kMB))}}));
 }
 
+// A creation names the person in the roster instead of holding a copy (100,000 copies cost more than
+// the rows' checks): the record is taken from the roster when it is journalled, unless a later row
+// of the file updated that person: then `record` holds the record as created. The records live on
+// the heap, so that a Change stays small (a vector of 100,000 inline records costs its page faults).
 struct Change {
     bool create = false;
-    Attendee before, after;
-    std::optional<std::string> note; // the attention note to journal, when the file changes it
+    std::size_t person = 0;           // creations: index in the ExistingRoster
+    std::unique_ptr<Attendee> record; // updates: the record after; creations: see above
+    std::unique_ptr<Attendee> before; // updates only
+    std::optional<std::string> note;  // the attention note to journal, when the file changes it
 };
 
 // Every attendee's note text, read only when the file has a note column.
@@ -233,6 +244,24 @@ ImportSummary import_roster_bytes(Store& store, std::string_view bytes, const st
         return col && *col < row.fields.size() ? trimmed(row.fields[*col]) : std::string();
     };
     auto column_name = [&](std::size_t col) { return in_quotes(trimmed(table.header.fields[col])); };
+    auto where = [&](const CsvRecord& row) { return name + ":" + std::to_string(row.line); };
+    // The person a row names, as read from its cells (the checks come after).
+    auto read_person = [&](const CsvRecord& row) {
+        Attendee in;
+        in.first_name = cell(row, RosterField::FirstName);
+        in.last_name = cell(row, RosterField::LastName);
+        if (in.first_name.empty() && in.last_name.empty() && map.has(RosterField::FullName)) {
+            const auto split = split_full_name(cell(row, RosterField::FullName));
+            in.first_name = split.first;
+            in.last_name = split.last;
+        }
+        in.email = cell(row, RosterField::Email);
+        in.organisation = cell(row, RosterField::Organisation);
+        in.category = cell(row, RosterField::Category);
+        in.ext_code = cell(row, RosterField::ExternalCode);
+        return in;
+    };
+    auto who = [](const Attendee& a) { return lower_ascii(a.email) + "|" + fold_text(a.full_name()); };
 
     // First pass: every row is read and checked before anything is written, so a bad row anywhere
     // leaves the store exactly as it was; every bad row is found, not only the first.
@@ -240,16 +269,17 @@ ImportSummary import_roster_bytes(Store& store, std::string_view bytes, const st
     for (auto& bad : bad_cell_counts)
         problems.push_back({bad.line, std::move(bad.message)});
     std::size_t days_failures = 0, days_read = 0;
-    ExistingRoster roster(store.db());
+    ExistingRoster roster(store.db(), table.rows.size());
+    const std::size_t first_new = roster.size(); // the people from here on are created by this file
+    std::vector<std::size_t> creation_of;        // person - first_new -> index of its creation in changes
     const auto notes = map.has(RosterField::Note) ? existing_notes(store.db())
                                                   : std::unordered_map<std::string, std::string>();
     // Codes seen in this file: an order code shared by everyone in one order must not merge them.
-    std::unordered_map<std::string, std::pair<int, std::string>> file_codes; // code -> (line, who)
+    std::unordered_map<std::string, std::pair<int, const CsvRecord*>> file_codes; // code -> first row
     std::vector<Change> changes;
     changes.reserve(table.rows.size());
     std::vector<std::string> row_problems;
     for (const CsvRecord& row : table.rows) {
-        const std::string where = name + ":" + std::to_string(row.line);
         row_problems.clear();
         for (std::size_t f = 0; f < kRosterFieldCount; ++f) {
             const auto col = map.columns[f];
@@ -265,21 +295,10 @@ ImportSummary import_roster_bytes(Store& store, std::string_view bytes, const st
                                            {"field", roster_field_label(RosterField(f))},
                                            {"start", beginning(value)}}));
         }
-        Attendee in;
-        in.first_name = cell(row, RosterField::FirstName);
-        in.last_name = cell(row, RosterField::LastName);
-        if (in.first_name.empty() && in.last_name.empty() && map.has(RosterField::FullName)) {
-            const auto split = split_full_name(cell(row, RosterField::FullName));
-            in.first_name = split.first;
-            in.last_name = split.last;
-        }
-        in.email = cell(row, RosterField::Email);
-        in.organisation = cell(row, RosterField::Organisation);
-        in.category = cell(row, RosterField::Category);
-        in.ext_code = cell(row, RosterField::ExternalCode);
+        Attendee in = read_person(row);
         if (in.first_name.empty() && in.last_name.empty() && row_problems.empty()) {
             ++summary.skipped;
-            summary.warnings.push_back(where + ": " + tr("import.warning.no_name"));
+            summary.warnings.push_back(where(row) + ": " + tr("import.warning.no_name"));
             continue;
         }
         if (!in.email.empty() && in.email.find('@') == std::string::npos)
@@ -326,11 +345,11 @@ ImportSummary import_roster_bytes(Store& store, std::string_view bytes, const st
             continue; // the file is refused: only the other rows' problems matter now
 
         if (!in.ext_code.empty()) {
-            const std::string who = lower_ascii(in.email) + "|" + fold_text(in.full_name());
-            const auto [it, fresh] = file_codes.try_emplace(in.ext_code, row.line, who);
-            if (!fresh && it->second.second != who) {
+            // Who holds a code is compared only when the code comes again: folding every name costs.
+            const auto [it, fresh] = file_codes.try_emplace(in.ext_code, row.line, &row);
+            if (!fresh && who(read_person(*it->second.second)) != who(in)) {
                 summary.warnings.push_back(
-                    where + ": " +
+                    where(row) + ": " +
                     tr("import.warning.shared_code",
                        {{"code", in_quotes(in.ext_code)}, {"line", std::to_string(it->second.first)}}));
                 in.ext_code.clear();
@@ -340,8 +359,10 @@ ImportSummary import_roster_bytes(Store& store, std::string_view bytes, const st
         if (!existing) {
             in.source = options.source;
             in.id = random_attendee_id();
-            roster.add(in);
-            changes.push_back({true, {}, in, note.empty() ? std::nullopt : std::optional(note)});
+            creation_of.push_back(changes.size());
+            changes.push_back(
+                {true, roster.size(), nullptr, nullptr, note.empty() ? std::nullopt : std::optional(note)});
+            roster.add(std::move(in));
             ++summary.created;
             continue;
         }
@@ -373,9 +394,16 @@ ImportSummary import_roster_bytes(Store& store, std::string_view bytes, const st
             ++summary.unchanged;
             continue;
         }
-        changes.push_back({false, *existing, after, note_change});
-        *existing = after;
-        roster.index(roster.index_of(existing));
+        const std::size_t person = roster.index_of(existing);
+        if (person >= first_new) { // created by an earlier row: its creation keeps the record as it was
+            auto& creation = changes[creation_of[person - first_new]];
+            if (!creation.record)
+                creation.record = std::make_unique<Attendee>(*existing);
+        }
+        changes.push_back({false, person, std::make_unique<Attendee>(after),
+                           std::make_unique<Attendee>(*existing), note_change});
+        *existing = std::move(after);
+        roster.index(person);
         ++summary.updated;
     }
     if (!problems.empty()) {
@@ -404,14 +432,17 @@ ImportSummary import_roster_bytes(Store& store, std::string_view bytes, const st
     // Search index rows written together at the end; for a big import the summary tables too (their
     // full refill costs a scan of the store, less than two trigger runs per person past this size).
     Store::BulkLoad bulk(store, changes.size() >= kBulkTriggerRows);
-    for (const Change& c : changes) {
-        if (c.create)
-            create_attendee(store, c.after);
-        else
-            update_attendee(store, c.before, c.after);
+    for (Change& c : changes) {
+        std::string id;
+        if (c.create) // the roster is not read any more: each creation takes its record from it
+            id = create_attendee(store, std::move(c.record ? *c.record : roster[c.person])).id;
+        else {
+            update_attendee(store, *c.before, *c.record);
+            id = c.record->id;
+        }
         // has_note went with the fields above; the text goes only to desks (attendee_notes.hpp).
         if (c.note)
-            store.append(EventKind::NoteSet, c.after.id, {{"note", *c.note}});
+            store.append(EventKind::NoteSet, id, {{"note", *c.note}});
     }
     bulk.finish();
     tx.commit();
