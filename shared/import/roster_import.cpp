@@ -49,7 +49,11 @@ class ExistingRoster {
 public:
     // `more`: how many people the file may add, so that adding them moves nobody.
     ExistingRoster(SQLite::Database& db, std::size_t more) {
-        people_.reserve(std::size_t(db.execAndGet("SELECT count(*) FROM attendees").getInt64()) + more);
+        const std::size_t most =
+            std::size_t(db.execAndGet("SELECT count(*) FROM attendees").getInt64()) + more;
+        people_.reserve(most);
+        by_code_.reserve(most); // no rehash of 100,000 keys on the way
+        by_email_.reserve(most);
         SQLite::Statement q(db, "SELECT " ACCUEIL_ATTENDEE_COLUMNS " FROM attendees ORDER BY num");
         while (q.executeStep())
             add(attendee_from_row(q));
@@ -276,6 +280,7 @@ ImportSummary import_roster_bytes(Store& store, std::string_view bytes, const st
                                                   : std::unordered_map<std::string, std::string>();
     // Codes seen in this file: an order code shared by everyone in one order must not merge them.
     std::unordered_map<std::string, std::pair<int, const CsvRecord*>> file_codes; // code -> first row
+    file_codes.reserve(table.rows.size());
     std::vector<Change> changes;
     changes.reserve(table.rows.size());
     std::vector<std::string> row_problems;
