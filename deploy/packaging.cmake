@@ -94,12 +94,12 @@ set(CPACK_DEBIAN_KIOSK_PACKAGE_NAME accueil-kiosk)
 # Not libraries, so not found by shlibdeps: adduser for the maintainer scripts; the time zone data
 # the event's days are computed in; the kiosk's session (cage, Xwayland for Debian's X11 GLFW, a logind
 # session through PAM) and its badge sheet font. (deb-systemd-helper is in init-system-helpers, which
-# is essential.) libcups2 too: the kiosk opens it with dlopen at its first print
-# (kiosk/logic/cups_library.hpp), which shlibdeps cannot see.
+# is essential.) libcups2 and libespeak-ng1 too: the kiosk opens them with dlopen when it first prints
+# or speaks (kiosk/logic/lazy_library.hpp), which shlibdeps cannot see.
 set(CPACK_DEBIAN_COMMON_PACKAGE_DEPENDS "adduser, tzdata")
 set(CPACK_DEBIAN_CENTRAL_PACKAGE_DEPENDS "accueil-common (= ${_version})")
 set(CPACK_DEBIAN_KIOSK_PACKAGE_DEPENDS
-    "accueil-common (= ${_version}), adduser, cage, xwayland, libpam-systemd, fonts-dejavu-core, libcups2")
+    "accueil-common (= ${_version}), adduser, cage, xwayland, libpam-systemd, fonts-dejavu-core, libcups2, libespeak-ng1")
 set(CPACK_DEBIAN_KIOSK_PACKAGE_RECOMMENDS "espeak-ng-data")
 
 # Synopsis on the first line, then the extended description (lines under 80 characters for dpkg).

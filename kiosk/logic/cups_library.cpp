@@ -1,6 +1,7 @@
 #include "cups_library.hpp"
 
-#include <dlfcn.h>
+#include "lazy_library.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include <atomic>
@@ -10,24 +11,14 @@
 namespace accueil::kiosk {
 
 std::optional<CupsApi> open_cups(const char* soname, std::string& error) {
-    void* handle = ::dlopen(soname, RTLD_NOW | RTLD_LOCAL);
-    if (!handle) {
-        const char* why = ::dlerror();
-        error = std::string("printing needs ") + soname +
-                " (Debian package libcups2), which cannot be loaded: " + (why ? why : "unknown error");
-        return std::nullopt;
-    }
     CupsApi api;
-    std::string missing;
-#define ACCUEIL_CUPS_FIND(f)                                                                                 \
-    api.f = reinterpret_cast<decltype(api.f)>(::dlsym(handle, #f));                                          \
-    if (!api.f)                                                                                              \
-        missing += (missing.empty() ? "" : ", ") + std::string(#f);
-    ACCUEIL_CUPS_FUNCTIONS(ACCUEIL_CUPS_FIND)
+    const bool ok = open_lazy_library(soname, "libcups2", error, [&](SymbolFinder& find) {
+#define ACCUEIL_CUPS_FIND(f) find(api.f, #f);
+        ACCUEIL_CUPS_FUNCTIONS(ACCUEIL_CUPS_FIND)
 #undef ACCUEIL_CUPS_FIND
-    if (!missing.empty()) {
-        error = std::string(soname) + " lacks " + missing + ": printing needs libcups 2.2 or later";
-        ::dlclose(handle);
+    });
+    if (!ok) {
+        error = "no printing: " + error;
         return std::nullopt;
     }
     return api;

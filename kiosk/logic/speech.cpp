@@ -2,6 +2,7 @@
 
 #include "audio_out.hpp"
 #include "errors.hpp"
+#include "espeak_library.hpp"
 
 #include <alsa/asoundlib.h>
 #include <espeak-ng/espeak_ng.h>
@@ -97,6 +98,7 @@ struct Engine {
     bool tried = false;
     int rate = 0;                         // 0: espeak-ng could not start
     const SampleFn* on_samples = nullptr; // set during espeak_ng_Synthesize, under the lock
+    const EspeakApi* api = nullptr;       // the library, opened at the first utterance
     bool warned_voice = false;
 };
 
@@ -120,21 +122,28 @@ bool start(Engine& e) {
     if (e.tried)
         return e.rate > 0;
     e.tried = true;
-    espeak_ng_InitializePath(nullptr); // Debian's espeak-ng-data
+    std::string why;
+    const EspeakApi* api = espeak_library(&why);
+    if (!api) {
+        spdlog::info("no speech: {}", why);
+        return false;
+    }
+    api->espeak_ng_InitializePath(nullptr); // Debian's espeak-ng-data
     espeak_ng_ERROR_CONTEXT context = nullptr;
-    espeak_ng_STATUS status = espeak_ng_Initialize(&context);
-    espeak_ng_ClearErrorContext(&context);
+    espeak_ng_STATUS status = api->espeak_ng_Initialize(&context);
+    api->espeak_ng_ClearErrorContext(&context);
     // Synchronous: samples come back to on_synth in blocks of about kSpeechBlockMs; we play them.
     if (status == ENS_OK)
-        status = espeak_ng_InitializeOutput(ENOUTPUT_MODE_SYNCHRONOUS, kSpeechBlockMs, nullptr);
+        status = api->espeak_ng_InitializeOutput(ENOUTPUT_MODE_SYNCHRONOUS, kSpeechBlockMs, nullptr);
     if (status != ENS_OK) {
         char message[256] = {};
-        espeak_ng_GetStatusCodeMessage(status, message, sizeof message);
+        api->espeak_ng_GetStatusCodeMessage(status, message, sizeof message);
         spdlog::info("no speech: espeak-ng could not start ({})", message);
         return false;
     }
-    espeak_SetSynthCallback(on_synth);
-    e.rate = espeak_ng_GetSampleRate();
+    api->espeak_SetSynthCallback(on_synth);
+    e.api = api;
+    e.rate = api->espeak_ng_GetSampleRate();
     return e.rate > 0;
 }
 
@@ -144,16 +153,17 @@ bool synthesise_with(std::string_view text, Lang lang, int words_per_minute, con
     std::lock_guard lock(e.mutex);
     if (!start(e))
         return false;
-    if (espeak_ng_SetVoiceByName(lang_code(lang)) != ENS_OK) {
+    if (e.api->espeak_ng_SetVoiceByName(lang_code(lang)) != ENS_OK) {
         if (!e.warned_voice)
             spdlog::info("no speech: espeak-ng has no \"{}\" voice", lang_code(lang));
         e.warned_voice = true;
         return false;
     }
-    espeak_ng_SetParameter(espeakRATE, words_per_minute, 0);
+    e.api->espeak_ng_SetParameter(espeakRATE, words_per_minute, 0);
     const std::string z(text); // espeak reads up to the terminating NUL
     e.on_samples = &on_samples;
-    espeak_ng_Synthesize(z.c_str(), z.size() + 1, 0, POS_CHARACTER, 0, espeakCHARS_UTF8, nullptr, nullptr);
+    e.api->espeak_ng_Synthesize(z.c_str(), z.size() + 1, 0, POS_CHARACTER, 0, espeakCHARS_UTF8, nullptr,
+                                nullptr);
     e.on_samples = nullptr;
     return true;
 }
