@@ -8,7 +8,7 @@
 
 #include <algorithm>
 #include <map>
-#include <set>
+#include <vector>
 
 namespace accueil::sync {
 
@@ -48,18 +48,28 @@ struct Merger::Impl {
         return mark;
     }
 
-    // The contiguous mark of `origin`: the old one (or `at_least`), walked forward over the seqs now
-    // present and those `skipped` (withheld from this store: never to be written here).
-    std::int64_t advance_mark(const Origin& origin, const std::set<std::int64_t>* skipped = nullptr,
+    // The contiguous mark of `origin`: the old one (or `at_least`), walked forward over `held` (sorted
+    // seqs this batch wrote, already had, or passed over as withheld from this store), then over the
+    // seqs the journal holds beyond them (events that came earlier past a gap). A batch's own seqs are
+    // walked in memory: reading them back from the journal cost a step per event.
+    std::int64_t advance_mark(const Origin& origin, const std::vector<std::int64_t>* held = nullptr,
                               std::int64_t at_least = 0) {
         std::int64_t mark = std::max(current_mark(origin), at_least);
+        auto next = held ? std::upper_bound(held->begin(), held->end(), mark)
+                         : std::vector<std::int64_t>::const_iterator{};
+        const auto end = held ? held->end() : next;
+        while (next != end && *next == mark + 1)
+            ++mark, ++next;
         after.reset();
         bind_origin(after, 1, origin);
         after.bind(2, mark);
         bool row = after.executeStep();
         for (;;) {
-            if (skipped && skipped->count(mark + 1)) {
+            if (next != end && *next <= mark) {
+                ++next;
+            } else if (next != end && *next == mark + 1) {
                 ++mark;
+                ++next;
             } else if (row && after.getColumn(0).getInt64() == mark + 1) {
                 ++mark;
                 row = after.executeStep();
@@ -144,8 +154,10 @@ MergeResult Merger::merge(const std::vector<JournalEvent>& events, const MergeOp
         const std::uint64_t clock_before = store.clock().last();
         Admission door(store, {options.channel, options.sender, options.guard_clock});
         const Role here = own_role(store);
-        std::map<Origin, std::set<std::int64_t>> skipped; // withheld from this store: not written
-        std::map<Origin, std::int64_t> marks;             // each origin's mark when the batch began
+        // Per origin, the seqs now held for the marks: written, already known, or withheld from this
+        // store (never to be written here).
+        std::map<Origin, std::vector<std::int64_t>> held;
+        std::map<Origin, std::int64_t> marks; // each origin's mark when the batch began
         for (const auto& e : events) {
             auto mark = marks.find(e.origin);
             if (mark == marks.end())
@@ -162,7 +174,7 @@ MergeResult Merger::merge(const std::vector<JournalEvent>& events, const MergeOp
             // A kiosk never keeps a note's text, whoever sends it (a central bundle, an older server):
             // the event is passed over, and its seq counted as held for the marks.
             if (withheld_from(here, e.kind)) {
-                skipped[e.origin].insert(e.seq);
+                held[e.origin].push_back(e.seq);
                 continue;
             }
             try {
@@ -181,6 +193,7 @@ MergeResult Merger::merge(const std::vector<JournalEvent>& events, const MergeOp
                 } else {
                     ++r.already_known;
                 }
+                held[e.origin].push_back(e.seq);
             } catch (const StoreError& err) {
                 const bool conflict = std::string_view(err.what()).starts_with("journal conflict");
                 r.rejected.push_back(
@@ -200,8 +213,10 @@ MergeResult Merger::merge(const std::vector<JournalEvent>& events, const MergeOp
         } else {
             for (const auto& [o, before] : marks) {
                 (void)before;
-                const auto sk = skipped.find(o);
-                r.marks[o] = impl_->advance_mark(o, sk == skipped.end() ? nullptr : &sk->second);
+                auto h = held.find(o);
+                if (h != held.end())
+                    std::sort(h->second.begin(), h->second.end());
+                r.marks[o] = impl_->advance_mark(o, h == held.end() ? nullptr : &h->second);
             }
             if (options.channel == Channel::Pull)
                 for (const auto& [o, through] : options.covered)
