@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
+#include <limits>
 #include <optional>
 #include <set>
 
@@ -14,10 +16,11 @@ namespace {
 struct Found {
     Attendee attendee;
     std::vector<std::string> first, last;
+    std::optional<std::vector<std::string>> other; // organisation and e-mail words, when needed
 };
 
 Found found(Attendee a) {
-    Found f{.attendee = std::move(a), .first = {}, .last = {}};
+    Found f{.attendee = std::move(a), .first = {}, .last = {}, .other = {}};
     f.first = fold_words(f.attendee.first_name);
     f.last = fold_words(f.attendee.last_name);
     return f;
@@ -70,6 +73,29 @@ std::optional<bool> names_match(const std::vector<std::string>& query, const Fou
     });
 }
 
+// Whether FTS5 matches every query word as the start of a token of the person's names or, unless
+// `names_only`, of their organisation or e-mail (indexed as fold_text of each); as names_match.
+std::optional<bool> matches(const std::vector<std::string>& query, Found& f, bool names_only) {
+    if (names_only)
+        return names_match(query, f, true);
+    if (!f.other) {
+        f.other.emplace(fold_words(f.attendee.organisation));
+        for (auto& w : fold_words(f.attendee.email))
+            f.other->push_back(std::move(w));
+    }
+    if (!std::all_of(f.other->begin(), f.other->end(), [](const auto& w) { return is_ascii(w); }))
+        return std::nullopt;
+    for (const auto& q : query) {
+        const auto in_names = names_match({q}, f, true);
+        if (!in_names)
+            return std::nullopt;
+        if (!*in_names && std::none_of(f.other->begin(), f.other->end(),
+                                       [&](const std::string& w) { return w.starts_with(q); }))
+            return false;
+    }
+    return true;
+}
+
 // Folded words hold only letters and digits, so quoting them keeps FTS5 syntax out of user input.
 std::string fts_query(const std::vector<std::string>& words, bool prefix, bool names_only) {
     std::string match;
@@ -90,17 +116,65 @@ std::vector<Attendee> search(SQLite::Database& db, std::string_view text, int li
     // milliseconds for a short prefix over 100,000 people; a bounded window per tier, taken in index
     // order, stays well under a millisecond and narrows as the person types on.
     const int window = std::max(limit * 4, 40);
-    SQLite::Statement q(db, "SELECT " ACCUEIL_ATTENDEE_COLUMNS " FROM attendees WHERE num IN (SELECT rowid "
-                            "FROM attendee_search WHERE attendee_search MATCH ? ORDER BY rowid LIMIT ?)");
+    SQLite::Statement q(db,
+                        "SELECT " ACCUEIL_ATTENDEE_COLUMNS ", num FROM attendees WHERE num IN (SELECT "
+                        "rowid FROM attendee_search WHERE attendee_search MATCH ?1 AND rowid > ?2 ORDER BY "
+                        "rowid LIMIT ?3) ORDER BY num");
     constexpr std::pair<bool, bool> tiers[] = {{false, true}, {true, true}, {true, false}}; // prefix, names
-    auto fetch = [&](std::size_t tier) {
-        q.reset();
-        q.bind(1, fts_query(words, tiers[tier].first, tiers[tier].second));
-        q.bind(2, window);
+    const bool ascii = std::all_of(words.begin(), words.end(), [](const auto& w) { return is_ascii(w); });
+    auto fetch = [&](std::size_t tier, bool narrow) {
+        const auto [prefix, names_only] = tiers[tier];
+        // A prefix longer than the longest indexed one (schema.cpp: prefix = '1 2 3') makes FTS5 merge
+        // the doclists of every term it starts in memory, all of them, whatever the LIMIT ("jean":
+        // jean, jeanne, jeanpierre...). Its first three letters read one doclist of the prefix index
+        // instead, lazily; the few people that match only those three letters are set aside here, read
+        // until the window is full or the index has no more. Only for several words, whose three-letter
+        // starts together rarely match many more people than the words, and for one window of them:
+        // past it ("laurent d a" starts "laura", "laure"...), the words are asked as they are.
+        std::vector<std::string> asked = words;
+        bool narrowed = false;
+        if (narrow && prefix && ascii && words.size() > 1)
+            for (auto& w : asked)
+                if (w.size() > 3) {
+                    w.resize(3);
+                    narrowed = true;
+                }
+        std::string match = fts_query(asked, prefix, names_only);
         std::vector<Found> rows;
-        while (q.executeStep())
-            rows.push_back(found(attendee_from_row(q)));
-        return rows;
+        std::int64_t after = std::numeric_limits<std::int64_t>::min();
+        for (;;) {
+            q.reset();
+            q.bind(1, match);
+            q.bind(2, after);
+            q.bind(3, window);
+            int read = 0;
+            while (q.executeStep()) {
+                ++read;
+                after = q.getColumn(12).getInt64();
+                Found f = found(attendee_from_row(q));
+                if (narrowed) {
+                    const auto m = matches(words, f, names_only);
+                    if (!m)
+                        return std::optional<std::vector<Found>>(); // outside ASCII: word for word
+                    if (!*m)
+                        continue;
+                }
+                rows.push_back(std::move(f));
+                if (int(rows.size()) == window)
+                    return std::optional(std::move(rows));
+            }
+            if (read < window)
+                return std::optional(std::move(rows));
+            if (narrowed) { // the rest, past the rows read, asked word for word
+                match = fts_query(words, prefix, names_only);
+                narrowed = false;
+            }
+        }
+    };
+    auto fetch_exact = [&](std::size_t tier) {
+        if (auto rows = fetch(tier, infer_tiers))
+            return std::move(*rows);
+        return std::move(*fetch(tier, false));
     };
     // Each tier's window of matches in index order, fetched when first needed.
     std::array<std::optional<std::vector<Found>>, 3> windows;
@@ -109,9 +183,8 @@ std::vector<Attendee> search(SQLite::Database& db, std::string_view text, int li
     // name prefixes: that window then holds every whole-name match too, and which of its people are
     // whole-name matches is read from their names, sparing the first query. A full window (many
     // matches) needs the first query as before; the list is the same either way.
-    if (infer_tiers && words.size() > 1 &&
-        std::all_of(words.begin(), words.end(), [](const auto& w) { return is_ascii(w); })) {
-        windows[1] = fetch(1);
+    if (infer_tiers && words.size() > 1 && ascii) {
+        windows[1] = fetch_exact(1);
         if (int(windows[1]->size()) < window) {
             std::vector<Found> whole;
             bool exact = true;
@@ -134,7 +207,7 @@ std::vector<Attendee> search(SQLite::Database& db, std::string_view text, int li
         if (int(out.size()) == limit)
             return out; // a full list from the better tiers: the next one cannot change it
         if (!windows[tier])
-            windows[tier] = fetch(tier);
+            windows[tier] = fetch_exact(tier);
         std::vector<std::pair<int, Attendee>> ranked;
         for (auto& f : *windows[tier])
             if (seen.insert(f.attendee.id).second)

@@ -107,7 +107,8 @@ TEST_CASE("Several words: whole-name matches read from the window of name prefix
     // Few distinct words, so that queries of several words match from a handful of people (one window
     // of name prefixes holds them all) to hundreds (every window full), with joined forms
     // ("jeanpierre"), names that are also organisation words, and a few names outside ASCII (their
-    // tiers are always queried).
+    // tiers are always queried). Words of more than three letters are asked by their first three, and
+    // "mart jeanso" reads a full window of "mar" "jea" matches before asking the rest word for word.
     // "legoff paul" puts Paul Le Goff (a joined form, whole words) before Paul Legoffic (prefixes)
     // although the latter scores more: tiers come before scores.
     test::TempDir dir;
@@ -119,7 +120,7 @@ TEST_CASE("Several words: whole-name matches read from the window of name prefix
     std::mt19937 rng(7);
     {
         WriteTransaction tx(store.db());
-        for (int i = 0; i < 600; ++i) {
+        for (int i = 0; i < 1500; ++i) {
             Attendee a{.first_name = firsts[rng() % std::size(firsts)],
                        .last_name = lasts[rng() % std::size(lasts)],
                        .organisation = orgs[rng() % std::size(orgs)]};
@@ -164,7 +165,14 @@ TEST_CASE("Several words: whole-name matches read from the window of name prefix
                                               "marie marche",
                                               "zwh le goff",
                                               "pau martinez",
-                                              "ann mar martin"};
+                                              "ann mar martin",
+                                              "mart mari",
+                                              "mari mart",
+                                              "paulin jean",
+                                              "mart jean",
+                                              "marti pierre",
+                                              "mart jeanso",
+                                              "jeanso mart"};
     int compared = 0;
     for (const auto& query : queries) {
         for (int limit : {1, 5, 10, 20}) {
