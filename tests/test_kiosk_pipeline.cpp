@@ -21,6 +21,7 @@
 #include <map>
 #include <mutex>
 #include <random>
+#include <set>
 #include <sstream>
 
 using namespace accueil;
@@ -104,6 +105,14 @@ TEST_CASE("the finder-pattern pre-check turns away no photograph that a decoder 
     // decode with the pre-check reads exactly what every pass without it reads, and every camera frame
     // with a code passes the pre-check itself. A pre-check too strict fails here.
     REQUIRE(fs::is_directory(kPhotos));
+    // The camera frames no pass reads (issue #14: 74 of 90 read); every other one must read right.
+    const std::set<std::string> unread = {
+        "qrcode-2/#1086.png",      "qrcode-2/#1132.png",    "qrcode-2/#709.png",
+        "qrcode-2/#940.png",       "qrcode-2/12.png",       "qrcode-2/13.png",
+        "qrcode-2/high-res-1.png", "qrcode-2/qr-inv-1.png", "qrcode-2/qr-inv-2.png",
+        "qrcode-2/qr-model-1.png", "qrcode-3/22.png",       "qrcode-3/23.png",
+        "qrcode-5/16.png",         "qrcode-5/17.png",       "qrcode-5/18.png",
+        "qrcode-5/19.png"};
     int frames = 0, read = 0, misread = 0;
     for (const char* folder : {"qrcode-2", "qrcode-3", "qrcode-5"})
         for (const auto& file : list_pictures((kPhotos / folder).string())) {
@@ -121,11 +130,17 @@ TEST_CASE("the finder-pattern pre-check turns away no photograph that a decoder 
             ++frames;
             if (r.text)
                 (right_read(file, *r.text) ? read : misread)++;
+            const std::string name = std::string(folder) + "/" + fs::path(file).filename().string();
+            if (!unread.count(name)) {
+                INFO(name << " at 1280x720 read " << (r.text ? *r.text : std::string("nothing")));
+                CHECK((r.text && right_read(file, *r.text)));
+            }
         }
     INFO(read << " of " << frames << " camera frames read, " << misread << " misread");
     CHECK(frames == 90);
     CHECK(misread == 0);
     CHECK(read >= 74); // 73 before the pre-check, and qrcode-2/16.png's outer code now counted right
+    CHECK(frames - int(unread.size()) == 74); // the list above names every unread frame
 }
 
 TEST_CASE("frames with no code have no finder-pattern candidate") {

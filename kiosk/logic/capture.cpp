@@ -42,6 +42,12 @@ Capture::~Capture() {
     decoder_.join();
 }
 
+bool Capture::wait_frames_handled(std::uint64_t n, std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mutex_);
+    // decode_loop and put_frame notify cv_ under mutex_ after counting a frame.
+    return cv_.wait_for(lock, timeout, [&] { return decoded_ + skipped_ + dropped_ >= n; });
+}
+
 bool Capture::sleep_ms(std::int64_t ms) {
     std::unique_lock lock(mutex_);
     return !cv_.wait_for(lock, std::chrono::milliseconds(ms), [&] { return stop_; });
@@ -53,6 +59,8 @@ bool Capture::put_frame(GreyImage img, bool wait_until_taken) {
         cv_.wait(lock, [&] { return stop_ || (!slot_ && !decoding_); });
     if (stop_)
         return false;
+    if (slot_)
+        ++dropped_;
     slot_ = std::move(img); // a camera frame the decoder had no time for is simply replaced
     cv_.notify_all();
     return true;

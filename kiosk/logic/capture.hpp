@@ -4,6 +4,7 @@
 #include "mailbox.hpp"
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <functional>
 #include <mutex>
@@ -39,6 +40,12 @@ public:
     bool replay_finished() const { return replay_finished_.load(); }
     std::uint64_t frames_decoded() const { return decoded_.load(); }
     std::uint64_t frames_skipped() const { return skipped_.load(); }
+    // Camera frames replaced by a newer one before the decoder took them.
+    std::uint64_t frames_dropped() const { return dropped_.load(); }
+    // Waits until `n` frames from the source are handled (decoded, skipped as still, or dropped);
+    // false when `timeout` passes first. Lets a caller that fed `n` frames read the counters once the
+    // capture has done with all of them.
+    bool wait_frames_handled(std::uint64_t n, std::chrono::milliseconds timeout);
 
 private:
     void source_loop();
@@ -61,7 +68,7 @@ private:
     bool source_done_ = false;
     bool stop_ = false;
     std::atomic<bool> replay_finished_{false};
-    std::atomic<std::uint64_t> decoded_{0}, skipped_{0};
+    std::atomic<std::uint64_t> decoded_{0}, skipped_{0}, dropped_{0};
     std::thread source_, decoder_;
 };
 

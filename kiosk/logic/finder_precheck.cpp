@@ -183,10 +183,16 @@ int scan(const GreyImage& img, const GreyImage& stats, int row_step, double min_
 int finder_candidates(const GreyImage& img, int enough) {
     if (img.empty())
         return 0;
+    return finder_candidates(img, downscale_half(img), enough);
+}
+
+int finder_candidates(const GreyImage& img, const GreyImage& half, int enough) {
+    if (img.empty())
+        return 0;
     // Full resolution for small codes (modules of 2 px and more: below that, sensor noise makes finder
     // look-alikes everywhere and no decoder pass reads the code anyway), then half and quarter size
     // for big codes whose 3-module centre fills a whole block neighbourhood at full size.
-    const GreyImage half = downscale_half(img), quarter = downscale_half(half);
+    const GreyImage quarter = downscale_half(half);
     int found = scan(img, half, 3, 2.0, enough); // a 3-module centre of 2 px modules spans 6 rows
     if (found >= enough)
         return found;

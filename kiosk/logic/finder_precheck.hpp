@@ -15,6 +15,8 @@ namespace accueil::kiosk {
 // proportions 1:1:3:1:1 along a row, with a real code's contrast, confirmed along the column through
 // its centre), at the scale where most are found, counting at most `enough` of them.
 int finder_candidates(const GreyImage& img, int enough = 1);
+// The same with the picture's half-size copy (downscale_half) already made: decode_frame reads it too.
+int finder_candidates(const GreyImage& img, const GreyImage& half, int enough);
 
 inline bool may_hold_qr(const GreyImage& img) {
     return finder_candidates(img, 1) > 0;

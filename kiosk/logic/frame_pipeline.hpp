@@ -30,15 +30,16 @@ GreyImage fit_into(const GreyImage& img, int width, int height, std::uint8_t bac
 
 struct DecodeResult {
     std::optional<std::string> text; // UTF-8; nullopt when no QR code was read
-    int pass = 0;                    // which pass found it (2 = the plain library call)
+    int pass = 0; // which pass found it: 1 the half-size copy, 2 the plain library call, 3 the stretched copy
 };
 
 // QR only. Camera-sized frames (640x360 and up) first go through a cheap finder-pattern test
 // (finder_precheck.hpp): a frame without anything like a finder pattern, what a kiosk sees most of the
-// time, is answered "no code" there. Then a fast global-histogram pass (evenly lit badges), then the
-// plain ZXing call; when neither finds anything, passes try what camera pictures need more often: a
-// half-size copy (big blurry codes), a contrast-stretched copy (washed-out phone screens).
-// `quick`: the first pass only (a still scene checked again: the other passes already failed on it).
+// time, is answered "no code" there. Then a half-size copy is read (fast, and what reads most camera
+// pictures), then the whole frame with the plain ZXing call, so the pipeline never reads less than
+// it. Smaller pictures try the plain call first, then the half-size copy (400x400 and up). Last, a
+// low-contrast picture is contrast-stretched and read again.
+// `quick`: the first pass only (a still scene checked again: the other pass already failed on it).
 // `precheck` false: every pass runs (tests compare both ways).
 DecodeResult decode_frame(const GreyImage& img, bool quick = false, bool precheck = true);
 

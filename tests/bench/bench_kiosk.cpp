@@ -226,13 +226,14 @@ void bench_decode(const std::vector<std::string>& codes, const std::vector<kiosk
         std::printf("%-52s (absent: %s)\n", "real QR photos", root.string().c_str());
     else {
         const auto p = time_decodes("1280×720 frame, real QR photo → code", photos, 3);
-        // 73 of 90: what the pipeline read before the finder-pattern pre-check (issue #14).
+        // At least 74 of 90: what the pipeline read when issue #14 set this budget
+        // (tests/test_kiosk_pipeline.cpp pins which ones).
         budget("1280×720 frame, real QR photo → code", percentile(p.kiosk, 99) / 1000, "ms p99",
                std::to_string(p.read) + " of " + std::to_string(p.with_code) + " read, " +
                    std::to_string(p.wrong) + " misread; " +
                    ms_text("plain call p99", percentile(p.plain, 99)),
-               "≤ 10 with ≥ 73 read and 0 misread",
-               percentile(p.kiosk, 99) <= 10000 && p.read >= 73 && p.wrong == 0);
+               "≤ 10 with ≥ 74 read and 0 misread",
+               percentile(p.kiosk, 99) <= 10000 && p.read >= 74 && p.wrong == 0);
     }
 
     // What a kiosk sees most of the time: nobody at the kiosk (people walking past, an empty hall), and
@@ -294,26 +295,29 @@ void bench_idle_cpu(const std::vector<kiosk::GreyImage>& hall) {
                double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
     };
     const double cpu0 = cpu_seconds();
-    std::uint64_t decoded = 0, skipped = 0;
+    std::uint64_t decoded = 0, skipped = 0, dropped = 0;
+    bool handled = false;
     {
         kiosk::Capture capture(opt, mailbox);
         std::unique_lock lock(m);
         cv.wait(lock, [&] { return fed >= kFrames; });
         lock.unlock();
-        // The last frame's decode, then stop.
-        std::this_thread::sleep_for(std::chrono::milliseconds(1000 / kFps));
+        // Until the capture has done with every frame it was fed (the last one's decode included).
+        handled = capture.wait_frames_handled(kFrames, std::chrono::seconds(30));
         decoded = capture.frames_decoded();
         skipped = capture.frames_skipped();
+        dropped = capture.frames_dropped();
     }
     const double wall = seconds_since(t0), cpu = cpu_seconds() - cpu0;
     const double percent = 100 * cpu / wall;
     std::printf("%-52s %.1f %% of one core   (%d frames at %d fps in %.2f s: %llu decoded, %llu skipped "
-                "as still, the rest dropped)\n",
+                "as still, %llu dropped%s)\n",
                 "kiosk CPU, camera filming a moving empty hall", percent, kFrames, kFps, wall,
-                (unsigned long long)decoded, (unsigned long long)skipped);
+                (unsigned long long)decoded, (unsigned long long)skipped, (unsigned long long)dropped,
+                handled ? "" : "; NOT all handled within 30 s");
     budget("kiosk CPU, camera filming a moving empty hall", percent, "% of one core",
            "CPU time of the process over " + std::to_string(int(wall)) + " s wall at 15 fps", "≤ 15",
-           percent <= 15);
+           percent <= 15 && handled);
 }
 
 // From exec to the scan screen drawn with the store open (`accueil-kiosk --exit-when-ready` prints the
