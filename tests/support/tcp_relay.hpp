@@ -109,11 +109,10 @@ private:
 
     void set_cut(bool on) {
         cut_ = on;
-        // Applied by the loop, which owns the connections; waited for, so the caller's next step
-        // happens after it.
-        const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-        while (applied_ != on && std::chrono::steady_clock::now() < until)
-            std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        // Applied by the loop, which owns the connections; waited for (the loop notifies), so the
+        // caller's next step happens after it.
+        while (applied_ != on)
+            applied_.wait(!on);
     }
 
     void accept_all() {
@@ -223,6 +222,7 @@ private:
                         close_pair(p);
                 pairs_.clear();
                 applied_ = bool(cut_);
+                applied_.notify_all();
             }
             std::vector<pollfd> fds{{listen_fd_, POLLIN, 0}};
             for (const auto& p : pairs_) {
