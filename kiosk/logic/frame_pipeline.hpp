@@ -30,7 +30,8 @@ GreyImage fit_into(const GreyImage& img, int width, int height, std::uint8_t bac
 
 struct DecodeResult {
     std::optional<std::string> text; // UTF-8; nullopt when no QR code was read
-    int pass = 0; // which pass found it: 1 the half-size copy, 2 the plain library call, 3 the stretched copy
+    int pass = 0; // which pass found it: 1 the half-size copy, 2 the plain library call, 3 the stretched
+                  // copy, 4 the whole frame with a global threshold
 };
 
 // QR only. Camera-sized frames (640x360 and up) first go through a cheap finder-pattern test
