@@ -113,9 +113,10 @@ TEST_CASE("Several words: whole-name matches read from the window of name prefix
     // although the latter scores more: tiers come before scores.
     test::TempDir dir;
     Store store = Store::create(dir.file("s.db"), test::demo_spec());
-    const char* firsts[] = {"Jean", "Jean-Pierre", "Marie", "Anne-Marie", "Paul", "Léa", "Ζωή", "Martin"};
-    const char* lasts[] = {"Martin",     "Martinez", "Le Goff", "Dupont",  "Paulin",
-                           "De La Tour", "Marié",    "Jeanson", "Legoffic"};
+    const char* firsts[] = {"Jean", "Jean-Pierre", "Marie",  "Anne-Marie", "Paul",
+                            "Léa",  "Ζωή",         "Martin", "Li"};
+    const char* lasts[] = {"Martin",     "Martinez", "Le Goff", "Dupont",   "Paulin",
+                           "De La Tour", "Marié",    "Jeanson", "Legoffic", "Ba"};
     const char* orgs[] = {"Mairie de Paris", "Martin & fils", "", "Jean Jaurès", "Le Marché", "Δήμος"};
     std::mt19937 rng(7);
     {
@@ -173,8 +174,17 @@ TEST_CASE("Several words: whole-name matches read from the window of name prefix
                                               "marti pierre",
                                               "mart jeanso",
                                               "jeanso mart"};
+    // Words of one or two letters beside longer ones: first, last, two of them, with accents, whole
+    // names ("Li", "Ba"), only in e-mails ("fr", "ex": p1@example.fr), outside ASCII.
+    const std::vector<std::string> short_and_long = {
+        "d jean",  "le paul",  "jean d",          "paul le g", "jean d l", "marie d l t",
+        "léa d",   "lea le",   "li martin",       "martin li", "li m",     "ba jean",
+        "jean ba", "li ba",    "jean fr",         "fr martin", "ex paul",  "paul p1",
+        "ζωή d",   "pierre j", "jeanpierre le g", "mar d la"};
+    std::vector<std::string> all = queries;
+    all.insert(all.end(), short_and_long.begin(), short_and_long.end());
     int compared = 0;
-    for (const auto& query : queries) {
+    for (const auto& query : all) {
         for (int limit : {1, 5, 10, 20}) {
             INFO(query << " (limit " << limit << ")");
             const auto got = search_attendees(store.db(), query, limit);
@@ -189,4 +199,41 @@ TEST_CASE("Several words: whole-name matches read from the window of name prefix
         }
     }
     CHECK(compared > 80); // most queries find somebody, so the comparison is not between empty lists
+}
+
+TEST_CASE("Several words: past a window of three-letter starts, the rest is asked word for word") {
+    // "marti jeann" is asked as "mar"* "jea"* first: for 10 results, the first window (40 people) holds
+    // 35 Marie Jean, who start "mar" "jea" but not the words, and 5 Martin Jeanne; it is full, so the
+    // rest is read past it. Reading on with the three letters without checking the rows would bring
+    // the 40 Marie Jean that follow into the list in place of the 5 Martin Jeanne after them.
+    test::TempDir dir;
+    Store store = Store::create(dir.file("s.db"), test::demo_spec());
+    {
+        WriteTransaction tx(store.db());
+        int n = 0;
+        const auto add = [&](const char* first, const char* last, int count) {
+            for (int i = 0; i < count; ++i, ++n)
+                create_attendee(store, Attendee{.first_name = first,
+                                                .last_name = last,
+                                                .email = "p" + std::to_string(n) + "@example.fr"});
+        };
+        add("Marie", "Jean", 30);
+        add("Martin", "Jeanne", 5);
+        add("Marie", "Jean", 45);
+        add("Martin", "Jeanne", 5);
+        tx.commit();
+    }
+    for (int limit : {10, 20}) {
+        INFO("limit " << limit);
+        const auto got = search_attendees(store.db(), "marti jeann", limit);
+        CHECK(got.size() == 10);
+        for (const auto& a : got)
+            CHECK(a.full_name() == "Martin Jeanne");
+        std::vector<std::string> got_ids, want_ids;
+        for (const auto& a : got)
+            got_ids.push_back(a.id);
+        for (const auto& a : search_attendees_tier_by_tier(store.db(), "marti jeann", limit))
+            want_ids.push_back(a.id);
+        CHECK(got_ids == want_ids);
+    }
 }
