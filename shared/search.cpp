@@ -126,22 +126,31 @@ std::vector<Attendee> search(SQLite::Database& db, std::string_view text, int li
         const auto [prefix, names_only] = tiers[tier];
         // A prefix longer than the longest indexed one (schema.cpp: prefix = '1 2 3') makes FTS5 merge
         // the doclists of every term it starts in memory, all of them, whatever the LIMIT ("jean":
-        // jean, jeanne, jeanpierre...). Its first three letters read one doclist of the prefix index
-        // instead, lazily; the few people that match only those three letters are set aside here, read
-        // until the window is full or the index has no more. Only for several words, whose three-letter
-        // starts together rarely match many more people than the words, and for one window of them:
-        // past it ("laurent d a" starts "laura", "laure"...), the words are asked as they are.
+        // jean, jeanne, jeanpierre...; "vill": ville in thousands of organisations). Its first three
+        // letters read one doclist of the prefix index instead, lazily; the people that match only
+        // those three letters are set aside here, read until the window is full or the index has no
+        // more. The longest word, when of kWhole letters or more, is asked whole: such words start few
+        // terms, and two three-letter starts ("mar" "fra" for "margaux fran") make FTS5 intersect two
+        // long doclists. Windows of three-letter matches are read while at least half of their rows
+        // match the words, kWindows of them at most; past that ("laurent d a" starts "laura",
+        // "laure"...), the rest is asked word for word from the last row read.
+        constexpr std::size_t kWhole = 5;
+        constexpr int kWindows = 4;
         std::vector<std::string> asked = words;
         bool narrowed = false;
-        if (narrow && prefix && ascii && words.size() > 1)
-            for (auto& w : asked)
-                if (w.size() > 3) {
-                    w.resize(3);
+        if (narrow && prefix && ascii) {
+            const auto longest = std::max_element(
+                asked.begin(), asked.end(), [](const auto& x, const auto& y) { return x.size() < y.size(); });
+            for (auto it = asked.begin(); it != asked.end(); ++it)
+                if (it->size() > 3 && !(it == longest && it->size() >= kWhole)) {
+                    it->resize(3);
                     narrowed = true;
                 }
+        }
         std::string match = fts_query(asked, prefix, names_only);
         std::vector<Found> rows;
         std::int64_t after = std::numeric_limits<std::int64_t>::min();
+        int total = 0;
         for (;;) {
             q.reset();
             q.bind(1, match);
@@ -165,7 +174,9 @@ std::vector<Attendee> search(SQLite::Database& db, std::string_view text, int li
             }
             if (read < window)
                 return std::optional(std::move(rows));
-            if (narrowed) { // the rest, past the rows read, asked word for word
+            total += read;
+            if (narrowed && (int(rows.size()) * 2 < total || total >= kWindows * window)) {
+                // the rest, past the rows read, asked word for word
                 match = fts_query(words, prefix, names_only);
                 narrowed = false;
             }
