@@ -747,3 +747,45 @@ TEST_CASE(
     agent.signal(SIGTERM);
     CHECK(agent.wait() == 0);
 }
+
+namespace {
+// CPU seconds (user + system) of the one child process of this test still running, the server; -1
+// when there is not exactly one.
+double only_child_cpu_s() {
+    const std::string self = std::to_string(::getpid());
+    std::ifstream children("/proc/" + self + "/task/" + self + "/children");
+    std::vector<std::string> pids;
+    for (std::string pid; children >> pid;)
+        pids.push_back(pid);
+    if (pids.size() != 1)
+        return -1;
+    std::ifstream stat_file("/proc/" + pids.front() + "/stat");
+    std::string stat((std::istreambuf_iterator<char>(stat_file)), std::istreambuf_iterator<char>());
+    std::istringstream fields(stat.substr(stat.rfind(')') + 2)); // the command may hold spaces
+    std::string field;
+    for (int i = 3; i < 14; ++i) // fields 3..13, then utime (14) and stime (15)
+        fields >> field;
+    double utime = 0, stime = 0;
+    fields >> utime >> stime;
+    return (utime + stime) / double(::sysconf(_SC_CLK_TCK));
+}
+} // namespace
+
+TEST_CASE("After a merge with no organisers' page open, the server's figures thread goes back to sleep") {
+    // It once kept the merge's notification pending and spun a whole core until a page opened: on a
+    // two-core central machine, half the CPU the kiosks' rounds need.
+    Desk desk;
+    desk.start_server();
+    const auto k1 = desk.add_kiosk("Accueil 1");
+    // Two merges: the second one came while the first was still waiting for a page to show it.
+    REQUIRE(check_in_on(k1, slice(desk.people, 0, 3)) == 3);
+    REQUIRE(desk.once(k1).code == 0);
+    REQUIRE(check_in_on(k1, slice(desk.people, 3, 2)) == 2);
+    REQUIRE(desk.once(k1).code == 0);
+    REQUIRE(desk.converged(5));
+    const double after_merge = only_child_cpu_s();
+    REQUIRE(after_merge >= 0);
+    // An idle server uses next to nothing; a spinning thread passes a second of CPU within seconds.
+    CHECK_FALSE(wait_until([&] { return only_child_cpu_s() - after_merge > 1.0; }, 4s));
+    desk.stop_server();
+}

@@ -85,7 +85,9 @@ void FiguresHub::run() {
         wake_.wait_until(lock, until, [&] { return stop_ || changed_; });
         if (stop_)
             break;
-        dirty = dirty || std::exchange(changed_, false);
+        // The exchange first: short-circuited behind a true `dirty` (no one watching, so nothing computed),
+        // `changed_` stayed set and the wait above returned at once, a spinning core until a page opened.
+        dirty = std::exchange(changed_, false) || dirty;
         std::vector<std::shared_ptr<http::Stream>> targets = streams_;
         lock.unlock();
 
