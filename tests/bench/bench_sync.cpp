@@ -11,6 +11,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <map>
 
 using namespace accueil;
@@ -82,6 +83,50 @@ double merge_rate(const std::filesystem::path& file, const std::vector<JournalEv
     }
     return double(applied) / seconds_since(start);
 }
+
+// The floor of the merge on this schema: the sqlite3 shell writing only the rows the merge had to add
+// (the journal rows, and the `checkin_days` row of each attendee-day; `checkins` is a view of the
+// journal), in as many transactions as the merge commits, with the central store's settings, into a
+// fresh store. The rows are the ones the merge just wrote into `merged`, staged (untimed) in plain
+// tables of another file. Nothing else (no door, no reads, no summaries, no row updated): what SQLite
+// alone costs for the merge's writes. Rows per second.
+double merge_floor_rate(const std::filesystem::path& dir, const std::filesystem::path& merged,
+                        std::size_t batch) {
+    const std::string rows = (dir / "floor-rows.db").string(), floor = (dir / "floor.db").string();
+    for (const auto& f : {rows, floor})
+        for (const char* suffix : {"", "-wal", "-shm"})
+            std::filesystem::remove(f + suffix);
+    Store::create(
+        floor,
+        EventSpec{"Bench", "Europe/Paris", {{"2022-09-27", ""}, {"2022-09-28", ""}, {"2022-09-29", ""}}});
+    // Each attendee-day row goes in with the batch that brought its first check-in (pos).
+    run_shell("sqlite3 -batch '" + rows + "' \"ATTACH '" + merged.string() +
+              "' AS src; CREATE TABLE w AS SELECT * FROM src.journal WHERE kind = " +
+              std::to_string(int(EventKind::CheckIn)) +
+              " ORDER BY origin, seq; CREATE TABLE d AS SELECT cd.*, w.rowid AS pos FROM src.checkin_days "
+              "AS cd JOIN w ON w.origin = cd.first_origin AND w.seq = cd.first_seq; CREATE INDEX d_pos ON d "
+              "(pos);\"");
+    SQLite::Database staged(rows, SQLite::OPEN_READONLY);
+    const std::int64_t events = staged.execAndGet("SELECT count(*) FROM w").getInt64();
+    const std::filesystem::path script = dir / "floor.sql";
+    {
+        std::ofstream sql(script);
+        sql << "PRAGMA synchronous=FULL;\nPRAGMA cache_size=-16000;\nATTACH '" << rows << "' AS r;\n";
+        for (std::int64_t lo = 0; lo < events; lo += std::int64_t(batch)) {
+            const std::string range =
+                " > " + std::to_string(lo) + " AND pos <= " + std::to_string(lo + std::int64_t(batch));
+            sql << "BEGIN;\nINSERT INTO journal SELECT origin, seq, hlc, kind, entity, payload FROM r.w "
+                << "WHERE rowid > " << lo << " AND rowid <= " << lo + std::int64_t(batch) << ";\n"
+                << "INSERT INTO checkin_days SELECT attendee_id, day, first_at, first_hlc, first_origin, "
+                << "first_seq, first_kiosk FROM r.d WHERE pos" << range
+                << " ORDER BY attendee_id, day;\nCOMMIT;\n";
+        }
+    }
+    const auto start = Clock::now();
+    run_shell("sqlite3 -batch -bail '" + floor + "' < '" + script.string() + "' > /dev/null");
+    return double(events) / seconds_since(start);
+}
+
 } // namespace
 
 void bench_convergence(); // bench_convergence.cpp
@@ -93,6 +138,7 @@ void bench_sync() {
     const std::size_t batch = sync::kMaxBatchEvents;
     const auto events = kiosk_events(10, 20'000, 1'700);
     const double merge = merge_rate(dir / "central.db", events, batch);
+    const double floor = merge_floor_rate(dir, dir / "central.db", batch);
 
     // The same rows into a bare table of the same shape: what SQLite itself costs.
     SQLite::Database raw((dir / "raw.db").string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
@@ -126,8 +172,16 @@ void bench_sync() {
                 "central merge of kiosk check-ins", merge, events.size(), batch);
     std::printf("%-52s %9.0f rows/s\n", "raw SQLite bulk insert, same rows", raw_rate);
     std::printf("%-52s %9.0f events/s (same, 100,000 attendees)\n", "central merge, large roster", big);
+    std::printf("%-52s %9.0f rows/s   (%.3f × raw: the most the merge can reach on this schema)\n",
+                "sqlite3 shell, only the merge's writes, 1,700", floor, floor / raw_rate);
     const std::string raw_line = "raw SQLite bulk insert " + std::to_string(long(raw_rate)) + " rows/s";
-    budget("central merge, 1,700 attendees × 3 days", merge / raw_rate, "× raw", raw_line, "≥ 0.6",
+    const auto floor_words = [&](double f) {
+        char words[96];
+        std::snprintf(words, sizeof words, "; its writes alone in the sqlite3 shell %.2f × raw",
+                      f / raw_rate);
+        return raw_line + words;
+    };
+    budget("central merge, 1,700 attendees × 3 days", merge / raw_rate, "× raw", floor_words(floor), "≥ 0.6",
            merge / raw_rate >= 0.6);
     budget("central merge, 100,000 attendees", big / raw_rate, "× raw", raw_line, "≥ 0.3",
            big / raw_rate >= 0.3);
