@@ -13,6 +13,7 @@
 #include "server.hpp"
 #include "store.hpp"
 #include "support/child_process.hpp"
+#include "support/db_text.hpp"
 #include "support/demo_event.hpp"
 
 #include <filesystem>
@@ -26,11 +27,6 @@ using namespace accueil::bench;
 namespace {
 const std::string kSync = std::string(ACCUEIL_BIN_DIR) + "/accueil-sync";
 constexpr int kKiosks = 10, kPerKiosk = 1000;
-
-std::int64_t checkins_in(const std::string& db) {
-    SQLite::Database d(db, SQLite::OPEN_READONLY, 5000);
-    return d.execAndGet("SELECT count(*) FROM checkins").getInt64();
-}
 
 // Runs every command at once and waits for all; false if one failed.
 bool run_all(const std::vector<std::vector<std::string>>& commands, const std::string& log_prefix) {
@@ -117,9 +113,9 @@ std::optional<Scene> offline_scene(const std::string& name) {
 
 bool converged(const Scene& s) {
     const std::int64_t expected = std::int64_t(kKiosks) * kPerKiosk;
-    bool all = checkins_in(s.central) == expected;
+    bool all = test::count_in(s.central, "SELECT count(*) FROM checkins") == expected;
     for (const auto& k : s.kiosks)
-        all = all && checkins_in(k) == expected;
+        all = all && test::count_in(k, "SELECT count(*) FROM checkins") == expected;
     return all;
 }
 

@@ -10,6 +10,7 @@
 #include "database.hpp"
 #include "store.hpp"
 #include "support/child_process.hpp"
+#include "support/db_text.hpp"
 #include "support/demo_event.hpp"
 #include "support/tcp_relay.hpp"
 
@@ -32,11 +33,6 @@ std::string meta_of(const std::string& db, const char* key) {
     SQLite::Statement q(d, "SELECT value FROM meta WHERE key = ?");
     q.bind(1, key);
     return q.executeStep() ? q.getColumn(0).getString() : "";
-}
-
-std::int64_t count_checkins(const std::string& db) {
-    SQLite::Database d(db, SQLite::OPEN_READONLY, 5000);
-    return d.execAndGet("SELECT count(*) FROM checkins").getInt64();
 }
 
 bool all_say(const std::vector<std::string>& kiosks, const char* online) {
@@ -115,7 +111,8 @@ void bench_cut_recovery() {
     const double cut_lasted = seconds_since(cut_start);
     const auto restored = Clock::now();
     const bool recovered =
-        test::wait_until([&] { return count_checkins(central) == expected; }, std::chrono::seconds(120));
+        test::wait_until([&] { return test::count_in(central, "SELECT count(*) FROM checkins") == expected; },
+                         std::chrono::seconds(120));
     const double recovery_s = seconds_since(restored);
 
     const std::size_t most = *std::max_element(attempts.begin(), attempts.end());
