@@ -90,6 +90,30 @@ TEST_CASE("Three kiosks check people in while the server is down, it starts, all
     CHECK(settled == 3);
 }
 
+// The agent probes a server that is away without running rounds; the count the kiosk shows must still
+// follow the arrivals recorded meanwhile (CI once saw it stuck at the count before the cut).
+TEST_CASE("While the server is away, the kiosk's count of arrivals to send follows new check-ins") {
+    Desk desk;
+    desk.start_server();
+    const auto k = desk.add_kiosk("Accueil 1");
+    desk.stop_server();
+    auto agent = desk.agent(k);
+    // The agent has seen the server away before anyone arrives.
+    REQUIRE(wait_until([&] { return meta_in(k, "sync.online") == "0"; }, 10s));
+    CHECK(meta_in(k, "sync.pending") == "0");
+    check_in_on(k, slice(desk.people, 0, 4));
+    CHECK(wait_until([&] { return meta_in(k, "sync.pending") == "4"; }, 5s));
+    check_in_on(k, slice(desk.people, 4, 3));
+    CHECK(wait_until([&] { return meta_in(k, "sync.pending") == "7"; }, 5s));
+    CHECK(meta_in(k, "sync.online") == "0");
+    desk.start_server();
+    CHECK(wait_until([&] { return meta_in(k, "sync.online") == "1" && meta_in(k, "sync.pending") == "0"; },
+                     10s));
+    agent->signal(SIGTERM);
+    CHECK(agent->wait() == 0);
+    desk.require_converged(7);
+}
+
 TEST_CASE("A lost response, the same batch twice and batches out of order change nothing") {
     Desk desk;
     desk.start_server({{"ACCUEIL_SYNC_TEST_DROP_RESPONSES", "1"}});

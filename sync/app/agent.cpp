@@ -245,14 +245,32 @@ std::optional<Store> wait_for_enrolment(const std::string& db) {
 }
 
 // While the server is away: GET /v1/hello on a short leash, at most once a second (1 to 1.2 s apart, so
-// ten kiosks do not come back in step), until something answers. True when answered (the caller runs
-// a round at once), false when the agent is stopped.
-bool probe_until_answered(const Link& link, std::mt19937& rng) {
+// ten kiosks do not come back in step), until something answers. Meanwhile the count of arrivals to
+// send, which the kiosk shows, follows its new check-ins (PRAGMA data_version moves when the kiosk
+// commits). True when answered (the caller runs a round at once), false when the agent is stopped.
+bool probe_until_answered(Store& kiosk, const std::string& error, std::mt19937& rng) {
+    const Link link = enrolled_link(kiosk);
     Client probe(link.url, link.fingerprint, "");
     probe.set_timeouts(1, 2);
     std::uniform_int_distribution<int> jitter(0, 200);
+    const auto version = [&] { return kiosk.db().execAndGet("PRAGMA data_version").getInt64(); };
+    std::int64_t seen = version();
     while (!g_stop) {
-        sleep_ms(1000 + jitter(rng));
+        const auto next = std::chrono::steady_clock::now() + std::chrono::milliseconds(1000 + jitter(rng));
+        for (auto now = std::chrono::steady_clock::now(); !g_stop && now < next;
+             now = std::chrono::steady_clock::now()) {
+            sleep_ms(std::min<std::int64_t>(
+                200, std::chrono::duration_cast<std::chrono::milliseconds>(next - now).count() + 1));
+            try {
+                if (const auto v = version(); v != seen) {
+                    seen = v;
+                    record_state(kiosk, false, count_unacked(kiosk), error);
+                }
+            } catch (const SQLite::Exception&) {
+                // The kiosk is writing right now: the count is taken again at the next look.
+                seen = -1;
+            }
+        }
         if (g_stop)
             break;
         const Reply reply = probe.hello();
@@ -342,7 +360,7 @@ int run_agent(const AgentOptions& o) {
             // No answer at all: nothing to protect on the server's side, and the check-ins recorded
             // meanwhile should arrive as soon as the network is back, not after a backoff grown to a
             // minute (issue 14). The round runs again once a probe is answered.
-            after_probe = probe_until_answered(enrolled_link(kiosk), rng);
+            after_probe = probe_until_answered(kiosk, r.error, rng);
             continue;
         }
         after_probe = false;
