@@ -42,14 +42,18 @@ JournalInserter::JournalInserter(SQLite::Database& db)
     : db_(db), ins_(db, "INSERT INTO journal (origin, seq, hlc, kind, entity, payload) "
                         "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING") {}
 
+void bind_event(SQLite::Statement& s, const JournalEvent& e) {
+    s.bind(1, e.origin.data(), int(e.origin.size()));
+    s.bind(2, e.seq);
+    s.bind(3, std::int64_t(e.hlc));
+    s.bind(4, int(e.kind));
+    s.bindNoCopy(5, e.entity);
+    s.bindNoCopy(6, e.payload);
+}
+
 bool JournalInserter::insert(const JournalEvent& e) {
     ins_.reset();
-    ins_.bind(1, e.origin.data(), int(e.origin.size()));
-    ins_.bind(2, e.seq);
-    ins_.bind(3, std::int64_t(e.hlc));
-    ins_.bind(4, int(e.kind));
-    ins_.bindNoCopy(5, e.entity);
-    ins_.bindNoCopy(6, e.payload);
+    bind_event(ins_, e);
     const int changed = ins_.exec();
     ins_.clearBindings(); // the bound texts belong to the caller's event
     if (changed == 1)

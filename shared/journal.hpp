@@ -53,6 +53,10 @@ private:
     std::unique_ptr<SQLite::Statement> old_; // prepared on the first duplicate only
 };
 
+// Binds parameters 1 to 6 of `s` to the event's origin, seq, hlc, kind, entity and payload, the texts
+// without a copy: the event must outlive the statement's next step.
+void bind_event(SQLite::Statement& s, const JournalEvent& e);
+
 std::int64_t next_seq(SQLite::Database& db, const Origin& origin);
 
 // The event of the current row of a query selecting origin, seq, hlc, kind, entity, payload.

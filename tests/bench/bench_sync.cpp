@@ -147,12 +147,7 @@ Rate merge_writes_rate(const std::filesystem::path& file, const std::filesystem:
         for (std::size_t i = b * batch; i < std::min((b + 1) * batch, events.size()); ++i) {
             const auto& e = events[i];
             journal.reset();
-            journal.bind(1, e.origin.data(), int(e.origin.size()));
-            journal.bind(2, e.seq);
-            journal.bind(3, std::int64_t(e.hlc));
-            journal.bind(4, int(e.kind));
-            journal.bindNoCopy(5, e.entity);
-            journal.bindNoCopy(6, e.payload);
+            bind_event(journal, e);
             journal.exec();
         }
         for (const auto& r : rows_of_batch[b]) {
@@ -199,12 +194,7 @@ void bench_sync() {
         for (std::size_t j = i; j < std::min(i + batch, events.size()); ++j) {
             const auto& e = events[j];
             ins.reset();
-            ins.bind(1, e.origin.data(), int(e.origin.size()));
-            ins.bind(2, e.seq);
-            ins.bind(3, std::int64_t(e.hlc));
-            ins.bind(4, int(e.kind));
-            ins.bindNoCopy(5, e.entity);
-            ins.bindNoCopy(6, e.payload);
+            bind_event(ins, e);
             ins.exec();
         }
         tx.commit();
