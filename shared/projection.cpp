@@ -7,7 +7,9 @@
 #include "text_fold.hpp"
 
 #include <nlohmann/json.hpp>
+#include <sqlite3.h>
 
+#include <future>
 #include <map>
 #include <set>
 #include <string_view>
@@ -603,7 +605,7 @@ void fill_roster_counts(SQLite::Database& db) {
             "sum(max(0, CAST(badge_version AS INTEGER) - 1)) FROM attendees GROUP BY 1, 2, 3, 4");
 }
 void fill_arrival_and_roster_counts(SQLite::Database& db) {
-    // As the triggers of schema version 8 (shared/schema.cpp) count them; rebuild_checkins counts the
+    // As the triggers of schema version 8 (shared/schema.cpp) count them; write_checkins counts the
     // same in C++ (walk_in_on, quarter_of), and the merge property test compares both.
     db.exec("INSERT INTO arrival_counts (day, quarter, kiosk, known, category_key, walk_in, arrivals) "
             "SELECT k.day, k.first_at / 900000 - (k.first_at % 900000 < 0), k.first_kiosk, a.id IS NOT NULL, "
@@ -613,18 +615,10 @@ void fill_arrival_and_roster_counts(SQLite::Database& db) {
     fill_roster_counts(db);
 }
 
-// The check-ins' part of a rebuild, in one pass over them in storage order (their replay order does
-// not matter: a day keeps its earliest check-in not undone, whatever the order): checkin_days and
-// checkin_counts, from the payloads as the projector reads them. Runs after every undo is projected.
-void rebuild_checkins(SQLite::Database& db) {
-    std::set<std::pair<Origin, std::int64_t>> undone;
-    {
-        SQLite::Statement q(db, "SELECT target_origin, target_seq FROM undos");
-        while (q.executeStep()) {
-            const auto b = q.getColumn(0);
-            undone.emplace(origin_from_blob(b.getBlob(), b.getBytes()), q.getColumn(1).getInt64());
-        }
-    }
+// The check-ins' part of a rebuild, read in one pass over them in storage order (their replay order
+// does not matter: a day keeps its earliest check-in not undone, whatever the order), from the
+// payloads as the projector reads them: each day's first check-in, and the counts per day.
+struct CheckinScan {
     struct First {
         std::int64_t at = 0, hlc = 0, seq = 0;
         Origin origin{};
@@ -632,6 +626,29 @@ void rebuild_checkins(SQLite::Database& db) {
     };
     std::unordered_map<std::string, First> first;                        // by attendee id, '\0', day
     std::map<std::string, std::pair<std::int64_t, std::int64_t>> counts; // day: events, undone
+    std::vector<const std::pair<const std::string, First>*> rows;        // `first` in key order
+};
+
+// Reads only the journal, never a projection, so it can run on its own connection while the rebuild's
+// connection replays the other events: the undone check-ins are taken from the undo events themselves
+// (the same pairs apply_undo puts in `undos`).
+CheckinScan scan_checkins(SQLite::Database& db) {
+    CheckinScan scan;
+    auto& first = scan.first;
+    auto& counts = scan.counts;
+    using First = CheckinScan::First;
+    std::set<std::pair<Origin, std::int64_t>> undone;
+    {
+        SQLite::Statement q(db, "SELECT payload FROM journal WHERE kind = " +
+                                    std::to_string(int(EventKind::CheckInUndone)));
+        while (q.executeStep()) {
+            const json p = json::parse(q.getColumn(0).getString(), nullptr, false);
+            if (!p.is_object())
+                continue; // the replay refuses it (apply_undo) and the rebuild fails there
+            if (const auto target = origin_from_hex(p.value("origin", "")))
+                undone.emplace(*target, p.value("seq", std::int64_t(0)));
+        }
+    }
     CheckinPayloadReader reader;
     SQLite::Statement q(db, "SELECT origin, seq, hlc, entity, payload FROM journal WHERE kind = 4");
     std::string key;
@@ -663,11 +680,18 @@ void rebuild_checkins(SQLite::Database& db) {
             it->second = First{p->at, hlc, seq, origin, p->kiosk};
     }
     // Written in the table's key order: each page is filled once.
-    std::vector<const std::pair<const std::string, First>*> rows;
-    rows.reserve(first.size());
+    scan.rows.reserve(first.size());
     for (const auto& row : first)
-        rows.push_back(&row);
-    std::sort(rows.begin(), rows.end(), [](auto* a, auto* b) { return a->first < b->first; });
+        scan.rows.push_back(&row);
+    std::sort(scan.rows.begin(), scan.rows.end(), [](auto* a, auto* b) { return a->first < b->first; });
+    return scan;
+}
+
+// Writes checkin_days, arrival_counts and checkin_counts from the scan, once every attendee is replayed
+// (arrival_counts reads their categories).
+void write_checkins(SQLite::Database& db, const CheckinScan& scan) {
+    const auto& rows = scan.rows;
+    using First = CheckinScan::First;
     SQLite::Statement ins(db,
                           "INSERT INTO checkin_days (attendee_id, day, first_at, first_hlc, first_origin, "
                           "first_seq, first_kiosk) VALUES (?, ?, ?, ?, ?, ?, ?)");
@@ -701,16 +725,23 @@ void rebuild_checkins(SQLite::Database& db) {
     using ArrivalKey =
         std::tuple<std::string_view, std::int64_t, std::string_view, int, std::string_view, int>;
     std::map<ArrivalKey, std::int64_t> arrivals;
+    // The rows come in key order: a person's days follow each other, their facts are looked up once.
+    std::string id;
+    const Facts* f = nullptr;
+    bool looked = false;
     for (const auto* row : rows) {
         const std::string_view k = row->first;
         const auto cut = k.find('\0');
-        const std::string id(k.substr(0, cut)), day(k.substr(cut + 1));
-        const auto f = facts.find(id);
-        const bool known = f != facts.end();
-        const std::string_view category_key = known ? std::string_view(f->second.category_key) : "";
-        const bool walk_in = known && walk_in_on(f->second.source, f->second.days, day);
-        ++arrivals[ArrivalKey{k.substr(cut + 1), quarter_of(row->second.at), row->second.kiosk, known ? 1 : 0,
-                              category_key, walk_in ? 1 : 0}];
+        if (!looked || std::string_view(id) != k.substr(0, cut)) {
+            looked = true;
+            id.assign(k.substr(0, cut));
+            const auto it = facts.find(id);
+            f = it == facts.end() ? nullptr : &it->second;
+        }
+        const std::string_view day = k.substr(cut + 1);
+        const bool walk_in = f && f->source == "walk-in" && walk_in_on(f->source, f->days, std::string(day));
+        ++arrivals[ArrivalKey{day, quarter_of(row->second.at), row->second.kiosk, f ? 1 : 0,
+                              f ? std::string_view(f->category_key) : "", walk_in ? 1 : 0}];
     }
     SQLite::Statement arrive(db,
                              "INSERT INTO arrival_counts (day, quarter, kiosk, known, category_key, walk_in, "
@@ -727,7 +758,7 @@ void rebuild_checkins(SQLite::Database& db) {
         arrive.exec();
     }
     SQLite::Statement put(db, "INSERT INTO checkin_counts (day, events, undone) VALUES (?, ?, ?)");
-    for (const auto& [day, c] : counts) {
+    for (const auto& [day, c] : scan.counts) {
         put.reset();
         put.bind(1, day);
         put.bind(2, c.first);
@@ -774,18 +805,31 @@ void rebuild_projections(SQLite::Database& db) {
     db.exec("DELETE FROM attendee_stamps; DELETE FROM attendees; "
             "DELETE FROM checkin_days; DELETE FROM undos; DELETE FROM event_info; DELETE FROM event_keys; "
             "DELETE FROM attendee_notes;");
+    // The check-ins (most of a journal) are read on a second connection while this one replays the
+    // other events: a rebuild never changes the journal, and this transaction holds the write lock, so
+    // both read the same journal. On two cores that takes the scan out of the rebuild's time. A
+    // database in memory has no second connection: it is read here afterwards.
+    const char* file = sqlite3_db_filename(db.getHandle(), "main");
+    std::future<CheckinScan> checkins;
+    if (file && *file)
+        checkins = std::async(std::launch::async, [path = std::string(file)] {
+            SQLite::Database reader(path, SQLite::OPEN_READONLY, 5000);
+            return scan_checkins(reader);
+        });
     Projector projector(db);
     projector.defer_checkin_days();
+    projector.defer_search_index(true); // written in one pass after the replay, in row order
     // Every event but the check-ins, in the journal's order (hlc, origin, seq), as scan_journal; the
-    // check-ins (most of a journal) are not sorted: rebuild_checkins takes them in any order.
+    // check-ins are not sorted: the scan takes them in any order.
     {
         SQLite::Statement q(db, "SELECT origin, seq, hlc, kind, entity, payload FROM journal WHERE kind <> 4 "
                                 "ORDER BY hlc, origin, seq");
         while (q.executeStep())
             projector.apply(journal_event_from_row(q));
     }
+    index_new_attendees(db, 0);
     db.exec("DELETE FROM checkin_counts; DELETE FROM arrival_counts; DELETE FROM roster_counts;");
-    rebuild_checkins(db);
+    write_checkins(db, checkins.valid() ? checkins.get() : scan_checkins(db));
     fill_roster_counts(db);
     restore(db, triggers);
     tx.commit();
