@@ -4,6 +4,7 @@
 // run in threads of this process (`sync_round`, what `accueil-sync agent` runs in its loop). The same
 // rounds as 20 `accueil-sync agent --once` processes are printed beside it: the difference is the cost
 // of starting processes, not of syncing.
+#include "bench_kiosks.hpp"
 #include "bench_util.hpp"
 
 #include "agent.hpp"
@@ -25,7 +26,6 @@ using namespace accueil;
 using namespace accueil::bench;
 
 namespace {
-const std::string kSync = std::string(ACCUEIL_BIN_DIR) + "/accueil-sync";
 constexpr int kKiosks = 10, kPerKiosk = 1000;
 
 // Runs every command at once and waits for all; false if one failed.
@@ -70,7 +70,8 @@ std::optional<Scene> offline_scene(const std::string& name) {
     s.central = (s.dir / "central.db").string();
     const std::vector<std::string> people = test::create_central_with_roster(s.central, kPerKiosk);
     const std::string listen = "127.0.0.1:" + std::to_string(test::free_port());
-    const std::vector<std::string> serve{kSync, "serve", "--db", s.central, "--listen", listen, "--insecure"};
+    const std::vector<std::string> serve{kSyncProgram, "serve", "--db",      s.central,
+                                         "--listen",   listen,  "--insecure"};
     auto up = [&](test::Process& server) {
         return test::wait_until([&] { return server.out().find("serving") != std::string::npos; },
                                 std::chrono::seconds(10));
@@ -81,19 +82,9 @@ std::optional<Scene> offline_scene(const std::string& name) {
             std::printf("convergence: the server did not start (%s)\n", server.err().c_str());
             return std::nullopt;
         }
-        for (int k = 0; k < kKiosks; ++k) {
-            test::Process enroll(
-                {kSync, "enroll", "--db", s.central, "--name", "Accueil " + std::to_string(k + 1)},
-                (s.dir / ("enroll" + std::to_string(k))).string());
-            enroll.wait();
-            s.kiosks.push_back((s.dir / ("kiosk" + std::to_string(k) + ".db")).string());
-            test::Process join({kSync, "join", test::last_line(enroll.out()), "--db", s.kiosks.back()},
-                               (s.dir / ("join" + std::to_string(k))).string());
-            if (join.wait() != 0) {
-                std::printf("convergence: a kiosk could not join (%s)\n", join.err().c_str());
-                return std::nullopt;
-            }
-        }
+        s.kiosks = enrol_and_join("convergence", s.central, s.dir, kKiosks);
+        if (s.kiosks.empty())
+            return std::nullopt;
         server.signal(SIGTERM);
         server.wait();
     }
@@ -151,7 +142,7 @@ void bench_convergence() {
     if (auto once = offline_scene("once")) {
         std::vector<std::vector<std::string>> commands;
         for (const auto& k : once->kiosks)
-            commands.push_back({kSync, "agent", "--once", "--db", k});
+            commands.push_back({kSyncProgram, "agent", "--once", "--db", k});
         const auto t0 = Clock::now();
         once_ok = run_all(commands, (once->dir / "push").string()) &&
                   run_all(commands, (once->dir / "pull").string());

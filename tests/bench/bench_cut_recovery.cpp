@@ -4,6 +4,7 @@
 // Figures: the time from the restore until the central store holds every check-in, and the attempts
 // each agent made while cut off (the connections its relay accepted and closed), per second.
 // ACCUEIL_BENCH_CUT_S shortens the cut while working on it; the budget is about 90 s.
+#include "bench_kiosks.hpp"
 #include "bench_util.hpp"
 
 #include "checkin.hpp"
@@ -26,7 +27,6 @@ using namespace accueil;
 using namespace accueil::bench;
 
 namespace {
-const std::string kSyncProgram = std::string(ACCUEIL_BIN_DIR) + "/accueil-sync";
 
 std::string meta_of(const std::string& db, const char* key) {
     SQLite::Database d(db, SQLite::OPEN_READONLY, 5000);
@@ -59,23 +59,14 @@ void bench_cut_recovery() {
         std::printf("cut: the server did not start (%s)\n", server.err().c_str());
         return;
     }
-    std::vector<std::string> kiosks;
+    const std::vector<std::string> kiosks = enrol_and_join("cut", central, dir, kKiosks);
+    if (kiosks.empty())
+        return;
     std::vector<std::unique_ptr<test::TcpRelay>> relays;
-    for (int k = 0; k < kKiosks; ++k) {
-        test::Process enroll(
-            {kSyncProgram, "enroll", "--db", central, "--name", "Accueil " + std::to_string(k + 1)},
-            (dir / ("enroll" + std::to_string(k))).string());
-        enroll.wait();
-        kiosks.push_back((dir / ("kiosk" + std::to_string(k) + ".db")).string());
-        test::Process join({kSyncProgram, "join", test::last_line(enroll.out()), "--db", kiosks.back()},
-                           (dir / ("join" + std::to_string(k))).string());
-        if (join.wait() != 0) {
-            std::printf("cut: a kiosk could not join (%s)\n", join.err().c_str());
-            return;
-        }
+    for (const auto& kiosk : kiosks) {
         // From now on the kiosk reaches its server through its own relay: its network.
         relays.push_back(std::make_unique<test::TcpRelay>(port));
-        Store s = Store::open(kiosks.back());
+        Store s = Store::open(kiosk);
         WriteTransaction tx(s.db());
         s.set_meta("sync.server", "http://127.0.0.1:" + std::to_string(relays.back()->port()));
         tx.commit();

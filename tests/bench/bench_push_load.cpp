@@ -2,6 +2,7 @@
 // kiosks push their check-ins at once, each 5 batches of 100 over its own keep-alive connection; the
 // time of each push, request sent to answer read. The real server process on 127.0.0.1, plain HTTP:
 // what is measured is the transport and the merge, not TLS (a kiosk keeps its connection open).
+#include "bench_kiosks.hpp"
 #include "bench_util.hpp"
 
 #include "attendee_ops.hpp"
@@ -23,7 +24,6 @@ using namespace accueil;
 using namespace accueil::bench;
 
 namespace {
-const std::string kSync = std::string(ACCUEIL_BIN_DIR) + "/accueil-sync";
 
 std::string meta(const std::string& db, const std::string& key) {
     SQLite::Database d(db, SQLite::OPEN_READONLY, 5000);
@@ -68,9 +68,9 @@ void bench_push_load() {
     const std::string central = (dir / "central.db").string();
     const std::vector<std::string> people = test::create_central_with_roster(central, kRoster);
     const int port = test::free_port();
-    test::Process server(
-        {kSync, "serve", "--db", central, "--listen", "127.0.0.1:" + std::to_string(port), "--insecure"},
-        (dir / "server").string());
+    test::Process server({kSyncProgram, "serve", "--db", central, "--listen",
+                          "127.0.0.1:" + std::to_string(port), "--insecure"},
+                         (dir / "server").string());
     if (!test::wait_until([&] { return server.out().find("serving") != std::string::npos; },
                           std::chrono::seconds(10))) {
         std::printf("push load: the server did not start (%s)\n", server.err().c_str());
@@ -83,17 +83,11 @@ void bench_push_load() {
         std::vector<std::string> bodies;
     };
     std::vector<Kiosk> kiosks(kKiosks);
+    const std::vector<std::string> joined = enrol_and_join("push load", central, dir, kKiosks);
+    if (joined.empty())
+        return;
     for (int k = 0; k < kKiosks; ++k) {
-        test::Process enroll({kSync, "enroll", "--db", central, "--name", "Accueil " + std::to_string(k + 1)},
-                             (dir / ("enroll" + std::to_string(k))).string());
-        enroll.wait();
-        const std::string db = (dir / ("kiosk" + std::to_string(k) + ".db")).string();
-        test::Process join({kSync, "join", test::last_line(enroll.out()), "--db", db},
-                           (dir / ("join" + std::to_string(k))).string());
-        if (join.wait() != 0) {
-            std::printf("push load: a kiosk could not join (%s)\n", join.err().c_str());
-            return;
-        }
+        const std::string& db = joined[std::size_t(k)];
         kiosks[std::size_t(k)].token = meta(db, "sync.token");
         Store s = Store::open(db);
         for (int i = 0; i < kBatches * kPerBatch; ++i)

@@ -3,6 +3,7 @@
 // kiosk pushing one check-in at a time; for each push, the time from the push sent to the moment every
 // one of the 50 streams has received figures counting it. Plain HTTP: the transport and the hub are
 // measured, not TLS.
+#include "bench_kiosks.hpp"
 #include "bench_util.hpp"
 
 #include "checkin.hpp"
@@ -25,10 +26,7 @@
 using namespace accueil;
 using namespace accueil::bench;
 
-namespace {
-const std::string kSync = std::string(ACCUEIL_BIN_DIR) + "/accueil-sync";
-
-} // namespace
+namespace {} // namespace
 
 void bench_web() {
     constexpr int kClients = 50, kPushes = 40, kRoster = 2000;
@@ -42,24 +40,18 @@ void bench_web() {
         set_organiser_password(c, "bench password 2026");
     }
     const int port = test::free_port();
-    test::Process server(
-        {kSync, "serve", "--db", central, "--listen", "127.0.0.1:" + std::to_string(port), "--insecure"},
-        (dir / "server").string());
+    test::Process server({kSyncProgram, "serve", "--db", central, "--listen",
+                          "127.0.0.1:" + std::to_string(port), "--insecure"},
+                         (dir / "server").string());
     if (!test::wait_until([&] { return server.out().find("serving") != std::string::npos; },
                           std::chrono::seconds(10))) {
         std::printf("web: the server did not start (%s)\n", server.err().c_str());
         return;
     }
-    test::Process enroll({kSync, "enroll", "--db", central, "--name", "Accueil 1"},
-                         (dir / "enroll").string());
-    enroll.wait();
-    const std::string kiosk = (dir / "kiosk.db").string();
-    test::Process join({kSync, "join", test::last_line(enroll.out()), "--db", kiosk},
-                       (dir / "join").string());
-    if (join.wait() != 0) {
-        std::printf("web: the kiosk could not join (%s)\n", join.err().c_str());
+    const std::vector<std::string> joined = enrol_and_join("web", central, dir, 1);
+    if (joined.empty())
         return;
-    }
+    const std::string& kiosk = joined.front();
     const std::string token = Store::open(kiosk).meta("sync.token").value_or("");
     const auto login =
         test::web_request(port, "POST", "/api/login", {}, R"({"password": "bench password 2026"})");
