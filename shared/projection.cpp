@@ -11,6 +11,7 @@
 
 #include <future>
 #include <map>
+#include <optional>
 #include <set>
 #include <string_view>
 #include <tuple>
@@ -532,22 +533,32 @@ void Projector::flush_counts() {
     pending_counts_.clear();
 }
 
+namespace {
+// The check-in an undo event's payload cancels, if it names one.
+std::optional<std::pair<Origin, std::int64_t>> undo_target(const json& p) {
+    const auto origin = origin_from_hex(p.value("origin", ""));
+    if (!origin)
+        return std::nullopt;
+    return std::pair{*origin, p.value("seq", std::int64_t(0))};
+}
+} // namespace
+
 void Projector::apply_undo(const JournalEvent& e, const json& p) {
-    const auto target = origin_from_hex(p.value("origin", ""));
-    if (!target)
+    const auto named = undo_target(p);
+    if (!named)
         throw StoreError("undo event " + std::to_string(e.seq) + " names no valid check-in");
-    const std::int64_t target_seq = p.value("seq", std::int64_t(0));
+    const auto& [target, target_seq] = *named;
     auto s = stmt("INSERT INTO undos (origin, seq, target_origin, target_seq) VALUES (?, ?, ?, ?) "
                   "ON CONFLICT DO NOTHING");
     bind_origin(s, 1, e.origin);
     s->bind(2, e.seq);
-    bind_origin(s, 3, *target);
+    bind_origin(s, 3, target);
     s->bind(4, target_seq);
     if (s->exec() == 0 || defer_days_)
         return;
     // The cancelled check-in may not have arrived yet: then it will not count when it does.
     auto find = stmt("SELECT attendee_id, day FROM checkins WHERE origin = ? AND seq = ?");
-    bind_origin(find, 1, *target);
+    bind_origin(find, 1, target);
     find->bind(2, target_seq);
     if (!find->executeStep())
         return;
@@ -555,7 +566,7 @@ void Projector::apply_undo(const JournalEvent& e, const json& p) {
     find->reset();
     // A check-in counts as undone once, however many undos name it.
     auto others = stmt("SELECT count(*) FROM undos WHERE target_origin = ? AND target_seq = ?");
-    bind_origin(others, 1, *target);
+    bind_origin(others, 1, target);
     others->bind(2, target_seq);
     if (others->executeStep() && others->getColumn(0).getInt64() == 1)
         count_checkin(day, 0, 1);
@@ -645,8 +656,8 @@ CheckinScan scan_checkins(SQLite::Database& db) {
             const json p = json::parse(q.getColumn(0).getString(), nullptr, false);
             if (!p.is_object())
                 continue; // the replay refuses it (apply_undo) and the rebuild fails there
-            if (const auto target = origin_from_hex(p.value("origin", "")))
-                undone.emplace(*target, p.value("seq", std::int64_t(0)));
+            if (const auto target = undo_target(p))
+                undone.insert(*target);
         }
     }
     CheckinPayloadReader reader;

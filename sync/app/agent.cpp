@@ -244,6 +244,11 @@ std::optional<Store> wait_for_enrolment(const std::string& db) {
     return std::nullopt;
 }
 
+// Moves whenever another connection (the kiosk app) commits to the kiosk's database.
+std::int64_t data_version(Store& kiosk) {
+    return kiosk.db().execAndGet("PRAGMA data_version").getInt64();
+}
+
 // While the server is away: GET /v1/hello on a short leash, at most once a second (1 to 1.2 s apart, so
 // ten kiosks do not come back in step), until something answers. Meanwhile the count of arrivals to
 // send, which the kiosk shows, follows its new check-ins (PRAGMA data_version moves when the kiosk
@@ -253,8 +258,7 @@ bool probe_until_answered(Store& kiosk, const std::string& error, std::mt19937& 
     Client probe(link.url, link.fingerprint, "");
     probe.set_timeouts(1, 2);
     std::uniform_int_distribution<int> jitter(0, 200);
-    const auto version = [&] { return kiosk.db().execAndGet("PRAGMA data_version").getInt64(); };
-    std::int64_t seen = version();
+    std::int64_t seen = data_version(kiosk);
     while (!g_stop) {
         const auto next = std::chrono::steady_clock::now() + std::chrono::milliseconds(1000 + jitter(rng));
         for (auto now = std::chrono::steady_clock::now(); !g_stop && now < next;
@@ -262,7 +266,7 @@ bool probe_until_answered(Store& kiosk, const std::string& error, std::mt19937& 
             sleep_ms(std::min<std::int64_t>(
                 200, std::chrono::duration_cast<std::chrono::milliseconds>(next - now).count() + 1));
             try {
-                if (const auto v = version(); v != seen) {
+                if (const auto v = data_version(kiosk); v != seen) {
                     seen = v;
                     record_state(kiosk, false, count_unacked(kiosk), error);
                 }
@@ -375,9 +379,8 @@ int run_agent(const AgentOptions& o) {
         backoff = 1.0;
         // Online: wake within ~200 ms of a local commit (PRAGMA data_version changes when another
         // connection writes), and pull at least once a second for other kiosks' arrivals.
-        const auto version = [&] { return kiosk.db().execAndGet("PRAGMA data_version").getInt64(); };
-        const std::int64_t seen = version();
-        for (int i = 0; i < 5 && !g_stop && version() == seen; ++i)
+        const std::int64_t seen = data_version(kiosk);
+        for (int i = 0; i < 5 && !g_stop && data_version(kiosk) == seen; ++i)
             sleep_ms(200);
     }
     return 0;

@@ -80,6 +80,14 @@ double sqlite_shell_import_seconds(const BenchDir& dir, const std::string& file)
     return s;
 }
 
+// Runs a shell command (the sqlite3 shell, for the import's floor); a failure is a failure of the bench,
+// never a skip (deploy/install-deps.sh installs the shell).
+void run_shell(const std::string& command) {
+    if (const int status = std::system(command.c_str()); status != 0)
+        throw std::runtime_error("the sqlite3 shell failed (status " + std::to_string(status) +
+                                 "): " + command);
+}
+
 // The floor of the roster import on this schema: the sqlite3 shell doing only the writes the import
 // must do (the journal rows with their payloads, the attendees rows with their indexes, the search
 // index rows, one transaction, the store's settings) into a fresh store, the rows copied from the

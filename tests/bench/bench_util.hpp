@@ -4,8 +4,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
-#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -38,14 +36,6 @@ inline std::vector<BudgetLine>& budget_lines() {
     static std::vector<BudgetLine> all;
     return all;
 }
-// Runs a shell command (the sqlite3 shell, for the floors the budgets are compared with); a failure is
-// a failure of the bench, never a skip (deploy/install-deps.sh installs the shell).
-inline void run_shell(const std::string& command) {
-    if (const int status = std::system(command.c_str()); status != 0)
-        throw std::runtime_error("the sqlite3 shell failed (status " + std::to_string(status) +
-                                 "): " + command);
-}
-
 inline std::string& current_bench() {
     static std::string name;
     return name;
