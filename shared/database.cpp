@@ -26,6 +26,19 @@ void restrict_to_owner(const std::string& path) {
 }
 } // namespace
 
+LargerPageCache::LargerPageCache(SQLite::Database& db, std::int64_t kib)
+    : db_(db), previous_(db.execAndGet("PRAGMA cache_size").getInt64()) {
+    db_.exec("PRAGMA cache_size=-" + std::to_string(kib)); // used only as pages are touched
+}
+
+LargerPageCache::~LargerPageCache() {
+    try {
+        db_.exec("PRAGMA cache_size=" + std::to_string(previous_));
+    } catch (const SQLite::Exception&) {
+        // a bigger cache than asked for, on a connection that is failing anyway
+    }
+}
+
 int schema_version(SQLite::Database& db) {
     return db.execAndGet("PRAGMA user_version").getInt();
 }
@@ -33,6 +46,10 @@ int schema_version(SQLite::Database& db) {
 SQLite::Database open_database(const std::string& path, OpenMode mode) {
     if (mode == OpenMode::MustExist && !std::filesystem::exists(path))
         throw StoreError(i18n::tr("cli.database.missing", {{"path", path}}));
+    // Before SQLite starts (the first open): no global count of its allocations, which took a lock
+    // around every malloc and free (the merge makes millions). Fails harmlessly once SQLite is running.
+    static const int no_memory_statistics = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    (void)no_memory_statistics;
     const int flags = SQLite::OPEN_READWRITE | (mode == OpenMode::CreateIfMissing ? SQLite::OPEN_CREATE : 0);
     SQLite::Database db(path, flags, 5000);
     try {
@@ -43,8 +60,6 @@ SQLite::Database open_database(const std::string& path, OpenMode mode) {
     restrict_to_owner(path);
     db.exec("PRAGMA synchronous=FULL");
     db.exec("PRAGMA foreign_keys=ON");
-    // 16 MB of page cache (default 2 MB): a 100,000-row import stays in memory until its commit.
-    db.exec("PRAGMA cache_size=-16000");
 
     const int version = schema_version(db);
     if (version > kSchemaVersion)

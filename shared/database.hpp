@@ -2,6 +2,7 @@
 // Opening the SQLite file every accueil process shares: pragmas, schema migrations, transactions.
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -27,6 +28,21 @@ public:
 
 private:
     SQLite::Transaction tx_;
+};
+
+// Raises the connection's page cache to `kib` KiB while it lives, for one big write (an import, a
+// rebuild), and puts the setting back. Connections keep SQLite's default of 2 MB otherwise: the central
+// merge measured faster with it than with a 16 MB cache (its pages are written once and not read back).
+class LargerPageCache {
+public:
+    LargerPageCache(SQLite::Database& db, std::int64_t kib);
+    ~LargerPageCache();
+    LargerPageCache(const LargerPageCache&) = delete;
+    LargerPageCache& operator=(const LargerPageCache&) = delete;
+
+private:
+    SQLite::Database& db_;
+    std::int64_t previous_ = 0;
 };
 
 // A cached prepared statement lent to one caller, reset when the loan ends. A SELECT stepped once and

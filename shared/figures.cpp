@@ -5,10 +5,9 @@
 #include "database.hpp"
 #include "errors.hpp"
 #include "i18n/catalogue.hpp"
+#include "scan.hpp"
 #include "search.hpp"
 #include "sync/peers.hpp"
-
-#include <sqlite3.h>
 
 #include <algorithm>
 #include <cstring>
@@ -48,40 +47,6 @@ public:
 private:
     SQLite::Database& db_;
     bool own_;
-};
-
-// A statement for the three scans that read every row (roster, arrivals, check-in events): SQLiteCpp
-// hands out each column as an object sharing the statement (an atomic count per value), which cost as
-// much as SQLite's own work over 700,000 rows. Only for SQL without parameters; errors throw.
-class Scan {
-public:
-    Scan(SQLite::Database& db, const char* sql) : db_(db.getHandle()) {
-        if (sqlite3_prepare_v2(db_, sql, -1, &stmt_, nullptr) != SQLITE_OK)
-            throw SQLite::Exception(db_, sqlite3_errcode(db_));
-    }
-    ~Scan() { sqlite3_finalize(stmt_); }
-    Scan(const Scan&) = delete;
-    Scan& operator=(const Scan&) = delete;
-    bool next() {
-        const int rc = sqlite3_step(stmt_);
-        if (rc == SQLITE_ROW)
-            return true;
-        if (rc != SQLITE_DONE)
-            throw SQLite::Exception(db_, rc);
-        return false;
-    }
-    std::string_view text(int column) const {
-        const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
-        return p ? std::string_view(p, std::size_t(sqlite3_column_bytes(stmt_, column))) : std::string_view();
-    }
-    std::int64_t int64(int column) const { return sqlite3_column_int64(stmt_, column); }
-    Origin origin(int column) const {
-        return origin_from_blob(sqlite3_column_blob(stmt_, column), sqlite3_column_bytes(stmt_, column));
-    }
-
-private:
-    sqlite3* db_;
-    sqlite3_stmt* stmt_ = nullptr;
 };
 
 // The roster from roster_counts (one row per category spelling, days list and walk-in): the totals,

@@ -4,6 +4,7 @@
 #include "badge/event_keys.hpp"
 #include "database.hpp"
 #include "errors.hpp"
+#include "scan.hpp"
 #include "text_fold.hpp"
 
 #include <nlohmann/json.hpp>
@@ -295,8 +296,8 @@ auto checkin_order(std::int64_t at, std::uint64_t hlc, const Origin& origin, std
 void Projector::flush_checkins() {
     if (pending_checkins_.empty())
         return;
-    const auto run = std::move(pending_checkins_);
-    pending_checkins_.clear();
+    // Processed in place and cleared at the end: the vector keeps its capacity for the next batch.
+    const auto& run = pending_checkins_;
     std::map<Origin, std::pair<std::int64_t, std::int64_t>> seqs; // per origin: lowest, highest seq
     for (const auto& c : run) {
         const auto [it, fresh] = seqs.try_emplace(c.origin, c.seq, c.seq);
@@ -314,7 +315,8 @@ void Projector::flush_checkins() {
         while (u->executeStep())
             undone.emplace(origin, u->getColumn(0).getInt64());
     }
-    // Each (attendee, day)'s earliest check-in not undone, in the table's key order.
+    // Each (attendee, day)'s earliest check-in not undone, in the table's key order (string_view
+    // compares bytes as SQLite's BINARY collation does).
     std::map<std::pair<std::string_view, std::string_view>, const PendingCheckin*> first;
     for (const auto& c : run) {
         const bool is_undone = !undone.empty() && undone.count({c.origin, c.seq});
@@ -327,40 +329,75 @@ void Projector::flush_checkins() {
                 checkin_order(it->second->p.at, it->second->hlc, it->second->origin, it->second->seq))
             it->second = &c;
     }
-    // One read per (attendee, day): most of a batch's days already have their row (people come back,
-    // and scans arrive mostly in time order), and a write follows only for a new or earlier one.
-    for (const auto& [key, c] : first) {
-        (void)key;
-        auto get = stmt("SELECT first_at, first_hlc, first_origin, first_seq, first_kiosk FROM checkin_days "
-                        "WHERE attendee_id = ? AND day = ?");
-        get->bindNoCopy(1, c->entity);
-        get->bindNoCopy(2, c->p.day);
-        if (!get->executeStep()) {
-            get->reset();
+    const auto changes = read_day_rows(first);
+    for (const auto& change : changes) {
+        const PendingCheckin& c = *change.checkin;
+        if (!change.replaces) {
             auto ins = stmt("INSERT INTO checkin_days (attendee_id, day, first_at, first_hlc, first_origin, "
                             "first_seq, first_kiosk) VALUES (?, ?, ?, ?, ?, ?, ?)");
-            ins->bindNoCopy(1, c->entity);
-            ins->bindNoCopy(2, c->p.day);
-            ins->bind(3, c->p.at);
-            ins->bind(4, std::int64_t(c->hlc));
-            bind_origin(ins, 5, c->origin);
-            ins->bind(6, c->seq);
-            ins->bindNoCopy(7, c->p.kiosk);
+            ins->bindNoCopy(1, c.entity);
+            ins->bindNoCopy(2, c.p.day);
+            ins->bind(3, c.p.at);
+            ins->bind(4, std::int64_t(c.hlc));
+            bind_origin(ins, 5, c.origin);
+            ins->bind(6, c.seq);
+            ins->bindNoCopy(7, c.p.kiosk);
             ins->exec();
-            count_arrival(c->entity, c->p.day, c->p.at, c->p.kiosk, 1);
+            count_arrival(c.entity, c.p.day, c.p.at, c.p.kiosk, 1);
+        } else {
+            replace_day(c.entity, c.p, c.hlc, c.origin, c.seq, change.old_at, change.old_kiosk);
+        }
+    }
+    pending_checkins_.clear();
+}
+
+// Which of the run's days need a write: a new row, or an earlier check-in than the row's. Most days of
+// a batch already have their row (people come back, scans arrive mostly in time order), so the rows are
+// read by one cursor walking forward in key order, stepping over the few rows between two wanted keys
+// and seeking again only past a longer gap (a large roster), instead of one query per day. All reads
+// end before the first write.
+std::vector<Projector::DayChange> Projector::read_day_rows(
+    const std::map<std::pair<std::string_view, std::string_view>, const PendingCheckin*>& first) {
+    constexpr int kMaxSteps = 8; // rows stepped over before seeking instead
+    std::vector<DayChange> out;
+    if (!day_walk_)
+        day_walk_ = std::make_unique<Scan>(
+            db_, "SELECT attendee_id, day, first_at, first_hlc, first_origin, first_seq, first_kiosk "
+                 "FROM checkin_days WHERE (attendee_id, day) >= (?, ?) ORDER BY attendee_id, day");
+    Scan& walk = *day_walk_;
+    struct Reset {
+        Scan& s;
+        ~Reset() { s.reset(); }
+    } ends_read{walk};
+    bool row = false, positioned = false;
+    std::pair<std::string_view, std::string_view> at; // the row's key, valid until the next step
+    const auto step = [&] {
+        row = walk.next();
+        if (row)
+            at = {walk.text(0), walk.text(1)};
+    };
+    for (const auto& [key, c] : first) {
+        int steps = 0;
+        while (positioned && row && at < key && steps < kMaxSteps) {
+            step();
+            ++steps;
+        }
+        if (!positioned || (row && at < key)) {
+            walk.reset();
+            walk.bind_text(1, key.first);
+            walk.bind_text(2, key.second);
+            step();
+            positioned = true;
+        }
+        if (!row || at != key) {
+            out.push_back({c, false, 0, {}});
             continue;
         }
-        const auto row_origin = get->getColumn(2);
-        if (!(checkin_order(c->p.at, c->hlc, c->origin, c->seq) <
-              checkin_order(get->getColumn(0).getInt64(), std::uint64_t(get->getColumn(1).getInt64()),
-                            origin_from_blob(row_origin.getBlob(), row_origin.getBytes()),
-                            get->getColumn(3).getInt64())))
-            continue;
-        const std::int64_t old_at = get->getColumn(0).getInt64();
-        const std::string old_kiosk = get->getColumn(4).getString();
-        get->reset();
-        replace_day(c->entity, c->p, c->hlc, c->origin, c->seq, old_at, old_kiosk);
+        if (checkin_order(c->p.at, c->hlc, c->origin, c->seq) <
+            checkin_order(walk.int64(2), std::uint64_t(walk.int64(3)), walk.origin(4), walk.int64(5)))
+            out.push_back({c, true, walk.int64(2), std::string(walk.text(6))});
     }
+    return out;
 }
 
 // A check-in counts in its attendee's day unless its undo arrived first; the day keeps the earliest
@@ -805,6 +842,7 @@ void restore(SQLite::Database& db, const std::vector<std::string>& create) {
 } // namespace
 
 void rebuild_projections(SQLite::Database& db) {
+    const LargerPageCache cache(db, 16000); // the rebuild's projections stay in memory until its commit
     WriteTransaction tx(db);
     // The search index is emptied by dropping it and creating it again: FTS5 deletes row by row, each
     // row's text tokenized again to find its index entries (most of a rebuild's time otherwise).

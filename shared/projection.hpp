@@ -6,6 +6,7 @@
 #include "checkin_payload.hpp"
 #include "database.hpp"
 #include "journal.hpp"
+#include "scan.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <nlohmann/json.hpp>
@@ -86,6 +87,15 @@ private:
         std::int64_t seq = 0;
     };
     std::vector<PendingCheckin> pending_checkins_;
+    struct DayChange {
+        const PendingCheckin* checkin = nullptr;
+        bool replaces = false; // else a new row
+        std::int64_t old_at = 0;
+        std::string old_kiosk;
+    };
+    std::unique_ptr<Scan> day_walk_; // prepared on the first batch
+    std::vector<DayChange> read_day_rows(
+        const std::map<std::pair<std::string_view, std::string_view>, const PendingCheckin*>& first);
     struct DayCounts {
         std::int64_t events = 0, undone = 0;
     };

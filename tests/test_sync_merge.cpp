@@ -347,6 +347,54 @@ TEST_CASE("A merger kept between batches sees what others wrote in between") {
     }
 }
 
+// The merge reads the day rows of a batch with one cursor walking forward in key order, stepping over
+// rows between two wanted keys and seeking again past a longer gap (Projector::read_day_rows): keys
+// next to each other, far apart, before the first row and after the last must all be found or added.
+TEST_CASE("A batch's days are read right whether its people are near or far apart in the table") {
+    Desk desk(2, 300);
+    auto people = roster(desk.kiosks[0]);
+    std::sort(people.begin(), people.end(), [](const Attendee& a, const Attendee& b) { return a.id < b.id; });
+    const std::int64_t day1 = test::kSept28At0912, day2 = day1 + test::kOneDayMs;
+    // Accueil 1: everyone on the first day except the first and last ten in key order, at 9:12 plus i s.
+    for (std::size_t i = 10; i + 10 < people.size(); ++i)
+        check_in(desk.kiosks[0], people[i].id, day1 + std::int64_t(i) * 1000);
+    desk.push(desk.kiosks[0]);
+    // Accueil 2, one batch: a run of neighbours later (the rows stay), every 25th earlier (far apart:
+    // replaced), the ten before the first row and the ten after the last (new rows), a second day.
+    for (std::size_t i = 40; i < 60; ++i)
+        check_in(desk.kiosks[1], people[i].id, day1 + 3'600'000);
+    for (std::size_t i = 10; i + 10 < people.size(); i += 25)
+        check_in(desk.kiosks[1], people[i].id, day1 - 60'000);
+    for (std::size_t i = 0; i < 10; ++i) {
+        check_in(desk.kiosks[1], people[i].id, day1 + 5000);
+        check_in(desk.kiosks[1], people[people.size() - 1 - i].id, day1 + 6000);
+    }
+    for (std::size_t i = 0; i < people.size(); i += 40)
+        check_in(desk.kiosks[1], people[i].id, day2);
+    desk.push(desk.kiosks[1]);
+
+    const auto first_at = [&](const std::string& id, std::int64_t when) {
+        SQLite::Statement q(desk.central.db(),
+                            "SELECT first_at FROM checkin_days WHERE attendee_id = ? AND day = ?");
+        q.bind(1, id);
+        q.bind(2, local_day(when, "Europe/Paris"));
+        return q.executeStep() ? q.getColumn(0).getInt64() : std::int64_t(-1);
+    };
+    CHECK(first_at(people[45].id, day1) == day1 + 45 * 1000);
+    CHECK(first_at(people[35].id, day1) == day1 - 60'000);
+    CHECK(first_at(people[36].id, day1) == day1 + 36 * 1000);
+    CHECK(first_at(people[0].id, day1) == day1 + 5000);
+    CHECK(first_at(people.back().id, day1) == day1 + 6000);
+    CHECK(first_at(people[40].id, day2) == day2);
+    CHECK(first_at(people[41].id, day2) == -1);
+    CHECK(count(desk.central, "SELECT count(*) FROM checkin_days") ==
+          int(people.size() + (people.size() + 39) / 40));
+    // The same tables as a replay of the journal from scratch, counts included.
+    const std::string live = projection_dump(desk.central);
+    rebuild_projections(desk.central.db());
+    CHECK(projection_dump(desk.central) == live);
+}
+
 TEST_CASE("Marks advance only over contiguous seqs, in the merge's transaction") {
     Desk desk(1);
     Store& k = desk.kiosks[0];
