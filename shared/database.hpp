@@ -30,9 +30,8 @@ private:
     SQLite::Transaction tx_;
 };
 
-// Raises the connection's page cache to `kib` KiB while it lives, for one big write (an import, a
-// rebuild), and puts the setting back. Connections keep SQLite's default of 2 MB otherwise: the central
-// merge measured faster with it than with a 16 MB cache (its pages are written once and not read back).
+// Raises the connection's page cache to `kib` KiB while it lives, for one big write (an import), and
+// puts the setting back.
 class LargerPageCache {
 public:
     LargerPageCache(SQLite::Database& db, std::int64_t kib);

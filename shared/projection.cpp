@@ -842,7 +842,6 @@ void restore(SQLite::Database& db, const std::vector<std::string>& create) {
 } // namespace
 
 void rebuild_projections(SQLite::Database& db) {
-    const LargerPageCache cache(db, 16000); // the rebuild's projections stay in memory until its commit
     WriteTransaction tx(db);
     // The search index is emptied by dropping it and creating it again: FTS5 deletes row by row, each
     // row's text tokenized again to find its index entries (most of a rebuild's time otherwise).
