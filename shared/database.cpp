@@ -26,19 +26,6 @@ void restrict_to_owner(const std::string& path) {
 }
 } // namespace
 
-LargerPageCache::LargerPageCache(SQLite::Database& db, std::int64_t kib)
-    : db_(db), previous_(db.execAndGet("PRAGMA cache_size").getInt64()) {
-    db_.exec("PRAGMA cache_size=-" + std::to_string(kib)); // used only as pages are touched
-}
-
-LargerPageCache::~LargerPageCache() {
-    try {
-        db_.exec("PRAGMA cache_size=" + std::to_string(previous_));
-    } catch (const SQLite::Exception&) {
-        // a bigger cache than asked for, on a connection that is failing anyway
-    }
-}
-
 int schema_version(SQLite::Database& db) {
     return db.execAndGet("PRAGMA user_version").getInt();
 }

@@ -2,7 +2,6 @@
 // Opening the SQLite file every accueil process shares: pragmas, schema migrations, transactions.
 #include <SQLiteCpp/SQLiteCpp.h>
 
-#include <cstdint>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -28,20 +27,6 @@ public:
 
 private:
     SQLite::Transaction tx_;
-};
-
-// Raises the connection's page cache to `kib` KiB while it lives, for one big write (an import), and
-// puts the setting back.
-class LargerPageCache {
-public:
-    LargerPageCache(SQLite::Database& db, std::int64_t kib);
-    ~LargerPageCache();
-    LargerPageCache(const LargerPageCache&) = delete;
-    LargerPageCache& operator=(const LargerPageCache&) = delete;
-
-private:
-    SQLite::Database& db_;
-    std::int64_t previous_ = 0;
 };
 
 // A cached prepared statement lent to one caller, reset when the loan ends. A SELECT stepped once and

@@ -18,7 +18,6 @@
 #include <fstream>
 #include <iterator>
 #include <memory>
-#include <optional>
 #include <sstream>
 #include <unordered_map>
 
@@ -166,9 +165,34 @@ std::string event_days_text(const EventInfo& event) {
     throw RosterRowsRefused(message, std::move(problems));
 }
 
-// Below this many changes SQLite's default page cache holds the import; above, it gets 256 MB at most
-// until its commit.
-constexpr std::size_t kBigImportRows = 5'000;
+// Raises the connection's page cache while it lives, for a big import, and puts the setting back.
+class ImportCache {
+public:
+    ImportCache(SQLite::Database& db, std::size_t rows) : db_(db) {
+        if (rows < kBigImportRows)
+            return;
+        previous_ = db_.execAndGet("PRAGMA cache_size").getInt64();
+        db_.exec("PRAGMA cache_size=-262144"); // KiB: 256 MB at most, used only as pages are touched
+        raised_ = true;
+    }
+    ~ImportCache() {
+        if (!raised_)
+            return;
+        try {
+            db_.exec("PRAGMA cache_size=" + std::to_string(previous_));
+        } catch (const SQLite::Exception&) {
+            // a bigger cache than asked for, on a connection that is failing anyway
+        }
+    }
+    ImportCache(const ImportCache&) = delete;
+    ImportCache& operator=(const ImportCache&) = delete;
+
+private:
+    static constexpr std::size_t kBigImportRows = 5'000; // below it the default cache holds them
+    SQLite::Database& db_;
+    std::int64_t previous_ = 0;
+    bool raised_ = false;
+};
 
 // From this many changes an import sets the attendee triggers aside (Store::BulkLoad).
 constexpr std::size_t kBulkTriggerRows = 5'000;
@@ -407,9 +431,7 @@ ImportSummary import_roster_bytes(Store& store, std::string_view bytes, const st
     // A 100,000-row import dirties far more pages than the 16 MB page cache (database.cpp): SQLite then
     // spills them to the WAL mid-transaction and writes the same index pages again and again. A larger
     // cache for the import's transaction only keeps them in memory until the commit writes each once.
-    std::optional<LargerPageCache> import_cache;
-    if (changes.size() >= kBigImportRows)
-        import_cache.emplace(store.db(), 262144);
+    const ImportCache import_cache(store.db(), changes.size());
     WriteTransaction tx(store.db());
     Store::Batch batch(store);
     // Search index rows written together at the end; for a big import the summary tables too (their
