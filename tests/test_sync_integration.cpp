@@ -16,6 +16,7 @@
 #include "support/temp_dir.hpp"
 #include "sync/bundle.hpp"
 #include "sync/device_key.hpp"
+#include "sync/link_state.hpp"
 #include "sync/merge.hpp"
 #include "sync/protocol.hpp"
 
@@ -112,6 +113,27 @@ TEST_CASE("While the server is away, the kiosk's count of arrivals to send follo
     agent->signal(SIGTERM);
     CHECK(agent->wait() == 0);
     desk.require_converged(7);
+}
+
+// CI saw a kiosk stuck showing its count from before the last check-ins: they were committed after the
+// failed round had counted and before the probe started to watch, so the watch never saw them move.
+TEST_CASE("The offline count of arrivals to send includes check-ins made just before the watch began") {
+    Desk desk;
+    desk.start_server();
+    const auto k = desk.add_kiosk("Accueil 1");
+    desk.stop_server();
+    Store agent_side = Store::open(k);
+    sync::record_link_state(agent_side, false, sync::count_unacked(agent_side), "away");
+    REQUIRE(meta_in(k, "sync.pending") == "0");
+    REQUIRE(check_in_on(k, slice(desk.people, 0, 3)) == 3); // the kiosk app, on its own connection
+    sync::PendingWatch watch(agent_side, "away");
+    watch.look();
+    CHECK(meta_in(k, "sync.pending") == "3");
+    CHECK(meta_in(k, "sync.online") == "0");
+    // And later check-ins are followed as before.
+    REQUIRE(check_in_on(k, slice(desk.people, 3, 2)) == 2);
+    watch.look();
+    CHECK(meta_in(k, "sync.pending") == "5");
 }
 
 TEST_CASE("A lost response, the same batch twice and batches out of order change nothing") {

@@ -9,6 +9,7 @@
 #include "sync/device_key.hpp"
 #include "sync/devices.hpp"
 #include "sync/join_exit.hpp"
+#include "sync/link_state.hpp"
 #include "sync/merge.hpp"
 #include "sync/peers.hpp"
 
@@ -58,25 +59,6 @@ void sleep_ms(std::int64_t ms) {
     const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
     while (!g_stop && std::chrono::steady_clock::now() < until)
         std::this_thread::sleep_for(std::chrono::milliseconds(std::min<std::int64_t>(ms, 50)));
-}
-
-// Writes the kiosk-visible state, only when it changed (or the last contact is a few seconds old),
-// so an idle agent does not fsync the kiosk's disk every second.
-void record_state(Store& kiosk, bool online, std::int64_t pending, const std::string& error) {
-    const std::string on = online ? "1" : "0";
-    const std::int64_t now = sync_wall_ms();
-    const bool stale_contact =
-        online && now - std::stoll(kiosk.meta("sync.last_contact").value_or("0")) >= 5000;
-    if (kiosk.meta("sync.online") == on && kiosk.meta("sync.pending") == std::to_string(pending) &&
-        kiosk.meta("sync.error").value_or("") == error && !stale_contact)
-        return;
-    WriteTransaction tx(kiosk.db());
-    kiosk.set_meta("sync.online", on);
-    kiosk.set_meta("sync.pending", std::to_string(pending));
-    kiosk.set_meta("sync.error", error);
-    if (online)
-        kiosk.set_meta("sync.last_contact", std::to_string(now));
-    tx.commit();
 }
 
 // Pulls until the server has nothing more for us. Returns false when the round must stop.
@@ -216,7 +198,7 @@ RoundResult sync_round(Store& kiosk) {
     r.reached = pull_all(kiosk, client, r) && push_all(kiosk, client, r);
     r.pending = count_unacked(kiosk);
     r.complete = r.reached && r.pending == 0;
-    record_state(kiosk, r.reached, r.pending, r.error);
+    record_link_state(kiosk, r.reached, r.pending, r.error);
     return r;
 }
 
@@ -258,22 +240,14 @@ bool probe_until_answered(Store& kiosk, const std::string& error, std::mt19937& 
     Client probe(link.url, link.fingerprint, "");
     probe.set_timeouts(1, 2);
     std::uniform_int_distribution<int> jitter(0, 200);
-    std::int64_t seen = data_version(kiosk);
+    PendingWatch pending(kiosk, error);
     while (!g_stop) {
         const auto next = std::chrono::steady_clock::now() + std::chrono::milliseconds(1000 + jitter(rng));
         for (auto now = std::chrono::steady_clock::now(); !g_stop && now < next;
              now = std::chrono::steady_clock::now()) {
             sleep_ms(std::min<std::int64_t>(
                 200, std::chrono::duration_cast<std::chrono::milliseconds>(next - now).count() + 1));
-            try {
-                if (const auto v = data_version(kiosk); v != seen) {
-                    seen = v;
-                    record_state(kiosk, false, count_unacked(kiosk), error);
-                }
-            } catch (const SQLite::Exception&) {
-                // The kiosk is writing right now: the count is taken again at the next look.
-                seen = -1;
-            }
+            pending.look();
         }
         if (g_stop)
             break;
