@@ -26,6 +26,9 @@ packages=(
   cage lintian dpkg-dev systemd
   # The benchmarks time the import against the sqlite3 shell's .import of the same file.
   sqlite3
+  # The central store on PostgreSQL (issue 15): libpq to build, and a real server the tests start in a
+  # temporary directory (openssl makes its test certificate).
+  libpq-dev postgresql openssl
 )
 
 SUDO=""

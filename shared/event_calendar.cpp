@@ -165,16 +165,22 @@ std::optional<EventInfo> load_event_info(SQLite::Database& db) {
     e.uid = q.getColumn(0).getString();
     e.name = q.getColumn(1).getString();
     e.timezone = q.getColumn(2).getString();
+    e.days = event_days_from_json(q.getColumn(3).getString());
+    return e;
+}
+
+std::vector<EventDay> event_days_from_json(const std::string& text) {
     // Written only after the sync door checked it (sync/admission.cpp); read defensively all the same,
     // so a store damaged by an older version still opens instead of aborting every program.
-    const auto days = nlohmann::json::parse(q.getColumn(3).getString(), nullptr, false);
+    std::vector<EventDay> out;
+    const auto days = nlohmann::json::parse(text, nullptr, false);
     if (days.is_array())
         for (const auto& d : days)
             if (d.is_object() && d.contains("date") && d["date"].is_string())
-                e.days.push_back({d["date"].get<std::string>(), d.contains("label") && d["label"].is_string()
-                                                                    ? d["label"].get<std::string>()
-                                                                    : ""});
-    return e;
+                out.push_back({d["date"].get<std::string>(), d.contains("label") && d["label"].is_string()
+                                                                 ? d["label"].get<std::string>()
+                                                                 : ""});
+    return out;
 }
 
 } // namespace accueil

@@ -38,5 +38,7 @@ std::string local_hh_mm(std::int64_t unix_ms, const std::string& tz);
 std::optional<std::int64_t> parse_instant(std::string_view iso, const std::string& tz);
 
 std::optional<EventInfo> load_event_info(SQLite::Database& db);
+// The stored days column ([{date, label}] as JSON text); entries that are not days are left out.
+std::vector<EventDay> event_days_from_json(const std::string& text);
 
 } // namespace accueil

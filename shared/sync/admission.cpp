@@ -57,10 +57,36 @@ bool is_text(const json& v, std::size_t max_bytes, bool may_be_empty = true) {
 
 } // namespace
 
+DoorFacts door_facts(Store& store) {
+    DoorFacts f;
+    f.self = store.origin();
+    f.own_last = next_seq(store.db(), store.origin()) - 1;
+    f.peers = known_peers(store);
+    f.event = store.event();
+    f.keys = load_event_keys(store.db());
+    f.clock_trusts = [&store](std::uint64_t stamp) { return store.clock().trusted(stamp); };
+    // Prepared on first use: most batches hold only new events.
+    f.held = [&store, query = std::shared_ptr<SQLite::Statement>()](const JournalEvent& e) mutable {
+        if (!query)
+            query = std::make_shared<SQLite::Statement>(store.db(),
+                                                        "SELECT 1 FROM journal WHERE origin = ? AND seq = ?");
+        query->reset();
+        query->bind(1, e.origin.data(), int(e.origin.size()));
+        query->bind(2, e.seq);
+        const bool found = query->executeStep();
+        query->reset();
+        return found;
+    };
+    f.reload = [&store](DoorFacts& facts) {
+        if (auto info = load_event_info(store.db()))
+            facts.event = *info;
+        facts.keys = load_event_keys(store.db());
+    };
+    return f;
+}
+
 struct Admission::Impl {
-    Impl(Store& s, AdmitContext c)
-        : store(s), context(c), peers(known_peers(s)), event(s.event()), keys(load_event_keys(s.db())),
-          own_last(next_seq(s.db(), s.origin()) - 1) {}
+    Impl(DoorFacts f, AdmitContext c) : facts(std::move(f)), context(c) {}
 
     std::optional<std::string> check(const JournalEvent& e, std::int64_t mark);
     std::optional<std::string> check_payload(const JournalEvent& e, const Peer& peer);
@@ -68,32 +94,16 @@ struct Admission::Impl {
     std::optional<std::string> check_badge_facts(const JournalEvent& e, const json& p);
     std::optional<std::string> check_days(const std::string& joined);
     std::optional<std::string> check_replaced_scan(const json& p, const Peer& peer);
-    bool held(const JournalEvent& e);
 
-    Store& store;
+    DoorFacts facts;
     AdmitContext context;
-    std::map<Origin, Peer> peers;
-    EventInfo event;
-    std::vector<EventKey> keys;
-    std::int64_t own_last;
     CheckinPayloadReader checkins;
     std::optional<CheckinPayload> admitted_checkin; // read by the last check()
-    std::unique_ptr<SQLite::Statement> held_query;  // prepared on first use
 };
 
-bool Admission::Impl::held(const JournalEvent& e) {
-    if (!held_query)
-        held_query = std::make_unique<SQLite::Statement>(
-            store.db(), "SELECT 1 FROM journal WHERE origin = ? AND seq = ?");
-    held_query->reset();
-    held_query->bind(1, e.origin.data(), int(e.origin.size()));
-    held_query->bind(2, e.seq);
-    const bool found = held_query->executeStep();
-    held_query->reset();
-    return found;
-}
-
-Admission::Admission(Store& store, AdmitContext context) : impl_(std::make_unique<Impl>(store, context)) {}
+Admission::Admission(DoorFacts facts, AdmitContext context)
+    : impl_(std::make_unique<Impl>(std::move(facts), context)) {}
+Admission::Admission(Store& store, AdmitContext context) : Admission(door_facts(store), context) {}
 Admission::~Admission() = default;
 
 std::optional<std::string> Admission::check(const JournalEvent& e, std::int64_t mark) {
@@ -109,29 +119,26 @@ const CheckinPayload* Admission::admitted_checkin() const {
 }
 
 void Admission::written(const JournalEvent& e) {
-    if (e.kind == EventKind::EventDefined)
-        if (auto info = load_event_info(impl_->store.db()))
-            impl_->event = *info;
-    if (e.kind == EventKind::KeyAdded)
-        impl_->keys = load_event_keys(impl_->store.db());
+    if ((e.kind == EventKind::EventDefined || e.kind == EventKind::KeyAdded) && impl_->facts.reload)
+        impl_->facts.reload(impl_->facts);
 }
 
 std::optional<std::string> Admission::Impl::check(const JournalEvent& e, std::int64_t mark) {
     const auto key = [&] { return key_text(e); }; // only when refused: most events pass
     if (context.channel == Channel::Push && context.sender && e.origin != *context.sender)
         return "forbidden: " + key() + " is another origin's event; a device sends only its own";
-    if (e.origin == store.origin()) {
-        if (e.seq <= own_last)
+    if (e.origin == facts.self) {
+        if (e.seq <= facts.own_last)
             return std::nullopt; // ours, already held: the journal compares the content
         return "forbidden: " + key() + " claims this database's own origin, which only this database writes";
     }
     // Held already: the journal refuses it if the content differs. A seq under the mark that is not
     // held was withheld from this store (a kiosk's marks pass over the notes it must not receive,
     // sync/merge.hpp): it is checked like any new event.
-    if (e.seq <= mark && held(e))
+    if (e.seq <= mark && facts.held(e))
         return std::nullopt;
-    const auto peer = peers.find(e.origin);
-    if (peer == peers.end())
+    const auto peer = facts.peers.find(e.origin);
+    if (peer == facts.peers.end())
         return "forbidden: " + key() + " comes from an origin that is not an enrolled device here";
     if (e.seq > mark + kSeqWindow)
         return "malformed: " + key() + " is more than " + std::to_string(kSeqWindow) +
@@ -140,7 +147,7 @@ std::optional<std::string> Admission::Impl::check(const JournalEvent& e, std::in
         return "forbidden: a " + std::string(to_string(peer->second.role)) + " may not send " + key();
     if (e.hlc == 0)
         return "malformed: " + key() + " has no clock stamp";
-    if (context.guard_clock && !is_fact(e.kind) && !store.clock().trusted(e.hlc))
+    if (context.guard_clock && !is_fact(e.kind) && !facts.clock_trusts(e.hlc))
         return "clock: " + key() +
                " is stamped more than 5 minutes ahead of this machine's clock (is the sender's date wrong?)";
     if (auto bad = check_payload(e, peer->second))
@@ -152,7 +159,7 @@ std::optional<std::string> Admission::Impl::check_days(const std::string& joined
     if (joined.empty())
         return std::nullopt; // every day
     for (const auto& d : split_days(joined))
-        if (!event.has_day(d))
+        if (!facts.event.has_day(d))
             return "\"" + d.substr(0, 20) + "\" is not a day of the event";
     return std::nullopt;
 }
@@ -195,7 +202,7 @@ std::optional<std::string> Admission::Impl::check_attendee_fields(const json& p,
 std::optional<std::string> Admission::Impl::check_badge_facts(const JournalEvent& e, const json& p) {
     if (!p.contains("badge"))
         return "a kiosk may change an attendee only from a signed badge";
-    const auto check = verify_badge_code(p["badge"].get<std::string>(), event.uid, keys);
+    const auto check = verify_badge_code(p["badge"].get<std::string>(), facts.event.uid, facts.keys);
     if (!check)
         return "the badge does not verify with this event's keys (" + std::string(to_string(check.error)) +
                ")";
@@ -207,7 +214,7 @@ std::optional<std::string> Admission::Impl::check_badge_facts(const JournalEvent
             continue; // the category's display text is looked up on the kiosk from its key
         const bool same = (field == "category_key" && value == b.category_key) ||
                           (field == "badge_version" && value == int(b.badge_version)) ||
-                          (field == "days" && value == join_days(badge_days(b, event))) ||
+                          (field == "days" && value == join_days(badge_days(b, facts.event))) ||
                           (field == "source" && value == "badge");
         if (!same)
             return "\"" + field + "\" is not what the signed badge says";
@@ -224,7 +231,7 @@ std::optional<std::string> Admission::Impl::check_replaced_scan(const json& p, c
     }
     if (p.size() != 4)
         return "a replaced-badge scan is {day, at, kiosk, version}";
-    if (!p["day"].is_string() || !event.has_day(p["day"].get<std::string>()))
+    if (!p["day"].is_string() || !facts.event.has_day(p["day"].get<std::string>()))
         return "\"day\" must be a day of the event";
     if (!p["at"].is_number_integer() || p["at"].get<std::int64_t>() <= 0 ||
         p["at"].get<std::int64_t>() > kLatestInstantMs)
@@ -258,7 +265,7 @@ std::optional<std::string> Admission::Impl::check_payload(const JournalEvent& e,
         auto c = checkins.read_strict(e.payload, why);
         if (!c)
             return why;
-        if (!event.has_day(c->day))
+        if (!facts.event.has_day(c->day))
             return "\"" + c->day.substr(0, 20) + "\" is not a day of the event";
         if (c->at <= 0 || c->at > kLatestInstantMs)
             return "check-in time out of range";

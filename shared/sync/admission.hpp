@@ -10,6 +10,9 @@
 #include "sync/peers.hpp"
 #include "sync/protocol.hpp"
 
+#include <functional>
+#include <map>
+
 #include <map>
 #include <memory>
 #include <optional>
@@ -29,8 +32,26 @@ struct AdmitContext {
     bool guard_clock = true;      // non-fact events stamped too far ahead of our clock are refused
 };
 
+// What the door checks events against. Each backend of a store gives its own (door_facts below for
+// SQLite, sync/pg/pg_central.cpp for PostgreSQL): the checks themselves are the same code.
+struct DoorFacts {
+    Origin self{};                // this store's own origin: only this store writes under it
+    std::int64_t own_last = 0;    // the last seq of that origin here
+    std::map<Origin, Peer> peers; // who may write under each other origin, with which role
+    EventInfo event;              // days and uid the payloads are checked against
+    std::vector<EventKey> keys;   // the badge keys a kiosk's badge facts must verify with
+    // Whether a stamp is near enough to this machine's clock (Hlc::trusted).
+    std::function<bool(std::uint64_t)> clock_trusts;
+    // Whether the journal holds this event's (origin, seq).
+    std::function<bool(const JournalEvent&)> held;
+    // After an EventDefined or KeyAdded was written: the event and keys as the store now has them.
+    std::function<void(DoorFacts&)> reload;
+};
+DoorFacts door_facts(Store& store);
+
 class Admission {
 public:
+    Admission(DoorFacts facts, AdmitContext context);
     Admission(Store& store, AdmitContext context);
     ~Admission();
     // Nothing when the event may be written; otherwise the reason ("forbidden: ...", "malformed: ...").

@@ -96,7 +96,6 @@ struct Merger::Impl {
 Merger::Merger(Store& store) : impl_(std::make_unique<Impl>(store)) {}
 Merger::~Merger() = default;
 
-namespace {
 std::string payload_hash(const std::string& payload) {
     if (sodium_init() < 0)
         throw StoreError("libsodium could not start");
@@ -106,6 +105,7 @@ std::string payload_hash(const std::string& payload) {
     return to_hex(out, sizeof out);
 }
 
+namespace {
 // Kept after the rollback, in their own transaction, so organisers see every refusal (a cloned disk,
 // a forged event) with its reason; bounded in size whatever is sent.
 void record_refusals(Store& store, const std::vector<JournalEvent>& events,

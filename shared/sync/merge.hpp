@@ -107,6 +107,8 @@ std::vector<DeadLetter> dead_letters(SQLite::Database& db);
 // Refused events, newest last: bounded (the oldest go beyond kMaxRefusalRows), and never the payload,
 // only its hash and size, so a flood of refused batches cannot fill the disk.
 constexpr int kMaxRefusalRows = 5000;
+// What a refusal keeps of the payload: a short hash (libsodium's generichash, 16 bytes, hex).
+std::string payload_hash(const std::string& payload);
 struct Refusal {
     Origin origin{};
     std::int64_t seq = 0;

@@ -4,6 +4,7 @@
 #include "database.hpp"
 #include "errors.hpp"
 #include "i18n/catalogue.hpp"
+#include "made_file.hpp"
 #include "report/report_tables.hpp"
 #include "server.hpp"
 #include "sync/device_key.hpp"
@@ -361,27 +362,6 @@ int run_agent(const AgentOptions& o) {
 }
 
 namespace {
-
-// A database file this join created: removed with its -wal and -shm unless the join completes, so a
-// failed join leaves nothing behind. Declared before the Store, which is closed first.
-class MadeFile {
-public:
-    explicit MadeFile(std::string path) : path_(std::move(path)) {}
-    MadeFile(const MadeFile&) = delete;
-    MadeFile& operator=(const MadeFile&) = delete;
-    ~MadeFile() {
-        if (keep_)
-            return;
-        std::error_code ec;
-        for (const char* suffix : {"", "-wal", "-shm", "-journal"})
-            std::filesystem::remove(path_ + suffix, ec);
-    }
-    void keep() { keep_ = true; }
-
-private:
-    std::string path_;
-    bool keep_ = false;
-};
 
 int say_failure(JoinExit code, const std::string& message) {
     std::cerr << "accueil-sync: " << message << "\n";

@@ -12,6 +12,7 @@
 #include "organiser_password.hpp"
 #include "organiser_pin.hpp"
 #include "output_file.hpp"
+#include "pg_central.hpp"
 #include "qr.hpp"
 #include "report/report_tables.hpp"
 #include "server.hpp"
@@ -431,6 +432,23 @@ int cmd_status(const std::string& db) {
     return 0;
 }
 
+// Either way between a SQLite file and PostgreSQL (sync/pg/pg_central.hpp); the address is printed
+// without its password.
+int cmd_migrate(const std::string& from, const std::string& to) {
+    const bool to_pg = pg::is_store_url(to);
+    if (to_pg == pg::is_store_url(from))
+        throw InputError("", i18n::tr("migrate.same_kind"));
+    const auto r = to_pg ? pg::move_to_postgres(from, to) : pg::move_from_postgres(from, to);
+    std::cout << "accueil-sync: "
+              << i18n::tr("pg.moved", {{"events", std::to_string(r.events)},
+                                       {"added", std::to_string(r.added)},
+                                       {"devices", std::to_string(r.devices)},
+                                       {"from", to_pg ? from : pg::redact(from)},
+                                       {"to", to_pg ? pg::redact(to) : to}})
+              << "\n";
+    return 0;
+}
+
 int cmd_restore(const std::string& file, const std::string& db) {
     const auto r = backup::restore(file, db, sync_wall_ms());
     const i18n::Args said{{"file", file},
@@ -538,6 +556,12 @@ int main(int argc, char** argv) {
     restore->add_option("file", backup_file, i18n::tr("backup.help.file"))->required();
     restore->add_option("--db", db, i18n::tr("backup.help.db"))->required();
     restore->callback([&] { run = [&] { return cmd_restore(backup_file, db); }; });
+
+    std::string from, to;
+    auto* migrate = app.add_subcommand("migrate", i18n::tr("migrate.help.command"));
+    migrate->add_option("--from", from, i18n::tr("migrate.help.from"))->required();
+    migrate->add_option("--to", to, i18n::tr("migrate.help.to"))->required();
+    migrate->callback([&] { run = [&] { return cmd_migrate(from, to); }; });
 
     auto* status = app.add_subcommand("status", i18n::tr("central.help.status"));
     status->add_option("--db", db, i18n::tr("central.help.status_db"))->required();

@@ -1,5 +1,6 @@
 // Sync figure: central merge throughput of kiosk check-in events, against a raw SQLite bulk insert of
 // the same rows measured in the same run.
+#include "bench_checkins.hpp"
 #include "bench_util.hpp"
 
 #include "database.hpp"
@@ -30,34 +31,6 @@ struct Rate {
     double per_second = 0;
     long pages = 0;
 };
-// `kiosks` × `per_kiosk` check-ins of people drawn from a roster of `roster` attendees over the
-// event's three days: the central store's real key distribution (the same people come back).
-std::vector<JournalEvent> kiosk_events(std::size_t kiosks, std::size_t per_kiosk, std::size_t roster) {
-    std::vector<std::string> people;
-    for (std::size_t i = 0; i < roster; ++i)
-        people.push_back(random_attendee_id());
-    const char* days[] = {"2022-09-27", "2022-09-28", "2022-09-29"};
-    std::vector<JournalEvent> out;
-    const std::uint64_t t0 = HlcStamp::pack(1664349120000, 0);
-    std::uint64_t mix = 0x9E3779B97F4A7C15ull;
-    for (std::size_t k = 0; k < kiosks; ++k) {
-        const Origin origin = random_origin();
-        for (std::size_t i = 0; i < per_kiosk; ++i) {
-            mix ^= mix << 13, mix ^= mix >> 7, mix ^= mix << 17; // xorshift: who comes, which day
-            JournalEvent e;
-            e.origin = origin;
-            e.seq = std::int64_t(i + 1);
-            e.hlc = t0 + (std::uint64_t(i) << 16) + k;
-            e.kind = EventKind::CheckIn;
-            e.entity = people[mix % roster];
-            e.payload = R"({"at":)" + std::to_string(1664349120000 + std::int64_t(i)) + R"(,"day":")" +
-                        days[(mix >> 32) % 3] + R"(","kiosk":"Accueil )" + std::to_string(k + 1) + "\"}";
-            out.push_back(std::move(e));
-        }
-    }
-    return out;
-}
-
 // Merges `events` into a new central store in batches the size the agents send; events/s.
 Rate merge_rate(const std::filesystem::path& file, const std::vector<JournalEvent>& events,
                 std::size_t batch) {

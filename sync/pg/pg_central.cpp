@@ -1,0 +1,322 @@
+#include "pg_central.hpp"
+
+#include "badge/event_keys.hpp"
+#include "i18n/catalogue.hpp"
+#include "ids.hpp"
+#include "pg_schema.hpp"
+
+#include <cstring>
+#include <set>
+
+namespace accueil::pg {
+
+using sync::MergeResult;
+using sync::Rejection;
+
+namespace {
+
+std::string hex(const Origin& o) {
+    return to_hex(o);
+}
+
+// A text[] literal of hex strings: no quoting needed, hex has no special characters.
+std::string hex_array(const std::vector<std::string>& items) {
+    std::string out = "{";
+    for (const auto& i : items)
+        out += (out.size() > 1 ? "," : "") + i;
+    return out + "}";
+}
+
+// The advisory lock of an origin: its first eight bytes (random), as PostgreSQL's bigint key.
+std::int64_t lock_key(const Origin& o) {
+    std::int64_t k = 0;
+    std::memcpy(&k, o.data(), sizeof k);
+    return k;
+}
+
+Origin origin_in(const Result& r, int row, int col) {
+    const auto o = origin_from_hex(r.text(row, col));
+    if (!o)
+        throw PgError("the PostgreSQL store holds a malformed origin");
+    return *o;
+}
+
+// The words of the SQLite journal's refusal (shared/journal.cpp), so organisers and kiosks read the
+// same whichever store answered.
+std::string conflict_reason(const std::string& origin_hex, const std::string& seq) {
+    return "conflict: journal conflict: event " + origin_hex + "/" + seq +
+           " already stored with different content (a cloned or restored database?)";
+}
+
+} // namespace
+
+void append_copy_row(std::string& out, const JournalEvent& e) {
+    append_copy_text(out, bytea_text(e.origin.data(), e.origin.size()));
+    out += '\t';
+    out += std::to_string(e.seq);
+    out += '\t';
+    out += std::to_string(std::int64_t(e.hlc));
+    out += '\t';
+    out += std::to_string(int(e.kind));
+    out += '\t';
+    append_copy_text(out, e.entity);
+    out += '\t';
+    append_copy_text(out, e.payload);
+    out += '\n';
+}
+
+PgCentral::PgCentral(Connection conn, Origin origin, WallClock wall, std::uint64_t hlc)
+    : conn_(std::move(conn)), origin_(origin), wall_(wall), clock_(wall, hlc) {}
+
+PgCentral PgCentral::open(const std::string& url, WallClock wall) {
+    Connection c = Connection::open(url);
+    ensure_schema(c);
+    const auto r = c.exec("SELECT key, value FROM accueil_meta WHERE key IN ('origin', 'hlc') ORDER BY key");
+    std::optional<Origin> origin;
+    std::uint64_t hlc = 0;
+    for (int i = 0; i < r.rows(); ++i) {
+        if (r.text(i, 0) == "origin")
+            origin = origin_from_hex(r.text(i, 1));
+        else
+            hlc = std::uint64_t(r.int64(i, 1));
+    }
+    if (!origin)
+        throw InputError("", i18n::tr("pg.no_store", {{"url", c.url()}}));
+    // Each batch is loaded here, then compared and inserted; emptied at each commit.
+    c.exec(
+        "CREATE TEMP TABLE merge_staging (origin bytea NOT NULL, seq bigint NOT NULL, hlc bigint NOT NULL, "
+        "kind integer NOT NULL, entity text NOT NULL, payload text NOT NULL) ON COMMIT DELETE ROWS");
+    return PgCentral(std::move(c), *origin, std::move(wall), hlc);
+}
+
+sync::DoorFacts PgCentral::door_facts(std::map<std::pair<Origin, std::int64_t>, bool> held) {
+    sync::DoorFacts f;
+    f.self = origin_;
+    f.own_last = conn_
+                     .exec("SELECT coalesce(max(seq), 0) FROM journal WHERE origin = decode($1, 'hex')",
+                           {hex(origin_)})
+                     .int64(0, 0);
+    const auto peers = conn_.exec(
+        "SELECT encode(p.origin, 'hex'), p.role, p.name, coalesce(encode(p.device_key, 'hex'), ''), "
+        "EXISTS (SELECT 1 FROM sync_devices d WHERE d.origin = p.origin AND d.revoked_ms IS NOT NULL) "
+        "FROM sync_peers p");
+    for (int i = 0; i < peers.rows(); ++i) {
+        sync::Peer p;
+        p.role = sync::role_from_string(peers.text(i, 1)).value_or(sync::Role::Kiosk);
+        p.name = peers.text(i, 2);
+        p.key = public_key_from_hex(peers.text(i, 3));
+        p.revoked = peers.text(i, 4) == "t";
+        f.peers[origin_in(peers, i, 0)] = std::move(p);
+    }
+    f.peers[origin_] = sync::Peer{sync::Role::Central, "", std::nullopt};
+    const auto event = conn_.exec("SELECT uid, name, timezone, days FROM event_info WHERE id = 1");
+    if (event.rows()) {
+        f.event.uid = event.text(0, 0);
+        f.event.name = event.text(0, 1);
+        f.event.timezone = event.text(0, 2);
+        f.event.days = event_days_from_json(event.text(0, 3));
+    }
+    const auto keys = conn_.exec("SELECT encode(public_key, 'hex'), label, added_ms FROM event_keys");
+    for (int i = 0; i < keys.rows(); ++i) {
+        const auto k = public_key_from_hex(keys.text(i, 0));
+        if (!k)
+            continue;
+        EventKey key;
+        key.public_key = *k;
+        key.key_id = key_id_of(*k);
+        key.label = keys.text(i, 1);
+        key.added_ms = keys.int64(i, 2);
+        f.keys.push_back(std::move(key));
+    }
+    f.clock_trusts = [this](std::uint64_t stamp) { return clock_.trusted(stamp); };
+    f.held = [held = std::move(held)](const JournalEvent& e) { return held.count({e.origin, e.seq}) > 0; };
+    // No reload: on the central store only its own origin defines the event and its keys, and those
+    // events are held already (migrate brings them with event_info and event_keys).
+    return f;
+}
+
+MergeResult PgCentral::merge(const std::vector<JournalEvent>& events, const sync::MergeOptions& options) {
+    MergeResult r;
+    r.received = events.size();
+    std::set<Origin> origins;
+    for (const auto& e : events)
+        origins.insert(e.origin);
+    {
+        Transaction tx(conn_);
+        // In a fixed order, so two servers taking the same origins never wait on each other in a circle.
+        for (const auto& o : origins)
+            conn_.exec("SELECT pg_advisory_xact_lock($1::bigint)", {std::to_string(lock_key(o))});
+        std::vector<std::string> hexes;
+        for (const auto& o : origins)
+            hexes.push_back(hex(o));
+        std::map<Origin, std::int64_t> marks;
+        const auto stored =
+            conn_.exec("SELECT encode(origin, 'hex'), high_water FROM sync_marks WHERE origin IN "
+                       "(SELECT decode(h, 'hex') FROM unnest($1::text[]) AS h)",
+                       {hex_array(hexes)});
+        for (int i = 0; i < stored.rows(); ++i)
+            marks[origin_in(stored, i, 0)] = stored.int64(i, 1);
+        // Which events at or under their origin's mark the journal holds: one query for the batch.
+        std::vector<std::string> held_origins, held_seqs;
+        for (const auto& e : events)
+            if (e.origin != origin_ && e.seq <= marks[e.origin]) {
+                held_origins.push_back(hex(e.origin));
+                held_seqs.push_back(std::to_string(e.seq));
+            }
+        std::map<std::pair<Origin, std::int64_t>, bool> held;
+        if (!held_origins.empty()) {
+            const auto found = conn_.exec(
+                "SELECT encode(j.origin, 'hex'), j.seq FROM journal j JOIN unnest($1::text[], $2::bigint[]) "
+                "AS b(o, s) ON j.origin = decode(b.o, 'hex') AND j.seq = b.s",
+                {hex_array(held_origins), hex_array(held_seqs)});
+            for (int i = 0; i < found.rows(); ++i)
+                held[{origin_in(found, i, 0), found.int64(i, 1)}] = true;
+        }
+        auto facts = door_facts(std::move(held));
+        marks[origin_] = facts.own_last;
+        sync::Admission door(std::move(facts), {options.channel, options.sender, options.guard_clock});
+        // Every event is checked, so the sender learns every refusal of the batch at once.
+        std::map<std::pair<Origin, std::int64_t>, const JournalEvent*> unique;
+        std::string rows;
+        for (const auto& e : events) {
+            if (auto why = door.check(e, marks[e.origin])) {
+                r.rejected.push_back({e.origin, e.seq, std::move(*why)});
+                continue;
+            }
+            const auto [at, fresh] = unique.emplace(std::pair{e.origin, e.seq}, &e);
+            if (fresh)
+                append_copy_row(rows, e);
+            else if (!(*at->second == e))
+                r.rejected.push_back(
+                    {e.origin, e.seq, conflict_reason(hex(e.origin), std::to_string(e.seq))});
+        }
+        // Inserted first; only when some rows were already there (a repeat, or a clone) are they
+        // compared with what the journal holds, and a difference rolls everything back. Comparing first
+        // cost a join with the whole journal on every batch.
+        if (r.rejected.empty() && !rows.empty()) {
+            conn_.copy_in("COPY merge_staging FROM STDIN", rows);
+            r.applied = std::size_t(
+                conn_.exec("INSERT INTO journal SELECT * FROM merge_staging ON CONFLICT DO NOTHING")
+                    .affected());
+            if (r.applied < unique.size()) {
+                const auto differ =
+                    conn_.exec("SELECT encode(s.origin, 'hex'), s.seq FROM merge_staging s JOIN "
+                               "journal j USING (origin, seq) "
+                               "WHERE (j.hlc, j.kind, j.entity, j.payload) IS DISTINCT FROM "
+                               "(s.hlc, s.kind, s.entity, s.payload)");
+                for (int i = 0; i < differ.rows(); ++i)
+                    r.rejected.push_back({origin_in(differ, i, 0), differ.int64(i, 1),
+                                          conflict_reason(differ.text(i, 0), differ.text(i, 1))});
+            }
+        }
+        if (r.rejected.empty()) {
+            r.already_known = events.size() - r.applied;
+            // Each origin's contiguous run past its mark: seq minus its rank stays equal to the mark
+            // exactly as long as no seq is missing.
+            for (const auto& o : origins) {
+                if (o == origin_) {
+                    r.marks[o] = marks[o];
+                    continue;
+                }
+                const std::int64_t run =
+                    conn_
+                        .exec("SELECT count(*) FROM (SELECT seq - row_number() OVER (ORDER BY seq) AS g "
+                              "FROM journal WHERE origin = decode($1, 'hex') AND seq > $2) t WHERE g = $2",
+                              {hex(o), std::to_string(marks[o])})
+                        .int64(0, 0);
+                r.marks[o] = marks[o] + run;
+                conn_.exec("INSERT INTO sync_marks (origin, high_water) VALUES (decode($1, 'hex'), $2) "
+                           "ON CONFLICT (origin) DO UPDATE SET high_water = excluded.high_water",
+                           {hex(o), std::to_string(r.marks[o])});
+            }
+            const std::uint64_t clock_before = clock_.last();
+            for (const auto& e : events)
+                if (e.hlc <= options.trusted_until)
+                    clock_.restore(e.hlc);
+                else
+                    clock_.receive(e.hlc);
+            if (clock_.last() != clock_before)
+                conn_.exec("INSERT INTO accueil_meta (key, value) VALUES ('hlc', $1) "
+                           "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                           {std::to_string(std::int64_t(clock_.last()))});
+            if (options.before_commit)
+                options.before_commit();
+            tx.commit();
+        }
+    }
+    if (!r.rejected.empty()) {
+        r.applied = r.already_known = 0;
+        record_refusals(events, r.rejected, options.source);
+    }
+    return r;
+}
+
+// As on SQLite (shared/sync/merge.cpp): after the rollback, in a transaction of their own, bounded.
+void PgCentral::record_refusals(const std::vector<JournalEvent>& events,
+                                const std::vector<Rejection>& rejected, const std::string& source) {
+    std::map<std::pair<Origin, std::int64_t>, const JournalEvent*> by_key;
+    for (const auto& e : events)
+        by_key.emplace(std::pair{e.origin, e.seq}, &e);
+    Transaction tx(conn_);
+    std::size_t n = 0;
+    const std::string now = std::to_string(wall_());
+    for (const auto& x : rejected) {
+        if (++n > std::size_t(sync::kMaxRefusalRows))
+            break;
+        const auto it = by_key.find({x.origin, x.seq});
+        const JournalEvent* e = it == by_key.end() ? nullptr : it->second;
+        conn_.exec(
+            "INSERT INTO sync_refusals (origin, seq, kind, source, reason, payload_hash, payload_size, "
+            "first_ms, last_ms) VALUES (decode($1, 'hex'), $2, $3, $4, $5, $6, $7, $8, $8) "
+            "ON CONFLICT (origin, seq, source, payload_hash) DO UPDATE SET count = sync_refusals.count + 1, "
+            "last_ms = excluded.last_ms, reason = excluded.reason",
+            {hex(x.origin), std::to_string(x.seq), std::to_string(e ? int(e->kind) : 0),
+             source.substr(0, 200), x.reason.substr(0, 400), e ? sync::payload_hash(e->payload) : "",
+             std::to_string(e ? e->payload.size() : 0), now});
+    }
+    conn_.exec("DELETE FROM sync_refusals WHERE id <= (SELECT max(id) FROM sync_refusals) - " +
+               std::to_string(sync::kMaxRefusalRows));
+    tx.commit();
+}
+
+sync::VersionVector PgCentral::vector() {
+    sync::VersionVector v;
+    const auto r = conn_.exec("SELECT encode(origin, 'hex'), high_water FROM sync_marks");
+    for (int i = 0; i < r.rows(); ++i)
+        v[origin_in(r, i, 0)] = r.int64(i, 1);
+    auto& mine = v[origin_];
+    mine =
+        std::max(mine, conn_
+                           .exec("SELECT coalesce(max(seq), 0) FROM journal WHERE origin = decode($1, 'hex')",
+                                 {hex(origin_)})
+                           .int64(0, 0));
+    return v;
+}
+
+std::int64_t PgCentral::journal_size() {
+    return conn_.exec("SELECT count(*) FROM journal").int64(0, 0);
+}
+
+std::vector<sync::Refusal> PgCentral::refusals() {
+    std::vector<sync::Refusal> out;
+    const auto r =
+        conn_.exec("SELECT encode(origin, 'hex'), seq, kind, source, reason, payload_hash, payload_size, "
+                   "first_ms, last_ms, count FROM sync_refusals ORDER BY id");
+    for (int i = 0; i < r.rows(); ++i) {
+        sync::Refusal x;
+        x.origin = origin_in(r, i, 0);
+        x.seq = r.int64(i, 1);
+        x.kind = to_string(EventKind(r.int64(i, 2)));
+        x.source = r.text(i, 3);
+        x.reason = r.text(i, 4);
+        x.payload_hash = r.text(i, 5);
+        x.payload_size = r.int64(i, 6);
+        x.first_ms = r.int64(i, 7);
+        x.last_ms = r.int64(i, 8);
+        x.count = int(r.int64(i, 9));
+        out.push_back(std::move(x));
+    }
+    return out;
+}
+
+} // namespace accueil::pg

@@ -1,0 +1,68 @@
+#pragma once
+// The central store on PostgreSQL (`--store postgresql://...`): the same journal, high-water marks,
+// devices, peers and refusals as the SQLite central store, for networks that outgrow one laptop.
+// A batch is merged set-wise in one transaction: it passes the same door as on SQLite
+// (shared/sync/admission.hpp), is loaded with COPY into a staging table, compared with what the
+// journal holds (same (origin, seq), other content: a conflict, the batch refused whole), inserted
+// with ON CONFLICT DO NOTHING, and its origins' marks advance before the commit. An advisory lock per
+// origin keeps batches of one origin from interleaving when several servers share the database.
+#include "hlc.hpp"
+#include "pg_connection.hpp"
+#include "sync/admission.hpp"
+#include "sync/merge.hpp"
+
+#include <string>
+#include <vector>
+
+namespace accueil::pg {
+
+// One journal event as a row of COPY's text format, in the journal's column order.
+void append_copy_row(std::string& out, const JournalEvent& e);
+
+class PgCentral {
+public:
+    // Opens the store at `url`, migrating its schema first. Throws PgError when PostgreSQL cannot be
+    // reached or refuses, InputError when the database holds no event yet (`accueil-sync migrate` moves
+    // one there).
+    static PgCentral open(const std::string& url, WallClock wall = system_wall_ms);
+
+    sync::MergeResult merge(const std::vector<JournalEvent>& events, const sync::MergeOptions& options);
+    // What the journal holds: each origin's mark, and our own origin's last seq.
+    sync::VersionVector vector();
+    std::int64_t journal_size();
+    std::vector<sync::Refusal> refusals();
+
+    const Origin& origin() const { return origin_; }
+    Connection& connection() { return conn_; }
+
+private:
+    PgCentral(Connection conn, Origin origin, WallClock wall, std::uint64_t hlc);
+    sync::DoorFacts door_facts(std::map<std::pair<Origin, std::int64_t>, bool> held);
+    void record_refusals(const std::vector<JournalEvent>& events,
+                         const std::vector<sync::Rejection>& rejected, const std::string& source);
+
+    Connection conn_;
+    Origin origin_;
+    WallClock wall_;
+    Hlc clock_;
+};
+
+// `accueil-sync migrate --from central.db --to postgresql://...`: the store's identity (origin,
+// clock), the event and its keys, devices, peers, marks, refusals and the journal, in one transaction,
+// then every origin's count and last seq compared on both sides. Refuses (InputError, nothing written)
+// when the PostgreSQL database already holds another store's journal; for the same store it adds only
+// the events it lacks, so it can run again after the last kiosks pushed to the old server.
+struct MoveReport {
+    std::int64_t events = 0; // journal events now in PostgreSQL
+    std::int64_t added = 0;  // of which this run copied
+    std::int64_t devices = 0;
+};
+MoveReport move_to_postgres(const std::string& sqlite_path, const std::string& url);
+
+// `accueil-sync migrate --from postgresql://... --to central.db`: back to a new SQLite file (refused
+// when it exists), the same identity, journal, devices, peers, marks and refusals, then every
+// projection rebuilt from the journal and the journal compared origin by origin. A failed move leaves
+// no file behind.
+MoveReport move_from_postgres(const std::string& url, const std::string& sqlite_path);
+
+} // namespace accueil::pg

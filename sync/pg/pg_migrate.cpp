@@ -1,0 +1,264 @@
+// `accueil-sync migrate --from central.db --to postgresql://...` (sync/pg/pg_central.hpp says what moves).
+#include "database.hpp"
+#include "i18n/catalogue.hpp"
+#include "ids.hpp"
+#include "journal.hpp"
+#include "made_file.hpp"
+#include "pg_central.hpp"
+#include "pg_schema.hpp"
+#include "projection.hpp"
+#include "store.hpp"
+
+#include <filesystem>
+
+namespace accueil::pg {
+
+namespace {
+
+std::string blob_text(const SQLite::Column& c) {
+    return bytea_text(static_cast<const std::uint8_t*>(c.getBlob()), std::size_t(c.getBytes()));
+}
+
+Param column_param(const SQLite::Column& c) {
+    if (c.isNull())
+        return std::nullopt;
+    if (c.isBlob())
+        return blob_text(c);
+    return c.getString();
+}
+
+// Copies every row of `select` (SQLite) into `table` (PostgreSQL) with `conflict` deciding on rows
+// already there; the columns are named alike on both sides.
+void copy_rows(SQLite::Database& from, Connection& to, const std::string& select, const std::string& table,
+               const std::string& columns, const std::string& conflict) {
+    SQLite::Statement q(from, select);
+    const int n = q.getColumnCount();
+    std::string values;
+    for (int i = 1; i <= n; ++i)
+        values += (i > 1 ? ", $" : "$") + std::to_string(i);
+    const std::string sql =
+        "INSERT INTO " + table + " (" + columns + ") VALUES (" + values + ") ON CONFLICT " + conflict;
+    while (q.executeStep()) {
+        std::vector<Param> params;
+        for (int i = 0; i < n; ++i)
+            params.push_back(column_param(q.getColumn(i)));
+        to.exec(sql, params);
+    }
+}
+
+// Each origin's event count and last seq, on one side and on the other.
+using Tally = std::map<std::string, std::pair<std::int64_t, std::int64_t>>;
+
+Tally sqlite_tally(SQLite::Database& db) {
+    Tally t;
+    SQLite::Statement q(db, "SELECT hex(origin), count(*), max(seq) FROM journal GROUP BY origin");
+    while (q.executeStep()) {
+        std::string h = q.getColumn(0).getString();
+        for (auto& ch : h)
+            ch = char(std::tolower(static_cast<unsigned char>(ch)));
+        t[h] = {q.getColumn(1).getInt64(), q.getColumn(2).getInt64()};
+    }
+    return t;
+}
+
+Tally pg_tally(Connection& c) {
+    Tally t;
+    const auto r = c.exec("SELECT encode(origin, 'hex'), count(*), max(seq) FROM journal GROUP BY origin");
+    for (int i = 0; i < r.rows(); ++i)
+        t[r.text(i, 0)] = {r.int64(i, 1), r.int64(i, 2)};
+    return t;
+}
+
+} // namespace
+
+MoveReport move_to_postgres(const std::string& sqlite_path, const std::string& url) {
+    if (!std::filesystem::exists(sqlite_path))
+        throw InputError("", i18n::tr("central.no_database", {{"path", sqlite_path}}));
+    Store from = Store::open(sqlite_path);
+    Connection to = Connection::open(url);
+    ensure_schema(to);
+    MoveReport report;
+    // A read transaction on the SQLite side: one consistent picture while its server goes on.
+    SQLite::Transaction reading(from.db());
+    Transaction tx(to);
+    to.exec("SELECT pg_advisory_xact_lock(7202612)"); // one migrate at a time
+    const std::string origin = to_hex(from.origin());
+    const auto held = to.exec("SELECT value FROM accueil_meta WHERE key = 'origin'");
+    if (held.rows() && held.text(0, 0) != origin)
+        throw InputError("", i18n::tr("pg.other_store", {{"url", to.url()}, {"origin", held.text(0, 0)}}));
+    to.exec("INSERT INTO accueil_meta (key, value) VALUES ('origin', $1) ON CONFLICT (key) DO NOTHING",
+            {origin});
+    // The server's device key: kiosks pinned its public half at join.
+    if (const auto seed = from.meta("sync.device_seed"))
+        to.exec("INSERT INTO accueil_meta (key, value) VALUES ('sync.device_seed', $1) ON CONFLICT (key) DO "
+                "NOTHING",
+                {*seed});
+    to.exec(
+        "INSERT INTO accueil_meta (key, value) VALUES ('hlc', $1) ON CONFLICT (key) DO UPDATE SET value = "
+        "greatest(accueil_meta.value::bigint, excluded.value::bigint)::text",
+        {std::to_string(std::int64_t(from.clock().last()))});
+
+    // The journal: staged with COPY, compared (the same (origin, seq) with other content stops
+    // everything: two stores that are not one), then the missing events inserted.
+    to.exec("CREATE TEMP TABLE move_staging (LIKE journal) ON COMMIT DROP");
+    std::string rows;
+    {
+        SQLite::Statement q(from.db(), "SELECT origin, seq, hlc, kind, entity, payload FROM journal");
+        while (q.executeStep())
+            append_copy_row(rows, journal_event_from_row(q));
+    }
+    if (!rows.empty())
+        to.copy_in("COPY move_staging FROM STDIN", rows);
+    const auto differ = to.exec(
+        "SELECT encode(s.origin, 'hex'), s.seq FROM move_staging s JOIN journal j USING (origin, seq) "
+        "WHERE (j.hlc, j.kind, j.entity, j.payload) IS DISTINCT FROM (s.hlc, s.kind, s.entity, s.payload) "
+        "LIMIT 1");
+    if (differ.rows())
+        throw InputError(
+            "", i18n::tr("pg.journal_differs",
+                         {{"url", to.url()}, {"event", differ.text(0, 0) + "/" + differ.text(0, 1)}}));
+    report.added =
+        to.exec("INSERT INTO journal SELECT * FROM move_staging ON CONFLICT DO NOTHING").affected();
+
+    copy_rows(from.db(), to, "SELECT 1, uid, name, timezone, days FROM event_info", "event_info",
+              "id, uid, name, timezone, days",
+              "(id) DO UPDATE SET uid = excluded.uid, name = excluded.name, timezone = excluded.timezone, "
+              "days = excluded.days");
+    copy_rows(from.db(), to, "SELECT public_key, label, added_ms FROM event_keys", "event_keys",
+              "public_key, label, added_ms", "(public_key) DO NOTHING");
+    // While the move is under way the SQLite store is the truth about devices: its rows win.
+    copy_rows(
+        from.db(), to,
+        "SELECT name, enrol_hash, token_hash, origin, enrolled_ms, joined_ms, revoked_ms, last_contact_ms, "
+        "pending, role, enrol_expires_ms FROM sync_devices",
+        "sync_devices",
+        "name, enrol_hash, token_hash, origin, enrolled_ms, joined_ms, revoked_ms, last_contact_ms, pending, "
+        "role, enrol_expires_ms",
+        "(name) DO UPDATE SET enrol_hash = excluded.enrol_hash, token_hash = excluded.token_hash, origin = "
+        "excluded.origin, joined_ms = excluded.joined_ms, revoked_ms = excluded.revoked_ms, last_contact_ms "
+        "= excluded.last_contact_ms, pending = excluded.pending, role = excluded.role, enrol_expires_ms = "
+        "excluded.enrol_expires_ms");
+    copy_rows(from.db(), to, "SELECT origin, role, name, device_key FROM sync_peers", "sync_peers",
+              "origin, role, name, device_key",
+              "(origin) DO UPDATE SET role = excluded.role, name = excluded.name, device_key = "
+              "excluded.device_key");
+    copy_rows(from.db(), to, "SELECT origin, high_water FROM sync_marks", "sync_marks", "origin, high_water",
+              "(origin) DO UPDATE SET high_water = greatest(sync_marks.high_water, excluded.high_water)");
+    copy_rows(
+        from.db(), to,
+        "SELECT origin, seq, kind, source, reason, payload_hash, payload_size, first_ms, last_ms, count "
+        "FROM sync_refusals ORDER BY id",
+        "sync_refusals",
+        "origin, seq, kind, source, reason, payload_hash, payload_size, first_ms, last_ms, count",
+        "(origin, seq, source, payload_hash) DO NOTHING");
+
+    // Compared before the commit: every origin has the same count and last seq on both sides.
+    const Tally here = sqlite_tally(from.db()), there = pg_tally(to);
+    for (const auto& [o, t] : here) {
+        const auto it = there.find(o);
+        if (it == there.end() || it->second != t)
+            throw PgError(i18n::tr("pg.move_mismatch", {{"url", to.url()}, {"origin", o}}));
+    }
+    report.events = to.exec("SELECT count(*) FROM journal").int64(0, 0);
+    report.devices = to.exec("SELECT count(*) FROM sync_devices").int64(0, 0);
+    tx.commit();
+    return report;
+}
+
+namespace {
+
+// The other way: every row of `select` (PostgreSQL) into `insert` (SQLite, `?` placeholders in the
+// same order), bytea columns as blobs.
+void copy_rows_back(Connection& from, SQLite::Database& to, const std::string& select,
+                    const std::string& insert) {
+    const auto r = from.exec(select);
+    SQLite::Statement q(to, insert);
+    for (int row = 0; row < r.rows(); ++row) {
+        q.reset();
+        for (int col = 0; col < r.columns(); ++col) {
+            if (r.null(row, col)) {
+                q.bind(col + 1);
+            } else if (r.is_bytea(col)) {
+                const std::string hex = bytea_hex(r.text(row, col));
+                std::vector<std::uint8_t> bytes(hex.size() / 2);
+                for (std::size_t i = 0; i < bytes.size(); ++i)
+                    bytes[i] = std::uint8_t(std::stoi(hex.substr(2 * i, 2), nullptr, 16));
+                q.bind(col + 1, bytes.data(), int(bytes.size()));
+            } else {
+                q.bind(col + 1, r.text(row, col));
+            }
+        }
+        q.exec();
+    }
+}
+
+} // namespace
+
+MoveReport move_from_postgres(const std::string& url, const std::string& sqlite_path) {
+    Connection from = Connection::open(url);
+    ensure_schema(from);
+    const auto meta = from.exec("SELECT key, value FROM accueil_meta");
+    std::map<std::string, std::string> values;
+    for (int i = 0; i < meta.rows(); ++i)
+        values[meta.text(i, 0)] = meta.text(i, 1);
+    const auto origin = origin_from_hex(values["origin"]);
+    if (!origin)
+        throw InputError("", i18n::tr("pg.no_store", {{"url", from.url()}}));
+    if (std::filesystem::exists(sqlite_path))
+        throw InputError(sqlite_path, i18n::tr("pg.target_exists", {{"path", sqlite_path}}));
+    MadeFile made(sqlite_path);
+    MoveReport report;
+    {
+        // One consistent picture of the PostgreSQL side, however many servers write meanwhile.
+        Transaction reading(from);
+        from.exec("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+        SQLite::Database db = open_database(sqlite_path, OpenMode::CreateIfMissing);
+        {
+            WriteTransaction tx(db);
+            SQLite::Statement ins(db, "INSERT INTO meta (key, value) VALUES ('origin', ?)");
+            ins.bind(1, origin->data(), int(origin->size()));
+            ins.exec();
+            for (const char* key : {"hlc", "sync.device_seed"})
+                if (values.count(key)) {
+                    SQLite::Statement m(db, "INSERT INTO meta (key, value) VALUES (?, ?)");
+                    m.bind(1, key);
+                    m.bind(2, values[key]);
+                    m.exec();
+                }
+            copy_rows_back(
+                from, db, "SELECT origin, seq, hlc, kind, entity, payload FROM journal ORDER BY origin, seq",
+                "INSERT INTO journal (origin, seq, hlc, kind, entity, payload) VALUES (?, ?, ?, ?, ?, ?)");
+            copy_rows_back(
+                from, db,
+                "SELECT name, enrol_hash, token_hash, origin, enrolled_ms, joined_ms, revoked_ms, "
+                "last_contact_ms, pending, role, enrol_expires_ms FROM sync_devices",
+                "INSERT INTO sync_devices (name, enrol_hash, token_hash, origin, enrolled_ms, joined_ms, "
+                "revoked_ms, last_contact_ms, pending, role, enrol_expires_ms) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            copy_rows_back(from, db, "SELECT origin, role, name, device_key FROM sync_peers",
+                           "INSERT INTO sync_peers (origin, role, name, device_key) VALUES (?, ?, ?, ?)");
+            copy_rows_back(from, db, "SELECT origin, high_water FROM sync_marks",
+                           "INSERT INTO sync_marks (origin, high_water) VALUES (?, ?)");
+            copy_rows_back(
+                from, db,
+                "SELECT origin, seq, kind, source, reason, payload_hash, payload_size, first_ms, last_ms, "
+                "count FROM sync_refusals ORDER BY id",
+                "INSERT INTO sync_refusals (origin, seq, kind, source, reason, payload_hash, payload_size, "
+                "first_ms, last_ms, count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            tx.commit();
+        }
+        // The event, its keys, people, check-ins and figures: all from the journal.
+        rebuild_projections(db);
+        const Tally here = sqlite_tally(db), there = pg_tally(from);
+        if (here != there)
+            throw PgError(i18n::tr("pg.move_back_mismatch", {{"url", from.url()}, {"path", sqlite_path}}));
+        report.events = db.execAndGet("SELECT count(*) FROM journal").getInt64();
+        report.added = report.events;
+        report.devices = db.execAndGet("SELECT count(*) FROM sync_devices").getInt64();
+        reading.commit();
+    }
+    made.keep();
+    return report;
+}
+
+} // namespace accueil::pg

@@ -1,0 +1,397 @@
+// The central store on PostgreSQL (issue 15), against a real PostgreSQL started for each test
+// (tests/support/postgres.hpp): its schema, the move from SQLite, and the merge, which must answer
+// every batch exactly as the SQLite central store does.
+#include "checkin.hpp"
+#include "database.hpp"
+#include "errors.hpp"
+#include "pg_central.hpp"
+#include "pg_connection.hpp"
+#include "pg_schema.hpp"
+#include "store.hpp"
+#include "support/child_process.hpp"
+#include "support/db_text.hpp"
+#include "support/demo_event.hpp"
+#include "support/desk_sync.hpp"
+#include "support/postgres.hpp"
+#include "support/run_command.hpp"
+#include "support/temp_dir.hpp"
+#include "sync/devices.hpp"
+#include "sync/merge.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <mutex>
+#include <random>
+#include <sstream>
+#include <thread>
+
+using namespace accueil;
+using namespace accueil::sync;
+
+namespace {
+
+// Every event of a journal in (origin, seq) order, as text: two stores hold the same journal when
+// these are equal.
+std::string journal_text(Store& s) {
+    std::ostringstream out;
+    SQLite::Statement q(s.db(), "SELECT lower(hex(origin)), seq, hlc, kind, entity, payload FROM journal "
+                                "ORDER BY origin, seq");
+    while (q.executeStep())
+        out << q.getColumn(0).getString() << "/" << q.getColumn(1).getString() << " "
+            << q.getColumn(2).getString() << " " << q.getColumn(3).getString() << " "
+            << q.getColumn(4).getString() << " " << q.getColumn(5).getString() << "\n";
+    return out.str();
+}
+
+std::string journal_text(pg::Connection& c) {
+    std::ostringstream out;
+    const auto r = c.exec("SELECT encode(origin, 'hex'), seq, hlc, kind, entity, payload FROM journal "
+                          "ORDER BY origin, seq");
+    for (int i = 0; i < r.rows(); ++i)
+        out << r.text(i, 0) << "/" << r.text(i, 1) << " " << r.text(i, 2) << " " << r.text(i, 3) << " "
+            << r.text(i, 4) << " " << r.text(i, 5) << "\n";
+    return out.str();
+}
+
+// A central store with a roster and a kiosk that joined it and holds the event.
+struct Event {
+    test::TempDir dir;
+    std::vector<std::string> people = test::create_central_with_roster(dir.file("central.db"), 30);
+    Store central = Store::open(dir.file("central.db"));
+    Store kiosk = create_joining_store(dir.file("kiosk.db"));
+
+    Event() {
+        test::join_offline(central, kiosk, "Accueil 1", Role::Kiosk);
+        test::pull_as(central, kiosk, Role::Kiosk);
+    }
+    // The kiosk checks in people [from, from + n) and returns its events not yet sent.
+    std::vector<JournalEvent> check_in(std::size_t from, std::size_t n) {
+        for (std::size_t i = from; i < from + n; ++i)
+            REQUIRE(
+                accueil::check_in(kiosk, people[i], test::kSept28At0912 + std::int64_t(i) * 1000).verdict ==
+                Verdict::Admitted);
+        return unacked_events(kiosk, 100000);
+    }
+    MergeOptions push() const {
+        MergeOptions o;
+        o.channel = Channel::Push;
+        o.sender = kiosk.origin();
+        o.source = "Accueil 1";
+        return o;
+    }
+};
+
+std::vector<JournalEvent> slice(const std::vector<JournalEvent>& v, std::size_t from, std::size_t n) {
+    return {v.begin() + long(from), v.begin() + long(std::min(v.size(), from + n))};
+}
+
+// What a kiosk could tell from an answer: counts, each refusal's reason and the marks.
+std::string answer(const MergeResult& r) {
+    std::ostringstream out;
+    out << "applied " << r.applied << ", known " << r.already_known << ";";
+    for (const auto& x : r.rejected)
+        out << " refused " << to_hex(x.origin) << "/" << x.seq << ": " << x.reason << ";";
+    for (const auto& [o, m] : r.marks)
+        out << " mark " << to_hex(o) << "=" << m << ";";
+    return out.str();
+}
+
+} // namespace
+
+TEST_CASE("A PostgreSQL connection string is shown without its password") {
+    CHECK(pg::redact("postgresql://accueil:s3cret@db.example.org:5432/events?sslmode=require") ==
+          "postgresql://accueil:***@db.example.org:5432/events?sslmode=require");
+    CHECK(pg::redact("postgresql://accueil@db/events?password=s3cret&sslmode=verify-full") ==
+          "postgresql://accueil@db/events?password=***&sslmode=verify-full");
+    CHECK(pg::redact("host=db user=accueil password=s3cret dbname=events") ==
+          "host=db user=accueil password=*** dbname=events");
+    CHECK(pg::redact("postgresql://accueil@/events?host=/run/postgresql") ==
+          "postgresql://accueil@/events?host=/run/postgresql");
+    // An '@' in the path is not a password's end.
+    CHECK(pg::redact("postgresql://db/ev@nt") == "postgresql://db/ev@nt");
+    CHECK(pg::is_store_url("postgresql://db/events"));
+    CHECK(pg::is_store_url("postgres://db/events"));
+    CHECK_FALSE(pg::is_store_url("central.db"));
+}
+
+TEST_CASE("A PostgreSQL store gets its schema, says when it holds no event yet, and refuses a newer one") {
+    test::TestPostgres pg;
+    // An empty database: the schema is made, and the person is told how to bring an event.
+    try {
+        pg::PgCentral::open(pg.url());
+        FAIL("an empty PostgreSQL store opened");
+    } catch (const InputError& e) {
+        CHECK_THAT(e.what(), Catch::Contains("accueil-sync migrate --from central.db --to"));
+    }
+    auto c = pg::Connection::open(pg.url());
+    CHECK(c.exec("SELECT max(version) FROM accueil_schema").int64(0, 0) == pg::schema_version());
+    // Opening again changes nothing.
+    pg::ensure_schema(c);
+    CHECK(c.exec("SELECT count(*) FROM accueil_schema").int64(0, 0) == pg::schema_version());
+    // A newer accueil wrote it: refused, nothing touched.
+    c.exec("INSERT INTO accueil_schema (version) VALUES (99)");
+    try {
+        pg::ensure_schema(c);
+        FAIL("a newer schema was accepted");
+    } catch (const pg::PgError& e) {
+        CHECK_THAT(e.what(), Catch::Contains("schema version 99") && Catch::Contains("newer accueil"));
+    }
+    CHECK(c.exec("SELECT count(*) FROM accueil_schema").int64(0, 0) == pg::schema_version() + 1);
+}
+
+TEST_CASE("An unreachable PostgreSQL is a clear error that does not show the password") {
+    test::TestPostgres pg;
+    try {
+        pg::Connection::open("postgresql://accueil:s3cret@/nowhere?host=" + pg.dir().string() + "/absent");
+        FAIL("connected to nothing");
+    } catch (const pg::PgError& e) {
+        CHECK_THAT(e.what(), Catch::Contains("cannot reach PostgreSQL at postgresql://accueil:***@"));
+        CHECK_THAT(e.what(), !Catch::Contains("s3cret"));
+    }
+}
+
+TEST_CASE("TLS to PostgreSQL is used when the URL asks for it, and refused when the server has none") {
+    test::TestPostgres plain({.tcp = true});
+    try {
+        pg::Connection::open(plain.tcp_url() + "?sslmode=require");
+        FAIL("sslmode=require connected without TLS");
+    } catch (const pg::PgError& e) {
+        CHECK_THAT(e.what(), Catch::Contains("SSL"));
+    }
+    test::TestPostgres secure({.tcp = true, .tls = true});
+    auto c = pg::Connection::open(secure.tcp_url() + "?sslmode=require");
+    CHECK(c.exec("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()").text(0, 0) == "t");
+    auto without = pg::Connection::open(secure.tcp_url() + "?sslmode=disable");
+    CHECK(without.exec("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()").text(0, 0) == "f");
+}
+
+TEST_CASE("migrate moves a central store to PostgreSQL, compared, and a second run adds only what is new") {
+    Event ev;
+    test::TestPostgres pg;
+    REQUIRE(merge_events(ev.central, ev.check_in(0, 5), ev.push()).ok());
+    auto moved = pg::move_to_postgres(ev.central.path(), pg.url());
+    CHECK(moved.events == ev.central.db().execAndGet("SELECT count(*) FROM journal").getInt64());
+    CHECK(moved.added == moved.events);
+    CHECK(moved.devices == 1);
+    auto c = pg::Connection::open(pg.url());
+    CHECK(journal_text(c) == journal_text(ev.central));
+    auto store = pg::PgCentral::open(pg.url());
+    CHECK(store.origin() == ev.central.origin());
+    CHECK(store.vector() == local_vector(ev.central));
+
+    // The kiosks went on pushing to the old server meanwhile: the second run brings just that.
+    auto more = ev.check_in(5, 3);
+    REQUIRE(merge_events(ev.central, more, ev.push()).ok());
+    moved = pg::move_to_postgres(ev.central.path(), pg.url());
+    CHECK(moved.added == 3);
+    CHECK(journal_text(c) == journal_text(ev.central));
+    CHECK(store.vector() == local_vector(ev.central));
+}
+
+TEST_CASE("migrate refuses a PostgreSQL database that holds another central store, and changes nothing") {
+    Event first;
+    test::TempDir other_dir;
+    test::create_central_with_roster(other_dir.file("other.db"), 3);
+    test::TestPostgres pg;
+    pg::move_to_postgres(first.central.path(), pg.url());
+    auto c = pg::Connection::open(pg.url());
+    const auto before = journal_text(c);
+    try {
+        pg::move_to_postgres(other_dir.file("other.db"), pg.url());
+        FAIL("a second store was moved into the same database");
+    } catch (const InputError& e) {
+        CHECK_THAT(e.what(), Catch::Contains("already holds another central store"));
+    }
+    CHECK(journal_text(c) == before);
+    // A file that is not there is said as such.
+    CHECK_THROWS_WITH(pg::move_to_postgres(other_dir.file("absent.db"), pg.url()),
+                      Catch::Contains("absent.db"));
+}
+
+TEST_CASE("A kiosk's batches get the same answers from the PostgreSQL store as from the SQLite one") {
+    Event ev;
+    test::TestPostgres pg;
+    pg::move_to_postgres(ev.central.path(), pg.url());
+    auto store = pg::PgCentral::open(pg.url(), system_wall_ms);
+    Merger sqlite(ev.central);
+    const auto events = ev.check_in(0, 12);
+    REQUIRE(events.size() == 12);
+
+    auto both = [&](const std::vector<JournalEvent>& batch, const MergeOptions& o) {
+        const auto here = answer(sqlite.merge(batch, o));
+        const auto there = answer(store.merge(batch, o));
+        CHECK(there == here);
+        return there;
+    };
+    // Out of order, with a gap: the mark stops before it.
+    CHECK_THAT(both(slice(events, 4, 4), ev.push()),
+               Catch::Contains("applied 4, known 0") && Catch::Contains("=0;"));
+    CHECK_THAT(both(slice(events, 0, 4), ev.push()), Catch::Contains("applied 4") && Catch::Contains("=8;"));
+    // The same batch again, and a batch half known.
+    CHECK_THAT(both(slice(events, 0, 4), ev.push()), Catch::Contains("applied 0, known 4"));
+    CHECK_THAT(both(slice(events, 6, 6), ev.push()),
+               Catch::Contains("applied 4, known 2") && Catch::Contains("=12;"));
+    // A cloned disk: a seq already held, other content. Refused whole, recorded.
+    auto clone = slice(events, 11, 1);
+    clone[0].payload = events[0].payload;
+    CHECK_THAT(both(clone, ev.push()), Catch::Contains("refused") && Catch::Contains("conflict"));
+    // Another origin's event sent by this kiosk; a malformed payload; an unknown origin.
+    auto forged = slice(events, 0, 1);
+    forged[0].origin = ev.central.origin();
+    forged[0].seq = 999;
+    CHECK_THAT(both(forged, ev.push()), Catch::Contains("forbidden"));
+    JournalEvent bad = events[0];
+    bad.seq = 13;
+    bad.payload = "{\"day\": 12}";
+    CHECK_THAT(both({bad}, ev.push()), Catch::Contains("malformed"));
+    MergeOptions bundle;
+    bundle.guard_clock = false;
+    JournalEvent stranger = events[0];
+    stranger.origin[0] ^= 0xff;
+    CHECK_THAT(both({stranger}, bundle), Catch::Contains("not an enrolled device"));
+    // The same batch twice in itself with two contents.
+    JournalEvent fresh = events[0];
+    fresh.seq = 13;
+    JournalEvent twin = fresh;
+    twin.entity = ev.people[20];
+    CHECK_THAT(both({fresh, twin}, ev.push()), Catch::Contains("conflict"));
+
+    auto c = pg::Connection::open(pg.url());
+    CHECK(journal_text(c) == journal_text(ev.central));
+    CHECK(store.vector() == local_vector(ev.central));
+    // Every refusal kept for organisers, as on SQLite.
+    const auto theirs = store.refusals();
+    const auto ours = refusals(ev.central.db());
+    REQUIRE(theirs.size() == ours.size());
+    for (std::size_t i = 0; i < ours.size(); ++i) {
+        CHECK(theirs[i].reason == ours[i].reason);
+        CHECK(theirs[i].payload_hash == ours[i].payload_hash);
+    }
+}
+
+TEST_CASE("Two connections merging one origin's batches at once lose and double nothing") {
+    Event ev;
+    test::TestPostgres pg;
+    pg::move_to_postgres(ev.central.path(), pg.url());
+    std::vector<JournalEvent> events;
+    // Two servers, each merging its list of batches on its own connection, at the same time.
+    auto run = [&](const std::vector<std::vector<JournalEvent>>(&lists)[2]) {
+        std::vector<std::string> failures;
+        std::mutex m;
+        std::size_t applied = 0;
+        auto serve = [&](int which) {
+            try {
+                auto store = pg::PgCentral::open(pg.url());
+                auto o = ev.push();
+                // The window between a batch's marks and its commit, where the other server's batch of
+                // the same origin would be missed without the origin's lock.
+                o.before_commit = [] { std::this_thread::sleep_for(std::chrono::milliseconds(3)); };
+                for (const auto& b : lists[which]) {
+                    const auto r = store.merge(b, o);
+                    std::lock_guard lock(m);
+                    if (!r.ok())
+                        failures.push_back(answer(r));
+                    applied += r.applied;
+                }
+            } catch (const std::exception& e) {
+                std::lock_guard lock(m);
+                failures.push_back(e.what());
+            }
+        };
+        std::thread a(serve, 0), b(serve, 1);
+        a.join();
+        b.join();
+        CHECK(failures.empty());
+        return applied;
+    };
+    // A kiosk whose answer was slow tries the other server: here each server gets every other batch,
+    // three times over (a lost mark shows only when the last two batches overlap).
+    auto store = pg::PgCentral::open(pg.url());
+    std::vector<std::vector<JournalEvent>> batches;
+    for (std::size_t round = 0; round < 3; ++round) {
+        const auto all = ev.check_in(round * 10, 10);
+        const std::vector<JournalEvent> fresh(all.end() - 10, all.end());
+        events.insert(events.end(), fresh.begin(), fresh.end());
+        std::vector<std::vector<JournalEvent>> halves[2];
+        for (std::size_t i = 0; i < fresh.size(); i += 2) {
+            batches.push_back(slice(fresh, i, 2));
+            halves[(i / 2) % 2].push_back(batches.back());
+        }
+        CHECK(run(halves) == fresh.size());
+        CHECK(store.vector().at(ev.kiosk.origin()) == std::int64_t(events.size()));
+    }
+    // Then both get every batch again, each in its own order: nothing is written twice.
+    std::vector<std::vector<JournalEvent>> shuffled[2] = {batches, batches};
+    std::mt19937 rng(7);
+    for (auto& list : shuffled)
+        std::shuffle(list.begin(), list.end(), rng);
+    CHECK(run(shuffled) == 0);
+    CHECK(store.vector().at(ev.kiosk.origin()) == 30);
+    REQUIRE(merge_events(ev.central, events, ev.push()).ok());
+    auto c = pg::Connection::open(pg.url());
+    CHECK(journal_text(c) == journal_text(ev.central));
+}
+
+TEST_CASE(
+    "accueil-sync migrate moves a central store to PostgreSQL and back, and never prints the password") {
+    Event ev;
+    REQUIRE(merge_events(ev.central, ev.check_in(0, 6), ev.push()).ok());
+    test::TestPostgres pg;
+    // Trust authentication ignores the password: it is there to be hidden.
+    const std::string url = "postgresql://accueil:s3cret@/accueil?host=" + pg.dir().string();
+    auto there = test::run_bin("accueil-sync", "migrate --from " + ev.central.path() + " --to '" + url + "'");
+    CHECK(there.exit_code == 0);
+    CHECK_THAT(there.output, Catch::Contains("Central store moved") && Catch::Contains("1 devices") &&
+                                 Catch::Contains("postgresql://accueil:***@") && !Catch::Contains("s3cret"));
+    // Back into a new file: the same journal, and every projection rebuilt from it.
+    const std::string back = ev.dir.file("back.db");
+    auto home = test::run_bin("accueil-sync", "migrate --from '" + url + "' --to " + back);
+    CHECK(home.exit_code == 0);
+    CHECK_THAT(home.output, !Catch::Contains("s3cret"));
+    Store returned = Store::open(back);
+    CHECK(returned.origin() == ev.central.origin());
+    CHECK(journal_text(returned) == journal_text(ev.central));
+    CHECK(test::dump_projections(returned.db()) == test::dump_projections(ev.central.db()));
+    const auto identity = {
+        "SELECT key, value FROM meta WHERE key IN ('origin', 'sync.device_seed') ORDER BY key",
+        "SELECT * FROM sync_devices ORDER BY name", "SELECT * FROM sync_peers ORDER BY origin",
+        "SELECT origin, seq, kind, source, reason, payload_hash FROM sync_refusals ORDER BY id"};
+    CHECK(test::dump_queries(returned.db(), identity) == test::dump_queries(ev.central.db(), identity));
+    CHECK(local_vector(returned) == local_vector(ev.central));
+    // Said in French under a French locale.
+    test::Process again(
+        {std::string(ACCUEIL_BIN_DIR) + "/accueil-sync", "migrate", "--from", ev.central.path(), "--to", url},
+        ev.dir.file("again"), {{"LANGUAGE", ""}, {"LC_ALL", "fr_FR.UTF-8"}});
+    CHECK(again.wait() == 0);
+    CHECK_THAT(again.out(), Catch::Contains("Base centrale déplacée") && Catch::Contains("0 copiés"));
+}
+
+TEST_CASE("accueil-sync migrate refuses what it cannot do, says why, and leaves everything as it was") {
+    Event ev;
+    test::TestPostgres pg;
+    // Two files, two addresses.
+    auto r = test::run_bin("accueil-sync", "migrate --from " + ev.central.path() + " --to other.db");
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.output, Catch::Contains("one of --from and --to must be a postgresql:// address"));
+    r = test::run_bin("accueil-sync", "migrate --from '" + pg.url() + "' --to '" + pg.url() + "'");
+    CHECK(r.exit_code == 2);
+    // Back from a database that holds no store: no file made.
+    const std::string back = ev.dir.file("back.db");
+    r = test::run_bin("accueil-sync", "migrate --from '" + pg.url() + "' --to " + back);
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.output, Catch::Contains("holds no event yet"));
+    CHECK_FALSE(std::filesystem::exists(back));
+    // Back onto an existing file: refused, the file untouched.
+    pg::move_to_postgres(ev.central.path(), pg.url());
+    const auto before = journal_text(ev.central);
+    r = test::run_bin("accueil-sync", "migrate --from '" + pg.url() + "' --to " + ev.central.path());
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.output, Catch::Contains("already exists"));
+    CHECK(journal_text(ev.central) == before);
+    // PostgreSQL out of reach: said, exit 3.
+    r = test::run_bin("accueil-sync",
+                      "migrate --from " + ev.central.path() +
+                          " --to 'postgresql://accueil:s3cret@/accueil?host=" + ev.dir.file("none") + "'");
+    CHECK(r.exit_code == 3);
+    CHECK_THAT(r.output, Catch::Contains("cannot reach PostgreSQL") && !Catch::Contains("s3cret"));
+}
