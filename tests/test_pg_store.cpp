@@ -1,6 +1,7 @@
 // The central store on PostgreSQL (issue 15), against a real PostgreSQL started for each test
 // (tests/support/postgres.hpp): its schema, the move from SQLite, and the merge, which must answer
 // every batch exactly as the SQLite central store does.
+#include "attendee_ops.hpp"
 #include "checkin.hpp"
 #include "database.hpp"
 #include "errors.hpp"
@@ -336,6 +337,15 @@ TEST_CASE(
     "accueil-sync migrate moves a central store to PostgreSQL and back, and never prints the password") {
     Event ev;
     REQUIRE(merge_events(ev.central, ev.check_in(0, 6), ev.push()).ok());
+    // What COPY's text format escapes, and what JSON escapes, in one person's name.
+    {
+        WriteTransaction tx(ev.central.db());
+        create_attendee(ev.central, Attendee{.first_name = "Zoé \\N \"Back\\slash\"\tTab",
+                                             .last_name = "Ångström 😀 \\.",
+                                             .organisation = "Ligne\nsuivante\r",
+                                             .category = "Participant"});
+        tx.commit();
+    }
     test::TestPostgres pg;
     // Trust authentication ignores the password: it is there to be hidden.
     const std::string url = "postgresql://accueil:s3cret@/accueil?host=" + pg.dir().string();
@@ -394,4 +404,42 @@ TEST_CASE("accueil-sync migrate refuses what it cannot do, says why, and leaves 
                           " --to 'postgresql://accueil:s3cret@/accueil?host=" + ev.dir.file("none") + "'");
     CHECK(r.exit_code == 3);
     CHECK_THAT(r.output, Catch::Contains("cannot reach PostgreSQL") && !Catch::Contains("s3cret"));
+}
+
+TEST_CASE("accueil-sync status --store says of a PostgreSQL store what status --db says of the same file") {
+    Event ev;
+    // A second kiosk checks the same person in the same day: a duplicate to flag; a cloned batch: a
+    // refusal to list.
+    Store second = create_joining_store(ev.dir.file("kiosk2.db"));
+    test::join_offline(ev.central, second, "Accueil 2", Role::Desk);
+    test::pull_as(ev.central, second, Role::Desk);
+    REQUIRE(merge_events(ev.central, ev.check_in(0, 3), ev.push()).ok());
+    REQUIRE(accueil::check_in(second, ev.people[1], test::kSept28At0912 + 60000).verdict ==
+            Verdict::Admitted);
+    MergeOptions o;
+    o.channel = Channel::Push;
+    o.sender = second.origin();
+    o.source = "Accueil 2";
+    const auto sent = unacked_events(second, 100);
+    REQUIRE(merge_events(ev.central, sent, o).ok());
+    auto clone = sent;
+    clone.back().payload = R"({"at":1664349180000,"day":"2022-09-28","kiosk":"Accueil 9"})";
+    REQUIRE_FALSE(merge_events(ev.central, clone, o).ok());
+    const std::string enrolled = enrol_device(ev.central, "Accueil 3", Role::Kiosk); // a code not used yet
+    (void)enrolled;
+
+    test::TestPostgres pg;
+    pg::move_to_postgres(ev.central.path(), pg.url());
+    const auto file = test::run_bin("accueil-sync", "status --db " + ev.central.path());
+    const auto store = test::run_bin("accueil-sync", "status --store '" + pg.url() + "'");
+    REQUIRE(file.exit_code == 0);
+    CHECK(store.exit_code == 0);
+    const auto after_first_line = [](const std::string& text) { return text.substr(text.find('\n') + 1); };
+    CHECK(after_first_line(store.output) == after_first_line(file.output));
+    CHECK_THAT(store.output, Catch::Contains("Prénom1 Nom1") && Catch::Contains("Accueil 3") &&
+                                 Catch::Contains("conflict"));
+    // One of the two, never both, never neither.
+    CHECK(test::run_bin("accueil-sync", "status").exit_code != 0);
+    CHECK(test::run_bin("accueil-sync", "status --db " + ev.central.path() + " --store '" + pg.url() + "'")
+              .exit_code != 0);
 }

@@ -417,6 +417,23 @@ std::vector<Refusal> refusals(SQLite::Database& db) {
     return out;
 }
 
+void add_duplicate_scan(std::vector<DuplicateCheckin>& out, const std::string& attendee_id,
+                        const std::string& day, const std::string& device, std::int64_t at_ms,
+                        const std::function<std::string()>& name) {
+    if (out.empty() || out.back().attendee_id != attendee_id || out.back().day != day) {
+        DuplicateCheckin d;
+        d.attendee_id = attendee_id;
+        d.day = day;
+        d.full_name = name();
+        out.push_back(std::move(d));
+    }
+    DuplicateCheckin& d = out.back();
+    d.scans.push_back({device, at_ms});
+    ++d.count;
+    if (std::none_of(d.scans.begin(), d.scans.end() - 1, [&](const auto& s) { return s.device == device; }))
+        d.kiosks += (d.kiosks.empty() ? "" : ", ") + device;
+}
+
 std::vector<DuplicateCheckin> duplicate_checkins(SQLite::Database& db) {
     std::vector<DuplicateCheckin> out;
     // Every active check-in of those people and days, so organisers read who, where and when.
@@ -426,22 +443,12 @@ std::vector<DuplicateCheckin> duplicate_checkins(SQLite::Database& db) {
         "checkins WHERE undone = 0 GROUP BY attendee_id, day HAVING count(*) > 1) d ON d.attendee_id = "
         "c.attendee_id AND d.day = c.day WHERE c.undone = 0 ORDER BY c.day, c.attendee_id, c.at_ms, c.hlc");
     while (q.executeStep()) {
-        const std::string id = q.getColumn(0).getString(), day = q.getColumn(1).getString();
-        if (out.empty() || out.back().attendee_id != id || out.back().day != day) {
-            DuplicateCheckin d;
-            d.attendee_id = id;
-            d.day = day;
-            if (const auto a = load_attendee(db, id))
-                d.full_name = a->full_name();
-            out.push_back(std::move(d));
-        }
-        DuplicateCheckin& d = out.back();
-        d.scans.push_back({q.getColumn(2).getString(), q.getColumn(3).getInt64()});
-        ++d.count;
-        const std::string& device = d.scans.back().device;
-        if (std::none_of(d.scans.begin(), d.scans.end() - 1,
-                         [&](const auto& s) { return s.device == device; }))
-            d.kiosks += (d.kiosks.empty() ? "" : ", ") + device;
+        const std::string id = q.getColumn(0).getString();
+        add_duplicate_scan(out, id, q.getColumn(1).getString(), q.getColumn(2).getString(),
+                           q.getColumn(3).getInt64(), [&] {
+                               const auto a = load_attendee(db, id);
+                               return a ? a->full_name() : std::string();
+                           });
     }
     return out;
 }

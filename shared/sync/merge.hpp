@@ -138,5 +138,10 @@ struct DuplicateCheckin {
     std::vector<Scan> scans; // each active check-in, earliest first
 };
 std::vector<DuplicateCheckin> duplicate_checkins(SQLite::Database& db);
+// One active check-in of such a person into `out`, the rows coming ordered by day, person and time: a
+// new entry for a new (person, day), named by `name` (called once for it).
+void add_duplicate_scan(std::vector<DuplicateCheckin>& out, const std::string& attendee_id,
+                        const std::string& day, const std::string& device, std::int64_t at_ms,
+                        const std::function<std::string()>& name);
 
 } // namespace accueil::sync

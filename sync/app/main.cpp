@@ -336,6 +336,82 @@ std::string person(Store& s, const std::string& id) {
     return a ? a->full_name() : id;
 }
 
+// The devices enrolled at a central store, each with its role and state.
+void print_devices(const std::vector<Device>& devices, const std::string& tz) {
+    using i18n::tr;
+    if (devices.empty())
+        return;
+    std::cout << tr("central.status.devices") << "\n";
+    const std::int64_t now = sync_wall_ms();
+    for (const auto& d : devices) {
+        const std::string role = tr(d.role == Role::Desk ? "central.role.desk" : "central.role.kiosk");
+        std::string state;
+        if (d.revoked_ms)
+            state = tr("central.state.revoked", {{"when", when(d.revoked_ms, tz)}});
+        else if (!d.joined_ms)
+            state = d.enrol_expires_ms && *d.enrol_expires_ms < now ? tr("central.state.code_expired")
+                                                                    : tr("central.state.code_waiting");
+        else
+            state = tr("central.state.active",
+                       {{"when", when(d.last_contact_ms, tz)},
+                        {"pending", d.pending == 0 ? tr("central.status.nothing_pending")
+                                                   : tr("central.status.pending",
+                                                        {{"count", std::to_string(d.pending)}})}});
+        std::cout << "  " << tr("central.status.device", {{"name", d.name}, {"role", role}, {"state", state}})
+                  << "\n";
+    }
+}
+
+// Refused events with why (`always`: even when there are none, as on the central store).
+void print_refusals(const std::vector<Refusal>& refused, const std::string& tz, bool always) {
+    using i18n::tr;
+    const auto clones =
+        std::count_if(refused.begin(), refused.end(), [](const Refusal& x) { return x.is_conflict(); });
+    if (always || !refused.empty())
+        std::cout << tr("central.status.refused",
+                        {{"count", std::to_string(refused.size())}, {"copies", std::to_string(clones)}})
+                  << "\n";
+    for (const auto& x : refused)
+        std::cout << "  "
+                  << tr("central.status.refusal",
+                        {{"change", change_words(x.kind)},
+                         {"source", x.source},
+                         {"times", std::to_string(x.count)},
+                         {"when", when(x.last_ms, tz)},
+                         {"why", refusal_words(x.reason)},
+                         {"detail", x.kind + " " + to_hex(x.origin) + "/" + std::to_string(x.seq) + ", " +
+                                        std::to_string(x.payload_size) + " B: " + x.reason}})
+                  << "\n";
+}
+
+// People checked in more than once the same day, with each scan.
+void print_duplicates(const std::vector<DuplicateCheckin>& dup, const std::string& tz) {
+    using i18n::tr;
+    std::cout << tr("central.status.duplicates", {{"count", std::to_string(dup.size())}}) << "\n";
+    for (const auto& d : dup) {
+        std::string scans;
+        for (const auto& scan : d.scans)
+            scans += (scans.empty() ? "" : ", ") + local_hh_mm(scan.at_ms, tz) + " (" + scan.device + ")";
+        std::cout << "  "
+                  << tr("central.status.duplicate",
+                        {{"name", d.full_name.empty() ? d.attendee_id : d.full_name},
+                         {"day", d.day},
+                         {"scans", scans}})
+                  << "\n";
+    }
+}
+
+// The central store on PostgreSQL: its devices, refusals and duplicates, as for a central file.
+int cmd_status_store(const std::string& url) {
+    auto store = pg::PgCentral::open(url, sync_wall_ms);
+    const std::string tz = store.timezone().empty() ? "UTC" : store.timezone();
+    std::cout << i18n::tr("central.status.database", {{"path", store.connection().url()}}) << "\n";
+    print_devices(store.devices(), tz);
+    print_refusals(store.refusals(), tz, true);
+    print_duplicates(store.duplicate_checkins(), tz);
+    return 0;
+}
+
 int cmd_status(const std::string& db) {
     require_database(db, "central.no_any_database");
     Store s = Store::open(db, sync_wall_ms);
@@ -361,29 +437,7 @@ int cmd_status(const std::string& db) {
         if (const auto err = s.meta("sync.error"); err && !err->empty())
             std::cout << tr("central.status.last_error", {{"error", *err}}) << "\n";
     }
-    const auto devices = list_devices(s);
-    if (!devices.empty()) {
-        std::cout << tr("central.status.devices") << "\n";
-        const std::int64_t now = sync_wall_ms();
-        for (const auto& d : devices) {
-            const std::string role = tr(d.role == Role::Desk ? "central.role.desk" : "central.role.kiosk");
-            std::string state;
-            if (d.revoked_ms)
-                state = tr("central.state.revoked", {{"when", when(d.revoked_ms, tz)}});
-            else if (!d.joined_ms)
-                state = d.enrol_expires_ms && *d.enrol_expires_ms < now ? tr("central.state.code_expired")
-                                                                        : tr("central.state.code_waiting");
-            else
-                state = tr("central.state.active",
-                           {{"when", when(d.last_contact_ms, tz)},
-                            {"pending", d.pending == 0 ? tr("central.status.nothing_pending")
-                                                       : tr("central.status.pending",
-                                                            {{"count", std::to_string(d.pending)}})}});
-            std::cout << "  "
-                      << tr("central.status.device", {{"name", d.name}, {"role", role}, {"state", state}})
-                      << "\n";
-        }
-    }
+    print_devices(list_devices(s), tz);
     const auto dl = dead_letters(s.db());
     if (device || !dl.empty())
         std::cout << tr("central.status.dead_letters", {{"count", std::to_string(dl.size())}}) << "\n";
@@ -398,37 +452,8 @@ int cmd_status(const std::string& db) {
                           d.kind + " " + to_hex(d.origin) + "/" + std::to_string(d.seq) + ": " + d.reason}})
                   << "\n";
     }
-    const auto refused = refusals(s.db());
-    const auto clones =
-        std::count_if(refused.begin(), refused.end(), [](const Refusal& x) { return x.is_conflict(); });
-    if (!device || !refused.empty())
-        std::cout << tr("central.status.refused",
-                        {{"count", std::to_string(refused.size())}, {"copies", std::to_string(clones)}})
-                  << "\n";
-    for (const auto& x : refused)
-        std::cout << "  "
-                  << tr("central.status.refusal",
-                        {{"change", change_words(x.kind)},
-                         {"source", x.source},
-                         {"times", std::to_string(x.count)},
-                         {"when", when(x.last_ms, tz)},
-                         {"why", refusal_words(x.reason)},
-                         {"detail", x.kind + " " + to_hex(x.origin) + "/" + std::to_string(x.seq) + ", " +
-                                        std::to_string(x.payload_size) + " B: " + x.reason}})
-                  << "\n";
-    const auto dup = duplicate_checkins(s.db());
-    std::cout << tr("central.status.duplicates", {{"count", std::to_string(dup.size())}}) << "\n";
-    for (const auto& d : dup) {
-        std::string scans;
-        for (const auto& scan : d.scans)
-            scans += (scans.empty() ? "" : ", ") + local_hh_mm(scan.at_ms, tz) + " (" + scan.device + ")";
-        std::cout << "  "
-                  << tr("central.status.duplicate",
-                        {{"name", d.full_name.empty() ? d.attendee_id : d.full_name},
-                         {"day", d.day},
-                         {"scans", scans}})
-                  << "\n";
-    }
+    print_refusals(refusals(s.db()), tz, !device);
+    print_duplicates(duplicate_checkins(s.db()), tz);
     return 0;
 }
 
@@ -563,9 +588,16 @@ int main(int argc, char** argv) {
     migrate->add_option("--to", to, i18n::tr("migrate.help.to"))->required();
     migrate->callback([&] { run = [&] { return cmd_migrate(from, to); }; });
 
+    std::string store;
     auto* status = app.add_subcommand("status", i18n::tr("central.help.status"));
-    status->add_option("--db", db, i18n::tr("central.help.status_db"))->required();
-    status->callback([&] { run = [&] { return cmd_status(db); }; });
+    auto* status_db = status->add_option("--db", db, i18n::tr("central.help.status_db"));
+    auto* status_store = status->add_option("--store", store, i18n::tr("central.help.store"));
+    status_db->excludes(status_store);
+    status->callback([&] {
+        if (db.empty() && store.empty()) // said as for any missing option: --db is the usual one
+            throw CLI::RequiredError("--db");
+        run = [&] { return store.empty() ? cmd_status(db) : cmd_status_store(store); };
+    });
 
     i18n::localise_cli(app);
     try {

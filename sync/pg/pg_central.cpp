@@ -1,10 +1,12 @@
 #include "pg_central.hpp"
 
+#include "attendee.hpp"
 #include "badge/event_keys.hpp"
 #include "i18n/catalogue.hpp"
 #include "ids.hpp"
 #include "pg_schema.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <set>
 
@@ -317,6 +319,75 @@ std::vector<sync::Refusal> PgCentral::refusals() {
         out.push_back(std::move(x));
     }
     return out;
+}
+
+std::vector<sync::Device> PgCentral::devices() {
+    std::vector<sync::Device> out;
+    const auto r =
+        conn_.exec("SELECT name, coalesce(encode(origin, 'hex'), ''), enrolled_ms, joined_ms, revoked_ms, "
+                   "last_contact_ms, pending, role, enrol_expires_ms FROM sync_devices ORDER BY name");
+    const auto maybe = [&r](int row, int col) {
+        return r.null(row, col) ? std::nullopt : std::optional<std::int64_t>(r.int64(row, col));
+    };
+    for (int i = 0; i < r.rows(); ++i) {
+        sync::Device d;
+        d.name = r.text(i, 0);
+        d.origin = origin_from_hex(r.text(i, 1));
+        d.enrolled_ms = r.int64(i, 2);
+        d.joined_ms = maybe(i, 3);
+        d.revoked_ms = maybe(i, 4);
+        d.last_contact_ms = maybe(i, 5);
+        d.pending = r.int64(i, 6);
+        d.role = sync::role_from_string(r.text(i, 7)).value_or(sync::Role::Kiosk);
+        d.enrol_expires_ms = maybe(i, 8);
+        out.push_back(std::move(d));
+    }
+    return out;
+}
+
+std::vector<sync::DuplicateCheckin> PgCentral::duplicate_checkins() {
+    // As on SQLite (shared/sync/merge.cpp), from the journal itself: the check-ins no undo names.
+    const auto r = conn_.exec(
+        "WITH undone AS (SELECT decode(payload::jsonb->>'origin', 'hex') AS origin, "
+        "(payload::jsonb->>'seq')::bigint "
+        "AS seq FROM journal WHERE kind = 5), "
+        "active AS (SELECT j.entity AS attendee_id, j.payload::jsonb->>'day' AS day, "
+        "j.payload::jsonb->>'kiosk' AS "
+        "kiosk, (j.payload::jsonb->>'at')::bigint AS at_ms, j.hlc FROM journal j WHERE j.kind = 4 AND NOT "
+        "EXISTS "
+        "(SELECT 1 FROM undone u WHERE u.origin = j.origin AND u.seq = j.seq)), "
+        "dup AS (SELECT attendee_id, day FROM active GROUP BY attendee_id, day HAVING count(*) > 1) "
+        "SELECT a.attendee_id, a.day, a.kiosk, a.at_ms FROM active a JOIN dup USING (attendee_id, day) "
+        "ORDER BY a.day, a.attendee_id, a.at_ms, a.hlc");
+    std::vector<sync::DuplicateCheckin> out;
+    for (int i = 0; i < r.rows(); ++i) {
+        const std::string id = r.text(i, 0);
+        sync::add_duplicate_scan(out, id, r.text(i, 1), r.text(i, 2), r.int64(i, 3),
+                                 [&] { return full_name(id); });
+    }
+    return out;
+}
+
+// A person's name as their journal events last set it (last writer by stamp, then origin, as the
+// SQLite projection decides); "" for someone the journal does not know.
+std::string PgCentral::full_name(const std::string& attendee_id) {
+    const auto r = conn_.exec(
+        "SELECT payload::jsonb->>'first_name', payload::jsonb->>'last_name', payload::jsonb ? 'first_name', "
+        "payload::jsonb ? 'last_name' FROM journal WHERE entity = $1 AND kind IN (2, 3) ORDER BY hlc, origin",
+        {attendee_id});
+    Attendee a;
+    for (int i = 0; i < r.rows(); ++i) {
+        if (r.text(i, 2) == "t")
+            a.first_name = r.text(i, 0);
+        if (r.text(i, 3) == "t")
+            a.last_name = r.text(i, 1);
+    }
+    return a.full_name();
+}
+
+std::string PgCentral::timezone() {
+    const auto r = conn_.exec("SELECT timezone FROM event_info WHERE id = 1");
+    return r.rows() ? r.text(0, 0) : "";
 }
 
 } // namespace accueil::pg

@@ -9,6 +9,7 @@
 #include "hlc.hpp"
 #include "pg_connection.hpp"
 #include "sync/admission.hpp"
+#include "sync/devices.hpp"
 #include "sync/merge.hpp"
 
 #include <string>
@@ -31,12 +32,18 @@ public:
     sync::VersionVector vector();
     std::int64_t journal_size();
     std::vector<sync::Refusal> refusals();
+    std::vector<sync::Device> devices();
+    // People checked in more than once the same day (check-ins not undone), read from the journal.
+    std::vector<sync::DuplicateCheckin> duplicate_checkins();
+    // The event's time zone ("" before migrate brought the event).
+    std::string timezone();
 
     const Origin& origin() const { return origin_; }
     Connection& connection() { return conn_; }
 
 private:
     PgCentral(Connection conn, Origin origin, WallClock wall, std::uint64_t hlc);
+    std::string full_name(const std::string& attendee_id);
     sync::DoorFacts door_facts(std::map<std::pair<Origin, std::int64_t>, bool> held);
     void record_refusals(const std::vector<JournalEvent>& events,
                          const std::vector<sync::Rejection>& rejected, const std::string& source);
