@@ -211,6 +211,13 @@ TEST_CASE("migrate refuses a PostgreSQL database that holds another central stor
 
 TEST_CASE("A kiosk's batches get the same answers from the PostgreSQL store as from the SQLite one") {
     Event ev;
+    // A desk too: it edits people, and its edits are held to this machine's clock.
+    const std::string desk_path = ev.dir.file("desk.db");
+    {
+        Store desk = create_joining_store(desk_path);
+        test::join_offline(ev.central, desk, "Accueil desk", Role::Desk);
+        test::pull_as(ev.central, desk, Role::Desk);
+    }
     test::TestPostgres pg;
     pg::move_to_postgres(ev.central.path(), pg.url());
     auto store = pg::PgCentral::open(pg.url(), system_wall_ms);
@@ -256,6 +263,24 @@ TEST_CASE("A kiosk's batches get the same answers from the PostgreSQL store as f
     JournalEvent twin = fresh;
     twin.entity = ev.people[20];
     CHECK_THAT(both({fresh, twin}, ev.push()), Catch::Contains("conflict"));
+    // The desk's edit in time is taken; one stamped an hour ahead (a wrong date) is refused by both.
+    const auto edit = [&](std::int64_t ahead_ms, const std::string& organisation) {
+        Store desk = Store::open(desk_path, [ahead_ms] { return system_wall_ms() + ahead_ms; });
+        const auto before = *load_attendee(desk.db(), ev.people[2]);
+        auto after = before;
+        after.organisation = organisation;
+        WriteTransaction tx(desk.db());
+        REQUIRE(update_attendee(desk, before, after));
+        tx.commit();
+        return std::vector<JournalEvent>{unacked_events(desk, 100).back()};
+    };
+    MergeOptions from_desk;
+    from_desk.channel = Channel::Push;
+    from_desk.sender = Store::open(desk_path).origin();
+    from_desk.source = "Accueil desk";
+    CHECK_THAT(both(edit(0, "Mairie"), from_desk), Catch::Contains("applied 1"));
+    CHECK_THAT(both(edit(3600 * 1000, "Préfecture"), from_desk),
+               Catch::Contains("refused") && Catch::Contains("clock"));
 
     auto c = pg::Connection::open(pg.url());
     CHECK(journal_text(c) == journal_text(ev.central));
