@@ -26,6 +26,10 @@
 #include <sstream>
 #include <thread>
 
+#include <csignal>
+#include <sys/wait.h>
+#include <unistd.h>
+
 using namespace accueil;
 using namespace accueil::sync;
 
@@ -467,4 +471,55 @@ TEST_CASE("accueil-sync status --store says of a PostgreSQL store what status --
     CHECK(test::run_bin("accueil-sync", "status").exit_code != 0);
     CHECK(test::run_bin("accueil-sync", "status --db " + ev.central.path() + " --store '" + pg.url() + "'")
               .exit_code != 0);
+}
+
+TEST_CASE(
+    "A server killed mid-batch leaves nothing of the batch in PostgreSQL, and the kiosk's retry lands once") {
+    Event ev;
+    test::TestPostgres pg;
+    pg::move_to_postgres(ev.central.path(), pg.url());
+    const auto events = ev.check_in(0, 8);
+    int ready[2];
+    REQUIRE(::pipe(ready) == 0);
+    const pid_t child = ::fork();
+    REQUIRE(child >= 0);
+    if (child == 0) {
+        // The server: everything written, the commit not yet made, when it is killed.
+        ::close(ready[0]);
+        try {
+            auto store = pg::PgCentral::open(pg.url());
+            auto o = ev.push();
+            o.before_commit = [&] {
+                const char byte = 1;
+                (void)!::write(ready[1], &byte, 1);
+                ::pause();
+            };
+            store.merge(events, o);
+        } catch (...) {
+        }
+        ::_exit(0);
+    }
+    ::close(ready[1]);
+    char byte = 0;
+    const bool reached = ::read(ready[0], &byte, 1) == 1;
+    ::close(ready[0]);
+    ::kill(child, SIGKILL);
+    ::waitpid(child, nullptr, 0);
+    REQUIRE(reached);
+    auto store = pg::PgCentral::open(pg.url());
+    auto c = pg::Connection::open(pg.url());
+    // PostgreSQL rolled the open transaction back when the connection died: no event, no mark.
+    CHECK(test::wait_until([&] {
+        return c.exec("SELECT count(*) FROM pg_stat_activity WHERE state LIKE 'idle in transaction%'")
+                   .int64(0, 0) == 0;
+    }));
+    CHECK(c.exec("SELECT count(*) FROM journal WHERE origin = decode($1, 'hex')", {to_hex(ev.kiosk.origin())})
+              .int64(0, 0) == 0);
+    CHECK(store.vector().count(ev.kiosk.origin()) == 0);
+    // The kiosk had no answer: it sends the batch again, to this server or another.
+    const auto r = store.merge(events, ev.push());
+    CHECK(r.applied == events.size());
+    CHECK(store.vector().at(ev.kiosk.origin()) == 8);
+    REQUIRE(merge_events(ev.central, events, ev.push()).ok());
+    CHECK(journal_text(c) == journal_text(ev.central));
 }
