@@ -523,3 +523,19 @@ TEST_CASE(
     REQUIRE(merge_events(ev.central, events, ev.push()).ok());
     CHECK(journal_text(c) == journal_text(ev.central));
 }
+
+TEST_CASE("A journal larger than one piece of the move goes both ways whole") {
+    test::TempDir dir;
+    // Pieces are 10,000 rows (sync/pg/pg_migrate.cpp): this journal spans two.
+    test::create_central_with_roster(dir.file("central.db"), 10'050);
+    Store central = Store::open(dir.file("central.db"));
+    test::TestPostgres pg;
+    const auto moved = pg::move_to_postgres(central.path(), pg.url());
+    CHECK(moved.events == 10'051); // the event and its people
+    auto c = pg::Connection::open(pg.url());
+    CHECK(journal_text(c) == journal_text(central));
+    pg::move_from_postgres(pg.url(), dir.file("back.db"));
+    Store back = Store::open(dir.file("back.db"));
+    CHECK(journal_text(back) == journal_text(central));
+    CHECK(test::dump_projections(back.db()) == test::dump_projections(central.db()));
+}

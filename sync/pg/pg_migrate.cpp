@@ -101,14 +101,21 @@ MoveReport move_to_postgres(const std::string& sqlite_path, const std::string& u
     // The journal: staged with COPY, compared (the same (origin, seq) with other content stops
     // everything: two stores that are not one), then the missing events inserted.
     to.exec("CREATE TEMP TABLE move_staging (LIKE journal) ON COMMIT DROP");
-    std::string rows;
     {
+        // In pieces, so a journal of millions of events never sits whole in memory.
         SQLite::Statement q(from.db(), "SELECT origin, seq, hlc, kind, entity, payload FROM journal");
-        while (q.executeStep())
+        std::string rows;
+        std::size_t n = 0;
+        while (q.executeStep()) {
             append_copy_row(rows, journal_event_from_row(q));
+            if (++n % 10000 == 0) {
+                to.copy_in("COPY move_staging FROM STDIN", rows);
+                rows.clear();
+            }
+        }
+        if (!rows.empty())
+            to.copy_in("COPY move_staging FROM STDIN", rows);
     }
-    if (!rows.empty())
-        to.copy_in("COPY move_staging FROM STDIN", rows);
     const auto differ = to.exec(
         "SELECT encode(s.origin, 'hex'), s.seq FROM move_staging s JOIN journal j USING (origin, seq) "
         "WHERE (j.hlc, j.kind, j.entity, j.payload) IS DISTINCT FROM (s.hlc, s.kind, s.entity, s.payload) "
@@ -171,25 +178,33 @@ namespace {
 // same order), bytea columns as blobs.
 void copy_rows_back(Connection& from, SQLite::Database& to, const std::string& select,
                     const std::string& insert) {
-    const auto r = from.exec(select);
     SQLite::Statement q(to, insert);
-    for (int row = 0; row < r.rows(); ++row) {
-        q.reset();
-        for (int col = 0; col < r.columns(); ++col) {
-            if (r.null(row, col)) {
-                q.bind(col + 1);
-            } else if (r.is_bytea(col)) {
-                const std::string hex = bytea_hex(r.text(row, col));
-                std::vector<std::uint8_t> bytes(hex.size() / 2);
-                for (std::size_t i = 0; i < bytes.size(); ++i)
-                    bytes[i] = std::uint8_t(std::stoi(hex.substr(2 * i, 2), nullptr, 16));
-                q.bind(col + 1, bytes.data(), int(bytes.size()));
-            } else {
-                q.bind(col + 1, r.text(row, col));
+    // Through a cursor, 10,000 rows at a time: a big journal never sits whole in memory. The caller's
+    // transaction holds it.
+    from.exec("DECLARE rows_back NO SCROLL CURSOR FOR " + select);
+    for (;;) {
+        const auto r = from.exec("FETCH 10000 FROM rows_back");
+        if (r.rows() == 0)
+            break;
+        for (int row = 0; row < r.rows(); ++row) {
+            q.reset();
+            for (int col = 0; col < r.columns(); ++col) {
+                if (r.null(row, col)) {
+                    q.bind(col + 1);
+                } else if (r.is_bytea(col)) {
+                    const std::string hex = bytea_hex(r.text(row, col));
+                    std::vector<std::uint8_t> bytes(hex.size() / 2);
+                    for (std::size_t i = 0; i < bytes.size(); ++i)
+                        bytes[i] = std::uint8_t(std::stoi(hex.substr(2 * i, 2), nullptr, 16));
+                    q.bind(col + 1, bytes.data(), int(bytes.size()));
+                } else {
+                    q.bind(col + 1, r.text(row, col));
+                }
             }
+            q.exec();
         }
-        q.exec();
     }
+    from.exec("CLOSE rows_back");
 }
 
 } // namespace
