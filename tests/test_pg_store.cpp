@@ -238,6 +238,9 @@ TEST_CASE("A kiosk's batches get the same answers from the PostgreSQL store as f
     // Out of order, with a gap: the mark stops before it.
     CHECK_THAT(both(slice(events, 4, 4), ev.push()),
                Catch::Contains("applied 4, known 0") && Catch::Contains("=0;"));
+    // Past the gap, two of them again: above the mark, yet already there.
+    CHECK_THAT(both(slice(events, 6, 2), ev.push()),
+               Catch::Contains("applied 0, known 2") && Catch::Contains("=0;"));
     CHECK_THAT(both(slice(events, 0, 4), ev.push()), Catch::Contains("applied 4") && Catch::Contains("=8;"));
     // The same batch again, and a batch half known.
     CHECK_THAT(both(slice(events, 0, 4), ev.push()), Catch::Contains("applied 0, known 4"));
@@ -282,7 +285,8 @@ TEST_CASE("A kiosk's batches get the same answers from the PostgreSQL store as f
     from_desk.channel = Channel::Push;
     from_desk.sender = Store::open(desk_path).origin();
     from_desk.source = "Accueil desk";
-    CHECK_THAT(both(edit(0, "Mairie"), from_desk), Catch::Contains("applied 1"));
+    CHECK_THAT(both(edit(0, "Mairie \"Centre\" \\N {a,b} \\ \t fin"), from_desk),
+               Catch::Contains("applied 1"));
     CHECK_THAT(both(edit(3600 * 1000, "Préfecture"), from_desk),
                Catch::Contains("refused") && Catch::Contains("clock"));
 

@@ -174,6 +174,8 @@ MergeResult PgCentral::merge(const std::vector<JournalEvent>& events, const sync
             for (int i = 0; i < found.rows(); ++i)
                 held[{origin_in(found, i, 0), found.int64(i, 1)}] = true;
         }
+        // Events the journal may hold already: the batch cannot go straight in.
+        const bool held_any = !held.empty() || origins.count(origin_) > 0;
         auto facts = door_facts(std::move(held));
         marks[origin_] = facts.own_last;
         sync::Admission door(std::move(facts), {options.channel, options.sender, options.guard_clock});
@@ -192,23 +194,40 @@ MergeResult PgCentral::merge(const std::vector<JournalEvent>& events, const sync
                 r.rejected.push_back(
                     {e.origin, e.seq, conflict_reason(hex(e.origin), std::to_string(e.seq))});
         }
-        // Inserted first; only when some rows were already there (a repeat, or a clone) are they
-        // compared with what the journal holds, and a difference rolls everything back. Comparing first
-        // cost a join with the whole journal on every batch.
+        // A batch of new events goes straight into the journal with COPY, as fast as PostgreSQL takes
+        // rows. One that holds events already there (a repeat after a lost answer, a clone) goes
+        // through a staging table: inserted with ON CONFLICT DO NOTHING, then, only when some rows
+        // were there, compared with what the journal holds; a difference rolls everything back.
         if (r.rejected.empty() && !rows.empty()) {
-            conn_.copy_in("COPY merge_staging FROM STDIN", rows);
-            r.applied = std::size_t(
-                conn_.exec("INSERT INTO journal SELECT * FROM merge_staging ON CONFLICT DO NOTHING")
-                    .affected());
-            if (r.applied < unique.size()) {
-                const auto differ =
-                    conn_.exec("SELECT encode(s.origin, 'hex'), s.seq FROM merge_staging s JOIN "
-                               "journal j USING (origin, seq) "
-                               "WHERE (j.hlc, j.kind, j.entity, j.payload) IS DISTINCT FROM "
-                               "(s.hlc, s.kind, s.entity, s.payload)");
-                for (int i = 0; i < differ.rows(); ++i)
-                    r.rejected.push_back({origin_in(differ, i, 0), differ.int64(i, 1),
-                                          conflict_reason(differ.text(i, 0), differ.text(i, 1))});
+            bool direct = !held_any;
+            if (direct) {
+                conn_.exec("SAVEPOINT direct");
+                try {
+                    conn_.copy_in("COPY journal FROM STDIN", rows);
+                    conn_.exec("RELEASE SAVEPOINT direct");
+                    r.applied = unique.size();
+                } catch (const PgError& e) {
+                    if (e.sqlstate != "23505") // only "already there" sends the batch the other way
+                        throw;
+                    conn_.exec("ROLLBACK TO SAVEPOINT direct");
+                    direct = false;
+                }
+            }
+            if (!direct) {
+                conn_.copy_in("COPY merge_staging FROM STDIN", rows);
+                r.applied = std::size_t(
+                    conn_.exec("INSERT INTO journal SELECT * FROM merge_staging ON CONFLICT DO NOTHING")
+                        .affected());
+                if (r.applied < unique.size()) {
+                    const auto differ =
+                        conn_.exec("SELECT encode(s.origin, 'hex'), s.seq FROM merge_staging s JOIN "
+                                   "journal j USING (origin, seq) "
+                                   "WHERE (j.hlc, j.kind, j.entity, j.payload) IS DISTINCT FROM "
+                                   "(s.hlc, s.kind, s.entity, s.payload)");
+                    for (int i = 0; i < differ.rows(); ++i)
+                        r.rejected.push_back({origin_in(differ, i, 0), differ.int64(i, 1),
+                                              conflict_reason(differ.text(i, 0), differ.text(i, 1))});
+                }
             }
         }
         if (r.rejected.empty()) {

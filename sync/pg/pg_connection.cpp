@@ -76,7 +76,9 @@ Result Connection::check(PGresult* r, const std::string& sql) {
     std::string why = r ? PQresultErrorMessage(r) : PQerrorMessage(c_.get());
     while (!why.empty() && (why.back() == '\n' || why.back() == ' '))
         why.pop_back();
-    throw PgError("PostgreSQL at " + redacted_ + " refused \"" + sql.substr(0, 60) + "\": " + why);
+    const char* state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
+    throw PgError("PostgreSQL at " + redacted_ + " refused \"" + sql.substr(0, 60) + "\": " + why,
+                  state ? state : "");
 }
 
 Result Connection::exec(const std::string& sql) {

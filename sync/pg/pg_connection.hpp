@@ -15,7 +15,9 @@
 namespace accueil::pg {
 
 struct PgError : StoreError {
-    using StoreError::StoreError;
+    explicit PgError(const std::string& what, std::string state = "")
+        : StoreError(what), sqlstate(std::move(state)) {}
+    std::string sqlstate; // PostgreSQL's error code ("23505": a unique key already there), when it said one
 };
 
 // The connection string as it may be printed: a URL's password (postgresql://user:secret@host) and a
