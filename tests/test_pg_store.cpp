@@ -554,3 +554,32 @@ TEST_CASE("A journal larger than one piece of the move goes both ways whole") {
     CHECK(journal_text(back) == journal_text(central));
     CHECK(test::dump_projections(back.db()) == test::dump_projections(central.db()));
 }
+
+TEST_CASE("accueil-sync revoke --store revokes a device of a PostgreSQL store as revoke --db does a file's") {
+    Event ev;
+    enrol_device(ev.central, "Accueil 3", Role::Kiosk); // a code not used yet
+    test::TestPostgres pg;
+    pg::move_to_postgres(ev.central.path(), pg.url());
+    const std::string store = "--store '" + pg.url() + "'", file = "--db " + ev.central.path();
+    // The same words, and the same exit codes, from both.
+    for (const auto& [args, code] : std::vector<std::pair<std::string, int>>{
+             {"'Accueil 1'", 0}, {"'Accueil 1'", 2}, {"'Accueil 3'", 0}, {"'Accueil 9'", 2}}) {
+        const auto there = test::run_bin("accueil-sync", "revoke " + args + " " + store);
+        const auto here = test::run_bin("accueil-sync", "revoke " + args + " " + file);
+        CHECK(there.exit_code == code);
+        CHECK(here.exit_code == code);
+        // Digits aside: "revoked on <day> <hh:mm>" may fall on either side of a minute.
+        const auto words = [](std::string text) {
+            std::erase_if(text, [](char c) { return c >= '0' && c <= '9'; });
+            return text;
+        };
+        CHECK(words(there.output) == words(here.output));
+        CHECK_THAT(there.output, Catch::Contains("Accueil"));
+    }
+    auto central = pg::PgCentral::open(pg.url());
+    for (const auto& d : central.devices())
+        CHECK(d.revoked_ms.has_value());
+    CHECK_THAT(test::run_bin("accueil-sync", "status " + store).output,
+               Catch::Contains("Accueil 1") && Catch::Contains("revoked"));
+    CHECK(test::run_bin("accueil-sync", "revoke 'Accueil 1'").exit_code != 0);
+}

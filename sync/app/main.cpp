@@ -230,16 +230,20 @@ int cmd_link(const std::string& db, const std::string& valid, std::string url, c
     return 0;
 }
 
-int cmd_revoke(const std::string& db, const std::string& name) {
-    Store central = Store::open(db, sync_wall_ms);
-    const auto device = find_device(central, name);
-    if (device && device->revoked_ms)
+// Revokes `name` among `devices` with `revoke` (one backend's), saying what happened in the event's
+// time zone `tz`.
+int revoke_named(const std::string& name, const std::vector<Device>& devices,
+                 const std::function<bool()>& revoke, const std::string& tz) {
+    const auto device =
+        std::find_if(devices.begin(), devices.end(), [&](const Device& d) { return d.name == name; });
+    if (device != devices.end() && device->revoked_ms)
         throw InputError("",
-                         i18n::tr("revoke.already",
-                                  {{"name", name}, {"when", local_moment(central, *device->revoked_ms)}}));
-    if (!device || !revoke_device(central, name)) {
+                         i18n::tr("revoke.already", {{"name", name},
+                                                     {"when", local_day(*device->revoked_ms, tz) + " " +
+                                                                  local_hh_mm(*device->revoked_ms, tz)}}));
+    if (device == devices.end() || !revoke()) {
         std::string names;
-        for (const auto& d : list_devices(central))
+        for (const auto& d : devices)
             if (!d.revoked_ms)
                 names += (names.empty() ? "" : ", ") + d.name;
         throw InputError("", names.empty()
@@ -250,6 +254,21 @@ int cmd_revoke(const std::string& db, const std::string& name) {
               << i18n::tr(device->joined_ms ? "revoke.done" : "revoke.code_cancelled", {{"name", name}})
               << "\n";
     return 0;
+}
+
+int cmd_revoke(const std::string& db, const std::string& name) {
+    Store central = Store::open(db, sync_wall_ms);
+    return revoke_named(
+        name, list_devices(central), [&] { return revoke_device(central, name); },
+        central.event().timezone.empty() ? "UTC" : central.event().timezone);
+}
+
+// The same on a central store on PostgreSQL.
+int cmd_revoke_store(const std::string& url, const std::string& name) {
+    auto central = pg::PgCentral::open(url, sync_wall_ms);
+    return revoke_named(
+        name, central.devices(), [&] { return central.revoke(name); },
+        central.timezone().empty() ? "UTC" : central.timezone());
 }
 
 int cmd_export(const std::string& db, const std::string& out, bool all) {
@@ -519,7 +538,7 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(1, 100000));
     serve_cmd->callback([&] { run = [&] { return serve(serve_opt); }; });
 
-    std::string db, name, url, png, code, out, role = "kiosk", valid = "24h";
+    std::string db, store, name, url, png, code, out, role = "kiosk", valid = "24h";
     bool all = false, replace = false;
     std::vector<std::string> files;
     auto* enroll = app.add_subcommand("enroll", i18n::tr("enrol.help.command"));
@@ -540,8 +559,13 @@ int main(int argc, char** argv) {
 
     auto* revoke = app.add_subcommand("revoke", i18n::tr("revoke.help.command"));
     revoke->add_option("name", name, i18n::tr("revoke.help.name"))->required();
-    revoke->add_option("--db", db, i18n::tr("revoke.help.db"))->required();
-    revoke->callback([&] { run = [&] { return cmd_revoke(db, name); }; });
+    auto* revoke_db = revoke->add_option("--db", db, i18n::tr("revoke.help.db"));
+    revoke->add_option("--store", store, i18n::tr("central.help.store"))->excludes(revoke_db);
+    revoke->callback([&] {
+        if (db.empty() && store.empty()) // said as for any missing option: --db is the usual one
+            throw CLI::RequiredError("--db");
+        run = [&] { return store.empty() ? cmd_revoke(db, name) : cmd_revoke_store(store, name); };
+    });
 
     auto* password = app.add_subcommand("password", i18n::tr("central.help.password"));
     password->add_option("--db", db, i18n::tr("central.help.central_db"))->required();
@@ -588,7 +612,6 @@ int main(int argc, char** argv) {
     migrate->add_option("--to", to, i18n::tr("migrate.help.to"))->required();
     migrate->callback([&] { run = [&] { return cmd_migrate(from, to); }; });
 
-    std::string store;
     auto* status = app.add_subcommand("status", i18n::tr("central.help.status"));
     auto* status_db = status->add_option("--db", db, i18n::tr("central.help.status_db"));
     auto* status_store = status->add_option("--store", store, i18n::tr("central.help.store"));

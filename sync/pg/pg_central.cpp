@@ -364,6 +364,14 @@ std::vector<sync::Device> PgCentral::devices() {
     return out;
 }
 
+bool PgCentral::revoke(const std::string& name) {
+    return conn_
+               .exec("UPDATE sync_devices SET revoked_ms = $1, enrol_hash = NULL WHERE name = $2 AND "
+                     "revoked_ms IS NULL",
+                     {std::to_string(wall_()), name})
+               .affected() == 1;
+}
+
 std::vector<sync::DuplicateCheckin> PgCentral::duplicate_checkins() {
     // As on SQLite (shared/sync/merge.cpp), from the journal itself: the check-ins no undo names.
     const auto r = conn_.exec(

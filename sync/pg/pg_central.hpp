@@ -33,6 +33,8 @@ public:
     std::int64_t journal_size();
     std::vector<sync::Refusal> refusals();
     std::vector<sync::Device> devices();
+    // As on SQLite (shared/sync/devices.hpp revoke_device): false when no device of that name is active.
+    bool revoke(const std::string& name);
     // People checked in more than once the same day (check-ins not undone), read from the journal.
     std::vector<sync::DuplicateCheckin> duplicate_checkins();
     // The event's time zone ("" before migrate brought the event).
