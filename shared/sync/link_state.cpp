@@ -22,11 +22,9 @@ void record_link_state(Store& kiosk, bool online, std::int64_t pending, const st
     tx.commit();
 }
 
-namespace {
 std::int64_t data_version(Store& kiosk) {
     return kiosk.db().execAndGet("PRAGMA data_version").getInt64();
 }
-} // namespace
 
 // The first look always counts: a check-in committed after the caller's last count but before this
 // watch began leaves nothing for data_version to show.

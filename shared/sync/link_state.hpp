@@ -8,6 +8,9 @@
 
 namespace accueil::sync {
 
+// Moves whenever another connection (the kiosk app) commits to the kiosk's database.
+std::int64_t data_version(Store& kiosk);
+
 // Writes the state only when it changed (or the last contact is a few seconds old), so an idle agent
 // does not fsync the kiosk's disk every second.
 void record_link_state(Store& kiosk, bool online, std::int64_t pending, const std::string& error);

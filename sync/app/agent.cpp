@@ -227,11 +227,6 @@ std::optional<Store> wait_for_enrolment(const std::string& db) {
     return std::nullopt;
 }
 
-// Moves whenever another connection (the kiosk app) commits to the kiosk's database.
-std::int64_t data_version(Store& kiosk) {
-    return kiosk.db().execAndGet("PRAGMA data_version").getInt64();
-}
-
 // While the server is away: GET /v1/hello on a short leash, at most once a second (1 to 1.2 s apart, so
 // ten kiosks do not come back in step), until something answers. Meanwhile the count of arrivals to
 // send, which the kiosk shows, follows its new check-ins (PRAGMA data_version moves when the kiosk

@@ -88,9 +88,17 @@ std::optional<std::int64_t> parse_duration_ms(const std::string& text) {
 }
 
 // "2022-09-28 09:12" in the event's time zone, for the organisers reading about a device.
-std::string local_moment(Store& store, std::int64_t ms) {
-    const std::string tz = store.event().timezone.empty() ? "UTC" : store.event().timezone;
+// The event's time zone, or UTC before the store holds an event.
+std::string event_zone(const std::string& timezone) {
+    return timezone.empty() ? "UTC" : timezone;
+}
+
+std::string local_moment(const std::string& tz, std::int64_t ms) {
     return local_day(ms, tz) + " " + local_hh_mm(ms, tz);
+}
+
+std::string local_moment(Store& store, std::int64_t ms) {
+    return local_moment(event_zone(store.event().timezone), ms);
 }
 
 std::string role_words(Role role) {
@@ -237,10 +245,8 @@ int revoke_named(const std::string& name, const std::vector<Device>& devices,
     const auto device =
         std::find_if(devices.begin(), devices.end(), [&](const Device& d) { return d.name == name; });
     if (device != devices.end() && device->revoked_ms)
-        throw InputError("",
-                         i18n::tr("revoke.already", {{"name", name},
-                                                     {"when", local_day(*device->revoked_ms, tz) + " " +
-                                                                  local_hh_mm(*device->revoked_ms, tz)}}));
+        throw InputError("", i18n::tr("revoke.already",
+                                      {{"name", name}, {"when", local_moment(tz, *device->revoked_ms)}}));
     if (device == devices.end() || !revoke()) {
         std::string names;
         for (const auto& d : devices)
@@ -260,15 +266,14 @@ int cmd_revoke(const std::string& db, const std::string& name) {
     Store central = Store::open(db, sync_wall_ms);
     return revoke_named(
         name, list_devices(central), [&] { return revoke_device(central, name); },
-        central.event().timezone.empty() ? "UTC" : central.event().timezone);
+        event_zone(central.event().timezone));
 }
 
 // The same on a central store on PostgreSQL.
 int cmd_revoke_store(const std::string& url, const std::string& name) {
     auto central = pg::PgCentral::open(url, sync_wall_ms);
     return revoke_named(
-        name, central.devices(), [&] { return central.revoke(name); },
-        central.timezone().empty() ? "UTC" : central.timezone());
+        name, central.devices(), [&] { return central.revoke(name); }, event_zone(central.timezone()));
 }
 
 int cmd_export(const std::string& db, const std::string& out, bool all) {
@@ -423,7 +428,7 @@ void print_duplicates(const std::vector<DuplicateCheckin>& dup, const std::strin
 // The central store on PostgreSQL: its devices, refusals and duplicates, as for a central file.
 int cmd_status_store(const std::string& url) {
     auto store = pg::PgCentral::open(url, sync_wall_ms);
-    const std::string tz = store.timezone().empty() ? "UTC" : store.timezone();
+    const std::string tz = event_zone(store.timezone());
     std::cout << i18n::tr("central.status.database", {{"path", store.connection().url()}}) << "\n";
     print_devices(store.devices(), tz);
     print_refusals(store.refusals(), tz, true);
@@ -434,7 +439,7 @@ int cmd_status_store(const std::string& url) {
 int cmd_status(const std::string& db) {
     require_database(db, "central.no_any_database");
     Store s = Store::open(db, sync_wall_ms);
-    const std::string tz = s.event().timezone.empty() ? "UTC" : s.event().timezone;
+    const std::string tz = event_zone(s.event().timezone);
     using i18n::tr;
     std::cout << tr("central.status.database", {{"path", db}}) << "\n";
     // A device's database (it joined a server) or the central one: each says what concerns it, and

@@ -17,12 +17,8 @@ using sync::Rejection;
 
 namespace {
 
-std::string hex(const Origin& o) {
-    return to_hex(o);
-}
-
-// A text[] literal of hex strings: no quoting needed, hex has no special characters.
-std::string hex_array(const std::vector<std::string>& items) {
+// A text[] literal of items without special characters (hex, digits): no quoting needed.
+std::string text_array(const std::vector<std::string>& items) {
     std::string out = "{";
     for (const auto& i : items)
         out += (out.size() > 1 ? "," : "") + i;
@@ -67,6 +63,14 @@ void append_copy_row(std::string& out, const JournalEvent& e) {
     out += '\n';
 }
 
+Result differing_rows(Connection& c, const std::string& staging, bool first_only) {
+    return c.exec(
+        "SELECT encode(s.origin, 'hex'), s.seq FROM " + staging +
+        " s JOIN journal j USING (origin, seq) WHERE (j.hlc, j.kind, j.entity, j.payload) IS DISTINCT "
+        "FROM (s.hlc, s.kind, s.entity, s.payload)" +
+        (first_only ? " LIMIT 1" : ""));
+}
+
 PgCentral::PgCentral(Connection conn, Origin origin, WallClock wall, std::uint64_t hlc)
     : conn_(std::move(conn)), origin_(origin), wall_(wall), clock_(wall, hlc) {}
 
@@ -85,19 +89,14 @@ PgCentral PgCentral::open(const std::string& url, WallClock wall) {
     if (!origin)
         throw InputError("", i18n::tr("pg.no_store", {{"url", c.url()}}));
     // Each batch is loaded here, then compared and inserted; emptied at each commit.
-    c.exec(
-        "CREATE TEMP TABLE merge_staging (origin bytea NOT NULL, seq bigint NOT NULL, hlc bigint NOT NULL, "
-        "kind integer NOT NULL, entity text NOT NULL, payload text NOT NULL) ON COMMIT DELETE ROWS");
+    c.exec("CREATE TEMP TABLE merge_staging (LIKE journal) ON COMMIT DELETE ROWS");
     return PgCentral(std::move(c), *origin, std::move(wall), hlc);
 }
 
-sync::DoorFacts PgCentral::door_facts(std::map<std::pair<Origin, std::int64_t>, bool> held) {
+sync::DoorFacts PgCentral::door_facts(std::set<std::pair<Origin, std::int64_t>> held) {
     sync::DoorFacts f;
     f.self = origin_;
-    f.own_last = conn_
-                     .exec("SELECT coalesce(max(seq), 0) FROM journal WHERE origin = decode($1, 'hex')",
-                           {hex(origin_)})
-                     .int64(0, 0);
+    f.own_last = own_last();
     const auto peers = conn_.exec(
         "SELECT encode(p.origin, 'hex'), p.role, p.name, coalesce(encode(p.device_key, 'hex'), ''), "
         "EXISTS (SELECT 1 FROM sync_devices d WHERE d.origin = p.origin AND d.revoked_ms IS NOT NULL) "
@@ -150,29 +149,29 @@ MergeResult PgCentral::merge(const std::vector<JournalEvent>& events, const sync
             conn_.exec("SELECT pg_advisory_xact_lock($1::bigint)", {std::to_string(lock_key(o))});
         std::vector<std::string> hexes;
         for (const auto& o : origins)
-            hexes.push_back(hex(o));
+            hexes.push_back(to_hex(o));
         std::map<Origin, std::int64_t> marks;
         const auto stored =
             conn_.exec("SELECT encode(origin, 'hex'), high_water FROM sync_marks WHERE origin IN "
                        "(SELECT decode(h, 'hex') FROM unnest($1::text[]) AS h)",
-                       {hex_array(hexes)});
+                       {text_array(hexes)});
         for (int i = 0; i < stored.rows(); ++i)
             marks[origin_in(stored, i, 0)] = stored.int64(i, 1);
         // Which events at or under their origin's mark the journal holds: one query for the batch.
         std::vector<std::string> held_origins, held_seqs;
         for (const auto& e : events)
             if (e.origin != origin_ && e.seq <= marks[e.origin]) {
-                held_origins.push_back(hex(e.origin));
+                held_origins.push_back(to_hex(e.origin));
                 held_seqs.push_back(std::to_string(e.seq));
             }
-        std::map<std::pair<Origin, std::int64_t>, bool> held;
+        std::set<std::pair<Origin, std::int64_t>> held;
         if (!held_origins.empty()) {
             const auto found = conn_.exec(
                 "SELECT encode(j.origin, 'hex'), j.seq FROM journal j JOIN unnest($1::text[], $2::bigint[]) "
                 "AS b(o, s) ON j.origin = decode(b.o, 'hex') AND j.seq = b.s",
-                {hex_array(held_origins), hex_array(held_seqs)});
+                {text_array(held_origins), text_array(held_seqs)});
             for (int i = 0; i < found.rows(); ++i)
-                held[{origin_in(found, i, 0), found.int64(i, 1)}] = true;
+                held.insert({origin_in(found, i, 0), found.int64(i, 1)});
         }
         // Events the journal may hold already: the batch cannot go straight in.
         const bool held_any = !held.empty() || origins.count(origin_) > 0;
@@ -192,7 +191,7 @@ MergeResult PgCentral::merge(const std::vector<JournalEvent>& events, const sync
                 append_copy_row(rows, e);
             else if (!(*at->second == e))
                 r.rejected.push_back(
-                    {e.origin, e.seq, conflict_reason(hex(e.origin), std::to_string(e.seq))});
+                    {e.origin, e.seq, conflict_reason(to_hex(e.origin), std::to_string(e.seq))});
         }
         // A batch of new events goes straight into the journal with COPY, as fast as PostgreSQL takes
         // rows. One that holds events already there (a repeat after a lost answer, a clone) goes
@@ -219,11 +218,7 @@ MergeResult PgCentral::merge(const std::vector<JournalEvent>& events, const sync
                     conn_.exec("INSERT INTO journal SELECT * FROM merge_staging ON CONFLICT DO NOTHING")
                         .affected());
                 if (r.applied < unique.size()) {
-                    const auto differ =
-                        conn_.exec("SELECT encode(s.origin, 'hex'), s.seq FROM merge_staging s JOIN "
-                                   "journal j USING (origin, seq) "
-                                   "WHERE (j.hlc, j.kind, j.entity, j.payload) IS DISTINCT FROM "
-                                   "(s.hlc, s.kind, s.entity, s.payload)");
+                    const auto differ = differing_rows(conn_, "merge_staging");
                     for (int i = 0; i < differ.rows(); ++i)
                         r.rejected.push_back({origin_in(differ, i, 0), differ.int64(i, 1),
                                               conflict_reason(differ.text(i, 0), differ.text(i, 1))});
@@ -243,12 +238,12 @@ MergeResult PgCentral::merge(const std::vector<JournalEvent>& events, const sync
                     conn_
                         .exec("SELECT count(*) FROM (SELECT seq - row_number() OVER (ORDER BY seq) AS g "
                               "FROM journal WHERE origin = decode($1, 'hex') AND seq > $2) t WHERE g = $2",
-                              {hex(o), std::to_string(marks[o])})
+                              {to_hex(o), std::to_string(marks[o])})
                         .int64(0, 0);
                 r.marks[o] = marks[o] + run;
                 conn_.exec("INSERT INTO sync_marks (origin, high_water) VALUES (decode($1, 'hex'), $2) "
                            "ON CONFLICT (origin) DO UPDATE SET high_water = excluded.high_water",
-                           {hex(o), std::to_string(r.marks[o])});
+                           {to_hex(o), std::to_string(r.marks[o])});
             }
             const std::uint64_t clock_before = clock_.last();
             for (const auto& e : events)
@@ -291,7 +286,7 @@ void PgCentral::record_refusals(const std::vector<JournalEvent>& events,
             "first_ms, last_ms) VALUES (decode($1, 'hex'), $2, $3, $4, $5, $6, $7, $8, $8) "
             "ON CONFLICT (origin, seq, source, payload_hash) DO UPDATE SET count = sync_refusals.count + 1, "
             "last_ms = excluded.last_ms, reason = excluded.reason",
-            {hex(x.origin), std::to_string(x.seq), std::to_string(e ? int(e->kind) : 0),
+            {to_hex(x.origin), std::to_string(x.seq), std::to_string(e ? int(e->kind) : 0),
              source.substr(0, 200), x.reason.substr(0, 400), e ? sync::payload_hash(e->payload) : "",
              std::to_string(e ? e->payload.size() : 0), now});
     }
@@ -306,16 +301,14 @@ sync::VersionVector PgCentral::vector() {
     for (int i = 0; i < r.rows(); ++i)
         v[origin_in(r, i, 0)] = r.int64(i, 1);
     auto& mine = v[origin_];
-    mine =
-        std::max(mine, conn_
-                           .exec("SELECT coalesce(max(seq), 0) FROM journal WHERE origin = decode($1, 'hex')",
-                                 {hex(origin_)})
-                           .int64(0, 0));
+    mine = std::max(mine, own_last());
     return v;
 }
 
-std::int64_t PgCentral::journal_size() {
-    return conn_.exec("SELECT count(*) FROM journal").int64(0, 0);
+std::int64_t PgCentral::own_last() {
+    return conn_
+        .exec("SELECT coalesce(max(seq), 0) FROM journal WHERE origin = decode($1, 'hex')", {to_hex(origin_)})
+        .int64(0, 0);
 }
 
 std::vector<sync::Refusal> PgCentral::refusals() {
@@ -375,14 +368,15 @@ bool PgCentral::revoke(const std::string& name) {
 std::vector<sync::DuplicateCheckin> PgCentral::duplicate_checkins() {
     // As on SQLite (shared/sync/merge.cpp), from the journal itself: the check-ins no undo names.
     const auto r = conn_.exec(
-        "WITH undone AS (SELECT decode(payload::jsonb->>'origin', 'hex') AS origin, "
-        "(payload::jsonb->>'seq')::bigint "
-        "AS seq FROM journal WHERE kind = 5), "
-        "active AS (SELECT j.entity AS attendee_id, j.payload::jsonb->>'day' AS day, "
-        "j.payload::jsonb->>'kiosk' AS "
-        "kiosk, (j.payload::jsonb->>'at')::bigint AS at_ms, j.hlc FROM journal j WHERE j.kind = 4 AND NOT "
-        "EXISTS "
-        "(SELECT 1 FROM undone u WHERE u.origin = j.origin AND u.seq = j.seq)), "
+        "WITH undone AS ("
+        "  SELECT decode(payload::jsonb->>'origin', 'hex') AS origin, (payload::jsonb->>'seq')::bigint AS seq"
+        "  FROM journal WHERE kind = 5), "
+        "active AS ("
+        "  SELECT j.entity AS attendee_id, j.payload::jsonb->>'day' AS day, j.payload::jsonb->>'kiosk' AS "
+        "kiosk,"
+        "         (j.payload::jsonb->>'at')::bigint AS at_ms, j.hlc"
+        "  FROM journal j WHERE j.kind = 4"
+        "  AND NOT EXISTS (SELECT 1 FROM undone u WHERE u.origin = j.origin AND u.seq = j.seq)), "
         "dup AS (SELECT attendee_id, day FROM active GROUP BY attendee_id, day HAVING count(*) > 1) "
         "SELECT a.attendee_id, a.day, a.kiosk, a.at_ms FROM active a JOIN dup USING (attendee_id, day) "
         "ORDER BY a.day, a.attendee_id, a.at_ms, a.hlc");

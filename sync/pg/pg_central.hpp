@@ -12,6 +12,7 @@
 #include "sync/devices.hpp"
 #include "sync/merge.hpp"
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,9 @@ namespace accueil::pg {
 
 // One journal event as a row of COPY's text format, in the journal's column order.
 void append_copy_row(std::string& out, const JournalEvent& e);
+// (origin hex, seq) of the rows of `staging`, a table like the journal, that the journal holds with
+// other content: the same event twice, not the same store. `first_only`: one is enough.
+Result differing_rows(Connection& c, const std::string& staging, bool first_only = false);
 
 class PgCentral {
 public:
@@ -30,7 +34,6 @@ public:
     sync::MergeResult merge(const std::vector<JournalEvent>& events, const sync::MergeOptions& options);
     // What the journal holds: each origin's mark, and our own origin's last seq.
     sync::VersionVector vector();
-    std::int64_t journal_size();
     std::vector<sync::Refusal> refusals();
     std::vector<sync::Device> devices();
     // As on SQLite (shared/sync/devices.hpp revoke_device): false when no device of that name is active.
@@ -46,7 +49,8 @@ public:
 private:
     PgCentral(Connection conn, Origin origin, WallClock wall, std::uint64_t hlc);
     std::string full_name(const std::string& attendee_id);
-    sync::DoorFacts door_facts(std::map<std::pair<Origin, std::int64_t>, bool> held);
+    sync::DoorFacts door_facts(std::set<std::pair<Origin, std::int64_t>> held);
+    std::int64_t own_last(); // the last seq of our own origin in the journal
     void record_refusals(const std::vector<JournalEvent>& events,
                          const std::vector<sync::Rejection>& rejected, const std::string& source);
 

@@ -162,8 +162,14 @@ std::string bytea_text(const std::uint8_t* data, std::size_t size) {
     return "\\x" + to_hex(data, size);
 }
 
-std::string bytea_hex(const std::string& text) {
-    return text.starts_with("\\x") ? text.substr(2) : std::string();
+std::vector<std::uint8_t> bytea_bytes(const std::string& text) {
+    std::size_t size = 0;
+    unsigned char* bytes = PQunescapeBytea(reinterpret_cast<const unsigned char*>(text.c_str()), &size);
+    if (!bytes)
+        throw PgError("PostgreSQL sent a bytea value that is not one");
+    std::vector<std::uint8_t> out(bytes, bytes + size);
+    PQfreemem(bytes);
+    return out;
 }
 
 } // namespace accueil::pg

@@ -80,9 +80,9 @@ private:
 
 // One field of a COPY text row: backslash, tab, newline and carriage return escaped.
 void append_copy_text(std::string& out, const std::string& field);
-// A bytea value as PostgreSQL's hex text ("\x0a1b..."), and the hex digits of one read back (empty
-// when it is not one), for ids.hpp's parsers.
+// A bytea value as PostgreSQL's hex text ("\x0a1b..."), and the bytes of one read back (libpq's
+// PQunescapeBytea).
 std::string bytea_text(const std::uint8_t* data, std::size_t size);
-std::string bytea_hex(const std::string& text);
+std::vector<std::uint8_t> bytea_bytes(const std::string& text);
 
 } // namespace accueil::pg

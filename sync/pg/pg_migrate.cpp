@@ -9,6 +9,8 @@
 #include "projection.hpp"
 #include "store.hpp"
 
+#include <algorithm>
+#include <cstring>
 #include <filesystem>
 
 namespace accueil::pg {
@@ -27,17 +29,61 @@ Param column_param(const SQLite::Column& c) {
     return c.getString();
 }
 
-// Copies every row of `select` (SQLite) into `table` (PostgreSQL) with `conflict` deciding on rows
-// already there; the columns are named alike on both sides.
-void copy_rows(SQLite::Database& from, Connection& to, const std::string& select, const std::string& table,
-               const std::string& columns, const std::string& conflict) {
-    SQLite::Statement q(from, select);
-    const int n = q.getColumnCount();
+// The tables that move beside the journal, named and laid out alike on both sides. `conflict`: what a
+// row already in PostgreSQL becomes (a second run of the move); `back`: also copied into a new SQLite
+// file (the event and its keys are rebuilt there from the journal instead).
+struct TableMove {
+    const char* table;
+    const char* columns;
+    const char* order; // "" or an ORDER BY clause
+    const char* conflict;
+    bool back;
+};
+constexpr TableMove kTables[] = {
+    {"event_info", "id, uid, name, timezone, days", "",
+     "(id) DO UPDATE SET uid = excluded.uid, name = excluded.name, timezone = excluded.timezone, "
+     "days = excluded.days",
+     false},
+    {"event_keys", "public_key, label, added_ms", "", "(public_key) DO NOTHING", false},
+    // While the move is under way the SQLite store is the truth about devices: its rows win.
+    {"sync_devices",
+     "name, enrol_hash, token_hash, origin, enrolled_ms, joined_ms, revoked_ms, last_contact_ms, pending, "
+     "role, "
+     "enrol_expires_ms",
+     "",
+     "(name) DO UPDATE SET enrol_hash = excluded.enrol_hash, token_hash = excluded.token_hash, origin = "
+     "excluded.origin, joined_ms = excluded.joined_ms, revoked_ms = excluded.revoked_ms, last_contact_ms = "
+     "excluded.last_contact_ms, pending = excluded.pending, role = excluded.role, enrol_expires_ms = "
+     "excluded.enrol_expires_ms",
+     true},
+    {"sync_peers", "origin, role, name, device_key", "",
+     "(origin) DO UPDATE SET role = excluded.role, name = excluded.name, device_key = excluded.device_key",
+     true},
+    {"sync_marks", "origin, high_water", "",
+     "(origin) DO UPDATE SET high_water = greatest(sync_marks.high_water, excluded.high_water)", true},
+    {"sync_refusals",
+     "origin, seq, kind, source, reason, payload_hash, payload_size, first_ms, last_ms, count",
+     " ORDER BY id", "(origin, seq, source, payload_hash) DO NOTHING", true},
+};
+
+std::string select_all(const TableMove& t) {
+    return std::string("SELECT ") + t.columns + " FROM " + t.table + t.order;
+}
+
+// "INSERT INTO table (columns) VALUES (...)" with PostgreSQL's "$1, $2..." or SQLite's "?, ?...".
+std::string insert_into(const TableMove& t, bool numbered) {
+    const auto columns = 1 + std::count(t.columns, t.columns + std::strlen(t.columns), ',');
     std::string values;
-    for (int i = 1; i <= n; ++i)
-        values += (i > 1 ? ", $" : "$") + std::to_string(i);
-    const std::string sql =
-        "INSERT INTO " + table + " (" + columns + ") VALUES (" + values + ") ON CONFLICT " + conflict;
+    for (int i = 1; i <= columns; ++i)
+        values += (i > 1 ? ", " : "") + (numbered ? "$" + std::to_string(i) : std::string("?"));
+    return std::string("INSERT INTO ") + t.table + " (" + t.columns + ") VALUES (" + values + ")";
+}
+
+// Every row of the table from SQLite into PostgreSQL.
+void copy_rows(SQLite::Database& from, Connection& to, const TableMove& t) {
+    SQLite::Statement q(from, select_all(t));
+    const int n = q.getColumnCount();
+    const std::string sql = insert_into(t, true) + " ON CONFLICT " + t.conflict;
     while (q.executeStep()) {
         std::vector<Param> params;
         for (int i = 0; i < n; ++i)
@@ -51,13 +97,9 @@ using Tally = std::map<std::string, std::pair<std::int64_t, std::int64_t>>;
 
 Tally sqlite_tally(SQLite::Database& db) {
     Tally t;
-    SQLite::Statement q(db, "SELECT hex(origin), count(*), max(seq) FROM journal GROUP BY origin");
-    while (q.executeStep()) {
-        std::string h = q.getColumn(0).getString();
-        for (auto& ch : h)
-            ch = char(std::tolower(static_cast<unsigned char>(ch)));
-        t[h] = {q.getColumn(1).getInt64(), q.getColumn(2).getInt64()};
-    }
+    SQLite::Statement q(db, "SELECT lower(hex(origin)), count(*), max(seq) FROM journal GROUP BY origin");
+    while (q.executeStep())
+        t[q.getColumn(0).getString()] = {q.getColumn(1).getInt64(), q.getColumn(2).getInt64()};
     return t;
 }
 
@@ -116,10 +158,7 @@ MoveReport move_to_postgres(const std::string& sqlite_path, const std::string& u
         if (!rows.empty())
             to.copy_in("COPY move_staging FROM STDIN", rows);
     }
-    const auto differ = to.exec(
-        "SELECT encode(s.origin, 'hex'), s.seq FROM move_staging s JOIN journal j USING (origin, seq) "
-        "WHERE (j.hlc, j.kind, j.entity, j.payload) IS DISTINCT FROM (s.hlc, s.kind, s.entity, s.payload) "
-        "LIMIT 1");
+    const auto differ = differing_rows(to, "move_staging", true);
     if (differ.rows())
         throw InputError(
             "", i18n::tr("pg.journal_differs",
@@ -127,37 +166,8 @@ MoveReport move_to_postgres(const std::string& sqlite_path, const std::string& u
     report.added =
         to.exec("INSERT INTO journal SELECT * FROM move_staging ON CONFLICT DO NOTHING").affected();
 
-    copy_rows(from.db(), to, "SELECT 1, uid, name, timezone, days FROM event_info", "event_info",
-              "id, uid, name, timezone, days",
-              "(id) DO UPDATE SET uid = excluded.uid, name = excluded.name, timezone = excluded.timezone, "
-              "days = excluded.days");
-    copy_rows(from.db(), to, "SELECT public_key, label, added_ms FROM event_keys", "event_keys",
-              "public_key, label, added_ms", "(public_key) DO NOTHING");
-    // While the move is under way the SQLite store is the truth about devices: its rows win.
-    copy_rows(
-        from.db(), to,
-        "SELECT name, enrol_hash, token_hash, origin, enrolled_ms, joined_ms, revoked_ms, last_contact_ms, "
-        "pending, role, enrol_expires_ms FROM sync_devices",
-        "sync_devices",
-        "name, enrol_hash, token_hash, origin, enrolled_ms, joined_ms, revoked_ms, last_contact_ms, pending, "
-        "role, enrol_expires_ms",
-        "(name) DO UPDATE SET enrol_hash = excluded.enrol_hash, token_hash = excluded.token_hash, origin = "
-        "excluded.origin, joined_ms = excluded.joined_ms, revoked_ms = excluded.revoked_ms, last_contact_ms "
-        "= excluded.last_contact_ms, pending = excluded.pending, role = excluded.role, enrol_expires_ms = "
-        "excluded.enrol_expires_ms");
-    copy_rows(from.db(), to, "SELECT origin, role, name, device_key FROM sync_peers", "sync_peers",
-              "origin, role, name, device_key",
-              "(origin) DO UPDATE SET role = excluded.role, name = excluded.name, device_key = "
-              "excluded.device_key");
-    copy_rows(from.db(), to, "SELECT origin, high_water FROM sync_marks", "sync_marks", "origin, high_water",
-              "(origin) DO UPDATE SET high_water = greatest(sync_marks.high_water, excluded.high_water)");
-    copy_rows(
-        from.db(), to,
-        "SELECT origin, seq, kind, source, reason, payload_hash, payload_size, first_ms, last_ms, count "
-        "FROM sync_refusals ORDER BY id",
-        "sync_refusals",
-        "origin, seq, kind, source, reason, payload_hash, payload_size, first_ms, last_ms, count",
-        "(origin, seq, source, payload_hash) DO NOTHING");
+    for (const auto& t : kTables)
+        copy_rows(from.db(), to, t);
 
     // Compared before the commit: every origin has the same count and last seq on both sides.
     const Tally here = sqlite_tally(from.db()), there = pg_tally(to);
@@ -174,8 +184,8 @@ MoveReport move_to_postgres(const std::string& sqlite_path, const std::string& u
 
 namespace {
 
-// The other way: every row of `select` (PostgreSQL) into `insert` (SQLite, `?` placeholders in the
-// same order), bytea columns as blobs.
+// From PostgreSQL back into a new SQLite file: every row of `select` into `insert` (`?` placeholders
+// in the same order), bytea columns as blobs.
 void copy_rows_back(Connection& from, SQLite::Database& to, const std::string& select,
                     const std::string& insert) {
     SQLite::Statement q(to, insert);
@@ -192,10 +202,7 @@ void copy_rows_back(Connection& from, SQLite::Database& to, const std::string& s
                 if (r.null(row, col)) {
                     q.bind(col + 1);
                 } else if (r.is_bytea(col)) {
-                    const std::string hex = bytea_hex(r.text(row, col));
-                    std::vector<std::uint8_t> bytes(hex.size() / 2);
-                    for (std::size_t i = 0; i < bytes.size(); ++i)
-                        bytes[i] = std::uint8_t(std::stoi(hex.substr(2 * i, 2), nullptr, 16));
+                    const auto bytes = bytea_bytes(r.text(row, col));
                     q.bind(col + 1, bytes.data(), int(bytes.size()));
                 } else {
                     q.bind(col + 1, r.text(row, col));
@@ -243,23 +250,9 @@ MoveReport move_from_postgres(const std::string& url, const std::string& sqlite_
             copy_rows_back(
                 from, db, "SELECT origin, seq, hlc, kind, entity, payload FROM journal ORDER BY origin, seq",
                 "INSERT INTO journal (origin, seq, hlc, kind, entity, payload) VALUES (?, ?, ?, ?, ?, ?)");
-            copy_rows_back(
-                from, db,
-                "SELECT name, enrol_hash, token_hash, origin, enrolled_ms, joined_ms, revoked_ms, "
-                "last_contact_ms, pending, role, enrol_expires_ms FROM sync_devices",
-                "INSERT INTO sync_devices (name, enrol_hash, token_hash, origin, enrolled_ms, joined_ms, "
-                "revoked_ms, last_contact_ms, pending, role, enrol_expires_ms) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-            copy_rows_back(from, db, "SELECT origin, role, name, device_key FROM sync_peers",
-                           "INSERT INTO sync_peers (origin, role, name, device_key) VALUES (?, ?, ?, ?)");
-            copy_rows_back(from, db, "SELECT origin, high_water FROM sync_marks",
-                           "INSERT INTO sync_marks (origin, high_water) VALUES (?, ?)");
-            copy_rows_back(
-                from, db,
-                "SELECT origin, seq, kind, source, reason, payload_hash, payload_size, first_ms, last_ms, "
-                "count FROM sync_refusals ORDER BY id",
-                "INSERT INTO sync_refusals (origin, seq, kind, source, reason, payload_hash, payload_size, "
-                "first_ms, last_ms, count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            for (const auto& t : kTables)
+                if (t.back)
+                    copy_rows_back(from, db, select_all(t), insert_into(t, false));
             tx.commit();
         }
         // The event, its keys, people, check-ins and figures: all from the journal.

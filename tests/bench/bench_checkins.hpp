@@ -1,10 +1,14 @@
 #pragma once
 // The check-ins the merge benchmarks send: what kiosks push to a central store (tests/bench/bench_sync.cpp
 // on SQLite, tests/bench/bench_pg.cpp on PostgreSQL).
+#include "database.hpp"
 #include "hlc.hpp"
 #include "ids.hpp"
 #include "journal.hpp"
+#include "store.hpp"
+#include "sync/peers.hpp"
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -36,6 +40,23 @@ inline std::vector<JournalEvent> kiosk_events(std::size_t kiosks, std::size_t pe
         }
     }
     return out;
+}
+
+// A new central store of a three-day event at `path`, whose kiosks ("Accueil 1"...) are the origins of
+// `events`, joined as in real life: every batch passes the door (sync/admission.hpp), whose cost is part
+// of the figures.
+inline Store central_for(const std::string& path, const std::vector<JournalEvent>& events) {
+    Store central = Store::create(
+        path,
+        EventSpec{"Bench", "Europe/Paris", {{"2022-09-27", ""}, {"2022-09-28", ""}, {"2022-09-29", ""}}});
+    WriteTransaction tx(central.db());
+    std::map<Origin, std::string> names;
+    for (const auto& e : events)
+        names.emplace(e.origin, "Accueil " + std::to_string(names.size() + 1));
+    for (const auto& [origin, name] : names)
+        sync::record_peer(central.db(), origin, sync::Peer{sync::Role::Kiosk, name, std::nullopt});
+    tx.commit();
+    return central;
 }
 
 } // namespace accueil::bench

@@ -5,15 +5,12 @@
 #include "bench_checkins.hpp"
 #include "bench_util.hpp"
 
-#include "database.hpp"
 #include "pg_central.hpp"
 #include "pg_connection.hpp"
 #include "store.hpp"
 #include "support/postgres.hpp"
-#include "sync/peers.hpp"
 
 #include <cstdio>
-#include <map>
 #include <thread>
 
 using namespace accueil;
@@ -27,16 +24,7 @@ constexpr std::size_t kBatch = 2000; // what an agent sends at most (kMaxBatchEv
 void make_store(const std::filesystem::path& dir, const std::string& url,
                 const std::vector<JournalEvent>& events, const std::string& name) {
     const auto file = (dir / (name + ".db")).string();
-    Store central = Store::create(
-        file,
-        EventSpec{"Bench", "Europe/Paris", {{"2022-09-27", ""}, {"2022-09-28", ""}, {"2022-09-29", ""}}});
-    WriteTransaction tx(central.db());
-    std::map<Origin, std::string> names;
-    for (const auto& e : events)
-        names.emplace(e.origin, "Accueil " + std::to_string(names.size() + 1));
-    for (const auto& [origin, kiosk] : names)
-        sync::record_peer(central.db(), origin, sync::Peer{sync::Role::Kiosk, kiosk, std::nullopt});
-    tx.commit();
+    central_for(file, events);
     pg::move_to_postgres(file, url);
 }
 

@@ -34,23 +34,10 @@ struct Rate {
 // Merges `events` into a new central store in batches the size the agents send; events/s.
 Rate merge_rate(const std::filesystem::path& file, const std::vector<JournalEvent>& events,
                 std::size_t batch) {
-    Store central = Store::create(
-        file.string(),
-        EventSpec{"Bench", "Europe/Paris", {{"2022-09-27", ""}, {"2022-09-28", ""}, {"2022-09-29", ""}}});
+    Store central = central_for(file.string(), events);
     // Configured as `accueil-sync serve` runs it: checkpoints on their own thread.
     central.db().exec("PRAGMA wal_autocheckpoint=0");
     const sync::WalCheckpointer checkpointer(file.string());
-    // The kiosks joined this store (their origins and names bound to their tokens), as in real life:
-    // every batch passes the door (sync/admission.hpp), whose cost is part of the figure.
-    {
-        WriteTransaction tx(central.db());
-        std::map<Origin, std::string> names;
-        for (const auto& e : events)
-            names.emplace(e.origin, "Accueil " + std::to_string(names.size() + 1));
-        for (const auto& [origin, name] : names)
-            sync::record_peer(central.db(), origin, sync::Peer{sync::Role::Kiosk, name, std::nullopt});
-        tx.commit();
-    }
     sync::Merger merger(central);
     const auto start = Clock::now();
     std::size_t applied = 0;
