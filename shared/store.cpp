@@ -156,7 +156,7 @@ void Store::set_meta(const std::string& key, const std::string& value) {
 
 std::string Store::kiosk_name() {
     auto n = meta("kiosk_name");
-    return n ? *n : std::string("poste principal");
+    return n ? *n : std::string(kMainDeskName);
 }
 
 void Store::set_kiosk_name(const std::string& name) {

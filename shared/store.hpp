@@ -17,6 +17,9 @@
 
 namespace accueil {
 
+// What a store that was given no kiosk name calls itself (the organisers' machine).
+inline constexpr const char* kMainDeskName = "poste principal";
+
 struct EventSpec {
     std::string name;
     std::string timezone = "Europe/Paris";
@@ -77,7 +80,7 @@ public:
     const EventInfo& event() const { return event_; }
     void reload_event();
 
-    std::string kiosk_name();
+    std::string kiosk_name(); // kMainDeskName when none was given
     void set_kiosk_name(const std::string& name);
 
     std::optional<std::string> meta(const std::string& key);

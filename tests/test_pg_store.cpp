@@ -583,3 +583,62 @@ TEST_CASE("accueil-sync revoke --store revokes a device of a PostgreSQL store as
                Catch::Contains("Accueil 1") && Catch::Contains("revoked"));
     CHECK(test::run_bin("accueil-sync", "revoke 'Accueil 1'").exit_code != 0);
 }
+
+TEST_CASE("accueil report --store and accueil export --store write what --db writes of the same event") {
+    Event ev;
+    REQUIRE(merge_events(ev.central, ev.check_in(0, 12), ev.push()).ok());
+    test::TestPostgres pg;
+    pg::move_to_postgres(ev.central.path(), pg.url());
+    test::TempDir tmp; // the snapshot's temporary folder goes here, and must be gone at the end
+    // `accueil` with TMPDIR in `tmp`.
+    const auto accueil = [&](const std::string& args) {
+        test::CommandResult out;
+        const std::string command = "TMPDIR=" + tmp.path().string() + " " + std::string(ACCUEIL_BIN_DIR) +
+                                    "/accueil " + args + " 2>&1";
+        FILE* pipe = ::popen(command.c_str(), "r");
+        REQUIRE(pipe);
+        char buf[4096];
+        for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, pipe)) > 0;)
+            out.output.append(buf, n);
+        const int status = ::pclose(pipe);
+        out.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+        return out;
+    };
+    const std::string at = " --at 2022-09-28T18:00";
+    const std::string file = "--db " + ev.central.path(), store = "--store '" + pg.url() + "'";
+    // The same commands on the file and on the store.
+    for (const auto& [source, name] : {std::pair{file, "file"}, std::pair{store, "store"}}) {
+        const std::string n = name;
+        const auto r = accueil("report " + source + " --out " + ev.dir.file(n + ".html") + " --csv " +
+                               ev.dir.file(n + "-csv") + at);
+        INFO(r.output);
+        REQUIRE(r.exit_code == 0);
+        REQUIRE(accueil("export " + source + " --out " + ev.dir.file(n + ".csv")).exit_code == 0);
+    }
+    const std::string html = test::slurp(ev.dir.file("store.html"));
+    CHECK(html.size() > 1000);
+    CHECK(html == test::slurp(ev.dir.file("file.html")));
+    std::size_t tables = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(ev.dir.file("file-csv"))) {
+        INFO(entry.path().filename());
+        ++tables;
+        CHECK(test::slurp(ev.dir.file("store-csv") + "/" + entry.path().filename().string()) ==
+              test::slurp(entry.path().string()));
+    }
+    CHECK(tables == 4);
+    const std::string csv = test::slurp(ev.dir.file("store.csv"));
+    CHECK(csv == test::slurp(ev.dir.file("file.csv")));
+    CHECK(std::count(csv.begin(), csv.end(), '\n') == 13); // a heading and the twelve arrivals
+    // Nothing of the snapshots is left behind.
+    CHECK(std::filesystem::is_empty(tmp.path()));
+    // A file given as --store, and a store out of reach: said, nothing written, nothing left.
+    auto r = accueil("export --store " + ev.central.path() + " --out " + ev.dir.file("bad.csv"));
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.output, Catch::Contains("is not a PostgreSQL address"));
+    r = accueil("export --store 'postgresql://accueil:s3cret@/accueil?host=" + ev.dir.file("none") +
+                "' --out " + ev.dir.file("bad.csv"));
+    CHECK(r.exit_code != 0);
+    CHECK_THAT(r.output, Catch::Contains("PostgreSQL") && !Catch::Contains("s3cret"));
+    CHECK_FALSE(std::filesystem::exists(ev.dir.file("bad.csv")));
+    CHECK(std::filesystem::is_empty(tmp.path()));
+}

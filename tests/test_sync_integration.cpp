@@ -42,8 +42,37 @@ using namespace accueil;
 using namespace accueil::test;
 using namespace std::chrono_literals;
 
+namespace {
+
+// Devices `status` shows with nothing left to send.
+std::size_t settled_devices(const std::string& status) {
+    std::size_t n = 0;
+    for (auto at = status.find(", nothing left to send\n"); at != std::string::npos;
+         at = status.find(", nothing left to send\n", at + 1))
+        ++n;
+    return n;
+}
+
+// (attendee, day) pairs checked in more than once (check-ins not undone), from central_checkins()'s lines.
+std::size_t duplicate_days(const std::multiset<std::string>& checkins) {
+    std::map<std::string, int> per_day;
+    for (const auto& line : checkins) {
+        std::istringstream words(line);
+        std::string at, attendee, day, undone;
+        words >> at >> attendee >> day >> undone;
+        if (undone == "0")
+            ++per_day[attendee + " " + day];
+    }
+    return std::size_t(
+        std::count_if(per_day.begin(), per_day.end(), [](const auto& p) { return p.second > 1; }));
+}
+
+} // namespace
+
 TEST_CASE("Three kiosks check people in while the server is down, it starts, all converge") {
-    Desk desk;
+    const auto backend = GENERATE(Backend::Sqlite, Backend::Postgres);
+    INFO("central store on " << to_string(backend));
+    Desk desk(false, 40, backend);
     desk.start_server();
     const auto k1 = desk.add_kiosk("Accueil 1"), k2 = desk.add_kiosk("Accueil 2"),
                k3 = desk.add_kiosk("Accueil 3");
@@ -69,9 +98,8 @@ TEST_CASE("Three kiosks check people in while the server is down, it starts, all
     desk.require_converged(32);
     CHECK(wait_until([&] { return meta_in(k3, "sync.online") == "1" && meta_in(k3, "sync.pending") == "0"; },
                      10s));
-    CHECK(count_in(desk.central, "SELECT count(*) FROM (SELECT 1 FROM checkins GROUP BY attendee_id, day "
-                                 "HAVING count(*) > 1)") == 2);
-    const auto status = desk.run({"status", "--db", desk.central});
+    CHECK(duplicate_days(desk.central_checkins()) == 2);
+    const auto status = desk.run(desk.with_store({"status"}));
     CHECK_THAT(status.out, Catch::Contains("Accueil 2 (self-service kiosk): active") &&
                                Catch::Contains("People checked in more than once the same day: 2"));
     // New arrivals are pushed and spread within seconds while everyone is online.
@@ -83,12 +111,7 @@ TEST_CASE("Three kiosks check people in while the server is down, it starts, all
     }
     desk.require_converged(35);
     // Organisers see every device with nothing left to send (the last push counts as delivered).
-    const auto final_status = desk.run({"status", "--db", desk.central}).out;
-    std::size_t settled = 0;
-    for (auto at = final_status.find(", nothing left to send\n"); at != std::string::npos;
-         at = final_status.find(", nothing left to send\n", at + 1))
-        ++settled;
-    CHECK(settled == 3);
+    CHECK(settled_devices(desk.run(desk.with_store({"status"})).out) == 3);
 }
 
 // The agent probes a server that is away without running rounds; the count the kiosk shows must still
@@ -137,18 +160,20 @@ TEST_CASE("The offline count of arrivals to send includes check-ins made just be
 }
 
 TEST_CASE("A lost response, the same batch twice and batches out of order change nothing") {
-    Desk desk;
+    const auto backend = GENERATE(Backend::Sqlite, Backend::Postgres);
+    INFO("central store on " << to_string(backend));
+    Desk desk(false, 40, backend);
     desk.start_server({{"ACCUEIL_SYNC_TEST_DROP_RESPONSES", "1"}});
     const auto k = desk.add_kiosk("Accueil 1");
     check_in_on(k, slice(desk.people, 0, 10));
     // The server commits, the answer is lost: the agent does not know and says so.
     auto r = desk.once(k);
     CHECK(r.code == 1);
-    CHECK(count_in(desk.central, "SELECT count(*) FROM checkins") == 10);
+    CHECK(desk.central_checkins().size() == 10);
     // Sent again: recognised, acknowledged, nothing doubled.
     r = desk.once(k);
     CHECK(r.code == 0);
-    CHECK(count_in(desk.central, "SELECT count(*) FROM checkins") == 10);
+    CHECK(desk.central_checkins().size() == 10);
 
     // Out of order: later events arrive before earlier ones (here by a bundle), then the rest.
     check_in_on(k, slice(desk.people, 10, 10));
@@ -160,10 +185,10 @@ TEST_CASE("A lost response, the same batch twice and batches out of order change
         sync::Bundle b{ks.origin(), "Accueil 1", 0, {later.begin() + 5, later.end()}, {}};
         sync::write_bundle_file(desk.dir.file("later.acc"), b, sync::device_key_of(ks));
     }
-    r = desk.run({"merge", desk.dir.file("later.acc"), "--db", desk.central});
-    // The server is running on that file: the bundle goes in through SQLite's locking like any writer.
+    r = desk.run(desk.with_store({"merge", desk.dir.file("later.acc")}));
+    // The server is running on that store: the bundle goes in through its locks like any writer.
     CHECK(r.code == 0);
-    CHECK(meta_in(desk.central, "origin").empty() == false);
+    CHECK(desk.central_checkins().size() == 15);
     r = desk.once(k);
     CHECK(r.code == 0);
 
@@ -176,19 +201,21 @@ TEST_CASE("A lost response, the same batch twice and batches out of order change
     auto [s1, b1] = raw_post(desk.port, "/v1/push", batch.dump(), hdr);
     CHECK(s1 == 200);
     CHECK(nlohmann::json::parse(b1)["known"] == 10);
-    CHECK(count_in(desk.central, "SELECT count(*) FROM checkins") == 20);
+    CHECK(desk.central_checkins().size() == 20);
     CHECK(nlohmann::json::parse(b1)["marks"][to_hex(ks.origin())] == 20);
     desk.require_converged(20);
 }
 
 TEST_CASE(
     "Bad requests: other protocol, malformed bodies, unknown token, oversize: refused, nothing changed") {
-    Desk desk;
+    const auto backend = GENERATE(Backend::Sqlite, Backend::Postgres);
+    INFO("central store on " << to_string(backend));
+    Desk desk(false, 40, backend);
     desk.start_server();
     const auto k = desk.add_kiosk("Accueil 1");
     const std::string token = meta_in(k, "sync.token");
     const std::string origin = to_hex(Store::open(k).origin());
-    const int before = count_in(desk.central, "SELECT count(*) FROM journal");
+    const int before = desk.central_count("SELECT count(*) FROM journal");
     const std::string auth = "Authorization: Bearer " + token;
 
     auto [s, body] = raw_post(desk.port, "/v1/push", "{}", {"X-Accueil-Protocol: 2", auth});
@@ -229,13 +256,15 @@ TEST_CASE(
     const std::string huge = R"({"protocol":1,"pad":")" + std::string(17u << 20, 'x') + "\"}";
     std::tie(s, body) = raw_post(desk.port, "/v1/push", huge, {"X-Accueil-Protocol: 1", auth});
     CHECK(s == 413);
-    CHECK(count_in(desk.central, "SELECT count(*) FROM journal") == before);
+    CHECK(desk.central_count("SELECT count(*) FROM journal") == before);
     CHECK(desk.once(k).code == 0); // the server is still fine
     desk.require_converged(0);
 }
 
 TEST_CASE("kill -9 of the server in the middle of a merge and of an agent in the middle of a batch") {
-    Desk desk(false, 400);
+    const auto backend = GENERATE(Backend::Sqlite, Backend::Postgres);
+    INFO("central store on " << to_string(backend));
+    Desk desk(false, 400, backend);
     desk.start_server({{"ACCUEIL_SYNC_TEST_MERGE_DELAY_MS", "3000"}});
     const auto k1 = desk.add_kiosk("Accueil 1");
     const auto k2 = desk.add_kiosk("Accueil 2");
@@ -244,9 +273,9 @@ TEST_CASE("kill -9 of the server in the middle of a merge and of an agent in the
     // The push is inside the server's transaction (it waits 3 s before committing): kill it there.
     std::this_thread::sleep_for(1500ms);
     desk.server->kill9();
-    CHECK(count_in(desk.central, "SELECT count(*) FROM checkins") == 0);
+    CHECK(desk.central_checkins().size() == 0);
     desk.start_server();
-    CHECK(wait_until([&] { return checkins_in(desk.central).size() == 300; }, 20s));
+    CHECK(wait_until([&] { return desk.central_checkins().size() == 300; }, 20s));
 
     // Kiosk 2 applies what it pulls slowly: kill its agent while the batch is in its transaction.
     auto a2 = desk.agent(k2, {{"ACCUEIL_SYNC_TEST_APPLY_DELAY_MS", "3000"}});
@@ -260,7 +289,9 @@ TEST_CASE("kill -9 of the server in the middle of a merge and of an agent in the
 }
 
 TEST_CASE("Clocks: a kiosk a day behind and one set to 2038, the guard keeps edits sane") {
-    Desk desk;
+    const auto backend = GENERATE(Backend::Sqlite, Backend::Postgres);
+    INFO("central store on " << to_string(backend));
+    Desk desk(false, 40, backend);
     desk.start_server();
     const std::int64_t behind = -test::kOneDayMs;
     const std::int64_t to2038 = 2153000000000 - system_wall_ms();
@@ -298,8 +329,11 @@ TEST_CASE("Clocks: a kiosk a day behind and one set to 2038, the guard keeps edi
                Catch::Contains("Changes the server refused, kept aside on this device: 1"));
     CHECK(desk.once(late, env_behind).code == 0);
     CHECK(desk.once(future, env_2038).code == 0);
-    CHECK(Store::open(desk.central).clock().last() >> 16 < std::uint64_t(2153000000000));
-    {
+    CHECK(desk.central_clock() >> 16 < std::uint64_t(2153000000000));
+    // The central journal holds yesterday's edit, never the one from 2038.
+    CHECK(desk.central_count("SELECT count(*) FROM journal WHERE payload LIKE '%from 2038%'") == 0);
+    CHECK(desk.central_count("SELECT count(*) FROM journal WHERE payload LIKE '%from yesterday%'") == 1);
+    if (backend == Backend::Sqlite) { // the projections, which only the SQLite store keeps
         Store c = Store::open(desk.central);
         CHECK(load_attendee(c.db(), desk.people[20])->organisation.empty());
         CHECK(load_attendee(c.db(), desk.people[21])->organisation == "from yesterday");
@@ -308,7 +342,9 @@ TEST_CASE("Clocks: a kiosk a day behind and one set to 2038, the guard keeps edi
 }
 
 TEST_CASE("A cloned kiosk database is refused with a clear error and never overwrites") {
-    Desk desk;
+    const auto backend = GENERATE(Backend::Sqlite, Backend::Postgres);
+    INFO("central store on " << to_string(backend));
+    Desk desk(false, 40, backend);
     desk.start_server();
     const auto a = desk.add_kiosk("Accueil 1");
     {
@@ -323,45 +359,46 @@ TEST_CASE("A cloned kiosk database is refused with a clear error and never overw
     const auto r = desk.once(clone);
     CHECK(r.code == 1);
     CHECK_THAT(r.err, Catch::Contains("cloned"));
-    CHECK(count_in(desk.central, "SELECT count(*) FROM sync_refusals WHERE reason LIKE 'conflict%'") == 3);
+    CHECK(desk.central_count("SELECT count(*) FROM sync_refusals WHERE reason LIKE 'conflict%'") == 3);
     CHECK(count_in(clone, "SELECT count(*) FROM sync_dead_letters") == 3);
-    CHECK_THAT(desk.run({"status", "--db", desk.central}).out,
+    CHECK_THAT(desk.run(desk.with_store({"status"})).out,
                Catch::Contains("(from copies of a device's database: 3)"));
     // The original's check-ins stand; the clone's stayed out and wait, visible, in its dead letters.
-    CHECK(checkins_in(desk.central) == checkins_in(a));
+    CHECK(desk.central_checkins() == checkins_in(a));
     desk.require_converged(3);
 }
 
 TEST_CASE("A revoked device is cut off, by network and by bundle, it still receives the central's bundle") {
-    Desk desk;
+    const auto backend = GENERATE(Backend::Sqlite, Backend::Postgres);
+    INFO("central store on " << to_string(backend));
+    Desk desk(false, 40, backend);
     desk.start_server();
     const auto ok = desk.add_kiosk("Accueil 1");
     const auto cut = desk.add_kiosk("Accueil 2");
     check_in_on(ok, slice(desk.people, 0, 4));
     check_in_on(cut, slice(desk.people, 4, 4));
-    CHECK(desk.run({"revoke", "Accueil 2", "--db", desk.central}).code == 0);
-    CHECK(desk.run({"revoke", "Nobody", "--db", desk.central}).code == 2);
+    CHECK(desk.run(desk.with_store({"revoke", "Accueil 2"})).code == 0);
+    CHECK(desk.run(desk.with_store({"revoke", "Nobody"})).code == 2);
     const auto r = desk.once(cut);
     CHECK(r.code == 1);
     CHECK_THAT(r.err, Catch::Contains("revoked"));
     CHECK(count_in(cut, "SELECT count(*) FROM sync_dead_letters") == 0); // not refused: just not sent
     CHECK(meta_in(cut, "sync.pending") == "4");
     CHECK(desk.once(ok).code == 0);
-    CHECK_THAT(desk.run({"status", "--db", desk.central}).out,
+    CHECK_THAT(desk.run(desk.with_store({"status"})).out,
                Catch::Contains("Accueil 2 (self-service kiosk): cut off (revoked)"));
     // Its USB stick is refused whole: a stolen kiosk cannot come back through a bundle.
     CHECK(desk.run({"export", "--db", cut, "--out", desk.dir.file("cut.acc")}).code == 0);
-    const auto merged = desk.run({"merge", desk.dir.file("cut.acc"), "--db", desk.central});
+    const auto merged = desk.run(desk.with_store({"merge", desk.dir.file("cut.acc")}));
     CHECK(merged.code == 2);
     CHECK_THAT(merged.err, Catch::Contains("revoked") && Catch::Contains("Nothing was merged"));
     // The central store's bundle, signed with the key the kiosk pinned at join, still reaches it.
-    CHECK(desk.run({"export", "--all", "--db", desk.central, "--out", desk.dir.file("central.acc")}).code ==
-          0);
+    CHECK(desk.run(desk.with_store({"export", "--all", "--out", desk.dir.file("central.acc")})).code == 0);
     CHECK(desk.run({"merge", desk.dir.file("central.acc"), "--db", cut}).code == 0);
     CHECK(desk.once(ok).code == 0);
-    CHECK(checkins_in(desk.central).size() == 4);
+    CHECK(desk.central_checkins().size() == 4);
     CHECK(checkins_in(cut).size() == 8);
-    CHECK(checkins_in(desk.central) == checkins_in(ok));
+    CHECK(desk.central_checkins() == checkins_in(ok));
 }
 
 TEST_CASE("HTTPS with a pinned certificate, a server with another certificate is refused") {
@@ -834,4 +871,133 @@ TEST_CASE("After a merge with no organisers' page open, the server's figures thr
     // An idle server uses next to nothing; a spinning thread passes a second of CPU within seconds.
     CHECK_FALSE(wait_until([&] { return only_child_cpu_s() - after_merge > 1.0; }, 4s));
     desk.stop_server();
+}
+
+// Issue 15: an organisation's PostgreSQL with two servers behind one address. The kiosks know only
+// that address (a relay sends each connection to either server at random, as a load balancer would);
+// one server is killed -9 while its merges hold their transactions open, and started again.
+TEST_CASE("Two servers behind one address, ten kiosks, one killed -9 and restarted: each arrival once") {
+    Desk desk(true, 400, Backend::Postgres);
+    const int port_a = free_port(), port_b = free_port();
+    TcpRelay front({port_a, port_b});
+    const std::string url = "https://127.0.0.1:" + std::to_string(front.port());
+    const auto serve = [&](int port, const Env& env) {
+        auto p = std::make_unique<Process>(
+            std::vector<std::string>{kSync, "serve", "--store", desk.store, "--listen",
+                                     "127.0.0.1:" + std::to_string(port), "--url", url},
+            desk.log("server"), env);
+        REQUIRE(wait_until([&] { return p->out().find("serving") != std::string::npos; }, 10s));
+        return p;
+    };
+    // Server A holds each merge's transaction open 300 ms: killed, it dies inside one.
+    const Env slow{{"ACCUEIL_SYNC_TEST_MERGE_DELAY_MS", "300"}};
+    auto a = serve(port_a, slow);
+    auto b = serve(port_b, {});
+    // One certificate for both (kept in the store): a kiosk pinned it at join, whichever server it met.
+    const auto fingerprint = [](const std::string& out) {
+        const std::string mark = "(SHA-256): ";
+        const auto at = out.find(mark);
+        return at == std::string::npos ? ""
+                                       : out.substr(at + mark.size(), out.find('.', at) - at - mark.size());
+    };
+    CHECK(fingerprint(a->out()).size() >= 64);
+    CHECK(fingerprint(a->out()) == fingerprint(b->out()));
+    for (int i = 0; i < 10; ++i)
+        desk.add_kiosk("Accueil " + std::to_string(i + 1));
+    std::vector<std::unique_ptr<Process>> agents;
+    for (const auto& k : desk.kiosks)
+        agents.push_back(desk.agent(k));
+    // Three waves of ten arrivals per kiosk, thirty different people each.
+    const auto wave = [&](int n) {
+        for (std::size_t k = 0; k < desk.kiosks.size(); ++k)
+            REQUIRE(check_in_on(desk.kiosks[k], slice(desk.people, k * 30 + std::size_t(n) * 10, 10)) == 10);
+    };
+    wave(0);
+    // Killed while the first wave goes in.
+    REQUIRE(wait_until([&] { return desk.central_checkins().size() >= 20; }, 30s));
+    a->kill9();
+    wave(1);
+    CHECK(wait_until([&] { return desk.central_checkins().size() == 200; }, 60s));
+    const auto served_before = front.served();
+    a = serve(port_a, {});
+    wave(2);
+    CHECK(wait_until([&] { return desk.converged(300); }, 60s));
+    desk.require_converged(300);
+    // Exactly once: as many check-in events in the journal as made, none refused.
+    CHECK(desk.central_count("SELECT count(*) FROM journal WHERE kind = 4") == 300);
+    CHECK(desk.central_count("SELECT count(*) FROM sync_refusals") == 0);
+    // Both servers took kiosks' connections, and the restarted one took some again.
+    const auto served = front.served();
+    INFO("connections to A, B: " << served[0] << ", " << served[1]);
+    CHECK(served[0] > served_before[0]);
+    CHECK(served[1] > 0);
+    for (auto& agent : agents) {
+        agent->signal(SIGTERM);
+        CHECK(agent->wait() == 0);
+    }
+    // Organisers see every device, from either server's store, with nothing left to send.
+    CHECK(settled_devices(desk.run(desk.with_store({"status"})).out) == 10);
+}
+
+TEST_CASE("PostgreSQL restarts under a running server: it connects again and the kiosk's arrivals go in") {
+    Desk desk(false, 40, Backend::Postgres);
+    desk.start_server();
+    const auto k = desk.add_kiosk("Accueil 1");
+    check_in_on(k, slice(desk.people, 0, 5));
+    CHECK(desk.once(k).code == 0);
+    desk.pg->restart();
+    check_in_on(k, slice(desk.people, 5, 5));
+    // The restart broke the server's connection: at most one round fails on it, the next goes in.
+    CHECK(wait_until([&] { return desk.once(k).code == 0 && desk.central_checkins().size() == 10; }, 20s));
+    desk.require_converged(10);
+    desk.stop_server(); // the same process served throughout, and stops cleanly
+}
+
+// Issue 15's aim: the organisers move a running event from the laptop to their PostgreSQL. The kiosks
+// go on checking people in and are never touched: the new server answers at the same address with
+// the same certificate and the same identity, and takes up where the laptop stopped.
+TEST_CASE(
+    "A running event moves from the laptop to PostgreSQL: the kiosks work on, untouched, nothing lost") {
+    Desk desk(true);
+    desk.start_server();
+    const auto k1 = desk.add_kiosk("Accueil 1"), k2 = desk.add_kiosk("Accueil 2");
+    std::vector<std::unique_ptr<Process>> agents;
+    for (const auto& k : desk.kiosks)
+        agents.push_back(desk.agent(k));
+    check_in_on(k1, slice(desk.people, 0, 10));
+    check_in_on(k2, slice(desk.people, 10, 10));
+    CHECK(wait_until([&] { return desk.converged(20); }, 30s));
+
+    // The first pass while the laptop's server still takes arrivals.
+    desk.pg = std::make_unique<TestPostgres>();
+    desk.store = desk.pg->url();
+    check_in_on(k1, slice(desk.people, 20, 5));
+    auto r = desk.run({"migrate", "--from", desk.central, "--to", desk.store});
+    INFO(r.out << r.err);
+    REQUIRE(r.code == 0);
+    check_in_on(k2, slice(desk.people, 25, 5));
+    CHECK(wait_until([&] { return checkins_in(desk.central).size() == 30; }, 30s));
+    // The laptop's server stops; the second pass brings what arrived since the first.
+    desk.stop_server();
+    r = desk.run({"migrate", "--from", desk.central, "--to", desk.store});
+    REQUIRE(r.code == 0);
+    desk.backend = Backend::Postgres;
+    CHECK(desk.central_checkins() == checkins_in(desk.central));
+    // The new server on the same address: the kiosks' agents find it by themselves.
+    desk.start_server();
+    check_in_on(k1, slice(desk.people, 30, 5));
+    CHECK(wait_until([&] { return desk.converged(35); }, 30s));
+    // Nothing refused, nothing to enrol again: the same certificate and identity answered.
+    for (const auto& k : desk.kiosks)
+        CHECK(count_in(k, "SELECT count(*) FROM sync_dead_letters") == 0);
+    CHECK(desk.central_count("SELECT count(*) FROM sync_refusals") == 0);
+    // A kiosk enrolled now joins the same way, pinning the certificate the others pinned.
+    const auto k3 = desk.add_kiosk("Accueil 3");
+    CHECK(meta_in(k3, "sync.fingerprint") == meta_in(k1, "sync.fingerprint"));
+    CHECK(wait_until([&] { return desk.once(k3).code == 0 && desk.converged(35); }, 30s));
+    for (auto& a : agents) {
+        a->signal(SIGTERM);
+        CHECK(a->wait() == 0);
+    }
+    desk.require_converged(35);
 }

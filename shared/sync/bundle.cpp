@@ -113,7 +113,10 @@ Bundle decode_bundle(const std::string& bytes, const std::string& where) {
 }
 
 void verify_bundle_signer(Store& store, const Bundle& b, const std::string& where) {
-    const auto peers = known_peers(store);
+    verify_bundle_signer(known_peers(store), b, where);
+}
+
+void verify_bundle_signer(const std::map<Origin, Peer>& peers, const Bundle& b, const std::string& where) {
     const auto it = peers.find(b.origin);
     if (it == peers.end() || !it->second.key)
         throw InputError(

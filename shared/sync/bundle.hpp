@@ -10,7 +10,10 @@
 // (sync/merge.cpp), but the stick itself still holds them: hand kiosks only bundles from kiosks.
 #include "badge/event_keys.hpp"
 #include "store.hpp"
+#include "sync/peers.hpp"
 #include "sync/protocol.hpp"
+
+#include <map>
 
 #include <string>
 #include <vector>
@@ -34,6 +37,8 @@ Bundle decode_bundle(const std::string& bytes, const std::string& where);
 // Throws InputError unless the signer is a device this store knows by that key and has not revoked
 // (on a kiosk: the central store whose key was pinned at join).
 void verify_bundle_signer(Store& store, const Bundle& b, const std::string& where);
+// The same against a store's list of peers (known_peers, or the PostgreSQL store's).
+void verify_bundle_signer(const std::map<Origin, Peer>& peers, const Bundle& b, const std::string& where);
 
 // Written owner-only to a temporary file, flushed to disk, then renamed: a pulled stick never holds
 // half a file.

@@ -1,5 +1,7 @@
 #include "sync/devices.hpp"
 
+#include "sync/device_table.hpp"
+
 #include "database.hpp"
 #include "errors.hpp"
 #include "event_calendar.hpp"
@@ -20,31 +22,6 @@ void ensure_sodium() {
     if (sodium_init() < 0)
         throw StoreError("libsodium could not start");
 }
-
-Device row_device(SQLite::Statement& q) {
-    Device d;
-    d.name = q.getColumn(0).getString();
-    if (!q.getColumn(1).isNull()) {
-        const auto b = q.getColumn(1);
-        d.origin = origin_from_blob(b.getBlob(), b.getBytes());
-    }
-    d.enrolled_ms = q.getColumn(2).getInt64();
-    if (!q.getColumn(3).isNull())
-        d.joined_ms = q.getColumn(3).getInt64();
-    if (!q.getColumn(4).isNull())
-        d.revoked_ms = q.getColumn(4).getInt64();
-    if (!q.getColumn(5).isNull())
-        d.last_contact_ms = q.getColumn(5).getInt64();
-    d.pending = q.getColumn(6).getInt64();
-    d.role = role_from_string(q.getColumn(7).getString()).value_or(Role::Kiosk);
-    if (!q.getColumn(8).isNull())
-        d.enrol_expires_ms = q.getColumn(8).getInt64();
-    return d;
-}
-
-constexpr const char* kDeviceColumns =
-    "SELECT name, origin, enrolled_ms, joined_ms, revoked_ms, last_contact_ms, "
-    "pending, role, enrol_expires_ms FROM sync_devices ";
 } // namespace
 
 std::string random_secret_hex() {
@@ -68,30 +45,26 @@ NameInUse::NameInUse(Device d)
       device(std::move(d)) {}
 
 std::optional<Device> find_device(Store& store, const std::string& name) {
-    SQLite::Statement q(store.db(), std::string(kDeviceColumns) + "WHERE name = ?");
-    q.bind(1, name);
-    if (!q.executeStep())
-        return std::nullopt;
-    return row_device(q);
+    return SqliteDeviceTable(store).find(name);
 }
 
 namespace {
 // The name a revoked device keeps once its own goes to another: "Accueil 2 (2022-09-28 09:12)", in the
 // event's time zone, with " #2"... when that is taken too.
-std::string retired_name(Store& store, const std::string& name, std::int64_t at_ms) {
-    std::string tz = store.event().timezone;
+std::string retired_name(DeviceTable& table, const std::string& name, std::int64_t at_ms) {
+    std::string tz = table.timezone();
     if (tz.empty() || !is_valid_timezone(tz))
         tz = "UTC";
     const std::string base = name + " (" + local_day(at_ms, tz) + " " + local_hh_mm(at_ms, tz) + ")";
     std::string candidate = base;
-    for (int n = 2; find_device(store, candidate); ++n)
+    for (int n = 2; table.find(candidate); ++n)
         candidate = base + " #" + std::to_string(n);
     return candidate;
 }
 
 } // namespace
 
-Enrolment enrol(Store& store, const EnrolRequest& request) {
+Enrolment enrol(DeviceTable& table, const EnrolRequest& request) {
     const std::string& name = request.name;
     if (name.empty() || name.size() > 100)
         throw InputError("--name", i18n::tr("enrol.bad_name"));
@@ -102,39 +75,29 @@ Enrolment enrol(Store& store, const EnrolRequest& request) {
             "--valid", i18n::tr("enrol.bad_validity", {{"valid", std::to_string(request.valid_ms) + " ms"}}));
     Enrolment out;
     out.secret = random_secret_hex();
-    const std::int64_t now = store.wall_ms();
-    WriteTransaction tx(store.db());
-    if (const auto old = find_device(store, name)) {
-        if (old->in_use(now) && !request.replace)
-            throw NameInUse(*old);
-        if (old->joined_ms) {
-            // A device that joined: revoked (if it was not already) and kept under another name.
-            out.revoked_as = retired_name(store, name, old->revoked_ms.value_or(now));
-            SQLite::Statement retire(
-                store.db(), "UPDATE sync_devices SET name = ?1, revoked_ms = coalesce(revoked_ms, ?2), "
-                            "enrol_hash = NULL, enrol_expires_ms = NULL WHERE name = ?3");
-            retire.bind(1, *out.revoked_as);
-            retire.bind(2, now);
-            retire.bind(3, name);
-            retire.exec();
-        } else {
-            out.replaced_code = !old->revoked_ms && old->in_use(now);
-            SQLite::Statement drop(store.db(), "DELETE FROM sync_devices WHERE name = ?");
-            drop.bind(1, name);
-            drop.exec();
+    table.write([&] {
+        const std::int64_t now = table.now();
+        if (const auto old = table.find(name)) {
+            if (old->in_use(now) && !request.replace)
+                throw NameInUse(*old);
+            if (old->joined_ms) {
+                // A device that joined: revoked (if it was not already) and kept under another name.
+                out.revoked_as = retired_name(table, name, old->revoked_ms.value_or(now));
+                table.retire(name, *out.revoked_as);
+            } else {
+                out.replaced_code = !old->revoked_ms && old->in_use(now);
+                table.remove(name);
+            }
         }
-    }
-    SQLite::Statement q(store.db(),
-                        "INSERT INTO sync_devices (name, enrol_hash, enrolled_ms, role, enrol_expires_ms) "
-                        "VALUES (?1, ?2, ?3, ?4, ?3 + ?5)");
-    q.bind(1, name);
-    q.bind(2, secret_hash(out.secret));
-    q.bind(3, now);
-    q.bind(4, to_string(request.role));
-    q.bind(5, request.valid_ms);
-    q.exec();
-    tx.commit();
+        table.add_code(name, secret_hash(out.secret), request.role, now + request.valid_ms);
+        return true;
+    });
     return out;
+}
+
+Enrolment enrol(Store& store, const EnrolRequest& request) {
+    SqliteDeviceTable table(store);
+    return enrol(table, request);
 }
 
 std::string enrol_device(Store& store, const std::string& name, Role role, std::int64_t valid_ms) {
@@ -167,7 +130,22 @@ std::optional<JoinRefusal> join_refusal_from_string(std::string_view text) {
     return std::nullopt;
 }
 
-JoinResult join_device(Store& store, const JoinAttempt& attempt) {
+namespace {
+// A desk's badge-key label: "desk <name>", cut to the door's bound on labels before a whole character.
+std::string desk_key_label(const std::string& name) {
+    std::string label = "desk " + name;
+    if (label.size() > 100) {
+        label.resize(100);
+        while (!label.empty() && (static_cast<unsigned char>(label.back()) & 0xC0) == 0x80)
+            label.pop_back();
+        if (!label.empty() && static_cast<unsigned char>(label.back()) >= 0xC0)
+            label.pop_back();
+    }
+    return label;
+}
+
+// The rules of one join, inside the caller's transaction; it commits only when `joined` is set.
+JoinResult try_join(DeviceTable& table, const JoinAttempt& attempt) {
     JoinResult out;
     const auto refuse = [&out](JoinRefusal r, std::string why) {
         out.refusal = r;
@@ -175,63 +153,36 @@ JoinResult join_device(Store& store, const JoinAttempt& attempt) {
         return out;
     };
     const Origin& origin = attempt.origin;
-    WriteTransaction tx(store.db());
-    SQLite::Statement q(store.db(),
-                        "SELECT name, role, enrol_expires_ms FROM sync_devices WHERE enrol_hash = ? "
-                        "AND revoked_ms IS NULL");
-    q.bind(1, secret_hash(attempt.secret));
-    if (!q.executeStep())
+    const auto code = table.by_enrol_hash(secret_hash(attempt.secret));
+    if (!code)
         return refuse(JoinRefusal::UnknownCode,
                       "unknown or already used enrolment code; ask for a new one (accueil-sync enroll)");
-    Joined j{q.getColumn(0).getString(), random_secret_hex(),
-             role_from_string(q.getColumn(1).getString()).value_or(Role::Kiosk)};
-    const bool expired = !q.getColumn(2).isNull() && q.getColumn(2).getInt64() < store.wall_ms();
-    q.reset();
-    if (expired)
+    Joined j{code->name, random_secret_hex(), code->role};
+    if (code->expires_ms && *code->expires_ms < table.now())
         return refuse(JoinRefusal::ExpiredCode,
                       "this enrolment code has expired; ask for a new one (accueil-sync enroll)");
-    if (origin == store.origin())
+    if (origin == table.self())
         return refuse(JoinRefusal::CentralItself, "this is the central database itself, not a kiosk");
     if (!attempt.replaces.empty()) {
         // The device this database was: authenticated by its own token, revoked with this join.
-        const auto old = authenticate(store, attempt.replaces);
+        const auto old = authenticate(table, attempt.replaces);
         if (!old)
             return refuse(JoinRefusal::ReplacesUnknown,
                           "the device this kiosk replaces is not enrolled here; it must leave its own "
                           "server first");
         out.replaced = old->name;
         // The same database goes on as the new device: its origin moves with it.
-        SQLite::Statement revoke(store.db(),
-                                 "UPDATE sync_devices SET revoked_ms = coalesce(revoked_ms, ?1), "
-                                 "enrol_hash = NULL, enrol_expires_ms = NULL, "
-                                 "origin = CASE WHEN origin = ?2 THEN NULL ELSE origin END WHERE name = ?3");
-        revoke.bind(1, store.wall_ms());
-        revoke.bind(2, origin.data(), int(origin.size()));
-        revoke.bind(3, old->name);
-        revoke.exec();
+        table.revoke_replaced(old->name, origin);
     }
     // One origin, one device: a copied kiosk disk cannot join as a second device and speak for the first.
-    SQLite::Statement other(store.db(), "SELECT name FROM sync_devices WHERE origin = ? AND name <> ?");
-    other.bind(1, origin.data(), int(origin.size()));
-    other.bind(2, j.name);
-    if (other.executeStep()) {
-        out.other_name = other.getColumn(0).getString();
+    if (auto other = table.holder_of(origin, j.name)) {
+        out.other_name = std::move(*other);
         return refuse(JoinRefusal::OriginTaken,
                       "this kiosk database already joined as \"" + out.other_name +
                           "\"; a copy of it cannot join again (give the new device a new database)");
     }
-    other.reset();
-    const PublicKey& device_key = attempt.device_key;
-    SQLite::Statement u(store.db(),
-                        "UPDATE sync_devices SET enrol_hash = NULL, enrol_expires_ms = NULL, token_hash = ?, "
-                        "joined_ms = ?, last_contact_ms = ?, origin = ? WHERE name = ?");
-    u.bind(1, secret_hash(j.token));
-    u.bind(2, store.wall_ms());
-    u.bind(3, store.wall_ms());
-    u.bind(4, origin.data(), int(origin.size()));
-    u.bind(5, j.name);
-    u.exec();
-    record_peer(store.db(), origin, Peer{j.role, j.name, device_key});
+    table.bind(j.name, secret_hash(j.token), origin);
+    table.record_peer(origin, Peer{j.role, j.name, attempt.device_key});
     if (j.role == Role::Desk) {
         // A desk reprints badges and prints walk-ins' badges offline, never holding the event's main
         // private key: its device key becomes a badge key, journalled here so every kiosk accepts what
@@ -240,19 +191,25 @@ JoinResult join_device(Store& store, const JoinAttempt& attempt) {
         // (shared/badge/FORMAT.md, shared/sync/bundle.cpp). There is no key removal in the journal yet:
         // revoking the desk stops its syncs and bundles, but the badges it signed, and any its disk
         // could still sign, keep verifying until the event gets a new key set.
-        std::string label = "desk " + j.name;
-        if (label.size() > 100) { // the door's bound on key labels; cut before a whole character
-            label.resize(100);
-            while (!label.empty() && (static_cast<unsigned char>(label.back()) & 0xC0) == 0x80)
-                label.pop_back();
-            if (!label.empty() && static_cast<unsigned char>(label.back()) >= 0xC0)
-                label.pop_back();
-        }
-        add_event_key(store, device_key, label);
+        table.add_badge_key(attempt.device_key, desk_key_label(j.name));
     }
-    tx.commit();
     out.joined = std::move(j);
     return out;
+}
+} // namespace
+
+JoinResult join_device(DeviceTable& table, const JoinAttempt& attempt) {
+    JoinResult out;
+    table.write([&] {
+        out = try_join(table, attempt);
+        return out.joined.has_value();
+    });
+    return out;
+}
+
+JoinResult join_device(Store& store, const JoinAttempt& attempt) {
+    SqliteDeviceTable table(store);
+    return join_device(table, attempt);
 }
 
 std::optional<Joined> join_device(Store& store, const std::string& enrol_secret, const Origin& origin,
@@ -262,43 +219,35 @@ std::optional<Joined> join_device(Store& store, const std::string& enrol_secret,
     return r.joined;
 }
 
-std::optional<Device> authenticate(Store& store, const std::string& token) {
+std::optional<Device> authenticate(DeviceTable& table, const std::string& token) {
     if (token.size() != 64)
         return std::nullopt;
     // Revoked devices are found too, so the server can tell them why they are refused.
-    SQLite::Statement q(store.db(), std::string(kDeviceColumns) + "WHERE token_hash = ?");
-    q.bind(1, secret_hash(token));
-    if (!q.executeStep())
-        return std::nullopt;
-    return row_device(q);
+    return table.by_token_hash(secret_hash(token));
 }
 
-bool revoke_device(Store& store, const std::string& name) {
-    WriteTransaction tx(store.db());
-    SQLite::Statement q(store.db(), "UPDATE sync_devices SET revoked_ms = ?, enrol_hash = NULL "
-                                    "WHERE name = ? AND revoked_ms IS NULL");
-    q.bind(1, store.wall_ms());
-    q.bind(2, name);
-    const bool done = q.exec() == 1;
-    tx.commit();
+std::optional<Device> authenticate(Store& store, const std::string& token) {
+    SqliteDeviceTable table(store);
+    return authenticate(table, token);
+}
+
+bool revoke_device(DeviceTable& table, const std::string& name) {
+    bool done = false;
+    table.write([&] { return done = table.revoke(name); });
     return done;
 }
 
+bool revoke_device(Store& store, const std::string& name) {
+    SqliteDeviceTable table(store);
+    return revoke_device(table, name);
+}
+
 void touch_device(Store& store, const std::string& name, std::int64_t pending) {
-    SQLite::Statement q(store.db(),
-                        "UPDATE sync_devices SET last_contact_ms = ?, pending = ? WHERE name = ?");
-    q.bind(1, store.wall_ms());
-    q.bind(2, pending);
-    q.bind(3, name);
-    q.exec();
+    SqliteDeviceTable(store).touch(name, pending);
 }
 
 std::vector<Device> list_devices(Store& store) {
-    std::vector<Device> out;
-    SQLite::Statement q(store.db(), std::string(kDeviceColumns) + "ORDER BY name");
-    while (q.executeStep())
-        out.push_back(row_device(q));
-    return out;
+    return SqliteDeviceTable(store).all();
 }
 
 Store create_joining_store(const std::string& path, WallClock wall) {

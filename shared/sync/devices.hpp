@@ -56,6 +56,10 @@ struct NameInUse : InputError {
     explicit NameInUse(Device d);
     Device device;
 };
+class DeviceTable;
+// The rules are written once over a DeviceTable (shared/sync/device_table.hpp); the Store& forms use
+// the SQLite one.
+Enrolment enrol(DeviceTable& table, const EnrolRequest& request);
 Enrolment enrol(Store& store, const EnrolRequest& request);
 // enrol() without --replace, returning the secret.
 std::string enrol_device(Store& store, const std::string& name, Role role = Role::Kiosk,
@@ -89,12 +93,15 @@ struct JoinResult {
     std::string other_name; // OriginTaken: the device this database already is
     std::string replaced;   // the device `replaces` named, now revoked
 };
+JoinResult join_device(DeviceTable& table, const JoinAttempt& attempt);
 JoinResult join_device(Store& store, const JoinAttempt& attempt);
 std::optional<Joined> join_device(Store& store, const std::string& enrol_secret, const Origin& origin,
                                   const PublicKey& device_key, std::string& why);
 std::optional<Device> find_device(Store& store, const std::string& name);
 // The device holding this token, revoked or not (check `revoked_ms`).
+std::optional<Device> authenticate(DeviceTable& table, const std::string& token);
 std::optional<Device> authenticate(Store& store, const std::string& token);
+bool revoke_device(DeviceTable& table, const std::string& name);
 bool revoke_device(Store& store, const std::string& name);
 // Records a request from the device (last contact, what it says it still has to send).
 // Call inside a WriteTransaction.

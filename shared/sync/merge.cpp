@@ -268,20 +268,18 @@ std::vector<JournalEvent> events_missing(Store& store, const VersionVector& thei
     return std::move(batch.events);
 }
 
-PeerBatch events_for_peer(Store& store, const VersionVector& theirs, std::size_t limit, Role receiver,
+PeerBatch events_for_peer(const Origin& self, const VersionVector& local, const JournalRows& rows,
+                          const VersionVector& theirs, std::size_t limit, Role receiver,
                           const std::optional<Origin>& exclude) {
     PeerBatch batch;
     auto& out = batch.events;
     bool& more = batch.more;
-    // No LIMIT: withheld rows are stepped over; the loop stops at the first row past `limit`.
-    SQLite::Statement q(store.db(), "SELECT origin, seq, hlc, kind, entity, payload FROM journal "
-                                    "WHERE origin = ? AND seq > ? ORDER BY seq");
     // Our own origin first: a new kiosk needs the event, its keys and the roster before the check-ins
     // of other devices can be checked against them.
-    std::vector<Origin> order{store.origin()};
-    for (const auto& [origin, mine] : local_vector(store)) {
+    std::vector<Origin> order{self};
+    for (const auto& [origin, mine] : local) {
         (void)mine;
-        if (origin != store.origin())
+        if (origin != self)
             order.push_back(origin);
     }
     for (const auto& origin : order) {
@@ -293,32 +291,45 @@ PeerBatch events_for_peer(Store& store, const VersionVector& theirs, std::size_t
             more = true;
             break;
         }
-        q.reset();
-        bind_origin(q, 1, origin);
-        q.bind(2, from);
         std::int64_t contiguous = from; // every seq up to it is sent, withheld or below `from`
         bool gap = false, withheld = false;
-        while (q.executeStep()) {
-            const std::int64_t seq = q.getColumn(1).getInt64();
-            const auto kind = EventKind(q.getColumn(3).getInt());
-            const bool keep = !withheld_from(receiver, kind);
+        // Withheld rows are stepped over; the walk stops at the first row past `limit`.
+        rows(origin, from, [&](JournalEvent&& e) {
+            const bool keep = !withheld_from(receiver, e.kind);
             if (keep && out.size() >= limit) {
                 more = true;
-                break;
+                return false;
             }
-            gap = gap || seq != contiguous + 1;
+            gap = gap || e.seq != contiguous + 1;
             if (!gap)
-                contiguous = seq;
+                contiguous = e.seq;
             if (keep)
-                out.push_back(journal_event_from_row(q));
+                out.push_back(std::move(e));
             else
                 withheld = true;
-        }
-        q.reset();
+            return true;
+        });
         if (withheld && contiguous > from)
             batch.covered[origin] = contiguous;
     }
     return batch;
+}
+
+PeerBatch events_for_peer(Store& store, const VersionVector& theirs, std::size_t limit, Role receiver,
+                          const std::optional<Origin>& exclude) {
+    SQLite::Statement q(store.db(), "SELECT origin, seq, hlc, kind, entity, payload FROM journal "
+                                    "WHERE origin = ? AND seq > ? ORDER BY seq");
+    const JournalRows rows = [&q](const Origin& origin, std::int64_t after,
+                                  const std::function<bool(JournalEvent &&)>& visit) {
+        q.reset();
+        bind_origin(q, 1, origin);
+        q.bind(2, after);
+        while (q.executeStep())
+            if (!visit(journal_event_from_row(q)))
+                break;
+        q.reset();
+    };
+    return events_for_peer(store.origin(), local_vector(store), rows, theirs, limit, receiver, exclude);
 }
 
 namespace {

@@ -81,6 +81,13 @@ struct PeerBatch {
 };
 PeerBatch events_for_peer(Store& store, const VersionVector& theirs, std::size_t limit, Role receiver,
                           const std::optional<Origin>& exclude = std::nullopt);
+// The same rules over any journal (the PostgreSQL store's too): `rows` hands `visit` an origin's
+// events above a seq in seq order, until `visit` returns false; `local` is the store's vector.
+using JournalRows = std::function<void(const Origin& origin, std::int64_t after,
+                                       const std::function<bool(JournalEvent&&)>& visit)>;
+PeerBatch events_for_peer(const Origin& self, const VersionVector& local, const JournalRows& rows,
+                          const VersionVector& theirs, std::size_t limit, Role receiver,
+                          const std::optional<Origin>& exclude);
 // The same for a receiver that may hold everything (a desk, a central store, a bundle for central).
 std::vector<JournalEvent> events_missing(Store& store, const VersionVector& theirs, std::size_t limit,
                                          bool& more, const std::optional<Origin>& exclude = std::nullopt);

@@ -3,6 +3,7 @@
 #include "agent.hpp"
 #include "attendee.hpp"
 #include "backup.hpp"
+#include "central_backend.hpp"
 #include "database.hpp"
 #include "errors.hpp"
 #include "event_calendar.hpp"
@@ -97,28 +98,33 @@ std::string local_moment(const std::string& tz, std::int64_t ms) {
     return local_day(ms, tz) + " " + local_hh_mm(ms, tz);
 }
 
-std::string local_moment(Store& store, std::int64_t ms) {
-    return local_moment(event_zone(store.event().timezone), ms);
-}
-
 std::string role_words(Role role) {
     return i18n::tr(role == Role::Desk ? "enrol.role_desk" : "enrol.role_kiosk");
 }
 
+// `db` is a file, or a postgresql:// URL (`--store`).
+std::unique_ptr<CentralBackend> open_central(const std::string& db) {
+    if (pg::is_store_url(db))
+        return postgres_central(db);
+    require_database(db, "central.no_database");
+    return sqlite_central(db, 0);
+}
+
 // Why a name cannot be enrolled again without --replace, and what --replace would do.
-std::string name_in_use_text(Store& central, const Device& d) {
+std::string name_in_use_text(const std::string& tz, const Device& d) {
     if (d.joined_ms)
         return i18n::tr("enrol.in_use_active",
                         {{"name", d.name},
                          {"role", role_words(d.role)},
-                         {"last_contact", d.last_contact_ms ? local_moment(central, *d.last_contact_ms)
+                         {"last_contact", d.last_contact_ms ? local_moment(tz, *d.last_contact_ms)
                                                             : i18n::tr("enrol.never")}});
     return i18n::tr("enrol.in_use_code",
                     {{"name", d.name},
-                     {"made", local_moment(central, d.enrolled_ms)},
-                     {"until", d.enrol_expires_ms ? local_moment(central, *d.enrol_expires_ms) : "-"}});
+                     {"made", local_moment(tz, d.enrolled_ms)},
+                     {"until", d.enrol_expires_ms ? local_moment(tz, *d.enrol_expires_ms) : "-"}});
 }
 
+// `db` is a file, or a postgresql:// URL (`--store`).
 int cmd_enroll(const std::string& db, const std::string& name, std::string url, std::string png,
                const std::string& role_text, const std::string& valid, bool replace) {
     const auto role = role_from_string(role_text);
@@ -127,29 +133,32 @@ int cmd_enroll(const std::string& db, const std::string& name, std::string url, 
     const auto valid_ms = parse_duration_ms(valid);
     if (!valid_ms)
         throw InputError("--valid", i18n::tr("enrol.bad_validity", {{"valid", valid}}));
-    Store central = Store::open(db, sync_wall_ms);
+    const bool on_postgres = pg::is_store_url(db);
+    auto central = open_central(db);
+    auto& devices = central->devices();
+    const std::string tz = event_zone(devices.timezone());
     if (url.empty())
-        url = central.meta("sync.url").value_or("");
+        url = central->announced_url();
     if (url.empty())
         throw InputError("", i18n::tr("enrol.no_url"));
     auto code = parse_server_url(url);
     if (!code)
         throw InputError("--url", i18n::tr("enrol.bad_url", {{"url", url}}));
     // Said before anything is made (the certificate, a code); enrol() checks again in its transaction.
-    if (const auto old = find_device(central, name); old && !replace && old->in_use(sync_wall_ms()))
-        throw InputError("", name_in_use_text(central, *old));
+    if (const auto old = devices.find(name); old && !replace && old->in_use(sync_wall_ms()))
+        throw InputError("", name_in_use_text(tz, *old));
     if (code->scheme == "https")
-        code->fingerprint = certificate_fingerprint(ensure_certificate(db).cert);
+        code->fingerprint = certificate_fingerprint_of_pem(central->certificate().cert);
     Enrolment enrolment;
     try {
-        enrolment = enrol(central, EnrolRequest{name, *role, *valid_ms, replace});
+        enrolment = enrol(devices, EnrolRequest{name, *role, *valid_ms, replace});
     } catch (const NameInUse& e) {
-        throw InputError("", name_in_use_text(central, e.device));
+        throw InputError("", name_in_use_text(tz, e.device));
     }
     code->token = enrolment.secret;
     const std::string text = format_enrolment_code(*code);
     if (png.empty())
-        png = db + ".enrol.png";
+        png = on_postgres ? "enrol.png" : db + ".enrol.png";
     qr_png(text, png);
     std::cout << i18n::tr("enrol.title", {{"name", name}, {"role", role_words(*role)}}) << "\n";
     if (enrolment.revoked_as)
@@ -277,11 +286,23 @@ int cmd_revoke_store(const std::string& url, const std::string& name) {
 }
 
 int cmd_export(const std::string& db, const std::string& out, bool all) {
-    require_database(db, "central.no_device_database");
-    Store kiosk = Store::open(db, sync_wall_ms);
-    Bundle b{kiosk.origin(), kiosk.kiosk_name(), sync_wall_ms(),
-             all ? read_journal(kiosk.db()) : unacked_events(kiosk, std::size_t(-1))};
-    write_bundle_file(out, b, device_key_of(kiosk));
+    Bundle b;
+    std::optional<SigningKey> key;
+    if (pg::is_store_url(db)) { // the central store's journal on PostgreSQL, for a kiosk cut off
+        auto central = postgres_central(db);
+        b = Bundle{central->origin(), central->name(), sync_wall_ms(), central->journal(all), {}};
+        key = central->signing_key();
+    } else {
+        require_database(db, "central.no_device_database");
+        Store kiosk = Store::open(db, sync_wall_ms);
+        b = Bundle{kiosk.origin(),
+                   kiosk.kiosk_name(),
+                   sync_wall_ms(),
+                   all ? read_journal(kiosk.db()) : unacked_events(kiosk, std::size_t(-1)),
+                   {}};
+        key = device_key_of(kiosk);
+    }
+    write_bundle_file(out, b, *key);
     std::cout << "accueil-sync: "
               << (b.events.empty() ? i18n::tr("bundle.exported_nothing", {{"file", out}})
                                    : i18n::tr("bundle.exported",
@@ -291,20 +312,22 @@ int cmd_export(const std::string& db, const std::string& out, bool all) {
 }
 
 int cmd_merge(const std::string& db, const std::vector<std::string>& files) {
-    require_database(db, "central.no_database");
+    if (!pg::is_store_url(db))
+        require_database(db, "central.no_database");
     // Every bundle is checked before anything is merged: one damaged file stops the whole command.
     std::vector<Bundle> bundles;
     for (const auto& f : files)
         bundles.push_back(read_bundle_file(f));
-    Store store = Store::open(db, sync_wall_ms);
+    auto central = open_central(db);
+    const auto peers = central->peers();
     for (std::size_t i = 0; i < files.size(); ++i)
-        verify_bundle_signer(store, bundles[i], files[i]);
+        verify_bundle_signer(peers, bundles[i], files[i]);
     int status = 0;
     for (std::size_t i = 0; i < files.size(); ++i) {
         MergeOptions opt;
         opt.channel = Channel::Bundle;
         opt.source = bundles[i].kiosk + " (" + files[i] + ")"; // shown by `status` beside a refusal
-        const auto r = merge_events(store, bundles[i].events, opt);
+        const auto r = central->merge(bundles[i].events, opt);
         if (!r.ok()) {
             std::cerr << "accueil-sync: "
                       << i18n::tr("bundle.refused", {{"file", files[i]},
@@ -487,7 +510,16 @@ int cmd_migrate(const std::string& from, const std::string& to) {
     const bool to_pg = pg::is_store_url(to);
     if (to_pg == pg::is_store_url(from))
         throw InputError("", i18n::tr("migrate.same_kind"));
-    const auto r = to_pg ? pg::move_to_postgres(from, to) : pg::move_from_postgres(from, to);
+    // The server's certificate moves with the store: kiosks pinned it, and must meet it again.
+    std::map<std::string, std::string> certificate;
+    if (to_pg)
+        if (const auto pem = stored_certificate(from)) {
+            certificate["sync.tls_cert"] = pem->cert;
+            certificate["sync.tls_key"] = pem->key;
+        }
+    const auto r = to_pg ? pg::move_to_postgres(from, to, certificate) : pg::move_from_postgres(from, to);
+    if (!to_pg && r.server_files.count("sync.tls_cert") && r.server_files.count("sync.tls_key"))
+        save_certificate(to, {r.server_files.at("sync.tls_cert"), r.server_files.at("sync.tls_key"), ""});
     std::cout << "accueil-sync: "
               << i18n::tr("pg.moved", {{"events", std::to_string(r.events)},
                                        {"added", std::to_string(r.added)},
@@ -529,7 +561,8 @@ int main(int argc, char** argv) {
 
     ServeOptions serve_opt;
     auto* serve_cmd = app.add_subcommand("serve", i18n::tr("serve.help.command"));
-    serve_cmd->add_option("--db", serve_opt.db, i18n::tr("central.help.central_db"))->required();
+    auto* serve_db = serve_cmd->add_option("--db", serve_opt.db, i18n::tr("central.help.central_db"));
+    serve_cmd->add_option("--store", serve_opt.store, i18n::tr("central.help.store"))->excludes(serve_db);
     serve_cmd->add_option("--listen", serve_opt.listen, i18n::tr("serve.help.listen"))->capture_default_str();
     serve_cmd->add_option("--url", serve_opt.public_url, i18n::tr("serve.help.url"));
     serve_cmd->add_flag("--insecure", serve_opt.insecure, i18n::tr("serve.help.insecure"));
@@ -541,20 +574,29 @@ int main(int argc, char** argv) {
     serve_cmd->add_option("--backup-keep", serve_opt.backup_keep, i18n::tr("backup.help.keep"))
         ->capture_default_str()
         ->check(CLI::Range(1, 100000));
-    serve_cmd->callback([&] { run = [&] { return serve(serve_opt); }; });
+    serve_cmd->callback([&] {
+        if (serve_opt.db.empty() && serve_opt.store.empty()) // said as for any missing option
+            throw CLI::RequiredError("--db");
+        run = [&] { return serve(serve_opt); };
+    });
 
     std::string db, store, name, url, png, code, out, role = "kiosk", valid = "24h";
     bool all = false, replace = false;
     std::vector<std::string> files;
     auto* enroll = app.add_subcommand("enroll", i18n::tr("enrol.help.command"));
-    enroll->add_option("--db", db, i18n::tr("enrol.help.db"))->required();
+    auto* enroll_db = enroll->add_option("--db", db, i18n::tr("enrol.help.db"));
+    enroll->add_option("--store", store, i18n::tr("central.help.store"))->excludes(enroll_db);
     enroll->add_option("--name", name, i18n::tr("enrol.help.name"))->required();
     enroll->add_option("--url", url, i18n::tr("enrol.help.url"));
     enroll->add_option("--png", png, i18n::tr("enrol.help.png"));
     enroll->add_option("--role", role, i18n::tr("enrol.help.role"))->capture_default_str();
     enroll->add_option("--valid", valid, i18n::tr("enrol.help.valid"))->capture_default_str();
     enroll->add_flag("--replace", replace, i18n::tr("enrol.help.replace"));
-    enroll->callback([&] { run = [&] { return cmd_enroll(db, name, url, png, role, valid, replace); }; });
+    enroll->callback([&] {
+        if (db.empty() && store.empty())
+            throw CLI::RequiredError("--db");
+        run = [&] { return cmd_enroll(store.empty() ? db : store, name, url, png, role, valid, replace); };
+    });
 
     auto* join = app.add_subcommand("join", i18n::tr("joining.help.command"));
     join->add_option("code", code, i18n::tr("joining.help.code"))->required();
@@ -595,15 +637,25 @@ int main(int argc, char** argv) {
     agent->callback([&] { run = [&] { return run_agent(agent_opt); }; });
 
     auto* exp = app.add_subcommand("export", i18n::tr("bundle.help.export"));
-    exp->add_option("--db", db, i18n::tr("bundle.help.device_db"))->required();
+    auto* exp_db = exp->add_option("--db", db, i18n::tr("bundle.help.device_db"));
+    exp->add_option("--store", store, i18n::tr("central.help.store"))->excludes(exp_db);
     exp->add_option("--out", out, i18n::tr("bundle.help.out"))->required();
     exp->add_flag("--all", all, i18n::tr("bundle.help.all"));
-    exp->callback([&] { run = [&] { return cmd_export(db, out, all); }; });
+    exp->callback([&] {
+        if (db.empty() && store.empty())
+            throw CLI::RequiredError("--db");
+        run = [&] { return cmd_export(store.empty() ? db : store, out, all); };
+    });
 
     auto* merge = app.add_subcommand("merge", i18n::tr("bundle.help.merge"));
     merge->add_option("files", files, i18n::tr("bundle.help.files"))->required();
-    merge->add_option("--db", db, i18n::tr("bundle.help.merge_db"))->required();
-    merge->callback([&] { run = [&] { return cmd_merge(db, files); }; });
+    auto* merge_db = merge->add_option("--db", db, i18n::tr("bundle.help.merge_db"));
+    merge->add_option("--store", store, i18n::tr("central.help.store"))->excludes(merge_db);
+    merge->callback([&] {
+        if (db.empty() && store.empty())
+            throw CLI::RequiredError("--db");
+        run = [&] { return cmd_merge(store.empty() ? db : store, files); };
+    });
 
     std::string backup_file;
     auto* restore = app.add_subcommand("restore", i18n::tr("backup.help.restore"));

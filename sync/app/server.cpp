@@ -1,6 +1,7 @@
 #include "server.hpp"
 
 #include "backup.hpp"
+#include "central_backend.hpp"
 #include "database.hpp"
 #include "errors.hpp"
 #include "http_server.hpp"
@@ -59,16 +60,6 @@ std::int64_t test_hook(const char* name) {
 
 namespace {
 
-// A PEM file of the server's certificate or key, as text (libmicrohttpd takes them in memory).
-std::string read_pem(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    if (!in || text.str().empty())
-        throw StoreError(i18n::tr("serve.tls.unreadable", {{"path", path}}));
-    return text.str();
-}
-
 // The first non-loopback IPv4 address: what kiosks on the LAN can reach when we listen on 0.0.0.0.
 std::string lan_address() {
     ifaddrs* list = nullptr;
@@ -110,9 +101,8 @@ class Service {
 public:
     // `changed` is called after a merge that applied events (the organisers' live page), `joined`
     // after a device joined (a backup soon).
-    Service(Store store, std::function<void()> changed, std::function<void()> joined)
-        : store_(std::move(store)), merger_(store_), changed_(std::move(changed)),
-          joined_(std::move(joined)) {}
+    Service(CentralBackend& central, std::function<void()> changed, std::function<void()> joined)
+        : central_(central), changed_(std::move(changed)), joined_(std::move(joined)) {}
 
     // Handlers run on the transport's worker threads; mutex_ below keeps them one at a time.
     void install(http::Server& svr) {
@@ -167,12 +157,13 @@ private:
         std::lock_guard lock(mutex_);
         std::string device_name; // for the log
         try {
+            central_.before_request();
             check_protocol(body);
             std::optional<Device> device;
             if (authenticated) {
                 const auto auth = req.get_header_value("Authorization");
                 if (auth.rfind("Bearer ", 0) == 0)
-                    device = authenticate(store_, auth.substr(7));
+                    device = authenticate(central_.devices(), auth.substr(7));
                 // A reason word beside the sentence: the kiosk says it in its own language.
                 if (!device) {
                     spdlog::warn("{} refused: unknown device token (from {})", req.path, req.peer);
@@ -208,7 +199,7 @@ private:
         if (res.status == 400 || res.status == 403)
             spdlog::warn("{} from \"{}\" refused ({}): {}", req.path, device_name, res.status,
                          res.body.substr(0, 300));
-        web::check_no_open_reads(store_);
+        central_.after_request();
     }
 
     // The origin bound to the device's token at join: the only one it may speak for.
@@ -240,7 +231,7 @@ private:
         attempt.device_key = *device_key;
         // `join --replace`: the token of the device this database was until now.
         attempt.replaces = text_field(body, "replaces", "");
-        const auto r = join_device(store_, attempt);
+        const auto r = join_device(central_.devices(), attempt);
         if (!r.joined) // logged by handle() with the reason
             return reply(res, r.refusal == JoinRefusal::ReplacesUnknown ? 409 : 403,
                          {{"error", r.why}, {"reason", to_string(r.refusal)}, {"name", r.other_name}});
@@ -252,14 +243,14 @@ private:
                {"name", r.joined->name},
                {"role", to_string(r.joined->role)},
                {"replaced", r.replaced},
-               {"server", to_hex(store_.origin())},
-               {"server_key", to_hex(device_key_of(store_).public_key())}});
+               {"server", to_hex(central_.origin())},
+               {"server_key", to_hex(central_.signing_key().public_key())}});
     }
 
     // A device that joins another central store (`join --replace`) says it is gone: revoked here, by
     // its own token, so the organisers no longer see it as active.
     void leave(const Device& device, http::Response& res) {
-        revoke_device(store_, device.name);
+        revoke_device(central_.devices(), device.name);
         spdlog::info("device \"{}\" left for another central store; revoked here", device.name);
         reply(res, 200, {{"left", device.name}});
     }
@@ -285,19 +276,16 @@ private:
         // The kiosk counted this batch in its pending events: once committed, they are here. Written
         // in the merge's transaction: one commit (one fsync) per push, the pushes being one at a time.
         opt.before_commit = [&, delay] {
-            touch_device(store_, device.name,
-                         std::max<std::int64_t>(0, pending - std::int64_t(events.size())));
+            central_.devices().touch(device.name,
+                                     std::max<std::int64_t>(0, pending - std::int64_t(events.size())));
             if (delay > 0 && !events.empty())
                 std::this_thread::sleep_for(std::chrono::milliseconds(delay));
         };
-        const auto r = merger_.merge(events, opt);
+        const auto r = central_.merge(events, opt);
         if (r.applied > 0)
             changed_();
-        if (!r.ok()) {
-            WriteTransaction tx(store_.db());
-            touch_device(store_, device.name, pending);
-            tx.commit();
-        }
+        if (!r.ok())
+            touch(device.name, pending);
         if (!r.ok()) {
             spdlog::warn("push from \"{}\" refused: {} of {} event(s) ({})", device.name, r.rejected.size(),
                          events.size(), r.rejected.front().reason.substr(0, 300));
@@ -322,32 +310,39 @@ private:
             integer_field(body, "limit", std::int64_t(kMaxBatchEvents)), 1, std::int64_t(kMaxBatchEvents));
         // Attention notes never leave for a kiosk (shared/attendee_notes.hpp); `covered` lets its marks
         // pass over them.
-        const auto batch = events_for_peer(store_, theirs, limit, device.role, origin);
+        const auto batch = central_.events_for_peer(theirs, limit, device.role, origin);
         // A kiosk pulls every second and several times in a row while catching up: its contact is
         // written (a commit, an fsync, all pulls waiting) only when its pending count changed or the
         // last one is a second old.
         const std::int64_t pending = integer_field(body, "pending", 0);
         if (pending != device.pending || !device.last_contact_ms ||
-            store_.wall_ms() - *device.last_contact_ms >= 1000) {
-            WriteTransaction tx(store_.db());
-            touch_device(store_, device.name, pending);
-            tx.commit();
-        }
+            central_.wall_ms() - *device.last_contact_ms >= 1000)
+            touch(device.name, pending);
         reply(res, 200,
               {{"events", events_to_json(batch.events)},
                {"more", batch.more},
                {"covered", vector_to_json(batch.covered)},
-               {"vector", vector_to_json(local_vector(store_))},
-               {"server", to_hex(store_.origin())},
+               {"vector", vector_to_json(central_.vector())},
+               {"server", to_hex(central_.origin())},
                // Who writes under each origin, so the kiosk's own door checks what it receives.
-               {"peers", peers_to_json(known_peers(store_))},
+               {"peers", peers_to_json(central_.peers())},
                // The latest stamp this server trusts: kiosks with a late clock adopt up to it.
-               {"clock", HlcStamp::pack(store_.wall_ms() + Hlc::kMaxDriftMs, 0)}});
+               {"clock", HlcStamp::pack(central_.wall_ms() + Hlc::kMaxDriftMs, 0)}});
     }
 
-    std::mutex mutex_; // one writer: SQLite serialises writes anyway, and merges must not interleave
-    Store store_;
-    Merger merger_;
+    // The device's last contact and what it says it still has to send, in a transaction of its own.
+    void touch(const std::string& name, std::int64_t pending) {
+        auto& devices = central_.devices();
+        devices.write([&] {
+            devices.touch(name, pending);
+            return true;
+        });
+    }
+
+    // One request at a time per server: SQLite serialises writes anyway, a PostgreSQL store has one
+    // connection per server (several servers share it through its locks), and merges must not interleave.
+    std::mutex mutex_;
+    CentralBackend& central_;
     std::function<void()> changed_;
     std::function<void()> joined_;
     std::int64_t dropped_ = 0;
@@ -418,26 +413,27 @@ int serve(const ServeOptions& o) {
         throw InputError("", i18n::tr("serve.bad_listen", {{"listen", o.listen}}));
     const std::string host = o.listen.substr(0, colon);
     http::Listener listener = take_address(host, port);
-    if (!std::filesystem::exists(o.db))
+    const bool on_postgres = !o.store.empty();
+    if (!on_postgres && !std::filesystem::exists(o.db))
         throw InputError("", i18n::tr("central.no_database", {{"path", o.db}}));
     // Seen by `accueil-sync restore`, which refuses while it is held. Declared before every connection
     // to the database, so it is released after all of them (sync/app/backup.hpp says why).
-    const auto hold = backup::DbHold::take(o.db, backup::DbHold::Kind::Shared);
+    const auto hold = on_postgres ? std::nullopt : backup::DbHold::take(o.db, backup::DbHold::Kind::Shared);
 
-    Store store = Store::open(o.db, sync_wall_ms);
-    store.db().exec("PRAGMA wal_autocheckpoint=0"); // the checkpointer below does it off the push path
-    const WalCheckpointer checkpointer(o.db);
-    if (o.max_db_pages > 0)
-        store.db().exec("PRAGMA max_page_count=" + std::to_string(o.max_db_pages));
+    auto central = on_postgres ? postgres_central(o.store) : sqlite_central(o.db, o.max_db_pages);
+    // SQLite's checkpoints off the push path; PostgreSQL does its own.
+    std::optional<WalCheckpointer> checkpointer;
+    if (!on_postgres)
+        checkpointer.emplace(o.db);
 
     std::string fingerprint;
-    std::string cert_path;
+    std::string cert_where;
     std::optional<http::TlsPem> pem;
     if (!o.insecure) {
-        const auto cert = ensure_certificate(o.db);
-        fingerprint = certificate_fingerprint(cert.cert);
-        cert_path = cert.cert;
-        pem = http::TlsPem{read_pem(cert.cert), read_pem(cert.key)};
+        const auto cert = central->certificate();
+        cert_where = cert.where;
+        fingerprint = certificate_fingerprint_of_pem(cert.cert);
+        pem = http::TlsPem{cert.cert, cert.key};
     }
 
     const std::string scheme = o.insecure ? "http" : "https";
@@ -445,12 +441,7 @@ int serve(const ServeOptions& o) {
         !o.public_url.empty()
             ? o.public_url
             : scheme + "://" + (host == "0.0.0.0" ? lan_address() : host) + ":" + std::to_string(port);
-    {
-        WriteTransaction tx(store.db());
-        store.set_meta("sync.url", public_url);
-        store.set_meta("sync.fingerprint", fingerprint);
-        tx.commit();
-    }
+    central->announce(public_url, fingerprint);
 
     // SIGINT/SIGTERM stop the server cleanly: blocked before any thread starts (every thread
     // inherits the mask), awaited below by this one.
@@ -460,40 +451,60 @@ int serve(const ServeOptions& o) {
     sigaddset(&signals, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-    backup::Scheduler backups(o.db, {o.backup_dir, o.backup_every_s, o.backup_keep}, sync_wall_ms);
+    // On PostgreSQL, backups are the organisation's own (pg_dump, replicas), and the organisers' page
+    // reads SQLite projections: both only on a SQLite store for now.
+    std::optional<backup::Scheduler> backups;
+    if (!on_postgres)
+        backups.emplace(o.db, backup::Policy{o.backup_dir, o.backup_every_s, o.backup_keep}, sync_wall_ms);
     {
         // The organisers' page has its own connections: its reads never hold the merges' lock.
         web::HubTiming timing;
         if (const auto ping = test_hook("ACCUEIL_SYNC_TEST_PING_MS"); ping > 0)
             timing.ping_ms = ping; // tests see pings keep a stream open past the idle timeout
-        web::FiguresHub hub(o.db, sync_wall_ms, timing);
-        web::WebService web_service(o.db, sync_wall_ms, hub);
+        std::optional<web::FiguresHub> hub;
+        std::optional<web::WebService> web_service;
+        if (!on_postgres) {
+            hub.emplace(o.db, sync_wall_ms, timing);
+            web_service.emplace(o.db, sync_wall_ms, *hub);
+        }
         // Declared after the services: stopped (handlers under way finished) before they go.
         Service service(
-            std::move(store), [&hub] { hub.notify(); }, [&backups] { backups.soon(); });
+            *central,
+            [&hub] {
+                if (hub)
+                    hub->notify();
+            },
+            [&backups] {
+                if (backups)
+                    backups->soon();
+            });
         http::Limits limits;
         limits.max_body_bytes = kMaxRequestBytes;
         http::Server svr(limits);
         service.install(svr);
-        web_service.install(svr);
+        if (web_service)
+            web_service->install(svr);
         try {
             svr.listen(std::move(listener), pem ? &*pem : nullptr);
         } catch (const http::ListenError& e) {
             throw address_refused(e); // another server started listening meanwhile
         } catch (const StoreError& e) {
-            if (cert_path.empty())
+            if (cert_where.empty())
                 throw;
-            throw StoreError(i18n::tr("serve.tls.damaged", {{"path", cert_path}, {"detail", e.what()}}));
+            throw StoreError(i18n::tr("serve.tls.damaged", {{"path", cert_where}, {"detail", e.what()}}));
         }
-        spdlog::info("server started on {} (address for kiosks {}{}), database {}, {}", o.listen, public_url,
-                     fingerprint.empty() ? ", plain HTTP" : ", certificate " + fingerprint, o.db,
-                     backups.enabled()
-                         ? "backups every " + std::to_string(o.backup_every_s) + " s into " + backups.dir() +
-                               " (newest " + std::to_string(o.backup_keep) + " kept, plus each day's last)"
-                         : "no backups (--backup-every 0)");
+        const std::string backup_words =
+            !backups ? "backups by PostgreSQL's own tools"
+            : backups->enabled()
+                ? "backups every " + std::to_string(o.backup_every_s) + " s into " + backups->dir() +
+                      " (newest " + std::to_string(o.backup_keep) + " kept, plus each day's last)"
+                : "no backups (--backup-every 0)";
+        spdlog::info("server started on {} (address for kiosks {}{}), {} {}, {}", o.listen, public_url,
+                     fingerprint.empty() ? ", plain HTTP" : ", certificate " + fingerprint,
+                     on_postgres ? "store" : "database", central->where(), backup_words);
         // The person at the terminal reads this, in their language (the line above is the log's).
-        std::cout << "accueil-sync: " << i18n::tr("serve.started", {{"db", o.db}, {"url", public_url}})
-                  << "\n"
+        std::cout << "accueil-sync: "
+                  << i18n::tr("serve.started", {{"db", central->where()}, {"url", public_url}}) << "\n"
                   << (fingerprint.empty() ? i18n::tr("serve.plain_http")
                                           : i18n::tr("serve.fingerprint", {{"fingerprint", fingerprint}}))
                   << "\n"
@@ -504,7 +515,8 @@ int serve(const ServeOptions& o) {
                      sig == SIGTERM ? "SIGTERM" : "SIGINT");
     }
     // Every request has had its answer: this backup holds everything acknowledged.
-    backups.finish();
+    if (backups)
+        backups->finish();
     spdlog::info("server stopped");
     std::cout << "accueil-sync: " << i18n::tr("serve.stopped") << "\n";
     return 0;

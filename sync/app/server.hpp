@@ -7,6 +7,7 @@ namespace accueil::sync {
 
 struct ServeOptions {
     std::string db;
+    std::string store; // a postgresql:// URL: the central store on PostgreSQL instead of `db`
     std::string listen = "0.0.0.0:8443";
     std::string public_url;            // what enrolment codes point at; derived from `listen` when empty
     bool insecure = false;             // plain HTTP, for tests on 127.0.0.1

@@ -4,6 +4,7 @@
 #include "i18n/catalogue.hpp"
 #include "ids.hpp"
 
+#include <openssl/bio.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
@@ -42,7 +43,28 @@ int verify_pinned(X509_STORE_CTX* store, void* arg) {
     return 0;
 }
 
-void make_certificate(const CertificatePaths& p) {
+// Text written by an OpenSSL PEM writer into memory.
+template <typename Write> std::string pem_text(Write&& write) {
+    std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new(BIO_s_mem()), BIO_free);
+    if (!bio || write(bio.get()) != 1)
+        throw StoreError(i18n::tr("serve.tls.cannot_make", {{"detail", "OpenSSL: PEM_write_bio"}}));
+    char* data = nullptr;
+    const long n = BIO_get_mem_data(bio.get(), &data);
+    return std::string(data, std::size_t(n));
+}
+
+void write_file(const std::string& path, const std::string& text, bool secret) {
+    // A key is written readable by its owner only, before anything is in it.
+    const int old_mask = secret ? ::umask(077) : -1;
+    File f(std::fopen(path.c_str(), "wb"));
+    if (secret)
+        ::umask(old_mask);
+    if (!f || std::fwrite(text.data(), 1, text.size(), f.get()) != text.size() || std::fflush(f.get()) != 0)
+        throw StoreError(i18n::tr("serve.tls.cannot_write", {{"path", path}}));
+}
+} // namespace
+
+CertificatePem make_certificate_pem() {
     std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(EVP_EC_gen("P-256"), EVP_PKEY_free);
     std::unique_ptr<X509, decltype(&X509_free)> cert(X509_new(), X509_free);
     if (!key || !cert)
@@ -64,23 +86,62 @@ void make_certificate(const CertificatePaths& p) {
     X509_set_issuer_name(cert.get(), name);
     if (X509_sign(cert.get(), key.get(), EVP_sha256()) == 0)
         throw StoreError(i18n::tr("serve.tls.cannot_make", {{"detail", "OpenSSL: X509_sign"}}));
+    CertificatePem out;
+    out.key = pem_text([&](BIO* b) {
+        return PEM_write_bio_PrivateKey(b, key.get(), nullptr, nullptr, 0, nullptr, nullptr);
+    });
+    out.cert = pem_text([&](BIO* b) { return PEM_write_bio_X509(b, cert.get()); });
+    return out;
+}
 
-    // The key is written readable by its owner only, before anything is in it.
-    const int old_mask = ::umask(077);
-    File kf(std::fopen(p.key.c_str(), "wb"));
-    ::umask(old_mask);
-    if (!kf || PEM_write_PrivateKey(kf.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1)
-        throw StoreError(i18n::tr("serve.tls.cannot_write", {{"path", p.key}}));
-    kf.reset();
-    File cf(std::fopen(p.cert.c_str(), "wb"));
-    if (!cf || PEM_write_X509(cf.get(), cert.get()) != 1)
-        throw StoreError(i18n::tr("serve.tls.cannot_write", {{"path", p.cert}}));
+namespace {
+void make_certificate(const CertificatePaths& p) {
+    const auto pem = make_certificate_pem();
+    write_file(p.key, pem.key, true);
+    write_file(p.cert, pem.cert, false);
 }
 } // namespace
 
+namespace {
+CertificatePaths paths_of(const std::string& db_path) {
+    const std::filesystem::path dir = db_path + ".tls";
+    return {(dir / "cert.pem").string(), (dir / "key.pem").string()};
+}
+
+std::optional<std::string> read_text(const std::string& path) {
+    File f(std::fopen(path.c_str(), "rb"));
+    if (!f)
+        return std::nullopt;
+    std::string text;
+    char buf[4096];
+    for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, f.get())) > 0;)
+        text.append(buf, n);
+    return text;
+}
+} // namespace
+
+std::optional<CertificatePem> stored_certificate(const std::string& db_path) {
+    const auto p = paths_of(db_path);
+    auto cert = read_text(p.cert);
+    auto key = read_text(p.key);
+    if (!cert || !key || cert->empty() || key->empty())
+        return std::nullopt;
+    return CertificatePem{std::move(*cert), std::move(*key), p.cert};
+}
+
+void save_certificate(const std::string& db_path, const CertificatePem& pem) {
+    const auto p = paths_of(db_path);
+    std::error_code ec;
+    std::filesystem::create_directories(std::filesystem::path(p.cert).parent_path(), ec);
+    if (ec)
+        throw StoreError(i18n::tr("serve.tls.cannot_create", {{"path", p.cert}, {"detail", ec.message()}}));
+    write_file(p.key, pem.key, true);
+    write_file(p.cert, pem.cert, false);
+}
+
 CertificatePaths ensure_certificate(const std::string& db_path) {
     const std::filesystem::path dir = db_path + ".tls";
-    CertificatePaths p{(dir / "cert.pem").string(), (dir / "key.pem").string()};
+    CertificatePaths p = paths_of(db_path);
     if (std::filesystem::exists(p.cert) && std::filesystem::exists(p.key))
         return p;
     std::error_code ec;
@@ -90,6 +151,16 @@ CertificatePaths ensure_certificate(const std::string& db_path) {
             i18n::tr("serve.tls.cannot_create", {{"path", dir.string()}, {"detail", ec.message()}}));
     make_certificate(p);
     return p;
+}
+
+std::string certificate_fingerprint_of_pem(const std::string& cert_pem) {
+    std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_mem_buf(cert_pem.data(), int(cert_pem.size())),
+                                                  BIO_free);
+    std::unique_ptr<X509, decltype(&X509_free)> cert(
+        bio ? PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr) : nullptr, X509_free);
+    if (!cert)
+        throw StoreError(i18n::tr("serve.tls.damaged", {{"path", "PEM"}, {"detail", "not PEM"}}));
+    return fingerprint_of(cert.get());
 }
 
 std::string certificate_fingerprint(const std::string& cert_pem_path) {

@@ -8,6 +8,7 @@
 #include "report/report_html.hpp"
 #include "report/report_tables.hpp"
 #include "store.hpp"
+#include "store_snapshot.hpp"
 
 #include <filesystem>
 #include <iostream>
@@ -24,13 +25,17 @@ void add_report_command(CLI::App& app, Action& run) {
     auto excel_fr = std::make_shared<bool>(false);
     auto lang = std::make_shared<std::string>("fr");
     auto at = std::make_shared<std::string>();
-    cmd->add_option("--db", *db, tr("cli.opt.db_whole_event"))->required();
+    auto store = std::make_shared<std::string>();
+    auto* db_opt = cmd->add_option("--db", *db, tr("cli.opt.db_whole_event"));
+    cmd->add_option("--store", *store, tr("cli.opt.store"))->excludes(db_opt);
     cmd->add_option("--out", *out, tr("cli.report.opt_out"))->required();
     cmd->add_option("--csv", *csv_dir, tr("cli.report.opt_csv"));
     cmd->add_flag("--excel-fr", *excel_fr, tr("cli.report.opt_excel_fr"));
     cmd->add_option("--lang", *lang, tr("cli.report.opt_lang"))->check(CLI::IsMember({"fr", "en"}));
     cmd->add_option("--at", *at, tr("cli.report.opt_at"));
     cmd->callback([=, &run] {
+        if (db->empty() && store->empty()) // said as for any missing option: --db is the usual one
+            throw CLI::RequiredError("--db");
         run = [=] {
             // Bad destinations are said before anything is computed or written.
             require_parent_directory(*out);
@@ -39,8 +44,9 @@ void add_report_command(CLI::App& app, Action& run) {
             if (!csv_dir->empty() && !std::filesystem::is_directory(*csv_dir))
                 require_parent_directory(*csv_dir);
             const auto language = report::parse_lang(*lang).value_or(report::Lang::Fr);
-            Store store = open_store(*db);
-            const auto data = report::gather_report_data(store, resolve_instant(*at, store.event().timezone));
+            auto source = ReadStore::open(*db, *store);
+            Store& event = source.store();
+            const auto data = report::gather_report_data(event, resolve_instant(*at, event.event().timezone));
             // Everything is made in memory first, then written, each file whole or not at all.
             const std::string html = report::render_report_html(data, language);
             if (!csv_dir->empty()) {

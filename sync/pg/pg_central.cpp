@@ -4,6 +4,7 @@
 #include "badge/event_keys.hpp"
 #include "i18n/catalogue.hpp"
 #include "ids.hpp"
+#include "pg_devices.hpp"
 #include "pg_schema.hpp"
 
 #include <algorithm>
@@ -93,23 +94,29 @@ PgCentral PgCentral::open(const std::string& url, WallClock wall) {
     return PgCentral(std::move(c), *origin, std::move(wall), hlc);
 }
 
+std::map<Origin, sync::Peer> PgCentral::peers() {
+    std::map<Origin, sync::Peer> out;
+    const auto r = conn_.exec(
+        "SELECT encode(p.origin, 'hex'), p.role, p.name, coalesce(encode(p.device_key, 'hex'), ''), "
+        "EXISTS (SELECT 1 FROM sync_devices d WHERE d.origin = p.origin AND d.revoked_ms IS NOT NULL) "
+        "FROM sync_peers p");
+    for (int i = 0; i < r.rows(); ++i) {
+        sync::Peer p;
+        p.role = sync::role_from_string(r.text(i, 1)).value_or(sync::Role::Kiosk);
+        p.name = r.text(i, 2);
+        p.key = public_key_from_hex(r.text(i, 3));
+        p.revoked = r.text(i, 4) == "t";
+        out[origin_in(r, i, 0)] = std::move(p);
+    }
+    out[origin_] = sync::Peer{sync::Role::Central, "", std::nullopt};
+    return out;
+}
+
 sync::DoorFacts PgCentral::door_facts(std::set<std::pair<Origin, std::int64_t>> held) {
     sync::DoorFacts f;
     f.self = origin_;
     f.own_last = own_last();
-    const auto peers = conn_.exec(
-        "SELECT encode(p.origin, 'hex'), p.role, p.name, coalesce(encode(p.device_key, 'hex'), ''), "
-        "EXISTS (SELECT 1 FROM sync_devices d WHERE d.origin = p.origin AND d.revoked_ms IS NOT NULL) "
-        "FROM sync_peers p");
-    for (int i = 0; i < peers.rows(); ++i) {
-        sync::Peer p;
-        p.role = sync::role_from_string(peers.text(i, 1)).value_or(sync::Role::Kiosk);
-        p.name = peers.text(i, 2);
-        p.key = public_key_from_hex(peers.text(i, 3));
-        p.revoked = peers.text(i, 4) == "t";
-        f.peers[origin_in(peers, i, 0)] = std::move(p);
-    }
-    f.peers[origin_] = sync::Peer{sync::Role::Central, "", std::nullopt};
+    f.peers = peers();
     const auto event = conn_.exec("SELECT uid, name, timezone, days FROM event_info WHERE id = 1");
     if (event.rows()) {
         f.event.uid = event.text(0, 0);
@@ -252,9 +259,7 @@ MergeResult PgCentral::merge(const std::vector<JournalEvent>& events, const sync
                 else
                     clock_.receive(e.hlc);
             if (clock_.last() != clock_before)
-                conn_.exec("INSERT INTO accueil_meta (key, value) VALUES ('hlc', $1) "
-                           "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                           {std::to_string(std::int64_t(clock_.last()))});
+                save_clock();
             if (options.before_commit)
                 options.before_commit();
             tx.commit();
@@ -305,6 +310,87 @@ sync::VersionVector PgCentral::vector() {
     return v;
 }
 
+// Never lowered: several servers share the row, each with its own clock.
+void PgCentral::save_clock() {
+    conn_.exec("INSERT INTO accueil_meta (key, value) VALUES ('hlc', $1) ON CONFLICT (key) DO UPDATE SET "
+               "value = greatest(accueil_meta.value::bigint, excluded.value::bigint)::text",
+               {std::to_string(std::int64_t(clock_.last()))});
+}
+
+JournalEvent PgCentral::append_own(EventKind kind, const std::string& entity, const std::string& payload) {
+    conn_.exec("SELECT pg_advisory_xact_lock($1::bigint)", {std::to_string(lock_key(origin_))});
+    if (const auto stored = meta("hlc"))
+        clock_.restore(std::uint64_t(std::stoll(*stored)));
+    JournalEvent e;
+    e.origin = origin_;
+    e.seq = own_last() + 1;
+    e.hlc = clock_.now();
+    e.kind = kind;
+    e.entity = entity;
+    e.payload = payload;
+    conn_.exec("INSERT INTO journal (origin, seq, hlc, kind, entity, payload) VALUES (decode($1, 'hex'), $2, "
+               "$3, $4, $5, $6)",
+               {to_hex(origin_), std::to_string(e.seq), std::to_string(std::int64_t(e.hlc)),
+                std::to_string(int(kind)), entity, payload});
+    save_clock();
+    return e;
+}
+
+std::optional<std::string> PgCentral::meta(const std::string& key) {
+    const auto r = conn_.exec("SELECT value FROM accueil_meta WHERE key = $1", {key});
+    return r.rows() ? std::optional(r.text(0, 0)) : std::nullopt;
+}
+
+std::string PgCentral::meta_once(const std::string& key, const std::string& value) {
+    conn_.exec("INSERT INTO accueil_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING",
+               {key, value});
+    return meta(key).value_or(value);
+}
+
+void PgCentral::set_meta(const std::string& key, const std::string& value) {
+    conn_.exec("INSERT INTO accueil_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET "
+               "value = excluded.value",
+               {key, value});
+}
+
+bool PgCentral::reconnect_if_lost() {
+    if (!conn_.lost())
+        return false;
+    conn_.reset();
+    conn_.exec("CREATE TEMP TABLE IF NOT EXISTS merge_staging (LIKE journal) ON COMMIT DELETE ROWS");
+    return true;
+}
+
+sync::PeerBatch PgCentral::events_for_peer(const sync::VersionVector& theirs, std::size_t limit,
+                                           sync::Role receiver, const std::optional<Origin>& exclude) {
+    // In pages, so a kiosk catching up on a long journal never has it read whole into memory.
+    const sync::JournalRows rows = [this](const Origin& origin, std::int64_t after,
+                                          const std::function<bool(JournalEvent &&)>& visit) {
+        constexpr int kPage = 500;
+        for (;;) {
+            const auto r = conn_.exec("SELECT seq, hlc, kind, entity, payload FROM journal WHERE origin = "
+                                      "decode($1, 'hex') AND seq > $2 ORDER BY seq LIMIT " +
+                                          std::to_string(kPage),
+                                      {to_hex(origin), std::to_string(after)});
+            for (int i = 0; i < r.rows(); ++i) {
+                JournalEvent e;
+                e.origin = origin;
+                e.seq = r.int64(i, 0);
+                e.hlc = std::uint64_t(r.int64(i, 1));
+                e.kind = EventKind(r.int64(i, 2));
+                e.entity = r.text(i, 3);
+                e.payload = r.text(i, 4);
+                after = e.seq;
+                if (!visit(std::move(e)))
+                    return;
+            }
+            if (r.rows() < kPage)
+                return;
+        }
+    };
+    return sync::events_for_peer(origin_, vector(), rows, theirs, limit, receiver, exclude);
+}
+
 std::int64_t PgCentral::own_last() {
     return conn_
         .exec("SELECT coalesce(max(seq), 0) FROM journal WHERE origin = decode($1, 'hex')", {to_hex(origin_)})
@@ -334,27 +420,7 @@ std::vector<sync::Refusal> PgCentral::refusals() {
 }
 
 std::vector<sync::Device> PgCentral::devices() {
-    std::vector<sync::Device> out;
-    const auto r =
-        conn_.exec("SELECT name, coalesce(encode(origin, 'hex'), ''), enrolled_ms, joined_ms, revoked_ms, "
-                   "last_contact_ms, pending, role, enrol_expires_ms FROM sync_devices ORDER BY name");
-    const auto maybe = [&r](int row, int col) {
-        return r.null(row, col) ? std::nullopt : std::optional<std::int64_t>(r.int64(row, col));
-    };
-    for (int i = 0; i < r.rows(); ++i) {
-        sync::Device d;
-        d.name = r.text(i, 0);
-        d.origin = origin_from_hex(r.text(i, 1));
-        d.enrolled_ms = r.int64(i, 2);
-        d.joined_ms = maybe(i, 3);
-        d.revoked_ms = maybe(i, 4);
-        d.last_contact_ms = maybe(i, 5);
-        d.pending = r.int64(i, 6);
-        d.role = sync::role_from_string(r.text(i, 7)).value_or(sync::Role::Kiosk);
-        d.enrol_expires_ms = maybe(i, 8);
-        out.push_back(std::move(d));
-    }
-    return out;
+    return PgDeviceTable(*this).all();
 }
 
 bool PgCentral::revoke(const std::string& name) {

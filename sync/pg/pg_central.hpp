@@ -12,6 +12,8 @@
 #include "sync/devices.hpp"
 #include "sync/merge.hpp"
 
+#include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -43,7 +45,24 @@ public:
     // The event's time zone ("" before migrate brought the event).
     std::string timezone();
 
+    // What `serve` answers a kiosk's pull with (the rules of shared/sync/merge.hpp events_for_peer).
+    sync::PeerBatch events_for_peer(const sync::VersionVector& theirs, std::size_t limit, sync::Role receiver,
+                                    const std::optional<Origin>& exclude);
+    // Every origin the store takes events from, with its role (as known_peers on SQLite).
+    std::map<Origin, sync::Peer> peers();
+    // One of our own events (a desk's badge key), in the caller's transaction: under the origin's
+    // lock, after every stamp any server in front of this database gave.
+    JournalEvent append_own(EventKind kind, const std::string& entity, const std::string& payload);
+    std::optional<std::string> meta(const std::string& key);
+    // Writes `value` unless the key has one already; returns the value the store keeps (two servers
+    // starting at once agree on one).
+    std::string meta_once(const std::string& key, const std::string& value);
+    void set_meta(const std::string& key, const std::string& value);
+    // After PostgreSQL restarted or the network dropped: connects again (true), or says why not (throws).
+    bool reconnect_if_lost();
+
     const Origin& origin() const { return origin_; }
+    std::int64_t wall_ms() const { return wall_(); }
     Connection& connection() { return conn_; }
 
 private:
@@ -51,6 +70,7 @@ private:
     std::string full_name(const std::string& attendee_id);
     sync::DoorFacts door_facts(std::set<std::pair<Origin, std::int64_t>> held);
     std::int64_t own_last(); // the last seq of our own origin in the journal
+    void save_clock();
     void record_refusals(const std::vector<JournalEvent>& events,
                          const std::vector<sync::Rejection>& rejected, const std::string& source);
 
@@ -69,13 +89,22 @@ struct MoveReport {
     std::int64_t events = 0; // journal events now in PostgreSQL
     std::int64_t added = 0;  // of which this run copied
     std::int64_t devices = 0;
+    std::map<std::string, std::string> server_files; // back: what `extra` brought there (see below)
 };
-MoveReport move_to_postgres(const std::string& sqlite_path, const std::string& url);
+// Settings of the store that move with it, so kiosks see the same server: its device key, the address
+// enrolment codes point at and the certificate's fingerprint.
+inline constexpr const char* kMovingMeta[] = {"hlc", "sync.device_seed", "sync.url", "sync.fingerprint"};
+// `extra`: what the caller keeps beside the SQLite file and the PostgreSQL store keeps in its meta
+// table (the server's certificate and key); added unless the store has its own already.
+MoveReport move_to_postgres(const std::string& sqlite_path, const std::string& url,
+                            const std::map<std::string, std::string>& extra = {});
 
 // `accueil-sync migrate --from postgresql://... --to central.db`: back to a new SQLite file (refused
 // when it exists), the same identity, journal, devices, peers, marks and refusals, then every
 // projection rebuilt from the journal and the journal compared origin by origin. A failed move leaves
 // no file behind.
+// `server_files` of the report: the meta values whose key starts with "sync.tls_" (for the caller to
+// write beside the file).
 MoveReport move_from_postgres(const std::string& url, const std::string& sqlite_path);
 
 } // namespace accueil::pg

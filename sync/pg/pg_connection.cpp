@@ -81,6 +81,14 @@ Result Connection::check(PGresult* r, const std::string& sql) {
                   state ? state : "");
 }
 
+void Connection::reset() {
+    PQreset(c_.get());
+    if (lost())
+        throw PgError("PostgreSQL at " + redacted_ +
+                      " cannot be reached again: " + redact(PQerrorMessage(c_.get())));
+    exec("SET client_encoding = 'UTF8'");
+}
+
 Result Connection::exec(const std::string& sql) {
     return check(PQexec(c_.get(), sql.c_str()), sql);
 }

@@ -55,6 +55,10 @@ public:
     // COPY ... FROM STDIN with `data` in COPY's text format (copy_text_field escapes a field).
     void copy_in(const std::string& copy_sql, const std::string& data);
     const std::string& url() const { return redacted_; }
+    // Whether the link to the server broke (PostgreSQL restarted, the network dropped).
+    bool lost() const { return PQstatus(c_.get()) == CONNECTION_BAD; }
+    // Connects again with the same parameters; throws PgError when that fails too.
+    void reset();
 
 private:
     Connection(PGconn* c, std::string redacted) : c_(c, &PQfinish), redacted_(std::move(redacted)) {}

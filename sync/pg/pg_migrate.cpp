@@ -113,7 +113,8 @@ Tally pg_tally(Connection& c) {
 
 } // namespace
 
-MoveReport move_to_postgres(const std::string& sqlite_path, const std::string& url) {
+MoveReport move_to_postgres(const std::string& sqlite_path, const std::string& url,
+                            const std::map<std::string, std::string>& extra) {
     if (!std::filesystem::exists(sqlite_path))
         throw InputError("", i18n::tr("central.no_database", {{"path", sqlite_path}}));
     Store from = Store::open(sqlite_path);
@@ -130,11 +131,15 @@ MoveReport move_to_postgres(const std::string& sqlite_path, const std::string& u
         throw InputError("", i18n::tr("pg.other_store", {{"url", to.url()}, {"origin", held.text(0, 0)}}));
     to.exec("INSERT INTO accueil_meta (key, value) VALUES ('origin', $1) ON CONFLICT (key) DO NOTHING",
             {origin});
-    // The server's device key: kiosks pinned its public half at join.
-    if (const auto seed = from.meta("sync.device_seed"))
-        to.exec("INSERT INTO accueil_meta (key, value) VALUES ('sync.device_seed', $1) ON CONFLICT (key) DO "
-                "NOTHING",
-                {*seed});
+    // The server's device key (kiosks pinned its public half at join), its address and certificate:
+    // the same server for the kiosks. What the store has already stays.
+    std::map<std::string, std::string> moving = extra;
+    for (const char* key : kMovingMeta)
+        if (const auto value = from.meta(key); value && std::string(key) != "hlc")
+            moving[key] = *value;
+    for (const auto& [key, value] : moving)
+        to.exec("INSERT INTO accueil_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING",
+                {key, value});
     to.exec(
         "INSERT INTO accueil_meta (key, value) VALUES ('hlc', $1) ON CONFLICT (key) DO UPDATE SET value = "
         "greatest(accueil_meta.value::bigint, excluded.value::bigint)::text",
@@ -230,6 +235,9 @@ MoveReport move_from_postgres(const std::string& url, const std::string& sqlite_
         throw InputError(sqlite_path, i18n::tr("pg.target_exists", {{"path", sqlite_path}}));
     MadeFile made(sqlite_path);
     MoveReport report;
+    for (const auto& [key, value] : values)
+        if (key.starts_with("sync.tls_"))
+            report.server_files[key] = value;
     {
         // One consistent picture of the PostgreSQL side, however many servers write meanwhile.
         Transaction reading(from);
@@ -240,7 +248,7 @@ MoveReport move_from_postgres(const std::string& url, const std::string& sqlite_
             SQLite::Statement ins(db, "INSERT INTO meta (key, value) VALUES ('origin', ?)");
             ins.bind(1, origin->data(), int(origin->size()));
             ins.exec();
-            for (const char* key : {"hlc", "sync.device_seed"})
+            for (const char* key : kMovingMeta)
                 if (values.count(key)) {
                     SQLite::Statement m(db, "INSERT INTO meta (key, value) VALUES (?, ?)");
                     m.bind(1, key);

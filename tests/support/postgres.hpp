@@ -66,6 +66,7 @@ public:
                        " -c ssl_key_file=" + (dir_ / "server.key").string();
         if (!o.durable)
             options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
+        options_ = options;
         run(bin + "/pg_ctl -D " + data() + " -l " + (dir_ / "log").string() + " -w -t 60 -o \"" + options +
                 "\" start",
             "pg_ctl start");
@@ -98,6 +99,13 @@ public:
         return url(name);
     }
     const std::filesystem::path& dir() const { return dir_; }
+    // Stops the cluster (every connection to it broken, as in a failover or an upgrade) and starts it
+    // again with the same settings.
+    void restart() const {
+        run(std::string(ACCUEIL_PG_BINDIR) + "/pg_ctl -D " + data() + " -l " + (dir_ / "log").string() +
+                " -w -t 60 -m fast -o \"" + options_ + "\" restart",
+            "pg_ctl restart");
+    }
 
 private:
     std::string data() const { return (dir_ / "data").string(); }
@@ -110,6 +118,7 @@ private:
     TempDir home_;
     std::filesystem::path dir_;
     std::string as_;
+    std::string options_;
     bool started_ = false;
     int port_ = 5432; // names the socket file when there is no TCP
 };

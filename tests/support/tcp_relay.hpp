@@ -3,6 +3,8 @@
 // network cut (issue 14): while connected it forwards bytes both ways; `cut()` drops every forwarded
 // connection and from then on accepts each new one and closes it at once, so the server keeps running
 // and every attempt of an agent is counted (with the first line it sent, when it sent one in time).
+// Given several servers it is the one address in front of them (issue 15): each connection goes to one
+// picked at random, or to the next one when that one does not answer, as a load balancer would.
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -17,6 +19,7 @@
 #include <cstdint>
 #include <list>
 #include <mutex>
+#include <random>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -32,7 +35,9 @@ public:
         std::string first_line; // "GET /v1/hello HTTP/1.1"; empty when cut before it came
     };
 
-    explicit TcpRelay(int target_port) : target_port_(target_port) {
+    explicit TcpRelay(int target_port) : TcpRelay(std::vector<int>{target_port}) {}
+    explicit TcpRelay(std::vector<int> target_ports)
+        : targets_(std::move(target_ports)), served_(targets_.size(), 0) {
         listen_fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
         const int one = 1;
         ::setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
@@ -59,6 +64,11 @@ public:
     TcpRelay& operator=(const TcpRelay&) = delete;
 
     int port() const { return port_; }
+    // Connections forwarded to each target so far, in the constructor's order.
+    std::vector<std::size_t> served() const {
+        std::lock_guard lock(mutex_);
+        return served_;
+    }
     // Takes effect within one turn of the relay's loop (≤ 20 ms); `wait_applied` waits for it.
     void cut() { set_cut(true); }
     void restore() { set_cut(false); }
@@ -134,10 +144,8 @@ private:
                 doomed_.push_back({fd, index, std::chrono::steady_clock::now(), ""});
                 continue;
             }
-            const int up = ::socket(AF_INET, SOCK_STREAM, 0);
-            const sockaddr_in target = loopback(target_port_);
-            if (::connect(up, reinterpret_cast<const sockaddr*>(&target), sizeof target) != 0) {
-                ::close(up);
+            const int up = connect_to_a_target();
+            if (up < 0) {
                 ::close(fd);
                 continue;
             }
@@ -149,6 +157,23 @@ private:
             p.index = index;
             pairs_.push_back(std::move(p));
         }
+    }
+
+    // A connection to a target picked at random, the next ones tried in turn; -1 when none answers.
+    int connect_to_a_target() {
+        const std::size_t first = std::uniform_int_distribution<std::size_t>(0, targets_.size() - 1)(random_);
+        for (std::size_t n = 0; n < targets_.size(); ++n) {
+            const std::size_t i = (first + n) % targets_.size();
+            const int up = ::socket(AF_INET, SOCK_STREAM, 0);
+            const sockaddr_in target = loopback(targets_[i]);
+            if (::connect(up, reinterpret_cast<const sockaddr*>(&target), sizeof target) == 0) {
+                std::lock_guard lock(mutex_);
+                ++served_[i];
+                return up;
+            }
+            ::close(up);
+        }
+        return -1;
     }
 
     // Reads what `from` has into `buffer` (only when it is empty: the slower side sets the pace).
@@ -268,7 +293,9 @@ private:
         }
     }
 
-    int target_port_;
+    std::vector<int> targets_;
+    std::vector<std::size_t> served_;
+    std::minstd_rand random_{2026}; // the loop's only
     int listen_fd_ = -1;
     int port_ = 0;
     std::atomic<bool> stop_{false}, cut_{false}, applied_{false};
