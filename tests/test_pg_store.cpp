@@ -7,6 +7,7 @@
 #include "errors.hpp"
 #include "pg_central.hpp"
 #include "pg_connection.hpp"
+#include "pg_devices.hpp"
 #include "pg_schema.hpp"
 #include "store.hpp"
 #include "support/child_process.hpp"
@@ -16,6 +17,7 @@
 #include "support/postgres.hpp"
 #include "support/run_command.hpp"
 #include "support/temp_dir.hpp"
+#include "sync/device_table.hpp"
 #include "sync/devices.hpp"
 #include "sync/merge.hpp"
 
@@ -641,4 +643,73 @@ TEST_CASE("accueil report --store and accueil export --store write what --db wri
     CHECK_THAT(r.output, Catch::Contains("PostgreSQL") && !Catch::Contains("s3cret"));
     CHECK_FALSE(std::filesystem::exists(ev.dir.file("bad.csv")));
     CHECK(std::filesystem::is_empty(tmp.path()));
+}
+
+namespace {
+// The PostgreSQL device table with a pause after the code is looked up: the moment a second server
+// could trade the same code.
+class SlowCodeTable final : public DeviceTable {
+public:
+    explicit SlowCodeTable(pg::PgCentral& c) : t_(c) {}
+    std::int64_t now() override { return t_.now(); }
+    Origin self() override { return t_.self(); }
+    std::string timezone() override { return t_.timezone(); }
+    void write(const std::function<bool()>& work) override { t_.write(work); }
+    std::optional<Device> find(const std::string& n) override { return t_.find(n); }
+    std::optional<Device> by_token_hash(const std::string& h) override { return t_.by_token_hash(h); }
+    std::optional<Code> by_enrol_hash(const std::string& h) override {
+        auto c = t_.by_enrol_hash(h);
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+        return c;
+    }
+    std::optional<std::string> holder_of(const Origin& o, const std::string& e) override {
+        return t_.holder_of(o, e);
+    }
+    std::vector<Device> all() override { return t_.all(); }
+    void retire(const std::string& n, const std::string& as) override { t_.retire(n, as); }
+    void remove(const std::string& n) override { t_.remove(n); }
+    void add_code(const std::string& n, const std::string& h, Role r, std::int64_t e) override {
+        t_.add_code(n, h, r, e);
+    }
+    void revoke_replaced(const std::string& n, const Origin& o) override { t_.revoke_replaced(n, o); }
+    void bind(const std::string& n, const std::string& h, const Origin& o) override { t_.bind(n, h, o); }
+    bool revoke(const std::string& n) override { return t_.revoke(n); }
+    void touch(const std::string& n, std::int64_t p) override { t_.touch(n, p); }
+    void record_peer(const Origin& o, const Peer& p) override { t_.record_peer(o, p); }
+    void add_badge_key(const PublicKey& k, const std::string& l) override { t_.add_badge_key(k, l); }
+
+private:
+    pg::PgDeviceTable t_;
+};
+} // namespace
+
+TEST_CASE("One enrolment code traded at two servers at once joins one device, the other is refused") {
+    Event ev;
+    test::TestPostgres pg;
+    pg::move_to_postgres(ev.central.path(), pg.url());
+    auto first = pg::PgCentral::open(pg.url());
+    auto second = pg::PgCentral::open(pg.url());
+    pg::PgDeviceTable second_table(second);
+    const std::string code = enrol(second_table, EnrolRequest{"Accueil 7", Role::Kiosk}).secret;
+    const auto key = SigningKey::generate().public_key();
+    JoinResult slow, quick;
+    std::thread at_first([&] {
+        SlowCodeTable table(first);
+        slow = join_device(table, JoinAttempt{code, random_origin(), key, {}});
+    });
+    // The second server tries while the first holds the code between its look-up and its commit.
+    std::this_thread::sleep_for(std::chrono::milliseconds(150));
+    quick = join_device(second_table, JoinAttempt{code, random_origin(), key, {}});
+    at_first.join();
+    CHECK(slow.joined.has_value());
+    CHECK_FALSE(quick.joined.has_value());
+    CHECK(quick.refusal == JoinRefusal::UnknownCode);
+    // One device, bound to the first kiosk's origin, with one token.
+    const auto devices = second_table.all();
+    const auto joined = std::count_if(devices.begin(), devices.end(), [](const Device& d) {
+        return d.name == "Accueil 7" && d.joined_ms && !d.revoked_ms;
+    });
+    CHECK(joined == 1);
+    REQUIRE(slow.joined);
+    CHECK(authenticate(second_table, slow.joined->token).has_value());
 }

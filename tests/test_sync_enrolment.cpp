@@ -37,17 +37,21 @@ std::string contents(const std::string& db) {
                             "SELECT count(*) FROM attendees"});
 }
 
-std::string devices_of(const std::string& central) {
-    SQLite::Database d(central, SQLite::OPEN_READONLY, 5000);
-    return dump_queries(d, {"SELECT name, enrol_hash, token_hash, hex(origin), joined_ms, revoked_ms, role "
-                            "FROM sync_devices ORDER BY name"});
+// The central store's devices, whichever engine holds it (tests/support/sync_desk.hpp).
+std::string devices_of(Desk& desk) {
+    return desk.central_text("SELECT name, enrol_hash, token_hash, origin, joined_ms, revoked_ms, role "
+                             "FROM sync_devices ORDER BY name");
 }
 
 // Whether `name` is listed as an active device by the central store.
-bool active(const std::string& central, const std::string& name) {
-    Store c = Store::open(central);
-    const auto d = sync::find_device(c, name);
-    return d && d->joined_ms && !d->revoked_ms;
+bool active(Desk& desk, const std::string& name) {
+    return desk.central_count("SELECT count(*) FROM sync_devices WHERE name = '" + name +
+                              "' AND joined_ms IS NOT NULL AND revoked_ms IS NULL") == 1;
+}
+
+// Which engine holds the central store: the device rules must answer the same on both.
+Backend backend_under_test() {
+    return GENERATE(Backend::Sqlite, Backend::Postgres);
 }
 
 // accueil-sync under timeout(1): a command that used to wait forever fails (124) instead of hanging.
@@ -69,7 +73,9 @@ bool nothing_at(const std::string& db) {
 } // namespace
 
 TEST_CASE("Joining again with the same code changes nothing, and says where and as whom") {
-    Desk desk;
+    const auto backend = backend_under_test();
+    INFO("central store on " << to_string(backend));
+    Desk desk(false, 40, backend);
     desk.start_server();
     const std::string code = desk.enroll("Accueil 1");
     const std::string k = desk.dir.file("kiosk.db");
@@ -85,7 +91,7 @@ TEST_CASE("Joining again with the same code changes nothing, and says where and 
     check_in_on(k, slice(desk.people, 0, 2));
     REQUIRE(desk.once(k).code == 0);
     const std::string before = contents(k);
-    const std::string devices = devices_of(desk.central);
+    const std::string devices = devices_of(desk);
 
     // The same code again (scanned twice, a script run twice): done already, not "unknown code".
     r = desk.run({"join", code, "--db", k});
@@ -98,21 +104,23 @@ TEST_CASE("Joining again with the same code changes nothing, and says where and 
 
     // Another code without --replace: refused, saying where and as whom, nothing changed anywhere.
     const std::string other = desk.enroll("Accueil 2");
-    const std::string devices_with_code = devices_of(desk.central);
+    const std::string devices_with_code = devices_of(desk);
     r = desk.run({"join", other, "--db", k});
     CHECK(r.code == exit_code(JoinExit::AlreadyJoined));
     CHECK_THAT(r.err, Catch::Contains("already joined") && Catch::Contains("\"Accueil 1\"") &&
                           Catch::Contains("--replace"));
     CHECK(contents(k) == before);
-    CHECK(devices_of(desk.central) == devices_with_code);
+    CHECK(devices_of(desk) == devices_with_code);
     CHECK(devices_with_code != devices); // only the new code's row was added by enroll
-    CHECK(active(desk.central, "Accueil 1"));
+    CHECK(active(desk, "Accueil 1"));
     CHECK(desk.once(k).code == 0);
     desk.require_converged(2);
 }
 
 TEST_CASE("join --replace at the same server revokes the old device, and the kiosk goes on as the new one") {
-    Desk desk;
+    const auto backend = backend_under_test();
+    INFO("central store on " << to_string(backend));
+    Desk desk(false, 40, backend);
     desk.start_server();
     const auto k = desk.add_kiosk("Accueil 1");
     check_in_on(k, slice(desk.people, 0, 3));
@@ -124,8 +132,8 @@ TEST_CASE("join --replace at the same server revokes the old device, and the kio
     REQUIRE(r.code == 0);
     CHECK_THAT(r.out, Catch::Contains("\"Accueil 1\" is no longer active") &&
                           Catch::Contains("as \"Accueil 9\"") && Catch::Contains("3 arrived so far"));
-    CHECK_FALSE(active(desk.central, "Accueil 1"));
-    CHECK(active(desk.central, "Accueil 9"));
+    CHECK_FALSE(active(desk, "Accueil 1"));
+    CHECK(active(desk, "Accueil 9"));
     CHECK(meta_in(k, "kiosk_name") == "Accueil 9");
     // The old credentials are refused; the kiosk's new arrivals go in under its new name.
     const auto [status, body] = raw_post(desk.port, "/v1/pull", R"({"protocol":1})",
@@ -136,7 +144,7 @@ TEST_CASE("join --replace at the same server revokes the old device, and the kio
     desk.require_converged(5);
     // Its bundles are still its own (the origin moved to the new device, not revoked with the old).
     CHECK(desk.run({"export", "--all", "--db", k, "--out", desk.dir.file("k.acc")}).code == 0);
-    CHECK(desk.run({"merge", desk.dir.file("k.acc"), "--db", desk.central}).code == 0);
+    CHECK(desk.run(desk.with_store({"merge", desk.dir.file("k.acc")})).code == 0);
 }
 
 TEST_CASE(
@@ -153,14 +161,14 @@ TEST_CASE(
     // The old server is down: it cannot be told, so the join does not happen and the code stays unused.
     old_desk.stop_server();
     const std::string before = contents(k);
-    const std::string new_devices = devices_of(new_desk.central);
+    const std::string new_devices = devices_of(new_desk);
     auto r = new_desk.run({"join", code, "--db", k, "--replace"});
     CHECK(r.code == exit_code(JoinExit::ServerUnreachable));
     CHECK_THAT(r.err, Catch::Contains("http://127.0.0.1:" + std::to_string(old_desk.port)) &&
                           Catch::Contains("Nothing changed"));
     CHECK(contents(k) == before);
-    CHECK(devices_of(new_desk.central) == new_devices);
-    CHECK(active(old_desk.central, "Accueil 1"));
+    CHECK(devices_of(new_desk) == new_devices);
+    CHECK(active(old_desk, "Accueil 1"));
 
     old_desk.start_server();
     r = new_desk.run({"join", code, "--db", k, "--replace"});
@@ -168,8 +176,8 @@ TEST_CASE(
     REQUIRE(r.code == 0);
     CHECK_THAT(r.out, Catch::Contains("\"Accueil 1\" is no longer active at http://127.0.0.1:" +
                                       std::to_string(old_desk.port)));
-    CHECK_FALSE(active(old_desk.central, "Accueil 1"));
-    CHECK(active(new_desk.central, "Borne A"));
+    CHECK_FALSE(active(old_desk, "Accueil 1"));
+    CHECK(active(new_desk, "Borne A"));
     CHECK(meta_in(k, "sync.server") == "http://127.0.0.1:" + std::to_string(new_desk.port));
     CHECK(meta_in(k, "kiosk_name") == "Borne A");
     // The old server refuses it from now on.
@@ -254,20 +262,22 @@ TEST_CASE("join says what is wrong with the code and the server through its exit
 }
 
 TEST_CASE("Enrolling a name in use is refused unless --replace, which cuts the old device off at once") {
-    Desk desk;
+    const auto backend = backend_under_test();
+    INFO("central store on " << to_string(backend));
+    Desk desk(false, 40, backend);
     desk.start_server();
     const auto old_kiosk = desk.add_kiosk("Accueil 1");
     check_in_on(old_kiosk, slice(desk.people, 0, 2));
     REQUIRE(desk.once(old_kiosk).code == 0);
 
-    const std::string before = devices_of(desk.central);
-    auto r = desk.run({"enroll", "--db", desk.central, "--name", "Accueil 1"});
+    const std::string before = devices_of(desk);
+    auto r = desk.run(desk.with_store({"enroll", "--name", "Accueil 1"}));
     CHECK(r.code == 2);
     CHECK_THAT(r.err, Catch::Contains("\"Accueil 1\" is already the name of an enrolled device") &&
                           Catch::Contains("--replace"));
-    CHECK(devices_of(desk.central) == before);
+    CHECK(devices_of(desk) == before);
 
-    r = desk.run({"enroll", "--db", desk.central, "--name", "Accueil 1", "--replace"});
+    r = desk.run(desk.with_store({"enroll", "--name", "Accueil 1", "--replace"}));
     INFO(r.out << r.err);
     REQUIRE(r.code == 0);
     CHECK_THAT(r.out, Catch::Contains("is cut off"));
@@ -278,34 +288,34 @@ TEST_CASE("Enrolling a name in use is refused unless --replace, which cuts the o
     CHECK(cut.code == 1);
     CHECK_THAT(cut.err, Catch::Contains("revoked"));
     CHECK(desk.run({"export", "--db", old_kiosk, "--out", desk.dir.file("old.acc")}).code == 0);
-    CHECK(desk.run({"merge", desk.dir.file("old.acc"), "--db", desk.central}).code == 2);
+    CHECK(desk.run(desk.with_store({"merge", desk.dir.file("old.acc")})).code == 2);
     // Still listed, revoked, under a name of its own; the name waits for the new device.
-    CHECK(count_in(desk.central, "SELECT count(*) FROM sync_devices WHERE name LIKE 'Accueil 1 (%' "
-                                 "AND revoked_ms IS NOT NULL") == 1);
+    CHECK(desk.central_count("SELECT count(*) FROM sync_devices WHERE name LIKE 'Accueil 1 (%' "
+                             "AND revoked_ms IS NOT NULL") == 1);
     const std::string fresh = desk.dir.file("new.db");
     REQUIRE(desk.run({"join", code, "--db", fresh}).code == 0);
-    CHECK(active(desk.central, "Accueil 1"));
+    CHECK(active(desk, "Accueil 1"));
     CHECK(meta_in(fresh, "kiosk_name") == "Accueil 1");
 
     // A code not used yet is in use too: --replace makes a new one, the first stops working.
     const std::string first = desk.enroll("Accueil 2");
-    r = desk.run({"enroll", "--db", desk.central, "--name", "Accueil 2"});
+    r = desk.run(desk.with_store({"enroll", "--name", "Accueil 2"}));
     CHECK(r.code == 2);
     CHECK_THAT(r.err, Catch::Contains("has not been used yet"));
-    r = desk.run({"enroll", "--db", desk.central, "--name", "Accueil 2", "--replace"});
+    r = desk.run(desk.with_store({"enroll", "--name", "Accueil 2", "--replace"}));
     REQUIRE(r.code == 0);
     CHECK_THAT(r.out, Catch::Contains("previous code"));
     CHECK(desk.run({"join", first, "--db", desk.dir.file("a2.db")}).code == exit_code(JoinExit::CodeRefused));
     CHECK(desk.run({"join", last_line(r.out), "--db", desk.dir.file("a2.db")}).code == 0);
 
     // A revoked name is enrolled again without --replace; the revoked device stays cut off.
-    REQUIRE(desk.run({"revoke", "Accueil 2", "--db", desk.central}).code == 0);
-    CHECK(desk.run({"revoke", "Accueil 2", "--db", desk.central}).code == 2);
-    r = desk.run({"enroll", "--db", desk.central, "--name", "Accueil 2"});
+    REQUIRE(desk.run(desk.with_store({"revoke", "Accueil 2"})).code == 0);
+    CHECK(desk.run(desk.with_store({"revoke", "Accueil 2"})).code == 2);
+    r = desk.run(desk.with_store({"enroll", "--name", "Accueil 2"}));
     CHECK(r.code == 0);
     CHECK(desk.run({"export", "--all", "--db", desk.dir.file("a2.db"), "--out", desk.dir.file("a2.acc")})
               .code == 0);
-    CHECK(desk.run({"merge", desk.dir.file("a2.acc"), "--db", desk.central}).code == 2);
+    CHECK(desk.run(desk.with_store({"merge", desk.dir.file("a2.acc")})).code == 2);
 }
 
 TEST_CASE("An agent on a path with no database says so and stops, unless --wait") {

@@ -159,6 +159,23 @@ struct Desk {
         return long(c.exec(sql).int64(0, 0));
     }
 
+    // The rows `sql` reads on the central store, as text, whichever engine (to compare before and after).
+    std::string central_text(const std::string& sql) {
+        if (backend == Backend::Sqlite) {
+            SQLite::Database d(central, SQLite::OPEN_READONLY, 5000);
+            return dump_queries(d, {sql.c_str()});
+        }
+        auto c = pg::Connection::open(store);
+        const auto r = c.exec(sql);
+        std::string out;
+        for (int i = 0; i < r.rows(); ++i) {
+            for (int j = 0; j < r.columns(); ++j)
+                out += (r.null(i, j) ? "NULL" : r.text(i, j)) + "|";
+            out += "\n";
+        }
+        return out;
+    }
+
     // The central store's hybrid logical clock, as it last saved it.
     std::uint64_t central_clock() {
         if (backend == Backend::Sqlite)
