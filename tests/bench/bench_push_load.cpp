@@ -2,6 +2,7 @@
 // kiosks push their check-ins at once, each 5 batches of 100 over its own keep-alive connection; the
 // time of each push, request sent to answer read. The real server process on 127.0.0.1, plain HTTP:
 // what is measured is the transport and the merge, not TLS (a kiosk keeps its connection open).
+#include "bench_http.hpp"
 #include "bench_kiosks.hpp"
 #include "bench_util.hpp"
 
@@ -32,32 +33,6 @@ std::string meta(const std::string& db, const std::string& key) {
     return q.executeStep() ? q.getColumn(0).getString() : "";
 }
 
-// One POST on a kept-alive connection; the status of the answer (0 when none came).
-int post(const test::Socket& s, const std::string& path, const std::string& body, const std::string& token) {
-    const std::string req =
-        "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + sync::kProtocolHeader + ": " +
-        std::to_string(sync::kProtocolVersion) + "\r\nAuthorization: Bearer " + token +
-        "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" +
-        body;
-    if (!s.send_all(req))
-        return 0;
-    std::string in;
-    char buf[16384];
-    std::size_t header_end = std::string::npos, length = 0;
-    for (;;) {
-        if (header_end == std::string::npos && (header_end = in.find("\r\n\r\n")) != std::string::npos) {
-            const auto at = in.find("Content-Length: ");
-            length = at == std::string::npos ? 0 : std::stoul(in.substr(at + 16));
-        }
-        if (header_end != std::string::npos && in.size() >= header_end + 4 + length)
-            break;
-        const auto n = ::recv(s.fd(), buf, sizeof buf, 0);
-        if (n <= 0)
-            return 0;
-        in.append(buf, std::size_t(n));
-    }
-    return in.size() >= 12 ? std::stoi(in.substr(9, 3)) : 0;
-}
 } // namespace
 
 void bench_push_load() {
