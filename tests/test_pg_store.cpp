@@ -713,3 +713,23 @@ TEST_CASE("One enrolment code traded at two servers at once joins one device, th
     REQUIRE(slow.joined);
     CHECK(authenticate(second_table, slow.joined->token).has_value());
 }
+
+TEST_CASE("Every --store command refuses a file name, or a SQLite setting, saying why and changing nothing") {
+    Event ev;
+    const std::string before = journal_text(ev.central);
+    const std::string file = ev.central.path();
+    for (const std::string& command :
+         {"serve --insecure --listen 127.0.0.1:" + std::to_string(test::free_port()), std::string("status"),
+          std::string("enroll --name X"), std::string("revoke X"),
+          std::string("export --out ") + ev.dir.file("x.acc"), std::string("merge ") + file}) {
+        INFO(command);
+        const auto r = test::run_bin("accueil-sync", command + " --store " + file);
+        CHECK(r.exit_code == 2);
+        CHECK_THAT(r.output, Catch::Contains("is not a PostgreSQL address") && Catch::Contains("--db"));
+    }
+    const auto r = test::run_bin("accueil-sync", "serve --store postgresql://accueil@/x --backup-every 60");
+    CHECK(r.exit_code != 0);
+    CHECK_THAT(r.output, Catch::Contains("--store excludes --backup-every"));
+    CHECK(journal_text(ev.central) == before);
+    CHECK_FALSE(std::filesystem::exists(ev.dir.file("x.acc")));
+}

@@ -102,10 +102,10 @@ std::string role_words(Role role) {
     return i18n::tr(role == Role::Desk ? "enrol.role_desk" : "enrol.role_kiosk");
 }
 
-// `db` is a file, or a postgresql:// URL (`--store`).
-std::unique_ptr<CentralBackend> open_central(const std::string& db) {
-    if (pg::is_store_url(db))
-        return postgres_central(db);
+// The central store a command names: the file `db`, or the PostgreSQL `store` when one is given.
+std::unique_ptr<CentralBackend> open_central(const std::string& db, const std::string& store) {
+    if (!store.empty())
+        return postgres_central(store);
     require_database(db, "central.no_database");
     return sqlite_central(db, 0);
 }
@@ -124,17 +124,16 @@ std::string name_in_use_text(const std::string& tz, const Device& d) {
                      {"until", d.enrol_expires_ms ? local_moment(tz, *d.enrol_expires_ms) : "-"}});
 }
 
-// `db` is a file, or a postgresql:// URL (`--store`).
-int cmd_enroll(const std::string& db, const std::string& name, std::string url, std::string png,
-               const std::string& role_text, const std::string& valid, bool replace) {
+int cmd_enroll(const std::string& db, const std::string& store, const std::string& name, std::string url,
+               std::string png, const std::string& role_text, const std::string& valid, bool replace) {
     const auto role = role_from_string(role_text);
     if (!role || *role == Role::Central)
         throw InputError("--role", i18n::tr("enrol.bad_role", {{"role", role_text}}));
     const auto valid_ms = parse_duration_ms(valid);
     if (!valid_ms)
         throw InputError("--valid", i18n::tr("enrol.bad_validity", {{"valid", valid}}));
-    const bool on_postgres = pg::is_store_url(db);
-    auto central = open_central(db);
+    const bool on_postgres = !store.empty();
+    auto central = open_central(db, store);
     auto& devices = central->devices();
     const std::string tz = event_zone(devices.timezone());
     if (url.empty())
@@ -285,11 +284,11 @@ int cmd_revoke_store(const std::string& url, const std::string& name) {
         name, central.devices(), [&] { return central.revoke(name); }, event_zone(central.timezone()));
 }
 
-int cmd_export(const std::string& db, const std::string& out, bool all) {
+int cmd_export(const std::string& db, const std::string& store, const std::string& out, bool all) {
     Bundle b;
     std::optional<SigningKey> key;
-    if (pg::is_store_url(db)) { // the central store's journal on PostgreSQL, for a kiosk cut off
-        auto central = postgres_central(db);
+    if (!store.empty()) { // the central store's journal on PostgreSQL, for a kiosk cut off
+        auto central = postgres_central(store);
         b = Bundle{central->origin(), central->name(), sync_wall_ms(), central->journal(all), {}};
         key = central->signing_key();
     } else {
@@ -311,14 +310,12 @@ int cmd_export(const std::string& db, const std::string& out, bool all) {
     return 0;
 }
 
-int cmd_merge(const std::string& db, const std::vector<std::string>& files) {
-    if (!pg::is_store_url(db))
-        require_database(db, "central.no_database");
+int cmd_merge(const std::string& db, const std::string& store, const std::vector<std::string>& files) {
+    auto central = open_central(db, store);
     // Every bundle is checked before anything is merged: one damaged file stops the whole command.
     std::vector<Bundle> bundles;
     for (const auto& f : files)
         bundles.push_back(read_bundle_file(f));
-    auto central = open_central(db);
     const auto peers = central->peers();
     for (std::size_t i = 0; i < files.size(); ++i)
         verify_bundle_signer(peers, bundles[i], files[i]);
@@ -562,18 +559,24 @@ int main(int argc, char** argv) {
     ServeOptions serve_opt;
     auto* serve_cmd = app.add_subcommand("serve", i18n::tr("serve.help.command"));
     auto* serve_db = serve_cmd->add_option("--db", serve_opt.db, i18n::tr("central.help.central_db"));
-    serve_cmd->add_option("--store", serve_opt.store, i18n::tr("central.help.store"))->excludes(serve_db);
+    auto* serve_store =
+        serve_cmd->add_option("--store", serve_opt.store, i18n::tr("central.help.store"))->excludes(serve_db);
     serve_cmd->add_option("--listen", serve_opt.listen, i18n::tr("serve.help.listen"))->capture_default_str();
     serve_cmd->add_option("--url", serve_opt.public_url, i18n::tr("serve.help.url"));
     serve_cmd->add_flag("--insecure", serve_opt.insecure, i18n::tr("serve.help.insecure"));
-    serve_cmd->add_option("--max-db-pages", serve_opt.max_db_pages, i18n::tr("serve.help.max_db_pages"));
-    serve_cmd->add_option("--backup-dir", serve_opt.backup_dir, i18n::tr("backup.help.dir"));
+    // A SQLite file's settings: PostgreSQL has its own limits and backups.
+    serve_cmd->add_option("--max-db-pages", serve_opt.max_db_pages, i18n::tr("serve.help.max_db_pages"))
+        ->excludes(serve_store);
+    serve_cmd->add_option("--backup-dir", serve_opt.backup_dir, i18n::tr("backup.help.dir"))
+        ->excludes(serve_store);
     serve_cmd->add_option("--backup-every", serve_opt.backup_every_s, i18n::tr("backup.help.every"))
         ->capture_default_str()
-        ->check(CLI::Range(std::int64_t(0), std::int64_t(7 * 24 * 3600)));
+        ->check(CLI::Range(std::int64_t(0), std::int64_t(7 * 24 * 3600)))
+        ->excludes(serve_store);
     serve_cmd->add_option("--backup-keep", serve_opt.backup_keep, i18n::tr("backup.help.keep"))
         ->capture_default_str()
-        ->check(CLI::Range(1, 100000));
+        ->check(CLI::Range(1, 100000))
+        ->excludes(serve_store);
     serve_cmd->callback([&] {
         if (serve_opt.db.empty() && serve_opt.store.empty()) // said as for any missing option
             throw CLI::RequiredError("--db");
@@ -595,7 +598,7 @@ int main(int argc, char** argv) {
     enroll->callback([&] {
         if (db.empty() && store.empty())
             throw CLI::RequiredError("--db");
-        run = [&] { return cmd_enroll(store.empty() ? db : store, name, url, png, role, valid, replace); };
+        run = [&] { return cmd_enroll(db, store, name, url, png, role, valid, replace); };
     });
 
     auto* join = app.add_subcommand("join", i18n::tr("joining.help.command"));
@@ -644,7 +647,7 @@ int main(int argc, char** argv) {
     exp->callback([&] {
         if (db.empty() && store.empty())
             throw CLI::RequiredError("--db");
-        run = [&] { return cmd_export(store.empty() ? db : store, out, all); };
+        run = [&] { return cmd_export(db, store, out, all); };
     });
 
     auto* merge = app.add_subcommand("merge", i18n::tr("bundle.help.merge"));
@@ -654,7 +657,7 @@ int main(int argc, char** argv) {
     merge->callback([&] {
         if (db.empty() && store.empty())
             throw CLI::RequiredError("--db");
-        run = [&] { return cmd_merge(store.empty() ? db : store, files); };
+        run = [&] { return cmd_merge(db, store, files); };
     });
 
     std::string backup_file;

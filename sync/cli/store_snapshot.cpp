@@ -2,7 +2,6 @@
 
 #include "commands.hpp"
 #include "errors.hpp"
-#include "i18n/catalogue.hpp"
 #include "pg_central.hpp"
 
 #include <cerrno>
@@ -18,8 +17,6 @@ ReadStore ReadStore::open(const std::string& db, const std::string& store) {
         r.store_.emplace(open_store(db));
         return r;
     }
-    if (!pg::is_store_url(store))
-        throw InputError("--store", i18n::tr("cli.store.not_url", {{"url", pg::redact(store)}}));
     std::string dir = (std::filesystem::temp_directory_path() / "accueil-snapshot-XXXXXX").string();
     if (!::mkdtemp(dir.data())) // 0700: names and e-mails stay the user's own
         throw StoreError("cannot make a temporary folder for the snapshot (" +

@@ -1,5 +1,6 @@
 #include "pg_connection.hpp"
 
+#include "i18n/catalogue.hpp"
 #include "ids.hpp"
 
 #include <charconv>
@@ -51,6 +52,10 @@ std::int64_t Result::affected() const {
 
 Connection Connection::open(const std::string& url) {
     const std::string shown = redact(url);
+    // The one door of every connection: a file name given for a store is said as such, before libpq
+    // reads it as settings.
+    if (!is_store_url(url))
+        throw InputError("--store", i18n::tr("pg.not_url", {{"url", shown}}));
     PGconn* c = PQconnectdb(url.c_str());
     if (!c)
         throw PgError("cannot reach PostgreSQL at " + shown + ": out of memory");
