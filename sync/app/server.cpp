@@ -504,7 +504,9 @@ int serve(const ServeOptions& o) {
                      on_postgres ? "store" : "database", central->where(), backup_words);
         // The person at the terminal reads this, in their language (the line above is the log's).
         std::cout << "accueil-sync: "
-                  << i18n::tr("serve.started", {{"db", central->where()}, {"url", public_url}}) << "\n"
+                  << i18n::tr(on_postgres ? "serve.started_store" : "serve.started",
+                              {{"db", central->where()}, {"url", public_url}})
+                  << "\n"
                   << (fingerprint.empty() ? i18n::tr("serve.plain_http")
                                           : i18n::tr("serve.fingerprint", {{"fingerprint", fingerprint}}))
                   << "\n"
