@@ -65,9 +65,13 @@ std::int64_t growing_lock_ms(int wrong_in_a_row, int free_attempts, std::int64_t
     return std::min(ms, max_ms);
 }
 
-void set_organiser_password(Store& store, std::string_view password) {
+std::string organiser_password_hash(std::string_view password) {
     validate_password(password);
-    const std::string hash = argon2id_hash(password); // before the transaction: no lock held meanwhile
+    return argon2id_hash(password);
+}
+
+void set_organiser_password(Store& store, std::string_view password) {
+    const std::string hash = organiser_password_hash(password); // before the transaction: no lock held
     WriteTransaction tx(store.db());
     store.set_meta(kPasswordHashKey, hash);
     tx.commit();

@@ -30,8 +30,10 @@ bool argon2id_verify(const std::string& hash, std::string_view secret);
 std::int64_t growing_lock_ms(int wrong_in_a_row, int free_attempts, std::int64_t first_ms,
                              std::int64_t max_ms);
 
-// InputError (clear message, nothing stored) unless 10 characters to 1024 bytes of valid UTF-8 with no
-// control character; then replaces any previous password. Slow (see above).
+// InputError (clear message) unless 10 characters to 1024 bytes of valid UTF-8 with no control
+// character; then the hash to keep (any store keeps it under kPasswordHashKey). Slow (see above).
+std::string organiser_password_hash(std::string_view password);
+// The same checks (nothing stored when they fail); then replaces any previous password.
 void set_organiser_password(Store& store, std::string_view password);
 bool has_organiser_password(Store& store);
 // True only for the right password (false when none is set). Slow (see above); reads, never writes.

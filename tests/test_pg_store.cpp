@@ -5,6 +5,7 @@
 #include "checkin.hpp"
 #include "database.hpp"
 #include "errors.hpp"
+#include "organiser_password.hpp"
 #include "pg_central.hpp"
 #include "pg_connection.hpp"
 #include "pg_devices.hpp"
@@ -135,6 +136,17 @@ TEST_CASE("A PostgreSQL store gets its schema, says when it holds no event yet, 
     // Opening again changes nothing.
     pg::ensure_schema(c);
     CHECK(c.exec("SELECT count(*) FROM accueil_schema").int64(0, 0) == pg::schema_version());
+    // A store made by the first version (no tables for the organisers' page) is brought up to date,
+    // its data kept.
+    REQUIRE(pg::schema_version() == 2);
+    c.exec("INSERT INTO accueil_meta (key, value) VALUES ('kept', 'yes')");
+    c.exec("DROP TABLE web_sessions, web_links");
+    c.exec("DELETE FROM accueil_schema WHERE version = 2");
+    pg::ensure_schema(c);
+    CHECK(c.exec("SELECT count(*) FROM web_sessions").int64(0, 0) == 0);
+    CHECK(c.exec("SELECT count(*) FROM web_links").int64(0, 0) == 0);
+    CHECK(c.exec("SELECT value FROM accueil_meta WHERE key = 'kept'").text(0, 0) == "yes");
+    CHECK(c.exec("SELECT max(version) FROM accueil_schema").int64(0, 0) == 2);
     // A newer accueil wrote it: refused, nothing touched.
     c.exec("INSERT INTO accueil_schema (version) VALUES (99)");
     try {
@@ -372,6 +384,7 @@ TEST_CASE(
     "accueil-sync migrate moves a central store to PostgreSQL and back, and never prints the password") {
     Event ev;
     REQUIRE(merge_events(ev.central, ev.check_in(0, 6), ev.push()).ok());
+    set_organiser_password(ev.central, "correct horse battery"); // organisers keep their password
     // What COPY's text format escapes, and what JSON escapes, in one person's name.
     {
         WriteTransaction tx(ev.central.db());
@@ -398,7 +411,8 @@ TEST_CASE(
     CHECK(journal_text(returned) == journal_text(ev.central));
     CHECK(test::dump_projections(returned.db()) == test::dump_projections(ev.central.db()));
     const auto identity = {
-        "SELECT key, value FROM meta WHERE key IN ('origin', 'sync.device_seed') ORDER BY key",
+        "SELECT key, value FROM meta WHERE key IN ('origin', 'sync.device_seed', 'web.password_hash') ORDER "
+        "BY key",
         "SELECT * FROM sync_devices ORDER BY name", "SELECT * FROM sync_peers ORDER BY origin",
         "SELECT origin, seq, kind, source, reason, payload_hash FROM sync_refusals ORDER BY id"};
     CHECK(test::dump_queries(returned.db(), identity) == test::dump_queries(ev.central.db(), identity));
@@ -721,7 +735,8 @@ TEST_CASE("Every --store command refuses a file name, or a SQLite setting, sayin
     for (const std::string& command :
          {"serve --insecure --listen 127.0.0.1:" + std::to_string(test::free_port()), std::string("status"),
           std::string("enroll --name X"), std::string("revoke X"),
-          std::string("export --out ") + ev.dir.file("x.acc"), std::string("merge ") + file}) {
+          std::string("export --out ") + ev.dir.file("x.acc"), std::string("merge ") + file,
+          std::string("password"), std::string("link --url http://127.0.0.1:1")}) {
         INFO(command);
         const auto r = test::run_bin("accueil-sync", command + " --store " + file);
         CHECK(r.exit_code == 2);

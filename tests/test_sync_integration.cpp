@@ -942,8 +942,8 @@ TEST_CASE("Two servers behind one address, ten kiosks, one killed -9 and restart
 TEST_CASE("PostgreSQL restarts under a running server: it connects again and the kiosk's arrivals go in") {
     Desk desk(false, 40, Backend::Postgres);
     desk.start_server();
-    // Said to the person who started it: the kiosks are served, the organisers' page is not (yet).
-    CHECK_THAT(desk.server->out(), Catch::Contains("for the kiosks (no organisers' page on a PostgreSQL"));
+    // Said to the person who started it: where kiosks and organisers find it.
+    CHECK_THAT(desk.server->out(), Catch::Contains("(the organisers' page: http://127.0.0.1:"));
     const auto k = desk.add_kiosk("Accueil 1");
     check_in_on(k, slice(desk.people, 0, 5));
     CHECK(desk.once(k).code == 0);

@@ -4,9 +4,11 @@
 // (tests/test_web_page.cpp) goes through TLS.
 #include "checkin.hpp"
 #include "database.hpp"
+#include "pg_connection.hpp"
 #include "store.hpp"
 #include "support/child_process.hpp"
 #include "support/demo_event.hpp"
+#include "support/postgres.hpp"
 #include "support/run_command.hpp"
 #include "support/temp_dir.hpp"
 #include "support/web_client.hpp"
@@ -19,6 +21,7 @@
 
 #include <chrono>
 #include <csignal>
+#include <filesystem>
 #include <fstream>
 
 using namespace accueil;
@@ -50,29 +53,51 @@ std::string web_state(const std::string& db) {
            dump_rows(db, "SELECT key, value FROM meta ORDER BY 1");
 }
 
-// A central store with 40 people and its server on a free port.
+// A central store with 40 people and its server on a free port: the SQLite file, or that file moved
+// into PostgreSQL by the real `migrate` (then `db` is only the file it came from).
 struct Central {
+    explicit Central(Backend engine = Backend::Sqlite) : backend(engine) {
+        if (backend == Backend::Postgres) {
+            pg = std::make_unique<TestPostgres>();
+            store = pg->url();
+            const auto moved = sync("migrate --from " + db + " --to '" + store + "'");
+            INFO(moved.output);
+            REQUIRE(moved.exit_code == 0);
+        }
+    }
     TempDir dir;
     std::string db = dir.file("central.db");
     int port = free_port();
     std::vector<std::string> people = create_central_with_roster(db, 40);
+    Backend backend;
+    std::unique_ptr<TestPostgres> pg;
+    std::string store;
     std::unique_ptr<Process> server;
     int logs = 0;
 
     std::string log(const std::string& what) { return dir.file(what + "-" + std::to_string(logs++)); }
-
-    void start(const Env& env = {}) {
-        server = std::make_unique<Process>(std::vector<std::string>{kSync, "serve", "--db", db, "--listen",
-                                                                    "127.0.0.1:" + std::to_string(port),
-                                                                    "--insecure"},
-                                           log("server"), env);
-        REQUIRE(wait_until([&] { return server->out().find("serving") != std::string::npos; }, 10s));
+    // The option naming the central store, for the shell.
+    std::string where() const {
+        return backend == Backend::Sqlite ? "--db " + db : "--store '" + store + "'";
     }
+
+    std::unique_ptr<Process> serve(int on, const Env& env = {}) {
+        std::vector<std::string> args{kSync, "serve"};
+        if (backend == Backend::Sqlite)
+            args.insert(args.end(), {"--db", db});
+        else
+            args.insert(args.end(), {"--store", store});
+        args.insert(args.end(), {"--listen", "127.0.0.1:" + std::to_string(on), "--insecure"});
+        auto p = std::make_unique<Process>(args, log("server"), env);
+        REQUIRE(wait_until([&] { return p->out().find("serving") != std::string::npos; }, 20s));
+        return p;
+    }
+    void start(const Env& env = {}) { server = serve(port, env); }
     CommandResult sync(const std::string& args) { return run_bin("accueil-sync", args); }
     CommandResult set_password(const std::string& password) {
         const std::string file = dir.file("password.txt");
         std::ofstream(file) << password << "\n";
-        return sync("password --db " + db + " < " + file);
+        return sync("password " + where() + " < " + file);
     }
     WebReply login(const std::string& password, const std::string& from = "127.0.0.1") {
         return web_request(port, "POST", "/api/login", {}, json{{"password", password}}.dump(), from);
@@ -84,7 +109,7 @@ struct Central {
     }
     // Enrols and joins a kiosk; its database.
     std::string add_kiosk(const std::string& name) {
-        const auto e = sync("enroll --db " + db + " --name '" + name + "' --png " + dir.file("enrol.png"));
+        const auto e = sync("enroll " + where() + " --name '" + name + "' --png " + dir.file("enrol.png"));
         REQUIRE(e.exit_code == 0);
         const std::string kiosk = dir.file("kiosk-" + std::to_string(logs++) + ".db");
         const auto j = sync("join " + last_line(e.output) + " --db " + kiosk);
@@ -267,7 +292,9 @@ TEST_CASE("A one-time link opens a session once, and used, expired or unknown li
 
 TEST_CASE(
     "The live stream sends figures at once, then within 2 s of a kiosk push or another process's merge") {
-    Central c;
+    const Backend engine = GENERATE(Backend::Sqlite, Backend::Postgres);
+    INFO("central store on " << to_string(engine));
+    Central c(engine);
     c.start();
     REQUIRE(c.set_password(kPassword).exit_code == 0);
     const std::string kiosk = c.add_kiosk("Accueil 1");
@@ -308,7 +335,7 @@ TEST_CASE(
         sync::Bundle b{ks.origin(), "Accueil 1", 0, sync::unacked_events(ks, 100), {}};
         sync::write_bundle_file(c.dir.file("stick.acc"), b, sync::device_key_of(ks));
     }
-    const auto bundle = run_bin("accueil-sync", "merge " + c.dir.file("stick.acc") + " --db " + c.db);
+    const auto bundle = run_bin("accueil-sync", "merge " + c.dir.file("stick.acc") + " " + c.where());
     INFO(bundle.output);
     REQUIRE(bundle.exit_code == 0);
     const auto merged_elsewhere = std::chrono::steady_clock::now();
@@ -321,6 +348,94 @@ TEST_CASE(
     CHECK(std::chrono::steady_clock::now() - merged_elsewhere < 2s);
     CHECK_FALSE(stream.closed());
     CHECK(c.server->err().find("BUG") == std::string::npos);
+}
+
+// Issue 15: organisers use the page as on a laptop when the store is on PostgreSQL, whichever of
+// several servers behind one address answers them.
+TEST_CASE("On PostgreSQL, two servers share the password, sessions and one-time links, and show the same "
+          "arrivals") {
+    Central c(Backend::Postgres);
+    const std::string copies = c.dir.file("tmp"); // where each server keeps its page's copy
+    std::filesystem::create_directory(copies);
+    const Env env{{"TMPDIR", copies}};
+    // Before any password: the page says which command sets one, for this store.
+    auto a = c.serve(c.port, env);
+    const int port_b = free_port();
+    auto b = c.serve(port_b, env);
+    CHECK_THAT(a->out(), Catch::Contains("the organisers' page: http://127.0.0.1:"));
+    auto r = c.login(kPassword);
+    CHECK(r.status == 503);
+    CHECK_THAT(r.body, Catch::Contains("accueil-sync password --store"));
+
+    const auto set = c.set_password(kPassword);
+    INFO(set.output);
+    REQUIRE(set.exit_code == 0);
+    CHECK_THAT(set.output, Catch::Contains("postgresql://"));
+    CHECK(set.output.find(kPassword) == std::string::npos);
+    // Only its hash is in the store.
+    auto pg = pg::Connection::open(c.store);
+    const auto hash = pg.exec("SELECT value FROM accueil_meta WHERE key = 'web.password_hash'").text(0, 0);
+    CHECK_THAT(hash, Catch::StartsWith("$argon2id$"));
+
+    // A session opened at A is good at B; closed at B, it is closed at A.
+    const std::string cookie = c.logged_in_cookie();
+    const auto figures = [&](int port) {
+        return web_request(port, "GET", "/api/figures", {"Cookie: " + cookie});
+    };
+    REQUIRE(figures(port_b).status == 200);
+    CHECK(arrived(figures(port_b).body) == 0);
+    CHECK(web_request(port_b, "GET", "/api/figures", {"Cookie: accueil_session=" + std::string(64, '0')})
+              .status == 401);
+
+    // A kiosk pushes to B (the last to start: enrolment codes carry its address); A's page shows its
+    // arrivals too, within a second or so (its copy of the store follows PostgreSQL).
+    const std::string kiosk = c.add_kiosk("Accueil 1");
+    REQUIRE(check_in_on(kiosk, std::vector<std::string>(c.people.begin(), c.people.begin() + 4)) == 4);
+    const auto pushed = run_bin("accueil-sync", "agent --once --db " + kiosk);
+    INFO(pushed.output);
+    REQUIRE(pushed.exit_code == 0);
+    CHECK(wait_until([&] { return arrived(figures(c.port).body) == 4; }, 5s));
+    CHECK(wait_until([&] { return arrived(figures(port_b).body) == 4; }, 5s));
+    // The device as organisers see it, on the other server too.
+    const json devices = json::parse(figures(port_b).body).at("devices");
+    REQUIRE(devices.size() == 1);
+    CHECK(devices[0].at("name") == "Accueil 1");
+
+    // A one-time link made for the store opens a session once, at whichever server.
+    const std::string base = "http://127.0.0.1:" + std::to_string(port_b);
+    const auto made = c.sync("link " + c.where() + " --url " + base);
+    INFO(made.output);
+    REQUIRE(made.exit_code == 0);
+    const std::string link = last_line(made.output);
+    REQUIRE_THAT(link, Catch::StartsWith(base + "/login/link?t="));
+    const std::string target = link.substr(base.size());
+    r = web_request(port_b, "GET", target);
+    REQUIRE(r.status == 303);
+    CHECK(web_request(c.port, "GET", "/api/figures", {"Cookie: " + session_cookie_of(r)}).status == 200);
+    CHECK(web_request(c.port, "GET", target).status == 401); // used, at the other server too
+
+    // PostgreSQL restarts (a failover, an upgrade): both pages come back by themselves, and follow
+    // arrivals again.
+    c.pg->restart();
+    REQUIRE(check_in_on(kiosk, std::vector<std::string>(c.people.begin() + 4, c.people.begin() + 6)) == 2);
+    CHECK(wait_until([&] { return run_bin("accueil-sync", "agent --once --db " + kiosk).exit_code == 0; },
+                     20s));
+    CHECK(
+        wait_until([&] { return figures(port_b).status == 200 && arrived(figures(port_b).body) == 6; }, 20s));
+    CHECK(
+        wait_until([&] { return figures(c.port).status == 200 && arrived(figures(c.port).body) == 6; }, 20s));
+
+    r = web_request(port_b, "POST", "/api/logout", {"Cookie: " + cookie});
+    CHECK(r.status == 200);
+    CHECK(figures(c.port).status == 401);
+
+    // Each server removes its copy when it stops.
+    for (auto* p : {&a, &b}) {
+        (*p)->signal(SIGTERM);
+        CHECK((*p)->wait() == 0);
+        CHECK((*p)->err().find("BUG") == std::string::npos);
+    }
+    CHECK(std::filesystem::is_empty(copies));
 }
 
 TEST_CASE("Pings keep an idle stream open past the idle timeout, and stopping the server ends the streams") {

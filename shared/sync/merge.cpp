@@ -165,7 +165,7 @@ MergeResult Merger::merge(const std::vector<JournalEvent>& events, const MergeOp
             // Each event passes the door before it is written; once one is refused nothing more is
             // written (the transaction rolls back), but the rest are still checked, so the sender
             // learns every refusal of the batch at once.
-            if (auto why = door.check(e, mark->second)) {
+            if (auto why = options.admitted_upstream ? std::nullopt : door.check(e, mark->second)) {
                 r.rejected.push_back({e.origin, e.seq, std::move(*why)});
                 continue;
             }
@@ -179,7 +179,8 @@ MergeResult Merger::merge(const std::vector<JournalEvent>& events, const MergeOp
             }
             try {
                 if (impl_->inserter.insert(e)) {
-                    if (const CheckinPayload* read = door.admitted_checkin())
+                    if (const CheckinPayload* read =
+                            options.admitted_upstream ? nullptr : door.admitted_checkin())
                         impl_->projector.apply_checkin(e, *read);
                     else
                         impl_->projector.apply(e);

@@ -34,6 +34,11 @@ struct MergeOptions {
     // this seq is in this batch, was sent before, or is withheld from this store. The marks pass over
     // the withheld ones, so the next pull starts after them instead of asking again forever.
     VersionVector covered;
+    // Copies of events this same door admitted into the store they are read from (the organisers'
+    // page's copy of a PostgreSQL store, sync/app/page_replica.hpp), written without passing it again,
+    // as `migrate` copies a journal. Set only by code reading its own store, never for what a device
+    // or a file sends.
+    bool admitted_upstream = false;
 };
 
 struct MergeResult {
@@ -78,6 +83,11 @@ struct PeerBatch {
     std::vector<JournalEvent> events;
     bool more = false;
     VersionVector covered;
+    // Copies of events this same door admitted into the store they are read from (the organisers'
+    // page's copy of a PostgreSQL store, sync/app/page_replica.hpp), written without passing it again,
+    // as `migrate` copies a journal. Set only by code reading its own store, never for what a device
+    // or a file sends.
+    bool admitted_upstream = false;
 };
 PeerBatch events_for_peer(Store& store, const VersionVector& theirs, std::size_t limit, Role receiver,
                           const std::optional<Origin>& exclude = std::nullopt);

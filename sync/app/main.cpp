@@ -194,8 +194,12 @@ std::string read_secret_line(const std::string& prompt, bool tty) {
     return line;
 }
 
-int cmd_password(const std::string& db) {
-    require_database(db, "central.no_database");
+int cmd_password(const std::string& db, const std::string& store) {
+    std::optional<pg::PgCentral> pg_store; // opened first: an unreachable store is said before the prompt
+    if (store.empty())
+        require_database(db, "central.no_database");
+    else
+        pg_store.emplace(pg::PgCentral::open(store, sync_wall_ms));
     const bool tty = ::isatty(STDIN_FILENO) == 1;
     std::string password = read_secret_line(i18n::tr("central.password.prompt"), tty);
     if (tty) {
@@ -207,35 +211,48 @@ int cmd_password(const std::string& db) {
             throw InputError("", i18n::tr("central.password.differ"));
         }
     }
-    Store central = Store::open(db, sync_wall_ms);
     try {
-        set_organiser_password(central, password);
+        if (pg_store) {
+            pg_store->set_meta(kPasswordHashKey, organiser_password_hash(password));
+        } else {
+            Store central = Store::open(db, sync_wall_ms);
+            set_organiser_password(central, password);
+        }
     } catch (...) {
         wipe_pin(password);
         throw;
     }
     wipe_pin(password);
-    std::cout << "accueil-sync: " << i18n::tr("central.password.set", {{"db", db}}) << "\n";
+    std::cout << "accueil-sync: "
+              << i18n::tr("central.password.set", {{"db", pg_store ? pg_store->connection().url() : db}})
+              << "\n";
     return 0;
 }
 
-int cmd_link(const std::string& db, const std::string& valid, std::string url, const std::string& png) {
+int cmd_link(const std::string& db, const std::string& store, const std::string& valid, std::string url,
+             const std::string& png) {
     const auto valid_ms = parse_duration_ms(valid);
     if (!valid_ms || *valid_ms > 24LL * 3600 * 1000)
         throw InputError("", i18n::tr("central.link.bad_validity", {{"valid", valid}}));
-    require_database(db, "central.no_database");
+    if (store.empty())
+        require_database(db, "central.no_database");
     if (!png.empty())
         require_parent_directory(png); // before the link is made: a refused command leaves none behind
-    Store central = Store::open(db, sync_wall_ms);
+    auto central = open_central(db, store);
+    std::unique_ptr<web::AccessTable> access;
+    if (store.empty())
+        access = std::make_unique<web::SqliteAccess>(Store::open(db, sync_wall_ms));
+    else
+        access = web::postgres_access(store);
     if (url.empty())
-        url = central.meta("sync.url").value_or("");
+        url = central->announced_url();
     if (url.empty())
         throw InputError("", i18n::tr("central.link.no_url"));
     while (!url.empty() && url.back() == '/')
         url.pop_back();
     if (!parse_server_url(url))
         throw InputError("", i18n::tr("central.link.bad_url", {{"url", url}}));
-    const std::string link = url + "/login/link?t=" + web::create_link(central, *valid_ms, sync_wall_ms());
+    const std::string link = url + "/login/link?t=" + web::create_link(*access, *valid_ms, sync_wall_ms());
     if (!png.empty())
         qr_png(link, png);
     std::cout << i18n::tr("central.link.title") << "\n"
@@ -618,16 +635,26 @@ int main(int argc, char** argv) {
     });
 
     auto* password = app.add_subcommand("password", i18n::tr("central.help.password"));
-    password->add_option("--db", db, i18n::tr("central.help.central_db"))->required();
-    password->callback([&] { run = [&] { return cmd_password(db); }; });
+    auto* password_db = password->add_option("--db", db, i18n::tr("central.help.central_db"));
+    password->add_option("--store", store, i18n::tr("central.help.store"))->excludes(password_db);
+    password->callback([&] {
+        if (db.empty() && store.empty())
+            throw CLI::RequiredError("--db");
+        run = [&] { return cmd_password(db, store); };
+    });
 
     std::string link_valid = "10min";
     auto* link = app.add_subcommand("link", i18n::tr("central.help.link"));
-    link->add_option("--db", db, i18n::tr("central.help.central_db"))->required();
+    auto* link_db = link->add_option("--db", db, i18n::tr("central.help.central_db"));
+    link->add_option("--store", store, i18n::tr("central.help.store"))->excludes(link_db);
     link->add_option("--valid", link_valid, i18n::tr("central.help.link_valid"))->capture_default_str();
     link->add_option("--url", url, i18n::tr("central.help.link_url"));
     link->add_option("--png", png, i18n::tr("central.help.link_png"));
-    link->callback([&] { run = [&] { return cmd_link(db, link_valid, url, png); }; });
+    link->callback([&] {
+        if (db.empty() && store.empty())
+            throw CLI::RequiredError("--db");
+        run = [&] { return cmd_link(db, store, link_valid, url, png); };
+    });
 
     AgentOptions agent_opt;
     auto* agent = app.add_subcommand("agent", i18n::tr("agent.help.command"));

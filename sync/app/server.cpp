@@ -6,6 +6,7 @@
 #include "errors.hpp"
 #include "http_server.hpp"
 #include "i18n/catalogue.hpp"
+#include "page_replica.hpp"
 #include "store.hpp"
 #include "sync/device_key.hpp"
 #include "sync/devices.hpp"
@@ -451,8 +452,7 @@ int serve(const ServeOptions& o) {
     sigaddset(&signals, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-    // On PostgreSQL, backups are the organisation's own (pg_dump, replicas), and the organisers' page
-    // reads SQLite projections: both only on a SQLite store for now.
+    // On PostgreSQL, backups are the organisation's own (pg_dump, replicas).
     std::optional<backup::Scheduler> backups;
     if (!on_postgres)
         backups.emplace(o.db, backup::Policy{o.backup_dir, o.backup_every_s, o.backup_keep}, sync_wall_ms);
@@ -461,12 +461,21 @@ int serve(const ServeOptions& o) {
         web::HubTiming timing;
         if (const auto ping = test_hook("ACCUEIL_SYNC_TEST_PING_MS"); ping > 0)
             timing.ping_ms = ping; // tests see pings keep a stream open past the idle timeout
+        // On PostgreSQL the page reads a private copy of the store, refreshed by the hub's thread.
+        std::optional<PageReplica> replica;
+        if (on_postgres)
+            replica.emplace(o.store);
+        const std::string page_db = replica ? replica->file() : o.db;
         std::optional<web::FiguresHub> hub;
         std::optional<web::WebService> web_service;
-        if (!on_postgres) {
-            hub.emplace(o.db, sync_wall_ms, timing);
-            web_service.emplace(o.db, sync_wall_ms, *hub);
-        }
+        hub.emplace(page_db, sync_wall_ms, timing,
+                    replica ? std::function<void()>([&replica] { replica->refresh(); }) : nullptr);
+        std::unique_ptr<web::AccessTable> access;
+        if (on_postgres)
+            access = web::postgres_access(o.store);
+        else
+            access = std::make_unique<web::SqliteAccess>(Store::open(o.db, sync_wall_ms));
+        web_service.emplace(page_db, std::move(access), sync_wall_ms, *hub);
         // Declared after the services: stopped (handlers under way finished) before they go.
         Service service(
             *central,
@@ -504,9 +513,7 @@ int serve(const ServeOptions& o) {
                      on_postgres ? "store" : "database", central->where(), backup_words);
         // The person at the terminal reads this, in their language (the line above is the log's).
         std::cout << "accueil-sync: "
-                  << i18n::tr(on_postgres ? "serve.started_store" : "serve.started",
-                              {{"db", central->where()}, {"url", public_url}})
-                  << "\n"
+                  << i18n::tr("serve.started", {{"db", central->where()}, {"url", public_url}}) << "\n"
                   << (fingerprint.empty() ? i18n::tr("serve.plain_http")
                                           : i18n::tr("serve.fingerprint", {{"fingerprint", fingerprint}}))
                   << "\n"

@@ -19,72 +19,91 @@ bool is_token(const std::string& token) {
            });
 }
 
-void purge_expired(Store& store, std::int64_t now_ms) {
-    SQLite::Statement s(store.db(), "DELETE FROM web_sessions WHERE expires_ms <= ?");
-    s.bind(1, now_ms);
-    s.exec();
-    SQLite::Statement l(store.db(), "DELETE FROM web_links WHERE expires_ms <= ?");
-    l.bind(1, now_ms);
-    l.exec();
-}
-// A random token stored as its hash in `table` (web_sessions or web_links) until `expires_ms`.
-std::string new_token(Store& store, const std::string& table, std::int64_t now_ms, std::int64_t expires_ms) {
+} // namespace
+
+std::string open_session(AccessTable& access, std::int64_t now_ms) {
     const std::string token = random_secret_hex();
-    WriteTransaction tx(store.db());
-    purge_expired(store, now_ms);
-    SQLite::Statement q(store.db(),
-                        "INSERT INTO " + table + " (token_hash, created_ms, expires_ms) VALUES (?, ?, ?)");
-    q.bind(1, secret_hash(token));
+    access.add("web_sessions", secret_hash(token), now_ms, now_ms + kSessionMs);
+    return token;
+}
+
+bool session_valid(AccessTable& access, const std::string& token, std::int64_t now_ms) {
+    return is_token(token) && access.has_session(secret_hash(token), now_ms);
+}
+
+void close_session(AccessTable& access, const std::string& token) {
+    if (is_token(token))
+        access.remove_session(secret_hash(token));
+}
+
+std::string create_link(AccessTable& access, std::int64_t valid_ms, std::int64_t now_ms) {
+    const std::string token = random_secret_hex();
+    access.add("web_links", secret_hash(token), now_ms, now_ms + valid_ms);
+    return token;
+}
+
+bool consume_link(AccessTable& access, const std::string& token, std::int64_t now_ms) {
+    return is_token(token) && access.use_link(secret_hash(token), now_ms);
+}
+
+std::optional<std::string> SqliteAccess::password_hash() {
+    return store_.meta(kPasswordHashKey);
+}
+
+void SqliteAccess::add(const char* table, const std::string& hash, std::int64_t now_ms,
+                       std::int64_t expires_ms) {
+    WriteTransaction tx(store_.db());
+    for (const char* expired :
+         {"DELETE FROM web_sessions WHERE expires_ms <= ?", "DELETE FROM web_links WHERE expires_ms <= ?"}) {
+        SQLite::Statement s(store_.db(), expired);
+        s.bind(1, now_ms);
+        s.exec();
+    }
+    SQLite::Statement q(store_.db(), std::string("INSERT INTO ") + table +
+                                         " (token_hash, created_ms, expires_ms) VALUES (?, ?, ?)");
+    q.bind(1, hash);
     q.bind(2, now_ms);
     q.bind(3, expires_ms);
     q.exec();
     tx.commit();
-    return token;
-}
-} // namespace
-
-std::string open_session(Store& store, std::int64_t now_ms) {
-    return new_token(store, "web_sessions", now_ms, now_ms + kSessionMs);
 }
 
-bool session_valid(Store& store, const std::string& token, std::int64_t now_ms) {
-    if (!is_token(token))
-        return false;
-    SQLite::Statement q(store.db(), "SELECT 1 FROM web_sessions WHERE token_hash = ? AND expires_ms > ?");
-    q.bind(1, secret_hash(token));
+bool SqliteAccess::has_session(const std::string& hash, std::int64_t now_ms) {
+    SQLite::Statement q(store_.db(), "SELECT 1 FROM web_sessions WHERE token_hash = ? AND expires_ms > ?");
+    q.bind(1, hash);
     q.bind(2, now_ms);
     const bool found = q.executeStep();
     q.reset();
     return found;
 }
 
-void close_session(Store& store, const std::string& token) {
-    if (!is_token(token))
-        return;
-    WriteTransaction tx(store.db());
-    SQLite::Statement q(store.db(), "DELETE FROM web_sessions WHERE token_hash = ?");
-    q.bind(1, secret_hash(token));
+void SqliteAccess::remove_session(const std::string& hash) {
+    WriteTransaction tx(store_.db());
+    SQLite::Statement q(store_.db(), "DELETE FROM web_sessions WHERE token_hash = ?");
+    q.bind(1, hash);
     q.exec();
     tx.commit();
 }
 
-std::string create_link(Store& store, std::int64_t valid_ms, std::int64_t now_ms) {
-    return new_token(store, "web_links", now_ms, now_ms + valid_ms);
-}
-
-bool consume_link(Store& store, const std::string& token, std::int64_t now_ms) {
-    if (!is_token(token))
-        return false;
+bool SqliteAccess::use_link(const std::string& hash, std::int64_t now_ms) {
     // One transaction: two phones scanning the same code at once cannot both get in.
-    WriteTransaction tx(store.db());
-    SQLite::Statement q(store.db(), "UPDATE web_links SET used_ms = ? "
-                                    "WHERE token_hash = ? AND used_ms IS NULL AND expires_ms > ?");
+    WriteTransaction tx(store_.db());
+    SQLite::Statement q(store_.db(), "UPDATE web_links SET used_ms = ? "
+                                     "WHERE token_hash = ? AND used_ms IS NULL AND expires_ms > ?");
     q.bind(1, now_ms);
-    q.bind(2, secret_hash(token));
+    q.bind(2, hash);
     q.bind(3, now_ms);
     const bool used = q.exec() == 1;
     tx.commit();
     return used;
+}
+
+void SqliteAccess::after_request() {
+    check_no_open_reads(store_);
+}
+
+std::string SqliteAccess::password_command() {
+    return "accueil-sync password --db " + store_.path();
 }
 
 std::string session_cookie(const std::string& token) {

@@ -21,8 +21,9 @@ std::string without_time(const std::string& figures_json) {
 }
 } // namespace
 
-FiguresHub::FiguresHub(const std::string& db, std::function<std::int64_t()> now, HubTiming timing)
-    : store_(Store::open(db, now)), now_(std::move(now)), timing_(timing) {
+FiguresHub::FiguresHub(const std::string& db, std::function<std::int64_t()> now, HubTiming timing,
+                       std::function<void()> refresh)
+    : store_(Store::open(db, now)), now_(std::move(now)), timing_(timing), refresh_(std::move(refresh)) {
     thread_ = std::thread([this] { run(); });
 }
 
@@ -75,6 +76,7 @@ void FiguresHub::run() {
     auto next_ping = Clock::now() + ms(timing_.ping_ms);
     auto next_refresh = Clock::now() + ms(timing_.refresh_ms);
     auto earliest_compute = Clock::now();
+    auto next_copy = Clock::now();
     bool dirty = false;
     std::string last_sent;
     std::unique_lock lock(mutex_);
@@ -87,11 +89,26 @@ void FiguresHub::run() {
             break;
         // The exchange first: short-circuited behind a true `dirty` (no one watching, so nothing computed),
         // `changed_` stayed set and the wait above returned at once, a spinning core until a page opened.
-        dirty = std::exchange(changed_, false) || dirty;
+        const bool notified = std::exchange(changed_, false);
+        dirty = notified || dirty;
         std::vector<std::shared_ptr<http::Stream>> targets = streams_;
         lock.unlock();
 
-        const auto now = Clock::now();
+        auto now = Clock::now();
+        if (refresh_ && (now >= next_poll || (notified && now >= next_copy))) {
+            try {
+                refresh_();
+                refresh_error_.clear();
+            } catch (const std::exception& e) {
+                if (refresh_error_ != e.what()) // said once, not every second while the store is away
+                    std::cerr << "accueil-sync: the organisers' page could not read the store: " << e.what()
+                              << "\n";
+                refresh_error_ = e.what();
+            }
+            now = Clock::now();
+            next_copy = now + ms(timing_.min_interval_ms);
+            next_poll = std::min(next_poll, now); // the copy's changes are seen below at once
+        }
         if (now >= next_poll) {
             // Commits by other connections (another process's merge or check-in, this server's own
             // kiosk routes) change it; our own reads do not.

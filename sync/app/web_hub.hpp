@@ -2,7 +2,8 @@
 // The figures hub of the organisers' live page (issue 11): keeps the open event streams and pushes the
 // organisers' figures (shared/figures.hpp) to all of them at most every 500 ms after the store changed.
 // Changes are told by the server's own merges (notify) and seen from other processes writing the same
-// file (PRAGMA data_version, polled once a second on the hub's own connection); every 15 s a ping
+// file (PRAGMA data_version, polled once a second on the hub's own connection, after the refresh of
+// a PostgreSQL store's copy); every 15 s a ping
 // comment keeps streams (and the proxies on the way) alive and finds clients that left.
 #include "http_server.hpp"
 #include "store.hpp"
@@ -30,8 +31,12 @@ struct HubTiming {
 
 class FiguresHub {
 public:
-    // Opens its own connection to `db`; `now` gives FiguresOptions::now_ms.
-    FiguresHub(const std::string& db, std::function<std::int64_t()> now, HubTiming timing = {});
+    // Opens its own connection to `db`; `now` gives FiguresOptions::now_ms. `refresh`, when set, brings
+    // `db` up to date first at each poll and soon after notify() (the page's copy of a PostgreSQL store,
+    // page_replica.hpp; at most once per min_interval_ms for notifications); its failures are logged
+    // once each and the figures stay as they were.
+    FiguresHub(const std::string& db, std::function<std::int64_t()> now, HubTiming timing = {},
+               std::function<void()> refresh = {});
     ~FiguresHub(); // stops the thread; the streams are closed by the transport
     FiguresHub(const FiguresHub&) = delete;
     FiguresHub& operator=(const FiguresHub&) = delete;
@@ -47,6 +52,8 @@ private:
     Store store_; // used by the hub's thread only (after construction)
     std::function<std::int64_t()> now_;
     HubTiming timing_;
+    std::function<void()> refresh_;
+    std::string refresh_error_; // the last failure logged
     std::mutex mutex_;
     std::condition_variable wake_;
     bool stop_ = false;

@@ -1,5 +1,6 @@
 #include "web_routes.hpp"
 
+#include "errors.hpp"
 #include "event_calendar.hpp"
 #include "figures.hpp"
 #include "i18n/catalogue.hpp"
@@ -11,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <iostream>
 #include <string_view>
 
 namespace accueil::sync::web {
@@ -93,6 +95,13 @@ http::Response link_refused(const http::Request& req) {
     return res;
 }
 
+// The store failing (SQLite: disk, I/O; PostgreSQL: down, restarting): nothing changed, retry.
+http::Response unavailable(const std::exception& e) {
+    if (dynamic_cast<const SQLite::Exception*>(&e) || dynamic_cast<const StoreError*>(&e))
+        return error(503, std::string("central database unavailable (") + e.what() + "); retry later");
+    return error(500, std::string("internal error: ") + e.what());
+}
+
 std::string session_of(const http::Request& req) {
     return cookie_value(req.get_header_value("Cookie"), kSessionCookie);
 }
@@ -107,8 +116,25 @@ std::optional<std::string> day_argument(const http::Request& req) {
 
 } // namespace
 
-WebService::WebService(const std::string& db, std::function<std::int64_t()> now, FiguresHub& hub)
-    : db_path_(db), now_(std::move(now)), hub_(hub), store_(Store::open(db, now_)) {}
+WebService::WebService(const std::string& page_db, std::unique_ptr<AccessTable> access,
+                       std::function<std::int64_t()> now, FiguresHub& hub)
+    : now_(std::move(now)), hub_(hub), store_(Store::open(page_db, now_)), access_(std::move(access)) {}
+
+template <class Work> auto WebService::with_access(Work work) {
+    std::lock_guard lock(mutex_);
+    struct After {
+        AccessTable& access;
+        ~After() {
+            try {
+                access.after_request();
+            } catch (const std::exception& e) {
+                std::cerr << "accueil-sync: " << e.what() << "\n";
+            }
+        }
+    } after{*access_};
+    access_->before_request();
+    return work(*access_);
+}
 
 void WebService::install(http::Server& server) {
     for (const auto& asset : web_assets()) {
@@ -157,13 +183,17 @@ http::Response WebService::login(const http::Request& req) {
         return too_many(*locked_ms);
 
     std::optional<std::string> hash;
-    {
-        std::lock_guard lock(mutex_);
-        hash = store_.meta(kPasswordHashKey);
-        check_no_open_reads(store_);
+    std::string command;
+    try {
+        hash = with_access([&](AccessTable& a) {
+            command = a.password_command();
+            return a.password_hash();
+        });
+    } catch (const std::exception& e) {
+        return unavailable(e);
     }
     if (!hash)
-        return error(503, "no organiser password yet: run `accueil-sync password --db " + db_path_ +
+        return error(503, "no organiser password yet: run `" + command +
                               "` / pas encore de mot de passe : lancez `accueil-sync password`");
     if (!throttle_.begin_check())
         return too_many(1000); // a flood: answered at once, the slow checks stay bounded
@@ -181,10 +211,10 @@ http::Response WebService::login(const http::Request& req) {
     }
     throttle_.right(req.peer);
     std::string token;
-    {
-        std::lock_guard lock(mutex_);
-        token = open_session(store_, now);
-        check_no_open_reads(store_);
+    try {
+        token = with_access([&](AccessTable& a) { return open_session(a, now); });
+    } catch (const std::exception& e) {
+        return unavailable(e);
     }
     auto res = answer(200, {{"ok", true}});
     res.headers.emplace_back("Set-Cookie", session_cookie(token));
@@ -192,10 +222,10 @@ http::Response WebService::login(const http::Request& req) {
 }
 
 http::Response WebService::logout(const http::Request& req) {
-    {
-        std::lock_guard lock(mutex_);
-        close_session(store_, session_of(req));
-        check_no_open_reads(store_);
+    try {
+        with_access([&](AccessTable& a) { close_session(a, session_of(req)); });
+    } catch (const std::exception& e) {
+        return unavailable(e);
     }
     auto res = answer(200, {{"ok", true}});
     res.headers.emplace_back("Set-Cookie", cleared_cookie());
@@ -205,11 +235,12 @@ http::Response WebService::logout(const http::Request& req) {
 http::Response WebService::link(const http::Request& req) {
     const std::int64_t now = now_();
     std::string token;
-    {
-        std::lock_guard lock(mutex_);
-        if (consume_link(store_, req.query_value("t"), now))
-            token = open_session(store_, now);
-        check_no_open_reads(store_);
+    try {
+        token = with_access([&](AccessTable& a) {
+            return consume_link(a, req.query_value("t"), now) ? open_session(a, now) : std::string();
+        });
+    } catch (const std::exception& e) {
+        return unavailable(e);
     }
     if (token.empty())
         return link_refused(req);
@@ -225,18 +256,27 @@ http::Response WebService::link(const http::Request& req) {
 
 http::Response WebService::with_session(const http::Request& req,
                                         const std::function<http::Response()>& work) {
-    std::lock_guard lock(mutex_);
     http::Response res;
     try {
-        res = session_valid(store_, session_of(req), now_())
-                  ? work()
-                  : error(401, "not logged in / non connecté: POST /api/login or `accueil-sync link`");
-    } catch (const SQLite::Exception& e) {
-        res = error(503, std::string("central database unavailable (") + e.what() + "); retry later");
+        res = with_access([&](AccessTable& a) {
+            // The page's reads too: none may outlive its request.
+            struct Check {
+                Store& page;
+                ~Check() {
+                    try {
+                        check_no_open_reads(page);
+                    } catch (const std::exception& e) {
+                        std::cerr << "accueil-sync: " << e.what() << "\n";
+                    }
+                }
+            } check{store_};
+            return session_valid(a, session_of(req), now_())
+                       ? work()
+                       : error(401, "not logged in / non connecté: POST /api/login or `accueil-sync link`");
+        });
     } catch (const std::exception& e) {
-        res = error(500, std::string("internal error: ") + e.what());
+        res = unavailable(e);
     }
-    check_no_open_reads(store_);
     return res;
 }
 

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 
@@ -17,9 +18,11 @@ namespace accueil::sync::web {
 
 class WebService {
 public:
-    // Opens its own connection to `db` (the kiosks' merges keep theirs): reads here never wait for
-    // a merge's lock, nor a merge for them.
-    WebService(const std::string& db, std::function<std::int64_t()> now, FiguresHub& hub);
+    // Reads the figures through its own connection to `page_db` (the kiosks' merges keep theirs: reads
+    // here never wait for a merge's lock, nor a merge for them): the SQLite store itself, or the page's
+    // copy of a PostgreSQL store (page_replica.hpp). Sessions, links and the password are `access`'s.
+    WebService(const std::string& page_db, std::unique_ptr<AccessTable> access,
+               std::function<std::int64_t()> now, FiguresHub& hub);
     void install(http::Server& server);
 
 private:
@@ -29,15 +32,17 @@ private:
     http::Response figures(const http::Request& req);
     http::Response expected(const http::Request& req);
     http::Response stream(const http::Request& req);
-    // Runs `work` for a request with a valid session (401 otherwise), under the connection's mutex,
+    // Runs `work` for a request with a valid session (401 otherwise), under the connections' mutex,
     // with the statement check after it.
     http::Response with_session(const http::Request& req, const std::function<http::Response()>& work);
+    // Runs `work` on the access table under the mutex, between its before and after checks.
+    template <class Work> auto with_access(Work work);
 
-    std::string db_path_;
     std::function<std::int64_t()> now_;
     FiguresHub& hub_;
     std::mutex mutex_;
     Store store_;
+    std::unique_ptr<AccessTable> access_;
     LoginThrottle throttle_;
 };
 

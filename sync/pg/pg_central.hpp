@@ -7,6 +7,7 @@
 // with ON CONFLICT DO NOTHING, and its origins' marks advance before the commit. An advisory lock per
 // origin keeps batches of one origin from interleaving when several servers share the database.
 #include "hlc.hpp"
+#include "organiser_password.hpp"
 #include "pg_connection.hpp"
 #include "sync/admission.hpp"
 #include "sync/devices.hpp"
@@ -92,8 +93,10 @@ struct MoveReport {
     std::map<std::string, std::string> server_files; // back: what `extra` brought there (see below)
 };
 // Settings of the store that move with it, so kiosks see the same server: its device key, the address
-// enrolment codes point at and the certificate's fingerprint.
-inline constexpr const char* kMovingMeta[] = {"hlc", "sync.device_seed", "sync.url", "sync.fingerprint"};
+// enrolment codes point at and the certificate's fingerprint; and so organisers keep their page's
+// password (its hash).
+inline constexpr const char* kMovingMeta[] = {"hlc", "sync.device_seed", "sync.url", "sync.fingerprint",
+                                              kPasswordHashKey};
 // `extra`: what the caller keeps beside the SQLite file and the PostgreSQL store keeps in its meta
 // table (the server's certificate and key); added unless the store has its own already.
 MoveReport move_to_postgres(const std::string& sqlite_path, const std::string& url,
@@ -106,5 +109,10 @@ MoveReport move_to_postgres(const std::string& sqlite_path, const std::string& u
 // `server_files` of the report: the meta values whose key starts with "sync.tls_" (for the caller to
 // write beside the file).
 MoveReport move_from_postgres(const std::string& url, const std::string& sqlite_path);
+
+// The devices and peers of the PostgreSQL store written over those of a SQLite copy of it (the
+// organisers' page's, sync/app/page_replica.hpp) when they changed since `seen`, what the last call
+// read (updated).
+void copy_devices_back(Connection& from, SQLite::Database& to, std::string& seen);
 
 } // namespace accueil::pg

@@ -189,6 +189,22 @@ MoveReport move_to_postgres(const std::string& sqlite_path, const std::string& u
 
 namespace {
 
+// One row of a PostgreSQL result through `q`, an INSERT with its columns in the same order.
+void insert_row(SQLite::Statement& q, const Result& r, int row) {
+    q.reset();
+    for (int col = 0; col < r.columns(); ++col) {
+        if (r.null(row, col)) {
+            q.bind(col + 1);
+        } else if (r.is_bytea(col)) {
+            const auto bytes = bytea_bytes(r.text(row, col));
+            q.bind(col + 1, bytes.data(), int(bytes.size()));
+        } else {
+            q.bind(col + 1, r.text(row, col));
+        }
+    }
+    q.exec();
+}
+
 // From PostgreSQL back into a new SQLite file: every row of `select` into `insert` (`?` placeholders
 // in the same order), bytea columns as blobs.
 void copy_rows_back(Connection& from, SQLite::Database& to, const std::string& select,
@@ -201,20 +217,8 @@ void copy_rows_back(Connection& from, SQLite::Database& to, const std::string& s
         const auto r = from.exec("FETCH 10000 FROM rows_back");
         if (r.rows() == 0)
             break;
-        for (int row = 0; row < r.rows(); ++row) {
-            q.reset();
-            for (int col = 0; col < r.columns(); ++col) {
-                if (r.null(row, col)) {
-                    q.bind(col + 1);
-                } else if (r.is_bytea(col)) {
-                    const auto bytes = bytea_bytes(r.text(row, col));
-                    q.bind(col + 1, bytes.data(), int(bytes.size()));
-                } else {
-                    q.bind(col + 1, r.text(row, col));
-                }
-            }
-            q.exec();
-        }
+        for (int row = 0; row < r.rows(); ++row)
+            insert_row(q, r, row);
     }
     from.exec("CLOSE rows_back");
 }
@@ -275,6 +279,34 @@ MoveReport move_from_postgres(const std::string& url, const std::string& sqlite_
     }
     made.keep();
     return report;
+}
+
+void copy_devices_back(Connection& from, SQLite::Database& to, std::string& seen) {
+    std::vector<std::pair<const TableMove*, Result>> read;
+    std::string now;
+    for (const auto& t : kTables) {
+        if (std::string_view(t.table) != "sync_devices" && std::string_view(t.table) != "sync_peers")
+            continue;
+        auto r = from.exec(select_all(t) + " ORDER BY 1");
+        for (int row = 0; row < r.rows(); ++row) {
+            for (int col = 0; col < r.columns(); ++col)
+                now += (r.null(row, col) ? std::string("\x01") : r.text(row, col)) + '\x1f';
+            now += '\x1e';
+        }
+        now += '\x1d';
+        read.emplace_back(&t, std::move(r));
+    }
+    if (now == seen)
+        return; // an idle store writes nothing here, so the page computes nothing
+    WriteTransaction tx(to);
+    for (const auto& [t, r] : read) {
+        to.exec(std::string("DELETE FROM ") + t->table);
+        SQLite::Statement q(to, insert_into(*t, false));
+        for (int row = 0; row < r.rows(); ++row)
+            insert_row(q, r, row);
+    }
+    tx.commit();
+    seen = std::move(now);
 }
 
 } // namespace accueil::pg

@@ -67,7 +67,23 @@ CREATE TABLE sync_refusals (
 );
 )sql";
 
-constexpr std::array kSteps{kVersion1};
+// The organisers' page: sessions and one-time links, as on SQLite (shared/schema.cpp, version 7), here
+// so that every server in front of the database knows a session another one opened.
+constexpr const char* kVersion2 = R"sql(
+CREATE TABLE web_sessions (
+    token_hash text   PRIMARY KEY,
+    created_ms bigint NOT NULL,
+    expires_ms bigint NOT NULL
+);
+CREATE TABLE web_links (
+    token_hash text   PRIMARY KEY,
+    created_ms bigint NOT NULL,
+    expires_ms bigint NOT NULL,
+    used_ms    bigint
+);
+)sql";
+
+constexpr std::array kSteps{kVersion1, kVersion2};
 
 // Any number: it only has to be the same in every accueil process.
 constexpr const char* kMigrationLock = "SELECT pg_advisory_xact_lock(7202611)";

@@ -123,4 +123,11 @@ private:
     int port_ = 5432; // names the socket file when there is no TCP
 };
 
+// Which engine holds the central store: the tests of the sync protocol and of the organisers' page
+// run on both (issue 15); neither kiosks nor organisers must tell the difference.
+enum class Backend { Sqlite, Postgres };
+inline const char* to_string(Backend b) {
+    return b == Backend::Sqlite ? "SQLite" : "PostgreSQL";
+}
+
 } // namespace accueil::test

@@ -99,13 +99,6 @@ inline std::string meta_in(const std::string& db, const std::string& key) {
     return q.executeStep() ? q.getColumn(0).getString() : "";
 }
 
-// Which engine holds the central store: the tests of the sync protocol run on both (issue 15), the
-// kiosks must not tell the difference.
-enum class Backend { Sqlite, Postgres };
-inline const char* to_string(Backend b) {
-    return b == Backend::Sqlite ? "SQLite" : "PostgreSQL";
-}
-
 // The central store, its server process and kiosks joined to it.
 struct Desk {
     test::TempDir dir;
