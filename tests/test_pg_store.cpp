@@ -29,7 +29,10 @@
 #include <sstream>
 #include <thread>
 
+#include <arpa/inet.h>
 #include <csignal>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -167,6 +170,36 @@ TEST_CASE("An unreachable PostgreSQL is a clear error that does not show the pas
         CHECK_THAT(e.what(), Catch::Contains("cannot reach PostgreSQL at postgresql://accueil:***@"));
         CHECK_THAT(e.what(), !Catch::Contains("s3cret"));
     }
+}
+
+// A PostgreSQL host that stopped answering (a server frozen, a firewall dropping packets) must not hold
+// a kiosk's push or the organisers' page for as long as TCP keeps trying.
+TEST_CASE("A PostgreSQL address that accepts and never answers is given up and said clearly") {
+    // The kernel completes the connection (listen backlog); nothing ever reads or answers it.
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    REQUIRE(fd >= 0);
+    sockaddr_in at{};
+    at.sin_family = AF_INET;
+    at.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&at), sizeof at) == 0);
+    REQUIRE(::listen(fd, 8) == 0);
+    socklen_t size = sizeof at;
+    REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&at), &size) == 0);
+    const std::string url =
+        "postgresql://accueil:s3cret@127.0.0.1:" + std::to_string(ntohs(at.sin_port)) + "/x";
+    test::TempDir dir;
+    // Under `timeout`: a hang is exit 124, not a stuck test.
+    test::Process status(
+        {"/usr/bin/timeout", "40", std::string(ACCUEIL_BIN_DIR) + "/accueil-sync", "status", "--store", url},
+        dir.file("status"));
+    const int code = status.wait();
+    ::close(fd);
+    INFO(status.out() << status.err());
+    CHECK(code != 124);
+    CHECK(code != 0);
+    CHECK_THAT(status.out() + status.err(),
+               Catch::Contains("cannot reach PostgreSQL at postgresql://accueil:***@") &&
+                   Catch::Contains("timeout") && !Catch::Contains("s3cret"));
 }
 
 TEST_CASE("TLS to PostgreSQL is used when the URL asks for it, and refused when the server has none") {

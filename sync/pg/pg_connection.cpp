@@ -56,7 +56,13 @@ Connection Connection::open(const std::string& url) {
     // reads it as settings.
     if (!is_store_url(url))
         throw InputError("--store", i18n::tr("pg.not_url", {{"url", shown}}));
-    PGconn* c = PQconnectdb(url.c_str());
+    // A host that stopped answering (frozen, or a firewall dropping packets) would otherwise hold an
+    // attempt for as long as TCP keeps trying: a kiosk's push and the organisers' page give up after
+    // kConnectTimeoutS instead (PQreset keeps it). Given before the URL, which may set its own.
+    const std::string timeout = std::to_string(kConnectTimeoutS);
+    const char* keywords[] = {"connect_timeout", "dbname", nullptr};
+    const char* values[] = {timeout.c_str(), url.c_str(), nullptr};
+    PGconn* c = PQconnectdbParams(keywords, values, 1);
     if (!c)
         throw PgError("cannot reach PostgreSQL at " + shown + ": out of memory");
     Connection conn(c, shown);

@@ -45,6 +45,9 @@ private:
 
 using Param = std::optional<std::string>; // nullopt is SQL NULL; every parameter goes as text
 
+// Seconds a connection attempt may take unless the URL says otherwise (libpq's connect_timeout).
+inline constexpr int kConnectTimeoutS = 10;
+
 class Connection {
 public:
     // Connects (TLS as the URL's sslmode asks, libpq's rules); throws PgError saying why, redacted.
