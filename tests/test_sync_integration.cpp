@@ -885,7 +885,7 @@ TEST_CASE("Two servers behind one address, ten kiosks, one killed -9 and restart
         auto p = std::make_unique<Process>(
             std::vector<std::string>{kSync, "serve", "--store", desk.store, "--listen",
                                      "127.0.0.1:" + std::to_string(port), "--url", url},
-            desk.log("server"), env);
+            desk.log("server"), desk.in_own_tmp(env));
         REQUIRE(wait_until([&] { return p->out().find("serving") != std::string::npos; }, 10s));
         return p;
     };

@@ -88,7 +88,11 @@ struct Central {
         else
             args.insert(args.end(), {"--store", store});
         args.insert(args.end(), {"--listen", "127.0.0.1:" + std::to_string(on), "--insecure"});
-        auto p = std::make_unique<Process>(args, log("server"), env);
+        // TMPDIR in the test's folder, unless `env` says otherwise: a page's copy of the store goes
+        // with the test even when the server is killed.
+        Env with_tmp = env;
+        with_tmp.insert(with_tmp.begin(), {"TMPDIR", dir.path().string()});
+        auto p = std::make_unique<Process>(args, log("server"), with_tmp);
         REQUIRE(wait_until([&] { return p->out().find("serving") != std::string::npos; }, 20s));
         return p;
     }

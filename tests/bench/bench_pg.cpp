@@ -110,7 +110,9 @@ std::vector<std::unique_ptr<test::Process>> serve(const std::string& url, const 
         servers.push_back(std::make_unique<test::Process>(
             std::vector<std::string>{kSyncProgram, "serve", "--store", url, "--listen",
                                      "127.0.0.1:" + std::to_string(port), "--insecure"},
-            (dir / ("server" + std::to_string(port))).string()));
+            (dir / ("server" + std::to_string(port))).string(),
+            test::Env{
+                {"TMPDIR", dir.string()}})); // the page's copy of the store goes with the bench's folder
         auto& s = *servers.back();
         if (!test::wait_until([&] { return s.out().find("serving") != std::string::npos; },
                               std::chrono::seconds(10))) {

@@ -19,6 +19,7 @@
 #include <algorithm>
 #include <chrono>
 #include <csignal>
+#include <filesystem>
 #include <memory>
 #include <set>
 #include <string>
@@ -204,13 +205,22 @@ struct Desk {
         return {code, p.out(), p.err()};
     }
 
+    // `env` with TMPDIR in this desk's folder: what a server keeps there (the organisers' page's copy
+    // of a PostgreSQL store, holding names) goes with the test even when the server is killed -9.
+    Env in_own_tmp(Env env) const {
+        const std::string tmp = dir.file("tmp");
+        std::filesystem::create_directories(tmp);
+        env.insert(env.begin(), {"TMPDIR", tmp});
+        return env;
+    }
+
     void start_server(const Env& env = {}, std::vector<std::string> extra = {}) {
         std::vector<std::string> args =
             with_store({kSync, "serve", "--listen", "127.0.0.1:" + std::to_string(port)});
         if (!tls)
             args.push_back("--insecure");
         args.insert(args.end(), extra.begin(), extra.end());
-        server = std::make_unique<Process>(args, log("server"), env);
+        server = std::make_unique<Process>(args, log("server"), in_own_tmp(env));
         REQUIRE(wait_until([&] { return server->out().find("serving") != std::string::npos; },
                            std::chrono::seconds(10)));
     }
