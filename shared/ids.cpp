@@ -94,6 +94,19 @@ std::string normalise_attendee_id(std::string_view text) {
     return out;
 }
 
+std::optional<std::uint64_t> attendee_id_bits(std::string_view text) {
+    if (text.size() != kAttendeeIdChars)
+        return std::nullopt;
+    std::uint64_t bits = 0;
+    for (char c : text) {
+        const char* at = c == '\0' ? nullptr : std::strchr(kCrockford, c);
+        if (!at)
+            return std::nullopt;
+        bits = bits << 5 | std::uint64_t(at - kCrockford);
+    }
+    return bits;
+}
+
 bool looks_like_attendee_id(std::string_view text) {
     if (text.size() != kAttendeeIdChars)
         return false;

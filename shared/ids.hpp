@@ -22,6 +22,8 @@ Origin origin_from_blob(const void* data, int size);
 // without coordination (walk-ins), short, and inside the QR alphanumeric alphabet.
 std::string random_attendee_id();
 bool looks_like_attendee_id(std::string_view text);
+// The 60 bits a well-formed id writes (the inverse of random_attendee_id); std::nullopt otherwise.
+std::optional<std::uint64_t> attendee_id_bits(std::string_view text);
 // Upper-cases and maps the Crockford look-alikes (O→0, I/L→1) so a hand-typed id still matches.
 std::string normalise_attendee_id(std::string_view text);
 

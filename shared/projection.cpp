@@ -4,6 +4,7 @@
 #include "badge/event_keys.hpp"
 #include "database.hpp"
 #include "errors.hpp"
+#include "ids.hpp"
 #include "scan.hpp"
 #include "text_fold.hpp"
 
@@ -318,11 +319,20 @@ void Projector::flush_checkins() {
     // Each (attendee, day)'s earliest check-in not undone, in the table's key order (string_view
     // compares bytes as SQLite's BINARY collation does).
     std::map<std::pair<std::string_view, std::string_view>, const PendingCheckin*> first;
+    const bool remembered = remember_days_ && day_orders_current() && !day_orders_.empty();
     for (const auto& c : run) {
         const bool is_undone = !undone.empty() && undone.count({c.origin, c.seq});
         count_checkin(c.p.day, 1, is_undone ? 1 : 0);
         if (is_undone)
             continue;
+        if (remembered) {
+            // The row holds this order or an earlier one (rows only move earlier while days_raised
+            // stays): this check-in changes nothing, and its row is not read.
+            const auto key = day_key(c.entity, c.p.day);
+            const auto known = key ? day_orders_.find(*key) : day_orders_.end();
+            if (known != day_orders_.end() && !(order_of(c) < known->second))
+                continue;
+        }
         const auto [it, fresh] = first.try_emplace({c.entity, c.p.day}, &c);
         if (!fresh &&
             checkin_order(c.p.at, c.hlc, c.origin, c.seq) <
@@ -330,6 +340,9 @@ void Projector::flush_checkins() {
             it->second = &c;
     }
     const auto changes = read_day_rows(first);
+    if (remember_days_)
+        for (const auto& change : changes)
+            learn_day_order(change.checkin->entity, change.checkin->p.day, order_of(*change.checkin));
     for (const auto& change : changes) {
         const PendingCheckin& c = *change.checkin;
         if (!change.replaces) {
@@ -393,11 +406,82 @@ std::vector<Projector::DayChange> Projector::read_day_rows(
             out.push_back({c, false, 0, {}});
             continue;
         }
-        if (checkin_order(c->p.at, c->hlc, c->origin, c->seq) <
-            checkin_order(walk.int64(2), std::uint64_t(walk.int64(3)), walk.origin(4), walk.int64(5)))
+        const DayOrder held{walk.int64(2), walk.int64(3), walk.origin(4), walk.int64(5)};
+        if (order_of(*c) < held)
             out.push_back({c, true, walk.int64(2), std::string(walk.text(6))});
+        else if (remember_days_)
+            learn_day_order(key.first, key.second, held);
     }
     return out;
+}
+
+Projector::DayOrder Projector::order_of(const PendingCheckin& c) {
+    return checkin_order(c.p.at, c.hlc, c.origin, c.seq);
+}
+
+namespace {
+// Enough for 30,000 people over three days, in under 10 MB; past it, days not yet remembered are
+// read from the table as without the memory.
+constexpr std::size_t kMaxRememberedDays = 100'000;
+// How many times a checkin_days row moved later or went away (an undo, a rebuild), kept in the store so
+// that every connection and process sees it: remembered day orders hold only while it stays the same.
+constexpr const char* kDaysRaisedSql = "SELECT value FROM meta WHERE key = 'days_raised'";
+void count_days_raised(SQLite::Database& db) {
+    db.exec("INSERT INTO meta (key, value) VALUES ('days_raised', 1) ON CONFLICT (key) DO UPDATE SET "
+            "value = value + 1");
+}
+} // namespace
+
+std::optional<Projector::DayKey> Projector::day_key(std::string_view attendee, std::string_view day) {
+    const auto bits = attendee_id_bits(attendee);
+    if (!bits || day.size() != 10 || day[4] != '-' || day[7] != '-')
+        return std::nullopt;
+    std::uint32_t number = 0;
+    for (std::size_t i = 0; i < day.size(); ++i) {
+        if (i == 4 || i == 7)
+            continue;
+        if (day[i] < '0' || day[i] > '9')
+            return std::nullopt;
+        number = number * 10 + std::uint32_t(day[i] - '0');
+    }
+    return DayKey{*bits, number};
+}
+
+void Projector::learn_day_order(std::string_view attendee, std::string_view day, const DayOrder& order) {
+    if (const auto key = day_key(attendee, day))
+        day_orders_pending_.emplace_back(*key, order);
+}
+
+bool Projector::day_orders_current() {
+    auto q = stmt(kDaysRaisedSql);
+    const std::int64_t now = q->executeStep() ? q->getColumn(0).getInt64() : 0;
+    if (now == day_orders_generation_)
+        return true;
+    day_orders_.clear();
+    day_orders_pending_.clear();
+    day_orders_generation_ = now;
+    return false;
+}
+
+void Projector::committed() {
+    if (!remember_days_)
+        return;
+    // An undo or rebuild in the batch just committed (or by anyone since) makes what it read stale.
+    try {
+        if (day_orders_current())
+            for (const auto& [key, order] : day_orders_pending_) {
+                const auto it = day_orders_.find(key);
+                if (it != day_orders_.end())
+                    it->second = order;
+                else if (day_orders_.size() < kMaxRememberedDays)
+                    day_orders_.emplace(key, order);
+            }
+    } catch (const SQLite::Exception&) {
+        // The batch is committed: the merge succeeded whatever happens here. Forget, and read rows.
+        day_orders_.clear();
+        day_orders_generation_ = -1;
+    }
+    day_orders_pending_.clear();
 }
 
 // A check-in counts in its attendee's day unless its undo arrived first; the day keeps the earliest
@@ -623,6 +707,7 @@ void Projector::recount_day(const std::string& attendee_id, const std::string& d
         row->reset();
     };
     count_row(-1);
+    count_days_raised(db_);
     auto del = stmt("DELETE FROM checkin_days WHERE attendee_id = ? AND day = ?");
     del->bind(1, attendee_id);
     del->bind(2, day);
@@ -853,6 +938,7 @@ void rebuild_projections(SQLite::Database& db) {
     db.exec("DELETE FROM attendee_stamps; DELETE FROM attendees; "
             "DELETE FROM checkin_days; DELETE FROM undos; DELETE FROM event_info; DELETE FROM event_keys; "
             "DELETE FROM attendee_notes;");
+    count_days_raised(db);
     // The check-ins (most of a journal) are read on a second connection while this one replays the
     // other events: a rebuild never changes the journal, and this transaction holds the write lock, so
     // both read the same journal. On two cores that takes the scan out of the rebuild's time. A

@@ -13,7 +13,9 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <tuple>
 #include <unordered_map>
 #include <vector>
 
@@ -34,6 +36,14 @@ public:
     // event, and one checkin_days write attempt per (attendee, day) instead of three statements per
     // event. The result is the same as event by event: a day keeps its earliest check-in not undone.
     void batch_checkins() { batch_checkins_ = true; }
+    // For a long-lived merge, with batch_checkins(): each (attendee, day)'s first check-in order is kept
+    // in memory once committed, so that a batch's check-ins of days whose row already holds an earlier
+    // one are passed over without reading the row (most of a busy desk's batches). Safe because a row
+    // only ever moves earlier, except by an undo or a rebuild, which count themselves in the store
+    // (meta's days_raised): when that count changes, everything remembered is forgotten. Call
+    // committed() after each commit: what a batch learnt is kept only then.
+    void remember_day_orders() { remember_days_ = true; }
+    void committed();
     // checkin_counts (check-in events and undone ones per day) is written after each event, unless
     // hold_counts() was called: then the changes add up in memory until flush_counts() writes them
     // (the merge, once per batch, just before its commit) or discard_counts() drops them (a rollback).
@@ -43,6 +53,7 @@ public:
     void defer_search_index(bool on) { defer_search_ = on; }
     void flush_counts();
     void discard_counts() {
+        day_orders_pending_.clear();
         pending_checkins_.clear();
         pending_counts_.clear();
         pending_arrivals_.clear();
@@ -94,6 +105,28 @@ private:
         std::string old_kiosk;
     };
     std::unique_ptr<Scan> day_walk_; // prepared on the first batch
+    // A day's first check-in as checkin_days orders it: (at, hlc as stored, origin, seq).
+    using DayOrder = std::tuple<std::int64_t, std::int64_t, Origin, std::int64_t>;
+    static DayOrder order_of(const PendingCheckin& c);
+    // See remember_day_orders(). Keyed by the attendee id's 60 bits and the day as YYYYMMDD: exact, and
+    // no string to reach in memory; days of other ids are not remembered. Bounded (kMaxRememberedDays).
+    struct DayKey {
+        std::uint64_t attendee = 0;
+        std::uint32_t day = 0;
+        bool operator==(const DayKey&) const = default;
+    };
+    struct DayKeyHash {
+        std::size_t operator()(const DayKey& k) const {
+            return std::size_t(k.attendee ^ (std::uint64_t(k.day) * 0x9E3779B97F4A7C15ull));
+        }
+    };
+    static std::optional<DayKey> day_key(std::string_view attendee, std::string_view day);
+    bool remember_days_ = false;
+    std::unordered_map<DayKey, DayOrder, DayKeyHash> day_orders_;
+    std::vector<std::pair<DayKey, DayOrder>> day_orders_pending_; // this transaction's, until committed()
+    std::int64_t day_orders_generation_ = -1;                     // days_raised they were read under
+    bool day_orders_current();                                    // forgets them all when days_raised changed
+    void learn_day_order(std::string_view attendee, std::string_view day, const DayOrder& order);
     std::vector<DayChange> read_day_rows(
         const std::map<std::pair<std::string_view, std::string_view>, const PendingCheckin*>& first);
     struct DayCounts {

@@ -2,6 +2,7 @@
 #include "checkin.hpp"
 #include "database.hpp"
 #include "errors.hpp"
+#include "ids.hpp"
 #include "projection.hpp"
 #include "store.hpp"
 #include "support/db_text.hpp"
@@ -15,10 +16,30 @@
 #include <sqlite3.h>
 
 #include <random>
+#include <set>
 
 using namespace accueil;
 
 using test::dump_projections;
+
+// The merge remembers days by the id's bits (Projector::remember_day_orders): two ids must never give
+// the same bits, and text that is not an id none.
+TEST_CASE("An attendee id reads back as the 60 bits it was written from, anything else as none") {
+    std::set<std::uint64_t> seen;
+    for (int i = 0; i < 2000; ++i) {
+        const std::string id = random_attendee_id();
+        const auto bits = attendee_id_bits(id);
+        REQUIRE(bits);
+        CHECK(*bits < (std::uint64_t(1) << 60));
+        CHECK(seen.insert(*bits).second);
+    }
+    CHECK(attendee_id_bits("000000000000") == std::uint64_t(0));
+    CHECK(attendee_id_bits("00000000000Z") == std::uint64_t(31));
+    CHECK(attendee_id_bits("ZZZZZZZZZZZZ") == (std::uint64_t(1) << 60) - 1);
+    for (const auto& bad : std::vector<std::string>{"", "00000000000", "0000000000000", "00000000000U",
+                                                    "0000000000a1", std::string("00000000000\0", 12)})
+        CHECK_FALSE(attendee_id_bits(bad));
+}
 
 TEST_CASE("Every change is a journal event written with its projection, seq gapless") {
     test::TempDir dir;

@@ -35,6 +35,7 @@ struct Merger::Impl {
                            "ON CONFLICT (key) DO UPDATE SET value = excluded.value") {
         projector.hold_counts(); // checkin_counts written once per batch, just before the commit
         projector.batch_checkins();
+        projector.remember_day_orders();
     }
 
     // What this store holds of `origin` without a gap: its mark, or the last seq of our own origin.
@@ -232,6 +233,7 @@ MergeResult Merger::merge(const std::vector<JournalEvent>& events, const MergeOp
             if (options.before_commit)
                 options.before_commit();
             tx.commit();
+            impl_->projector.committed();
         }
     }
     if (event_changed && r.ok())
