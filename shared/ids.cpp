@@ -108,12 +108,7 @@ std::optional<std::uint64_t> attendee_id_bits(std::string_view text) {
 }
 
 bool looks_like_attendee_id(std::string_view text) {
-    if (text.size() != kAttendeeIdChars)
-        return false;
-    for (char c : text)
-        if (!std::strchr(kCrockford, c) || c == '\0')
-            return false;
-    return true;
+    return attendee_id_bits(text).has_value();
 }
 
 } // namespace accueil

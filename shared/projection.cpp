@@ -334,9 +334,7 @@ void Projector::flush_checkins() {
                 continue;
         }
         const auto [it, fresh] = first.try_emplace({c.entity, c.p.day}, &c);
-        if (!fresh &&
-            checkin_order(c.p.at, c.hlc, c.origin, c.seq) <
-                checkin_order(it->second->p.at, it->second->hlc, it->second->origin, it->second->seq))
+        if (!fresh && order_of(c) < order_of(*it->second))
             it->second = &c;
     }
     const auto changes = read_day_rows(first);
