@@ -797,8 +797,12 @@ TEST_CASE_METHOD(BadgeFixture,
          0.90},
         {"noise (sigma 25)", [](const Grey& g, std::size_t i) { return add_noise(g, 25, std::uint32_t(i)); },
          0.95},
+        // The two floors below sit well under what ZXing reaches: the codes differ on every run (fresh
+        // key, fresh ids), and over 52 runs heavy noise read 60-66 of 100 and the webcam mix 81-91, so
+        // floors of 60 and 80 failed now and then on luck alone. A real loss is far larger: modules 15%
+        // smaller (the webcam at 2.2 px/mm) read 0 of 100 in the webcam mix.
         {"heavy noise (sigma 40)",
-         [](const Grey& g, std::size_t i) { return add_noise(g, 40, std::uint32_t(i)); }, 0.60},
+         [](const Grey& g, std::size_t i) { return add_noise(g, 40, std::uint32_t(i)); }, 0.50},
         {"low contrast (grey 90..170)", [](const Grey& g, std::size_t) { return low_contrast(g, 90, 170); },
          0.95},
         // Reported, not required: ZXing's default binarizer gives up below about 60 grey levels of range.
@@ -810,7 +814,7 @@ TEST_CASE_METHOD(BadgeFixture,
          [&](const Grey& g, std::size_t i) {
              return jpeg(add_noise(box_blur(scale(g, webcam), 1), 12, std::uint32_t(i)), 50);
          },
-         0.80},
+         0.70},
     };
     for (const auto& d : degradations) {
         int ok = 0;
@@ -824,6 +828,7 @@ TEST_CASE_METHOD(BadgeFixture,
         std::snprintf(line, sizeof line, "decode rate %-40s %3d/%zu (%.0f%%, floor %.0f%%)", d.name, ok,
                       crops.size(), rate * 100, d.floor * 100);
         WARN(line);
+        INFO(line); // so that a failure names its degradation
         CHECK(rate >= d.floor);
     }
 }
