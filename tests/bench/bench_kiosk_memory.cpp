@@ -10,6 +10,7 @@
 #include "support/child_process.hpp"
 #include "support/demo_event.hpp"
 #include "support/demo_roster_import.hpp"
+#include "support/temp_dir.hpp"
 
 #include <unistd.h>
 
@@ -58,9 +59,10 @@ void bench_memory() {
         std::printf("%-52s (absent: /usr/bin/Xvfb or %s)\n", kFigure, bin.c_str());
         return;
     }
-    const auto dir = fs::temp_directory_path() / "accueil-bench-memory";
-    fs::remove_all(dir);
-    fs::create_directories(dir);
+    // Removed on every return, after the kiosk and Xvfb below (declared later, so stopped first): the
+    // store and its event key are not left in /tmp.
+    const test::TempDir scratch;
+    const fs::path& dir = scratch.path();
     const std::string db = (dir / "kiosk.db").string();
     {
         Store store = Store::create(db, test::demo_spec());
