@@ -797,10 +797,10 @@ TEST_CASE_METHOD(BadgeFixture,
          0.90},
         {"noise (sigma 25)", [](const Grey& g, std::size_t i) { return add_noise(g, 25, std::uint32_t(i)); },
          0.95},
-        // The two floors below sit well under what ZXing reaches: the codes differ on every run (fresh
-        // key, fresh ids), and over 52 runs heavy noise read 60-66 of 100 and the webcam mix 81-91, so
-        // floors of 60 and 80 failed now and then on luck alone. A real loss is far larger: modules 15%
-        // smaller (the webcam at 2.2 px/mm) read 0 of 100 in the webcam mix.
+        // Heavy noise's floor and the webcam mix's (the last line) sit well under what ZXing reaches: the
+        // codes differ on every run (fresh key, fresh ids), and over 52 runs heavy noise read 60-66 of 100
+        // and the webcam mix 81-91, so floors of 60 and 80 failed now and then on luck alone. A real loss
+        // is far larger: modules 15% smaller (the webcam at 2.2 px/mm) read 0 of 100 in the webcam mix.
         {"heavy noise (sigma 40)",
          [](const Grey& g, std::size_t i) { return add_noise(g, 40, std::uint32_t(i)); }, 0.50},
         {"low contrast (grey 90..170)", [](const Grey& g, std::size_t) { return low_contrast(g, 90, 170); },
