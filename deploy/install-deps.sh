@@ -8,7 +8,7 @@ packages=(
   libsqlite3-dev libsqlitecpp-dev
   libutf8proc-dev
   libsodium-dev
-  libcli11-dev nlohmann-json3-dev libsimdjson-dev libspdlog-dev libfmt-dev
+  libcli11-dev nlohmann-json3-dev libsimdjson-dev libspdlog-dev libfmt-dev libabsl-dev
   libcpp-httplib-dev libssl-dev libmicrohttpd-dev
   libqrencode-dev libzxing-dev libpng-dev libstb-dev
   libcairo2-dev libpango1.0-dev fonts-dejavu-core

@@ -9,6 +9,7 @@
 #include "scan.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <absl/container/flat_hash_map.h>
 #include <nlohmann/json.hpp>
 
 #include <map>
@@ -110,6 +111,8 @@ private:
     static DayOrder order_of(const PendingCheckin& c);
     // See remember_day_orders(). Keyed by the attendee id's 60 bits and the day as YYYYMMDD: exact, and
     // no string to reach in memory; days of other ids are not remembered. Bounded (kMaxRememberedDays).
+    // A flat table (keys and orders in one array): each check-in of a batch is looked up, and
+    // std::unordered_map's pointer per node made those look-ups 5 % of a merge, against 2.5 %.
     struct DayKey {
         std::uint64_t attendee = 0;
         std::uint32_t day = 0;
@@ -122,7 +125,7 @@ private:
     };
     static std::optional<DayKey> day_key(std::string_view attendee, std::string_view day);
     bool remember_days_ = false;
-    std::unordered_map<DayKey, DayOrder, DayKeyHash> day_orders_;
+    absl::flat_hash_map<DayKey, DayOrder, DayKeyHash> day_orders_;
     std::vector<std::pair<DayKey, DayOrder>> day_orders_pending_; // this transaction's, until committed()
     std::int64_t day_orders_generation_ = -1;                     // days_raised they were read under
     bool day_orders_current();                                    // forgets them all when days_raised changed

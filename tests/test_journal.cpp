@@ -39,6 +39,21 @@ TEST_CASE("An attendee id reads back as the 60 bits it was written from, anythin
     for (const auto& bad : std::vector<std::string>{"", "00000000000", "0000000000000", "00000000000U",
                                                     "0000000000a1", std::string("00000000000\0", 12)})
         CHECK_FALSE(attendee_id_bits(bad));
+    // Every byte in the last place: the 32 of the alphabet give their value, the 224 others none.
+    const std::string alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    int read = 0;
+    for (int b = 0; b < 256; ++b) {
+        const std::string id = std::string(11, '0') + char(b);
+        const auto at = alphabet.find(char(b));
+        INFO("byte " << b);
+        if (b != 0 && at != std::string::npos) {
+            CHECK(attendee_id_bits(id) == std::uint64_t(at));
+            ++read;
+        } else {
+            CHECK_FALSE(attendee_id_bits(id));
+        }
+    }
+    CHECK(read == 32);
 }
 
 TEST_CASE("Every change is a journal event written with its projection, seq gapless") {
