@@ -173,12 +173,6 @@ Round run_round(const std::filesystem::path& dir, const std::vector<JournalEvent
     return r;
 }
 
-double median(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    const std::size_t m = v.size() / 2;
-    return v.size() % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
-}
-
 struct Medians {
     double merge = 0, floor = 0, raw = 0; // rates
     double merge_x = 0, floor_x = 0;      // each round's ratio to that round's raw insert
@@ -201,8 +195,9 @@ Medians rounds_of(const std::filesystem::path& dir, const std::vector<JournalEve
         std::snprintf(one, sizeof one, "%s%.2f", i ? " " : "", merge_x.back());
         m.rounds += one;
     }
-    m.merge = median(merge), m.floor = median(floor), m.raw = median(raw);
-    m.merge_x = median(merge_x), m.floor_x = median(floor_x);
+    // Odd round counts: the 50th percentile is the middle round.
+    m.merge = percentile(merge, 50), m.floor = percentile(floor, 50), m.raw = percentile(raw, 50);
+    m.merge_x = percentile(merge_x, 50), m.floor_x = percentile(floor_x, 50);
     return m;
 }
 
@@ -216,21 +211,23 @@ void bench_sync() {
     std::filesystem::create_directories(dir);
     const std::size_t batch = sync::kMaxBatchEvents;
     const auto events = kiosk_events(10, 20'000, 1'700);
-    const Medians small = rounds_of(dir, events, batch, 5);
+    constexpr int kSmallRounds = 5, kBigRounds = 3; // odd: each median is one round's figure
+    const Medians small = rounds_of(dir, events, batch, kSmallRounds);
     // A roster 60 times the event's: the per-day summary no longer stays in a few pages.
     const auto big_events = kiosk_events(10, 20'000, 100'000);
-    const Medians big = rounds_of(dir, big_events, batch, 3);
+    const Medians big = rounds_of(dir, big_events, batch, kBigRounds);
     // Pages written per 1,000 events: the disk work of each design, beside its rate.
     const auto per_k = [&](long pages) { return 1000.0 * double(pages) / double(events.size()); };
     std::printf("%-52s %9.0f events/s (%zu check-ins, 1,700 attendees × 3 days, batches of %zu; %.0f pages "
-                "written per 1,000; medians of 5 rounds, each with its own raw insert)\n",
+                "written per 1,000; medians of %d rounds, each with its own raw insert)\n",
                 "central merge of kiosk check-ins", small.merge, events.size(), batch,
-                per_k(small.merge_pages));
+                per_k(small.merge_pages), kSmallRounds);
     std::printf("%-52s %9.0f rows/s   (%.0f pages per 1,000)\n", "raw SQLite bulk insert, same rows",
                 small.raw, per_k(small.raw_pages));
     std::printf("%-52s %s\n", "  merge ÷ raw, round by round", small.rounds.c_str());
-    std::printf("%-52s %9.0f events/s (same, 100,000 attendees; %.0f pages per 1,000; medians of 3 rounds)\n",
-                "central merge, large roster", big.merge, per_k(big.merge_pages));
+    std::printf(
+        "%-52s %9.0f events/s (same, 100,000 attendees; %.0f pages per 1,000; medians of %d rounds)\n",
+        "central merge, large roster", big.merge, per_k(big.merge_pages), kBigRounds);
     std::printf("%-52s %9.0f rows/s   (%.0f pages per 1,000)\n", "raw SQLite bulk insert, same rows", big.raw,
                 per_k(big.raw_pages));
     std::printf("%-52s %s\n", "  merge ÷ raw, round by round", big.rounds.c_str());
