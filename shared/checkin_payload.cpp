@@ -1,12 +1,11 @@
 #include "checkin_payload.hpp"
 
-#include <simdjson.h>
+#include "on_demand_json.hpp"
 
 namespace accueil {
 
 struct CheckinPayloadReader::Impl {
-    simdjson::ondemand::parser parser;
-    std::string buffer; // the payload copied with the zero padding simdjson reads past the end
+    OnDemandJson json;
 };
 
 CheckinPayloadReader::CheckinPayloadReader() : impl_(std::make_unique<Impl>()) {}
@@ -24,14 +23,9 @@ std::optional<CheckinPayload> CheckinPayloadReader::read_strict(std::string_view
 std::optional<CheckinPayload> CheckinPayloadReader::parse(std::string_view json, bool strict,
                                                           std::string& error) {
     error = "not a check-in payload {\"day\", \"at\", \"kiosk\"}";
-    auto& b = impl_->buffer;
-    b.assign(json);
-    b.resize(json.size() + simdjson::SIMDJSON_PADDING, '\0');
     simdjson::ondemand::document doc;
-    if (impl_->parser.iterate(b.data(), json.size(), b.size()).get(doc))
-        return std::nullopt;
     simdjson::ondemand::object object;
-    if (doc.get_object().get(object))
+    if (!impl_->json.open_object(json, doc, object))
         return std::nullopt;
     CheckinPayload p;
     unsigned seen = 0; // one bit per known key: each at most once, all three when strict
@@ -61,9 +55,7 @@ std::optional<CheckinPayload> CheckinPayloadReader::parse(std::string_view json,
             p.kiosk = text;
         } // other fields are skipped by the iterator itself
     }
-    // On-demand parsing only validates what it visits: refuse anything after the object
-    // (current_location() fails only once the whole document has been consumed).
-    if (doc.current_location().error() == simdjson::SUCCESS)
+    if (!OnDemandJson::nothing_after(doc))
         return std::nullopt;
     if (strict && seen != 7u) {
         error = "a check-in payload needs \"day\", \"at\" and \"kiosk\"";

@@ -3,6 +3,7 @@
 // event_info; check-ins themselves are the journal's, through the checkins view). Application is
 // commutative and idempotent per event: a day keeps its earliest check-in not undone, undos name their
 // target, attendee fields are last-writer-wins by (hlc, origin). Callers own the transaction.
+#include "attendee_payload.hpp"
 #include "checkin_payload.hpp"
 #include "database.hpp"
 #include "journal.hpp"
@@ -63,6 +64,11 @@ public:
 private:
     void apply_event_defined(const JournalEvent& e, const nlohmann::json& p);
     void apply_attendee_fields(const JournalEvent& e, const nlohmann::json& p);
+    // A new attendees row for `a` (the caller found none under e.entity): its row number.
+    std::int64_t insert_attendee(const JournalEvent& e, const Attendee& a);
+    void index_attendee(std::int64_t num, const Attendee& a); // unless deferred
+    // The row of a creation, when there is none yet; false (nothing written) when there is.
+    bool create_new_attendee(const JournalEvent& e, const Attendee& a);
     void apply_checkin_now(const JournalEvent& e, const CheckinPayload& p);
     void flush_checkins();
     void replace_if_earlier(const std::string& entity, const CheckinPayload& p, std::uint64_t hlc,
@@ -87,6 +93,7 @@ private:
     std::unordered_map<const char*, std::unique_ptr<SQLite::Statement>> cache_;
     std::map<std::string, std::unique_ptr<SQLite::Statement>> field_updates_;
     CheckinPayloadReader checkin_reader_;
+    AttendeePayloadReader attendee_reader_;
     bool defer_days_ = false;
     bool defer_search_ = false;
     bool hold_counts_ = false;
