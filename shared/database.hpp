@@ -9,7 +9,7 @@
 
 namespace accueil {
 
-constexpr int kSchemaVersion = 9;
+constexpr int kSchemaVersion = 10;
 
 enum class OpenMode { MustExist, CreateIfMissing };
 

@@ -185,12 +185,24 @@ std::int64_t Projector::insert_attendee(const JournalEvent& e, const Attendee& a
 void Projector::index_attendee(std::int64_t num, const Attendee& a) {
     if (defer_search_)
         return; // index_new_attendees() writes it with the others
+    write_search_rows(num, search_names(a.first_name, a.last_name), fold_text(a.organisation),
+                      fold_text(a.email), true);
+}
+
+void Projector::write_search_rows(std::int64_t num, const std::string& names, const std::string& organisation,
+                                  const std::string& email, bool names_too) {
     auto idx = stmt("INSERT INTO attendee_search (rowid, names, organisation, email) VALUES (?, ?, ?, ?)");
     idx->bind(1, num);
-    idx->bind(2, search_names(a.first_name, a.last_name));
-    idx->bind(3, fold_text(a.organisation));
-    idx->bind(4, fold_text(a.email));
+    idx->bind(2, names);
+    idx->bind(3, organisation);
+    idx->bind(4, email);
     idx->exec();
+    if (!names_too)
+        return;
+    auto by_name = stmt("INSERT INTO attendee_names (rowid, names) VALUES (?, ?)");
+    by_name->bind(1, num);
+    by_name->bind(2, names);
+    by_name->exec();
 }
 
 bool Projector::create_new_attendee(const JournalEvent& e, const Attendee& a) {
@@ -292,15 +304,29 @@ void Projector::reindex(std::int64_t num) {
     const std::string names = search_names(get->getColumn(0).getString(), get->getColumn(1).getString());
     const std::string org = fold_text(get->getColumn(2).getString());
     const std::string email = fold_text(get->getColumn(3).getString());
+    // attendee_names keeps no text of its own (shared/schema.cpp, version 10): a deletion there is
+    // given the exact names it was written with, which attendee_search still holds. Unchanged names (a
+    // new category, days, badge) leave it as it is.
+    std::optional<std::string> old_names;
+    {
+        auto old = stmt("SELECT names FROM attendee_search WHERE rowid = ?");
+        old->bind(1, num);
+        if (old->executeStep())
+            old_names = old->getColumn(0).getString();
+        old->reset();
+    }
+    const bool names_changed = old_names != names;
+    if (old_names && names_changed) {
+        auto forget =
+            stmt("INSERT INTO attendee_names (attendee_names, rowid, names) VALUES ('delete', ?, ?)");
+        forget->bind(1, num);
+        forget->bind(2, *old_names);
+        forget->exec();
+    }
     auto del = stmt("DELETE FROM attendee_search WHERE rowid = ?");
     del->bind(1, num);
     del->exec();
-    auto ins = stmt("INSERT INTO attendee_search (rowid, names, organisation, email) VALUES (?, ?, ?, ?)");
-    ins->bind(1, num);
-    ins->bind(2, names);
-    ins->bind(3, org);
-    ins->bind(4, email);
-    ins->exec();
+    write_search_rows(num, names, org, email, names_changed);
 }
 
 void Projector::apply_checkin(const JournalEvent& e, CheckinPayload p) {
@@ -956,7 +982,7 @@ void rebuild_projections(SQLite::Database& db) {
     WriteTransaction tx(db);
     // The search index is emptied by dropping it and creating it again: FTS5 deletes row by row, each
     // row's text tokenized again to find its index entries (most of a rebuild's time otherwise).
-    restore(db, set_aside(db, "type = 'table' AND name = 'attendee_search'"));
+    restore(db, set_aside(db, "type = 'table' AND name IN ('attendee_search', 'attendee_names')"));
     // The attendee triggers keep the summary tables event by event (shared/schema.cpp, version 8); the
     // rebuild fills those from scratch at the end, so they are set aside until then (two trigger runs
     // per person otherwise: one for the DELETE below, one for the replayed creation).
@@ -1024,13 +1050,18 @@ void index_new_attendees(SQLite::Database& db, std::int64_t first_num) {
     // default), and merges segments as they pile up: 16 MB while this transaction writes them takes a
     // quarter to a third off indexing 100,000 people (`accueil-bench rebuild`). Back to the default
     // after, so that the many small transactions of a merge keep little memory.
-    constexpr const char* kHashSize =
-        "INSERT INTO attendee_search (attendee_search, rank) VALUES ('hashsize', ?)";
-    SQLite::Statement hash_size(db, kHashSize);
-    hash_size.bind(1, 16 << 20);
-    hash_size.exec();
+    const auto hash_size = [&db](int bytes) {
+        for (const char* sql : {"INSERT INTO attendee_search (attendee_search, rank) VALUES ('hashsize', ?)",
+                                "INSERT INTO attendee_names (attendee_names, rank) VALUES ('hashsize', ?)"}) {
+            SQLite::Statement set(db, sql);
+            set.bind(1, bytes);
+            set.exec();
+        }
+    };
+    hash_size(16 << 20);
     SQLite::Statement ins(
         db, "INSERT INTO attendee_search (rowid, names, organisation, email) VALUES (?, ?, ?, ?)");
+    SQLite::Statement ins_names(db, "INSERT INTO attendee_names (rowid, names) VALUES (?, ?)");
     for (const Row& r : rows) {
         ins.reset();
         ins.bind(1, r.num);
@@ -1038,10 +1069,12 @@ void index_new_attendees(SQLite::Database& db, std::int64_t first_num) {
         ins.bindNoCopy(3, r.organisation);
         ins.bindNoCopy(4, r.email);
         ins.exec();
+        ins_names.reset();
+        ins_names.bind(1, r.num);
+        ins_names.bindNoCopy(2, r.names);
+        ins_names.exec();
     }
-    hash_size.reset();
-    hash_size.bind(1, 1 << 20);
-    hash_size.exec();
+    hash_size(1 << 20);
 }
 
 AttendeeTriggersAside::AttendeeTriggersAside(SQLite::Database& db)

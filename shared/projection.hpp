@@ -67,6 +67,9 @@ private:
     // A new attendees row for `a` (the caller found none under e.entity): its row number.
     std::int64_t insert_attendee(const JournalEvent& e, const Attendee& a);
     void index_attendee(std::int64_t num, const Attendee& a); // unless deferred
+    // Row `num` of attendee_search and, when `names_too`, of attendee_names (shared/schema.cpp).
+    void write_search_rows(std::int64_t num, const std::string& names, const std::string& organisation,
+                           const std::string& email, bool names_too);
     // The row of a creation, when there is none yet; false (nothing written) when there is.
     bool create_new_attendee(const JournalEvent& e, const Attendee& a);
     void apply_checkin_now(const JournalEvent& e, const CheckinPayload& p);

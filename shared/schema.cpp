@@ -364,6 +364,19 @@ BEGIN
         AND days = OLD.days AND walk_in = (OLD.source = 'walk-in') AND people = 0;
 END;
 )sql";
+
+// The names alone, for the search's name tiers (shared/search.cpp). In attendee_search a names-only
+// query (`names : ...`) walks doclists that the organisations and e-mails fill: the prefix "f" is in
+// every ".fr" address, so "clemence le f" read nearly every person's entry to keep two. Contentless:
+// the text stays in attendee_search.names, which is also what a deletion here must be given back.
+// rowid = attendees.num.
+constexpr const char* kVersion10NamesIndex = R"sql(
+CREATE VIRTUAL TABLE attendee_names USING fts5 (
+    names, content = '',
+    tokenize = 'unicode61 remove_diacritics 0', prefix = '1 2 3', detail = column
+);
+INSERT INTO attendee_names (rowid, names) SELECT rowid, names FROM attendee_search;
+)sql";
 } // namespace
 
 void apply_migration(SQLite::Database& db, int to_version) {
@@ -402,6 +415,9 @@ void apply_migration(SQLite::Database& db, int to_version) {
         if (db.execAndGet("SELECT count(*) FROM pragma_table_info('checkin_days') WHERE name = 'active'")
                 .getInt() != 0)
             db.exec("ALTER TABLE checkin_days DROP COLUMN active");
+        return;
+    case 10:
+        db.exec(kVersion10NamesIndex);
         return;
     default:
         throw StoreError("no migration to schema " + std::to_string(to_version));

@@ -47,8 +47,8 @@ bool is_ascii(std::string_view s) {
     return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
 }
 
-// Whether FTS5 matches every query word in the person's indexed names (attendee_search.names, written
-// by search_names in shared/projection.cpp: each name's folded words, and every run of consecutive
+// Whether FTS5 matches every query word in the person's indexed names (attendee_names, written from
+// search_names in shared/projection.cpp: each name's folded words, and every run of consecutive
 // words of one name written as one), as whole tokens or, when `prefix`, as token starts. Exact only
 // for ASCII, where folded text is letters and digits between spaces, which unicode61 splits at the
 // spaces and nowhere else; `std::nullopt` otherwise, and the tier is asked of FTS5 instead.
@@ -97,14 +97,22 @@ std::optional<bool> matches(const std::vector<std::string>& query, Found& f, boo
 }
 
 // Folded words hold only letters and digits, so quoting them keeps FTS5 syntax out of user input.
-std::string fts_query(const std::vector<std::string>& words, bool prefix, bool names_only) {
+std::string fts_query(const std::vector<std::string>& words, bool prefix) {
     std::string match;
     for (const auto& w : words) {
         if (!match.empty())
             match += ' ';
         match += '"' + w + (prefix ? "\"*" : "\"");
     }
-    return names_only ? "names : (" + match + ")" : match;
+    return match;
+}
+
+// A window of the matches of an FTS5 query in `table`, after a row number, with their attendee rows.
+SQLite::Statement window_query(SQLite::Database& db, const std::string& table) {
+    return SQLite::Statement(
+        db, "SELECT " ACCUEIL_ATTENDEE_COLUMNS ", num FROM attendees WHERE num IN (SELECT "
+            "rowid FROM " +
+                table + " WHERE " + table + " MATCH ?1 AND rowid > ?2 ORDER BY rowid LIMIT ?3) ORDER BY num");
 }
 
 std::vector<Attendee> search(SQLite::Database& db, std::string_view text, int limit, bool infer_tiers) {
@@ -116,10 +124,9 @@ std::vector<Attendee> search(SQLite::Database& db, std::string_view text, int li
     // milliseconds for a short prefix over 100,000 people; a bounded window per tier, taken in index
     // order, stays well under a millisecond and narrows as the person types on.
     const int window = std::max(limit * 4, 40);
-    SQLite::Statement q(db,
-                        "SELECT " ACCUEIL_ATTENDEE_COLUMNS ", num FROM attendees WHERE num IN (SELECT "
-                        "rowid FROM attendee_search WHERE attendee_search MATCH ?1 AND rowid > ?2 ORDER BY "
-                        "rowid LIMIT ?3) ORDER BY num");
+    // The name tiers ask the names' own index (shared/schema.cpp, version 10), the last one all columns.
+    SQLite::Statement in_names = window_query(db, "attendee_names");
+    SQLite::Statement in_all = window_query(db, "attendee_search");
     constexpr std::pair<bool, bool> tiers[] = {{false, true}, {true, true}, {true, false}}; // prefix, names
     const bool ascii = std::all_of(words.begin(), words.end(), [](const auto& w) { return is_ascii(w); });
     auto fetch = [&](std::size_t tier, bool narrow) {
@@ -147,7 +154,8 @@ std::vector<Attendee> search(SQLite::Database& db, std::string_view text, int li
                     narrowed = true;
                 }
         }
-        std::string match = fts_query(asked, prefix, names_only);
+        std::string match = fts_query(asked, prefix);
+        SQLite::Statement& q = names_only ? in_names : in_all;
         std::vector<Found> rows;
         std::int64_t after = std::numeric_limits<std::int64_t>::min();
         int total = 0;
@@ -177,7 +185,7 @@ std::vector<Attendee> search(SQLite::Database& db, std::string_view text, int li
             total += read;
             if (narrowed && (int(rows.size()) * 2 < total || total >= kWindows * window)) {
                 // the rest, past the rows read, asked word for word
-                match = fts_query(words, prefix, names_only);
+                match = fts_query(words, prefix);
                 narrowed = false;
             }
         }
@@ -189,8 +197,8 @@ std::vector<Attendee> search(SQLite::Database& db, std::string_view text, int li
     };
     // Each tier's window of matches in index order, fetched when first needed.
     std::array<std::optional<std::vector<Found>>, 3> windows;
-    // Several words cost a few hundred microseconds per FTS query (prefix doclists merged in memory, the
-    // names filter walking doclists that the e-mails fill), and rarely match more than a window of
+    // Several words cost a hundred microseconds or more per FTS query (prefix doclists merged in memory,
+    // one-letter starts' long doclists walked), and rarely match more than a window of
     // name prefixes: that window then holds every whole-name match too, and which of its people are
     // whole-name matches is read from their names, sparing the first query. A full window (many
     // matches) needs the first query as before; the list is the same either way.

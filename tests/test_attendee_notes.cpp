@@ -139,7 +139,7 @@ TEST_CASE("Schema 6: a version 5 database opens and gains the notes table") {
         // Back to what schema 5 made: no attendee_notes, no has_note, nothing of the later versions.
         SQLite::Database db(path, SQLite::OPEN_READWRITE);
         db.exec(
-            std::string(test::kDropSchemas7And8) +
+            std::string(test::kDropSchemasAfter6) +
             "DROP TABLE attendee_notes; ALTER TABLE attendees DROP COLUMN has_note; PRAGMA user_version=5;");
     }
     Store s = Store::open(path);

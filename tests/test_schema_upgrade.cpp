@@ -288,7 +288,12 @@ TEST_CASE("A store from each earlier schema version migrates with all its data")
             CHECK(by_code(s, "T016").last_name == "Nguyễn");
             CHECK(by_code(s, "T003").last_name == "N'Diaye");
             CHECK(by_code(s, "T007").badge_version == (had_sync ? 2 : 1)); // reprinted where reprint existed
-            // The search index answers as people type, accents or not.
+            // The search index answers as people type, accents or not; the names index (schema 10)
+            // holds the names the store had.
+            CHECK(test::names_index_differences(s.db()).empty());
+            CHECK(s.db()
+                      .execAndGet("SELECT count(*) FROM attendee_names WHERE attendee_names MATCH 'muller'")
+                      .getInt() == 1);
             const auto found = search_attendees(s.db(), "nguyen");
             REQUIRE_FALSE(found.empty());
             CHECK(found.front().ext_code == "T016");

@@ -2,6 +2,7 @@
 #include "database.hpp"
 #include "search.hpp"
 #include "store.hpp"
+#include "support/db_text.hpp"
 #include "support/demo_event.hpp"
 #include "support/temp_dir.hpp"
 #include "text_fold.hpp"
@@ -100,6 +101,11 @@ TEST_CASE_METHOD(SearchFixture, "An edit is searchable at once, the old name is 
     tx.commit();
     CHECK(names("celik").empty());
     CHECK(names("yilmaz") == std::vector<std::string>{"Ayşe Yilmaz"});
+    // The names index forgot the old name: it holds what the names column holds, nothing more.
+    CHECK(test::names_index_differences(store.db()).empty());
+    CHECK(store.db()
+              .execAndGet("SELECT count(*) FROM attendee_names WHERE attendee_names MATCH 'celik'")
+              .getInt() == 0);
 }
 
 TEST_CASE("Several words: whole-name matches read from the window of name prefixes rank as three queries "

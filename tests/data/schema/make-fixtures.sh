@@ -28,6 +28,7 @@ declare -A commit=(
     # A schema 8 commit of issue 13, made while schema 9 was written (shared/schema.cpp did not change
     # between it and the commit before schema 9).
     [8]=69d85e4efb66a2096bd5d74a7ae71a407f00ec29
+    [9]=f9e1f5e8355fa04729eb28cfae845776bbb1d1ad # The last commit of schema 9 (before the names index)
     # Schema 4 as first written: checkin_days had an `active` column until 7244ad7 edited the step.
     [4-0638c88]=0638c888b5dbe0ba9c81bb6511f816f0c11ab701
 )
@@ -132,5 +133,5 @@ make_version() {
 }
 
 versions=("$@")
-[ ${#versions[@]} -eq 0 ] && versions=(1 3 4 4-0638c88 5 6 7 8)
+[ ${#versions[@]} -eq 0 ] && versions=(1 3 4 4-0638c88 5 6 7 8 9)
 for v in "${versions[@]}"; do make_version "$v"; done
