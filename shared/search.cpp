@@ -109,10 +109,10 @@ std::string fts_query(const std::vector<std::string>& words, bool prefix) {
 
 // A window of the matches of an FTS5 query in `table`, after a row number, with their attendee rows.
 SQLite::Statement window_query(SQLite::Database& db, const std::string& table) {
-    return SQLite::Statement(
-        db, "SELECT " ACCUEIL_ATTENDEE_COLUMNS ", num FROM attendees WHERE num IN (SELECT "
-            "rowid FROM " +
-                table + " WHERE " + table + " MATCH ?1 AND rowid > ?2 ORDER BY rowid LIMIT ?3) ORDER BY num");
+    const std::string matches =
+        "SELECT rowid FROM " + table + " WHERE " + table + " MATCH ?1 AND rowid > ?2 ORDER BY rowid LIMIT ?3";
+    return SQLite::Statement(db, "SELECT " ACCUEIL_ATTENDEE_COLUMNS ", num FROM attendees WHERE num IN (" +
+                                     matches + ") ORDER BY num");
 }
 
 std::vector<Attendee> search(SQLite::Database& db, std::string_view text, int limit, bool infer_tiers) {

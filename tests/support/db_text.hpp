@@ -47,31 +47,26 @@ inline std::string names_index_differences(SQLite::Database& db) {
 // Every projection table as text, in a stable order, for comparisons: a rebuild from the journal,
 // or a migration, must give the same text.
 inline std::string dump_projections(SQLite::Database& db) {
-    return dump_queries(
-               db,
-               {"SELECT id, first_name, last_name, email, organisation, category, category_key, days, "
-                "ext_code, "
-                "badge_version, source FROM attendees ORDER BY id",
-                "SELECT attendee_id, field, hlc, hex(origin) FROM attendee_stamps ORDER BY attendee_id, "
-                "field",
-                "SELECT hex(origin), seq, attendee_id, day, at_ms, hlc, kiosk, undone FROM checkins ORDER BY "
-                "origin, seq",
-                "SELECT hex(origin), seq, hex(target_origin), target_seq FROM undos ORDER BY origin, seq",
-                "SELECT attendee_id, day, first_at, first_hlc, hex(first_origin), first_seq, first_kiosk "
-                "FROM checkin_days ORDER BY attendee_id, day",
-                "SELECT uid, name, timezone, days FROM event_info",
-                "SELECT a.id, s.names, s.organisation, s.email FROM attendee_search s JOIN attendees a ON "
-                "a.num = "
-                "s.rowid ORDER BY a.id",
-                // The figures' summary tables (schema 8): a rebuild and a migration must give the same
-                // counts.
-                "SELECT day, events, undone FROM checkin_counts ORDER BY day",
-                "SELECT day, quarter, kiosk, known, category_key, walk_in, arrivals FROM arrival_counts "
-                "ORDER BY "
-                "day, quarter, kiosk, known, category_key, walk_in",
-                "SELECT category_key, category, days, walk_in, people, reprints FROM roster_counts ORDER BY "
-                "category_key, category, days, walk_in"}) +
-           "names index: " + names_index_differences(db);
+    const std::string tables = dump_queries(
+        db,
+        {"SELECT id, first_name, last_name, email, organisation, category, category_key, days, ext_code, "
+         "badge_version, source FROM attendees ORDER BY id",
+         "SELECT attendee_id, field, hlc, hex(origin) FROM attendee_stamps ORDER BY attendee_id, field",
+         "SELECT hex(origin), seq, attendee_id, day, at_ms, hlc, kiosk, undone FROM checkins ORDER BY "
+         "origin, seq",
+         "SELECT hex(origin), seq, hex(target_origin), target_seq FROM undos ORDER BY origin, seq",
+         "SELECT attendee_id, day, first_at, first_hlc, hex(first_origin), first_seq, first_kiosk "
+         "FROM checkin_days ORDER BY attendee_id, day",
+         "SELECT uid, name, timezone, days FROM event_info",
+         "SELECT a.id, s.names, s.organisation, s.email FROM attendee_search s JOIN attendees a ON a.num = "
+         "s.rowid ORDER BY a.id",
+         // The figures' summary tables (schema 8): a rebuild and a migration must give the same counts.
+         "SELECT day, events, undone FROM checkin_counts ORDER BY day",
+         "SELECT day, quarter, kiosk, known, category_key, walk_in, arrivals FROM arrival_counts ORDER BY "
+         "day, quarter, kiosk, known, category_key, walk_in",
+         "SELECT category_key, category, days, walk_in, people, reprints FROM roster_counts ORDER BY "
+         "category_key, category, days, walk_in"});
+    return tables + "names index: " + names_index_differences(db);
 }
 
 } // namespace accueil::test
