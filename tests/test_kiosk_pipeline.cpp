@@ -177,6 +177,30 @@ TEST_CASE("frames with no code have no finder-pattern candidate") {
     CHECK(decode_frame(noise).text == std::optional<std::string>("FINDER"));
 }
 
+TEST_CASE("finder patterns touching the frame's edges are candidates") {
+    // The row scan walks runs of dark and light pixels; past the last pixel counts as light, so a
+    // pattern whose last dark run ends on the right edge is tested like any other. A code without its
+    // quiet zone, flush with the right edge, then with the top-left corner of a smooth grey frame.
+    const int module = 4, quiet = 4 * module;
+    const auto code = test::render_qr("EDGE", module);
+    const int side = code.width - 2 * quiet;
+    for (const bool right : {true, false}) {
+        GreyImage frame;
+        frame.width = 1280;
+        frame.height = 720;
+        frame.pixels.assign(1280 * 720, 128);
+        const int x0 = right ? 1280 - side : 0, y0 = right ? 300 : 0;
+        for (int y = 0; y < side; ++y)
+            for (int x = 0; x < side; ++x)
+                frame.pixels[std::size_t(y0 + y) * 1280 + std::size_t(x0 + x)] =
+                    code.pixels[std::size_t(quiet + y) * std::size_t(code.width) + std::size_t(quiet + x)]
+                        ? 220
+                        : 30;
+        INFO((right ? "flush right" : "top-left corner"));
+        CHECK(finder_candidates(frame, 10) == 3);
+    }
+}
+
 TEST_CASE("frames from a camera-like source go through the capture's decoder to the mailbox") {
     // CaptureOptions::frames stands where the V4L2 camera is (the CPU benchmark feeds the moving hall
     // this way): an empty frame, then a badge, then the source runs dry.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdlib>
+#include <cstring>
 
 namespace accueil::kiosk {
 
@@ -64,13 +65,23 @@ public:
         const int t = thr_[std::size_t(unsigned(y) / kBlock) * std::size_t(bw_) + unsigned(x) / kBlock];
         return int(img_.pixels[std::size_t(y) * std::size_t(img_.width) + std::size_t(x)]) < t;
     }
-    // Row y as dark (1) and light (0) pixels.
+    // Row y as dark (1) and light (0) pixels, a block at a time: one threshold per loop, which the
+    // compiler vectorises, and flat blocks (no threshold) cleared at once.
     void binarise_row(int y, std::vector<std::uint8_t>& out) const {
         const std::uint8_t* row = &img_.pixels[std::size_t(y) * std::size_t(img_.width)];
         const std::int16_t* t = &thr_[std::size_t(unsigned(y) / kBlock) * std::size_t(bw_)];
         out.resize(std::size_t(img_.width));
-        for (int x = 0; x < img_.width; ++x)
-            out[std::size_t(x)] = row[x] < t[unsigned(x) / kBlock];
+        std::uint8_t* o = out.data();
+        for (int bx = 0; bx < bw_; ++bx) {
+            const int x0 = bx * kBlock, x1 = std::min(img_.width, x0 + kBlock);
+            const int threshold = t[bx];
+            if (threshold < 0) {
+                std::memset(o + x0, 0, std::size_t(x1 - x0));
+                continue;
+            }
+            for (int x = x0; x < x1; ++x)
+                o[x] = row[x] < threshold;
+        }
     }
 
 private:
@@ -140,39 +151,44 @@ int scan(const GreyImage& img, const GreyImage& stats, int row_step, double min_
     std::vector<std::uint8_t> bits;
     for (int y = row_step / 2; y < img.height; y += row_step) {
         t.binarise_row(y, bits);
+        // The row as alternating runs, dark first (light before the first dark pixel is skipped), found
+        // with memchr: most of a frame with no code is long light runs. Each dark run from the fifth on
+        // ends a window of five runs (dark, light, dark, light, dark) that is tested, then the window
+        // slides by two runs (the third dark run may start the next pattern).
+        const std::uint8_t* b = bits.data();
+        const auto next = [&](int from, std::uint8_t value) {
+            const void* at = std::memchr(b + from, value, std::size_t(img.width - from));
+            return at ? int(static_cast<const std::uint8_t*>(at) - b) : img.width;
+        };
         std::array<int, 5> c{};
-        int state = 0; // index of the run being counted; runs 0, 2, 4 are dark
-        for (int x = 0; x <= img.width; ++x) {
-            // Past the last pixel counts as light: a pattern touching the right edge ends there.
-            const bool d = x < img.width && bits[std::size_t(x)];
-            if (d == ((state & 1) == 0)) {
-                ++c[std::size_t(state)];
-                continue;
-            }
-            // The run ends here.
-            if (state == 0 && c[0] == 0)
-                continue; // light before the first dark run
-            if (state < 4) {
-                ++state;
-                c[std::size_t(state)] = 1;
-                continue;
-            }
-            // Five runs complete (the last dark one ended at x).
-            if (finder_ratio(c, min_module) && row_contrast(img, x, y, c) >= kMinContrast) {
-                const int total = c[0] + c[1] + c[2] + c[3] + c[4];
-                const int cx = x - c[4] - c[3] - c[2] / 2;
-                const bool again = std::any_of(seen.begin(), seen.end(), [&](const Seen& o) {
-                    return std::abs(o.x - cx) < o.size && std::abs(o.y - y) < o.size;
-                });
-                if (!again && confirmed_down(img, t, cx, y, total, min_module)) {
-                    seen.push_back({cx, y, total});
-                    if (++found >= enough)
-                        return found;
+        int runs = 0; // runs held in c, the latest last
+        for (int x = next(0, 1); x < img.width;) {
+            const int dark_end = next(x, 0); // past the last pixel counts as light
+            c[std::size_t(runs++)] = dark_end - x;
+            x = dark_end;
+            if (runs == 5) {
+                if (finder_ratio(c, min_module) && row_contrast(img, x, y, c) >= kMinContrast) {
+                    const int total = c[0] + c[1] + c[2] + c[3] + c[4];
+                    const int cx = x - c[4] - c[3] - c[2] / 2;
+                    const bool again = std::any_of(seen.begin(), seen.end(), [&](const Seen& o) {
+                        return std::abs(o.x - cx) < o.size && std::abs(o.y - y) < o.size;
+                    });
+                    if (!again && confirmed_down(img, t, cx, y, total, min_module)) {
+                        seen.push_back({cx, y, total});
+                        if (++found >= enough)
+                            return found;
+                    }
                 }
+                c = {c[2], c[3], c[4], 0, 0};
+                runs = 3;
             }
-            // Slide by two runs: the third dark run may start the next pattern.
-            c = {c[2], c[3], c[4], 1, 0};
-            state = 3;
+            if (x >= img.width)
+                break;
+            const int light_end = next(x, 1);
+            if (light_end >= img.width)
+                break; // no dark run after this one: nothing more ends a window on this row
+            c[std::size_t(runs++)] = light_end - x;
+            x = light_end;
         }
     }
     return found;
