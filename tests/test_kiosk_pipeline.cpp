@@ -201,6 +201,62 @@ TEST_CASE("finder patterns touching the frame's edges are candidates") {
     }
 }
 
+namespace {
+// A smooth grey 1280x720 frame with a webcam's noise, and `text` as a code of `module` px pasted (dark 30,
+// light 225, quiet zone included) with its top-left corner at each of `places`.
+GreyImage frame_with_codes(const std::string& text, int module,
+                           const std::vector<std::pair<int, int>>& places) {
+    std::mt19937 rng(11);
+    std::normal_distribution<double> noise(0, 6);
+    GreyImage frame;
+    frame.width = 1280;
+    frame.height = 720;
+    frame.pixels.resize(1280 * 720);
+    for (auto& p : frame.pixels)
+        p = std::uint8_t(std::clamp(128 + noise(rng), 0.0, 255.0));
+    const auto code = test::render_qr(text, module);
+    for (const auto& [x0, y0] : places)
+        for (int y = 0; y < code.height; ++y)
+            for (int x = 0; x < code.width; ++x)
+                frame.pixels[std::size_t(y0 + y) * 1280 + std::size_t(x0 + x)] = std::uint8_t(std::clamp(
+                    (code.pixels[std::size_t(y) * std::size_t(code.width) + std::size_t(x)] ? 225 : 30) +
+                        noise(rng),
+                    0.0, 255.0));
+    return frame;
+}
+} // namespace
+
+TEST_CASE("the fine-code pass reads only the part of the frame around a badge of fine modules") {
+    const std::string text = "FINE-" + std::string(60, 'M');
+    const int side = test::render_qr(text, 3).width;
+    // A 3 px badge: the region holds the whole code and is a small part of the frame.
+    const auto fine = frame_with_codes(text, 3, {{500, 200}});
+    const auto region = fine_code_region(fine, downscale_half(fine));
+    REQUIRE(region);
+    CHECK(region->x <= 500);
+    CHECK(region->y <= 200);
+    CHECK(region->x + region->width >= 500 + side);
+    CHECK(region->y + region->height >= 200 + side);
+    CHECK(double(region->width) * region->height <= 1280.0 * 720 / 3);
+    const auto read = decode_frame(fine);
+    CHECK(read.text == std::optional<std::string>(text));
+    CHECK(read.pass == 4); // the half-size copy misses this one: the fine-code pass read it
+    // Modules of 8 px: the half-size copy reads those, there is no fine code to look for.
+    const auto big = frame_with_codes(text, 8, {{300, 20}});
+    CHECK_FALSE(fine_code_region(big, downscale_half(big)));
+    CHECK(decode_frame(big).text == std::optional<std::string>(text));
+    // Fine patterns spread over the frame (here four codes in its corners) are not one badge: no region.
+    const int far_x = 1280 - side, far_y = 720 - side;
+    const auto spread = frame_with_codes(text, 3, {{0, 0}, {far_x, 0}, {0, far_y}, {far_x, far_y}});
+    CHECK_FALSE(fine_code_region(spread, downscale_half(spread)));
+    // A frame with no pattern at all has no region either.
+    GreyImage flat;
+    flat.width = 1280;
+    flat.height = 720;
+    flat.pixels.assign(1280 * 720, 128);
+    CHECK_FALSE(fine_code_region(flat, downscale_half(flat)));
+}
+
 TEST_CASE("frames from a camera-like source go through the capture's decoder to the mailbox") {
     // CaptureOptions::frames stands where the V4L2 camera is (the CPU benchmark feeds the moving hall
     // this way): an empty frame, then a badge, then the source runs dry.

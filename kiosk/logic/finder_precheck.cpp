@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 
 namespace accueil::kiosk {
 
@@ -139,14 +140,17 @@ int row_contrast(const GreyImage& img, int x, int y, const std::array<int, 5>& c
     return int(sum[1] / n[1] - sum[0] / n[0]);
 }
 
-int scan(const GreyImage& img, const GreyImage& stats, int row_step, double min_module, int enough) {
+struct Seen {
+    int x, y, size; // centre, and width (7 modules), in the scanned picture's pixels
+};
+
+// Counts the candidates, up to `enough`; `seen` receives them (a pattern is crossed by several rows:
+// each is counted once).
+int scan(const GreyImage& img, const GreyImage& stats, int row_step, double min_module, int enough,
+         std::vector<Seen>& seen) {
     if (img.width < 21 || img.height < 21)
         return 0;
     const Thresholds t(img, stats);
-    struct Seen {
-        int x, y, size;
-    };
-    std::vector<Seen> seen; // a pattern is crossed by several rows: count it once
     int found = 0;
     std::vector<std::uint8_t> bits;
     for (int y = row_step / 2; y < img.height; y += row_step) {
@@ -209,13 +213,44 @@ int finder_candidates(const GreyImage& img, const GreyImage& half, int enough) {
     // look-alikes everywhere and no decoder pass reads the code anyway), then half and quarter size
     // for big codes whose 3-module centre fills a whole block neighbourhood at full size.
     const GreyImage quarter = downscale_half(half);
-    int found = scan(img, half, 3, 2.0, enough); // a 3-module centre of 2 px modules spans 6 rows
+    std::vector<Seen> seen;
+    int found = scan(img, half, 3, 2.0, enough, seen); // a 3-module centre of 2 px modules spans 6 rows
     if (found >= enough)
         return found;
-    found = std::max(found, scan(half, quarter, 1, 2.0, enough));
+    seen.clear();
+    found = std::max(found, scan(half, quarter, 1, 2.0, enough, seen));
     if (found >= enough)
         return found;
-    return std::max(found, scan(quarter, quarter, 1, 1.5, enough));
+    seen.clear();
+    return std::max(found, scan(quarter, quarter, 1, 1.5, enough, seen));
+}
+
+std::optional<FrameRegion> fine_code_region(const GreyImage& img, const GreyImage& half) {
+    // Modules up to 4.5 px: 2.25 px and less on the half-size copy, where that pass starts to miss
+    // codes (rendered badges of 4 px modules read there, 3 px ones often not).
+    constexpr int kFineSize = 31;            // a finder pattern's width, 7 modules of 4.5 px
+    constexpr int kMarginModules = 40;       // a finder's centre to the far side of a badge's code
+    constexpr double kMostOfFrame = 1 / 3.0; // spread wider: fine textures, not one code
+    std::vector<Seen> seen;
+    scan(img, half, 3, 2.0, std::numeric_limits<int>::max(), seen);
+    int x0 = img.width, y0 = img.height, x1 = -1, y1 = -1, module = 0;
+    for (const auto& s : seen)
+        if (s.size <= kFineSize) {
+            x0 = std::min(x0, s.x), y0 = std::min(y0, s.y);
+            x1 = std::max(x1, s.x), y1 = std::max(y1, s.y);
+            module = std::max(module, (s.size + 6) / 7);
+        }
+    if (x1 < 0)
+        return std::nullopt;
+    const int margin = kMarginModules * module;
+    FrameRegion r;
+    r.x = std::max(0, x0 - margin);
+    r.y = std::max(0, y0 - margin);
+    r.width = std::min(img.width, x1 + margin + 1) - r.x;
+    r.height = std::min(img.height, y1 + margin + 1) - r.y;
+    if (double(r.width) * r.height > kMostOfFrame * img.width * img.height)
+        return std::nullopt;
+    return r;
 }
 
 } // namespace accueil::kiosk

@@ -9,6 +9,8 @@
 // down is enough, at three scales (small codes at full resolution, big blurry ones on reduced copies).
 #include "frame_pipeline.hpp"
 
+#include <optional>
+
 namespace accueil::kiosk {
 
 // How many places in the picture look like a finder pattern (a dark-light-dark-light-dark run in the
@@ -17,6 +19,14 @@ namespace accueil::kiosk {
 int finder_candidates(const GreyImage& img, int enough = 1);
 // The same with the picture's half-size copy (downscale_half) already made: decode_frame reads it too.
 int finder_candidates(const GreyImage& img, const GreyImage& half, int enough);
+
+// Where a code too fine for the half-size copy may be: the finder-pattern candidates of modules up to
+// 4.5 px at full resolution, with room around them for a badge's whole code. Nothing when there are
+// none, or when they spread over more than a third of the frame (fine print or texture, not one code).
+struct FrameRegion {
+    int x = 0, y = 0, width = 0, height = 0;
+};
+std::optional<FrameRegion> fine_code_region(const GreyImage& img, const GreyImage& half);
 
 inline bool may_hold_qr(const GreyImage& img) {
     return finder_candidates(img, 1) > 0;

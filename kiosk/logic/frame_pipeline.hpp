@@ -31,14 +31,15 @@ GreyImage fit_into(const GreyImage& img, int width, int height, std::uint8_t bac
 struct DecodeResult {
     std::optional<std::string> text; // UTF-8; nullopt when no QR code was read
     int pass = 0; // which pass found it: 1 the half-size copy, 2 the plain library call, 3 the stretched
-                  // copy, 4 the whole frame with a global threshold
+                  // copy, 4 the region around finder patterns of fine modules, with a global threshold
 };
 
 // QR only. Camera-sized frames (640x360 and up) first go through a cheap finder-pattern test
 // (finder_precheck.hpp): a frame without anything like a finder pattern, what a kiosk sees most of the
 // time, is answered "no code" there. Then a half-size copy is read (fast, and what reads most camera
-// pictures), then the whole frame with the plain ZXing call, so the pipeline never reads less than
-// it. Smaller pictures try the plain call first, then the half-size copy (400x400 and up). Last, a
+// pictures), then the part of the frame around finder patterns too fine for that copy, if any
+// (fine_code_region), then the whole frame with the plain ZXing call, so the pipeline never reads
+// less than it. Smaller pictures try the plain call first, then the half-size copy (400x400 and up). Last, a
 // low-contrast picture is contrast-stretched and read again.
 // `quick`: the first pass only (a still scene checked again: the other pass already failed on it).
 // `precheck` false: every pass runs (tests compare both ways).
