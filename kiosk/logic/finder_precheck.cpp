@@ -144,10 +144,11 @@ struct Seen {
     int x, y, size; // centre, and width (7 modules), in the scanned picture's pixels
 };
 
-// Counts the candidates, up to `enough`; `seen` receives them (a pattern is crossed by several rows:
+// Counts the candidates, up to `enough`; `seen` is set to them (a pattern is crossed by several rows:
 // each is counted once).
 int scan(const GreyImage& img, const GreyImage& stats, int row_step, double min_module, int enough,
          std::vector<Seen>& seen) {
+    seen.clear();
     if (img.width < 21 || img.height < 21)
         return 0;
     const Thresholds t(img, stats);
@@ -217,11 +218,9 @@ int finder_candidates(const GreyImage& img, const GreyImage& half, int enough) {
     int found = scan(img, half, 3, 2.0, enough, seen); // a 3-module centre of 2 px modules spans 6 rows
     if (found >= enough)
         return found;
-    seen.clear();
     found = std::max(found, scan(half, quarter, 1, 2.0, enough, seen));
     if (found >= enough)
         return found;
-    seen.clear();
     return std::max(found, scan(quarter, quarter, 1, 1.5, enough, seen));
 }
 

@@ -39,8 +39,8 @@ struct DecodeResult {
 // time, is answered "no code" there. Then a half-size copy is read (fast, and what reads most camera
 // pictures), then the part of the frame around finder patterns too fine for that copy, if any
 // (fine_code_region), then the whole frame with the plain ZXing call, so the pipeline never reads
-// less than it. Smaller pictures try the plain call first, then the half-size copy (400x400 and up). Last, a
-// low-contrast picture is contrast-stretched and read again.
+// less than it. Smaller pictures try the plain call first, then the half-size copy (400x400 and up).
+// Last, a low-contrast picture is contrast-stretched and read again.
 // `quick`: the first pass only (a still scene checked again: the other pass already failed on it).
 // `precheck` false: every pass runs (tests compare both ways).
 DecodeResult decode_frame(const GreyImage& img, bool quick = false, bool precheck = true);
