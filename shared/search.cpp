@@ -115,7 +115,19 @@ SQLite::Statement window_query(SQLite::Database& db, const std::string& table) {
                                      matches + ") ORDER BY num");
 }
 
-std::vector<Attendee> search(SQLite::Database& db, std::string_view text, int limit, bool infer_tiers) {
+// Resets both statements however the search ends (a window full mid-step, an exception).
+struct ResetOnExit {
+    SQLite::Statement& a;
+    SQLite::Statement& b;
+    ~ResetOnExit() {
+        a.tryReset();
+        b.tryReset();
+    }
+};
+
+std::vector<Attendee> search(SQLite::Statement& in_names, SQLite::Statement& in_all, std::string_view text,
+                             int limit, bool infer_tiers) {
+    const ResetOnExit reset{in_names, in_all};
     const auto words = fold_words(text);
     if (words.empty() || limit <= 0)
         return {};
@@ -124,9 +136,6 @@ std::vector<Attendee> search(SQLite::Database& db, std::string_view text, int li
     // milliseconds for a short prefix over 100,000 people; a bounded window per tier, taken in index
     // order, stays well under a millisecond and narrows as the person types on.
     const int window = std::max(limit * 4, 40);
-    // The name tiers ask the names' own index (shared/schema.cpp, version 10), the last one all columns.
-    SQLite::Statement in_names = window_query(db, "attendee_names");
-    SQLite::Statement in_all = window_query(db, "attendee_search");
     constexpr std::pair<bool, bool> tiers[] = {{false, true}, {true, true}, {true, false}}; // prefix, names
     const bool ascii = std::all_of(words.begin(), words.end(), [](const auto& w) { return is_ascii(w); });
     auto fetch = [&](std::size_t tier, bool narrow) {
@@ -248,12 +257,22 @@ std::vector<Attendee> search(SQLite::Database& db, std::string_view text, int li
 
 } // namespace
 
+// The name tiers ask the names' own index (shared/schema.cpp, version 10), the last one all columns.
+AttendeeSearch::AttendeeSearch(SQLite::Database& db)
+    : in_names_(window_query(db, "attendee_names")), in_all_(window_query(db, "attendee_search")) {}
+
+std::vector<Attendee> AttendeeSearch::find(std::string_view text, int limit) {
+    return search(in_names_, in_all_, text, limit, true);
+}
+
 std::vector<Attendee> search_attendees(SQLite::Database& db, std::string_view text, int limit) {
-    return search(db, text, limit, true);
+    return AttendeeSearch(db).find(text, limit);
 }
 
 std::vector<Attendee> search_attendees_tier_by_tier(SQLite::Database& db, std::string_view text, int limit) {
-    return search(db, text, limit, false);
+    SQLite::Statement in_names = window_query(db, "attendee_names");
+    SQLite::Statement in_all = window_query(db, "attendee_search");
+    return search(in_names, in_all, text, limit, false);
 }
 
 } // namespace accueil

@@ -3,6 +3,7 @@
 #include "database.hpp"
 #include "errors.hpp"
 #include "i18n/catalogue.hpp"
+#include "search.hpp"
 
 #include <filesystem>
 
@@ -16,6 +17,12 @@ Store::Store(std::string path, SQLite::Database db, WallClock wall)
 Store::Store(Store&&) noexcept = default;
 Store& Store::operator=(Store&&) noexcept = default;
 Store::~Store() = default;
+
+AttendeeSearch& Store::attendee_search() {
+    if (!search_)
+        search_ = std::make_unique<AttendeeSearch>(*db_);
+    return *search_;
+}
 
 Store Store::create(const std::string& path, const EventSpec& spec, WallClock wall) {
     if (spec.name.empty())

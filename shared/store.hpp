@@ -26,6 +26,8 @@ struct EventSpec {
     std::vector<EventDay> days;
 };
 
+class AttendeeSearch;
+
 class Store {
 public:
     // Creates a new database with a fresh origin and defines its event. Refuses an existing file.
@@ -38,6 +40,9 @@ public:
     ~Store();
 
     SQLite::Database& db() { return *db_; }
+    // The name search on this store's connection, its statements prepared at the first use
+    // (shared/search.hpp): for the desk and the kiosk, which search on every key typed.
+    AttendeeSearch& attendee_search();
     const std::string& path() const { return path_; }
     const Origin& origin() const { return origin_; }
     Hlc& clock() { return clock_; }
@@ -105,6 +110,7 @@ private:
     std::map<const char*, std::unique_ptr<SQLite::Statement>> statements_;
     std::int64_t batch_next_seq_ = 0; // 0: not in a Batch
     bool bulk_ = false;               // in a BulkLoad: the clock is saved by its finish()
+    std::unique_ptr<AttendeeSearch> search_;
 };
 
 } // namespace accueil

@@ -268,3 +268,40 @@ TEST_CASE("Several words: past a window of three-letter starts, the rest is aske
         CHECK(ids(got) == ids(search_attendees_tier_by_tier(store.db(), "mart jean", limit)));
     }
 }
+
+TEST_CASE("A kept search answers as a fresh one, sees others' writes and holds no read snapshot between "
+          "searches") {
+    // The kiosk and the desk keep one search per store (Store::attendee_search) and ask it on every key
+    // typed. 60 people start "mar": a search for 10 of them stops with its window full, mid-step.
+    test::TempDir dir;
+    Store store = Store::create(dir.file("s.db"), test::demo_spec());
+    add_people(store, {{"Martin", "Jeanneton", 25}, {"Marie", "Jean", 30}, {"Marc", "Noël", 5}});
+    AttendeeSearch& kept = store.attendee_search();
+    CHECK(&kept == &store.attendee_search());
+    for (const char* query : {"mar", "mart jean", "marie", "jean", "noel marc", "zzz", "marc", "m"}) {
+        INFO(query);
+        CHECK(ids(kept.find(query, 10)) == ids(search_attendees(store.db(), query, 10)));
+        // Nothing left stepping: a statement left mid-step would keep a read snapshot open, and this
+        // connection's next write after another process's would fail (SQLITE_BUSY_SNAPSHOT).
+        CHECK(busy_statements(store.db()).empty());
+        CHECK_FALSE(in_transaction(store.db()));
+    }
+    REQUIRE(kept.find("mar", 10).size() == 10);
+
+    // Another connection adds someone; this one sees her, then writes after it without any error.
+    {
+        Store other = Store::open(dir.file("s.db"));
+        WriteTransaction tx(other.db());
+        create_attendee(other,
+                        Attendee{.first_name = "Marthe", .last_name = "Zénon", .email = "mz@example.fr"});
+        tx.commit();
+    }
+    const auto found = kept.find("zenon", 10);
+    REQUIRE(found.size() == 1);
+    CHECK(found.front().full_name() == "Marthe Zénon");
+    WriteTransaction tx(store.db());
+    CHECK_NOTHROW(create_attendee(
+        store, Attendee{.first_name = "Léa", .last_name = "Zénon", .email = "lz@example.fr"}));
+    tx.commit();
+    CHECK(kept.find("zenon", 10).size() == 2);
+}

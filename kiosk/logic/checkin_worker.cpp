@@ -52,7 +52,7 @@ std::vector<Match> masked_search(Store& store, const std::string& query, std::si
     std::optional<RosterWords> read_here;
     std::vector<Match> out;
     const auto words = fold_words(query);
-    for (const auto& a : search_attendees(store.db(), query, int(limit) * 4)) {
+    for (const auto& a : store.attendee_search().find(query, int(limit) * 4)) {
         // Names only: typing a company or a mail domain must not list who came from there.
         const auto name_words = fold_words(a.first_name + " " + a.last_name);
         const bool by_name = std::all_of(words.begin(), words.end(), [&](const std::string& w) {

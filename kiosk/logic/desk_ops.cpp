@@ -167,7 +167,7 @@ std::vector<PersonSummary> desk_search(Store& store, const std::string& query, s
                                        std::int64_t now_ms) {
     const std::string today = local_day(now_ms, store.event().timezone);
     std::vector<PersonSummary> out;
-    for (const auto& a : search_attendees(store.db(), query, int(limit)))
+    for (const auto& a : store.attendee_search().find(query, int(limit)))
         out.push_back(summary_of(store, a, today));
     return out;
 }
