@@ -306,14 +306,13 @@ TEST_CASE("out of labels, then labels loaded: the desk sees it and the badge pri
     CHECK(last.state == PrintState::Done);
 }
 
-TEST_CASE("a printer that refuses connections is offline at once, submit never waits", "[printer]") {
+TEST_CASE("a printer that refuses connections is offline at once", "[printer]") {
     Desk desk;
     Reports reports;
     BadgePrinter printer(reports.callback());
     const int port = test::free_port(); // nothing listens there
     const auto before = std::chrono::steady_clock::now();
     const auto job = printer.submit(desk.request("ipp://127.0.0.1:" + std::to_string(port) + "/ipp/print"));
-    CHECK(std::chrono::steady_clock::now() - before < 50ms);
     const auto last = reports.final_of(job, 10s);
     REQUIRE(last);
     CHECK(last->state == PrintState::PrinterOffline);
@@ -321,7 +320,8 @@ TEST_CASE("a printer that refuses connections is offline at once, submit never w
     CHECK(std::chrono::steady_clock::now() - before < 5s);
 }
 
-TEST_CASE("a printer that accepts connections but never answers: bounded, and destruction is prompt",
+TEST_CASE("a printer that accepts connections but never answers: submit returns first, the request is "
+          "bounded, and destruction is prompt",
           "[printer]") {
     // A listening socket nobody accepts on: the kernel completes connections, no byte ever comes back.
     test::Socket silent(::socket(AF_INET, SOCK_STREAM, 0));
@@ -340,6 +340,9 @@ TEST_CASE("a printer that accepts connections but never answers: bounded, and de
         BadgePrinter printer(reports.callback(), PrintTimeouts{.connect = 1000ms, .request = 1000ms});
         const auto before = std::chrono::steady_clock::now();
         const auto job = printer.submit(desk.request(uri));
+        // Back from submit while the request cannot have ended (it waits 1 s for an answer): submit does
+        // not wait for the printer. A condition, not a time: a loaded machine cannot make it fail.
+        CHECK_FALSE(reports.final_of(job, 0ms));
         const auto last = reports.final_of(job, 10s);
         REQUIRE(last);
         CHECK(last->state == PrintState::PrinterOffline);
