@@ -1,5 +1,6 @@
 #include "search.hpp"
 
+#include "database.hpp"
 #include "text_fold.hpp"
 
 #include <algorithm>
@@ -115,19 +116,10 @@ SQLite::Statement window_query(SQLite::Database& db, const std::string& table) {
                                      matches + ") ORDER BY num");
 }
 
-// Resets both statements however the search ends (a window full mid-step, an exception).
-struct ResetOnExit {
-    SQLite::Statement& a;
-    SQLite::Statement& b;
-    ~ResetOnExit() {
-        a.tryReset();
-        b.tryReset();
-    }
-};
-
 std::vector<Attendee> search(SQLite::Statement& in_names, SQLite::Statement& in_all, std::string_view text,
                              int limit, bool infer_tiers) {
-    const ResetOnExit reset{in_names, in_all};
+    // Lent for this search: reset however it ends (a window full mid-step, an exception).
+    const BorrowedStatement names_loan(in_names), all_loan(in_all);
     const auto words = fold_words(text);
     if (words.empty() || limit <= 0)
         return {};
@@ -270,9 +262,8 @@ std::vector<Attendee> search_attendees(SQLite::Database& db, std::string_view te
 }
 
 std::vector<Attendee> search_attendees_tier_by_tier(SQLite::Database& db, std::string_view text, int limit) {
-    SQLite::Statement in_names = window_query(db, "attendee_names");
-    SQLite::Statement in_all = window_query(db, "attendee_search");
-    return search(in_names, in_all, text, limit, false);
+    AttendeeSearch s(db);
+    return search(s.in_names_, s.in_all_, text, limit, false);
 }
 
 } // namespace accueil

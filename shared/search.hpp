@@ -22,6 +22,7 @@ public:
     std::vector<Attendee> find(std::string_view text, int limit = 20);
 
 private:
+    friend std::vector<Attendee> search_attendees_tier_by_tier(SQLite::Database&, std::string_view, int);
     SQLite::Statement in_names_, in_all_;
 };
 

@@ -31,6 +31,11 @@ using json = nlohmann::json;
 
 namespace {
 
+long ms_since(std::chrono::steady_clock::time_point t) {
+    return long(
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t).count());
+}
+
 const std::string kSync = std::string(ACCUEIL_BIN_DIR) + "/accueil-sync";
 const std::string kPassword = "correct horse battery";
 
@@ -332,10 +337,7 @@ TEST_CASE("The live stream sends figures at once, then soon after a kiosk push o
         10s);
     INFO(stream.raw());
     REQUIRE(updated);
-    WARN("push merged to new figures on the stream: "
-         << std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - merged)
-                .count()
-         << " ms");
+    WARN("push merged to new figures on the stream: " << ms_since(merged) << " ms");
 
     // A bundle merged by another process (the server's data_version sees it).
     REQUIRE(check_in_on(kiosk, {c.people[2]}) == 1);
@@ -354,11 +356,7 @@ TEST_CASE("The live stream sends figures at once, then soon after a kiosk push o
             return arrived(stream.figures().back()) == 3;
         },
         10s));
-    WARN("another process's merge to new figures on the stream: "
-         << std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
-                                                                  merged_elsewhere)
-                .count()
-         << " ms");
+    WARN("another process's merge to new figures on the stream: " << ms_since(merged_elsewhere) << " ms");
     CHECK_FALSE(stream.closed());
     CHECK(c.server->err().find("BUG") == std::string::npos);
 }
